@@ -1,0 +1,70 @@
+# Closeknit: `make run` to try it, `make test` to test it. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+CSS := closeknit/static/closeknit/css/closeknit.css
+CHROMIUM := /usr/bin/chromium
+# Root may apt-get directly; anyone else needs sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help run test lint test-sqlite test-postgres test-browser bench clean
+
+help:
+	@echo "make run   - install, load the demo district and serve on http://127.0.0.1:8000"
+	@echo "make test  - install test tools, lint, and run every test on SQLite, PostgreSQL and Chromium"
+	@echo "make bench - run the benchmarks in bench/"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --editable .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --editable ".[test]"
+	touch $@ $(VENV)/.installed-run
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(CSS): node_modules/.installed $(wildcard assets/scss/*.scss)
+	npm run --silent build:css
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-liberation
+
+run: $(VENV)/.installed-run $(CSS)
+	$(BIN)/python manage.py migrate --no-input -v0
+	$(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run -v0
+
+test-sqlite: $(VENV)/.installed-test $(CSS)
+	@echo "== Tests on SQLite"
+	env -u DATABASE_URL $(BIN)/pytest -m "not browser" -p no:cacheprovider
+
+test-postgres: $(VENV)/.installed-test $(CSS)
+	@echo "== Tests on PostgreSQL"
+	DATABASE_URL="$$(scripts/ensure-postgres.sh)" $(BIN)/pytest -m "not browser" -p no:cacheprovider
+
+test-browser: $(VENV)/.installed-test $(CSS) $(CHROMIUM)
+	@echo "== Browser tests (Chromium)"
+	env -u DATABASE_URL $(BIN)/pytest -m browser -p no:cacheprovider
+
+test: lint test-sqlite test-postgres test-browser
+
+bench: $(VENV)/.installed-test
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python "$$script" || exit 1; done
+
+clean:
+	rm -rf $(VENV) node_modules $(CSS) staticfiles

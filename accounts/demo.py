@@ -1,0 +1,133 @@
+"""The demo district's invented organisations, teams and people.
+
+Everything made here is marked ``is_demo``. People are generated with Faker's
+en_GB locale from a fixed seed, so every newcomer sees the same district; their
+postcodes are real Trafford postcodes.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from faker import Faker
+
+from places.models import Postcode
+
+from .models import Organisation, Role, Team, TeamMembership, User
+
+DEMO_PASSWORD = "closeknit-demo"  # noqa: S105 - printed for newcomers; demo accounts only
+DEMO_EMAIL_DOMAIN = "demo.closeknit.example"
+SEED = 2026
+
+ORGANISATIONS = [
+    ("Trafford Council (demo)", Organisation.Kind.COUNCIL),
+    ("Crossford Bridge Medical Practice (demo)", Organisation.Kind.NHS_PRACTICE),
+    ("Mersey Fields Health Centre (demo)", Organisation.Kind.NHS_PRACTICE),
+    ("Stretford Neighbours Together (demo)", Organisation.Kind.VCSE),
+    ("Altrincham Timebank (demo)", Organisation.Kind.VCSE),
+    ("Carrington Moss Parish Council (demo)", Organisation.Kind.PARISH_COUNCIL),
+    ("Sale Mobility Repairs (demo)", Organisation.Kind.BUSINESS),
+]
+
+TEAMS = [
+    ("Trafford Council (demo)", "Local Area Coordination North"),
+    ("Trafford Council (demo)", "Local Area Coordination South"),
+    ("Trafford Council (demo)", "Local Area Coordination Central"),
+    ("Trafford Council (demo)", "Local Area Coordination West"),
+    ("Trafford Council (demo)", "Commissioning and evaluation"),
+    ("Crossford Bridge Medical Practice (demo)", "Social prescribing"),
+    ("Altrincham Timebank (demo)", "Brokers"),
+]
+
+
+@dataclass(frozen=True)
+class StaffAccount:
+    local_part: str
+    role: str
+    organisation: str
+    teams: tuple[str, ...] = ()
+    lead: bool = False
+    superuser: bool = False
+
+
+STAFF = [
+    StaffAccount("admin", Role.ADMINISTRATOR, "Trafford Council (demo)", superuser=True),
+    StaffAccount("coordinator", Role.COORDINATOR, "Trafford Council (demo)",
+                 ("Local Area Coordination North",)),
+    StaffAccount("coordinator.lead", Role.COORDINATOR, "Trafford Council (demo)",
+                 ("Local Area Coordination North",), lead=True),
+    StaffAccount("coordinator.south", Role.COORDINATOR, "Trafford Council (demo)",
+                 ("Local Area Coordination South",)),
+    StaffAccount("coordinator.central", Role.COORDINATOR, "Trafford Council (demo)",
+                 ("Local Area Coordination Central",)),
+    StaffAccount("coordinator.west", Role.COORDINATOR, "Trafford Council (demo)",
+                 ("Local Area Coordination West",)),
+    StaffAccount("linkworker", Role.LINK_WORKER, "Crossford Bridge Medical Practice (demo)",
+                 ("Social prescribing",)),
+    StaffAccount("broker", Role.BROKER, "Altrincham Timebank (demo)", ("Brokers",)),
+    StaffAccount("editor", Role.ORGANISATION_EDITOR, "Stretford Neighbours Together (demo)"),
+    StaffAccount("commissioner", Role.COMMISSIONER, "Trafford Council (demo)",
+                 ("Commissioning and evaluation",)),
+]
+
+
+def demo_email(local_part: str) -> str:
+    return f"{local_part}@{DEMO_EMAIL_DOMAIN}"
+
+
+def demo_district_exists() -> bool:
+    return Organisation.objects.filter(is_demo=True).exists()
+
+
+@transaction.atomic
+def create_demo_people(residents: int = 200) -> dict:
+    """Create the demo organisations, teams, a staff account for every role, and residents.
+
+    Needs the demo district's postcodes to be imported first.
+    """
+    postcodes = list(
+        Postcode.objects.filter(terminated_on__isnull=True, latitude__isnull=False)
+        .order_by("postcode").values_list("postcode", flat=True)
+    )
+    if not postcodes:
+        raise ValueError("Import the demo district's postcodes before creating demo people.")
+    fake = Faker("en_GB")
+    fake.seed_instance(SEED)
+    chooser = random.Random(SEED)
+
+    organisations = {
+        name: Organisation.objects.create(name=name, kind=kind, is_demo=True)
+        for name, kind in ORGANISATIONS
+    }
+    teams = {
+        name: Team.objects.create(organisation=organisations[org], name=name) for org, name in TEAMS
+    }
+    staff = []
+    for account in STAFF:
+        user = User.objects.create_user(
+            demo_email(account.local_part), DEMO_PASSWORD, full_name=fake.name(),
+            role=account.role, organisation=organisations[account.organisation],
+            is_staff=account.superuser, is_superuser=account.superuser, is_demo=True,
+        )
+        for team in account.teams:
+            TeamMembership.objects.create(team=teams[team], user=user, is_lead=account.lead)
+        if user.needs_two_factor:
+            TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
+        staff.append(user)
+
+    people = []
+    for number in range(residents):
+        first, last = fake.first_name(), fake.last_name()
+        people.append(User(
+            email=f"{first}.{last}.{number}@{DEMO_EMAIL_DOMAIN}".lower().replace("'", ""),
+            full_name=f"{first} {last}", role=Role.RESIDENT, is_demo=True,
+            home_postcode_id=chooser.choice(postcodes),
+        ))
+    for person in people:
+        person.set_unusable_password()
+    people[0].set_password(DEMO_PASSWORD)
+    User.objects.bulk_create(people)
+    return {"staff": staff, "resident": User.objects.get(email=people[0].email)}

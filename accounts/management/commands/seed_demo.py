@@ -1,0 +1,62 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.demo import DEMO_PASSWORD, create_demo_people, demo_district_exists
+from accounts.models import Role, User
+
+DATA = Path(settings.BASE_DIR) / "data"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo district: Trafford's real postcodes, wards, LSOAs and IMD 2019 through "
+        "the same import commands a council uses, then invented organisations, staff and "
+        "residents, all marked as demo data. Does nothing if the demo is already loaded."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--residents", type=int, default=200,
+                            help="how many invented residents to create (default 200)")
+        parser.add_argument("--if-empty", action="store_true",
+                            help="skip quietly when the database already has accounts")
+
+    def handle(self, *args, **options):
+        if options["residents"] < 1:
+            raise CommandError("--residents must be at least 1.")
+        if not settings.CLOSEKNIT_DEMO:
+            raise CommandError("Demo data is off here (CLOSEKNIT_DEMO=false): nothing was loaded.")
+        if demo_district_exists() or (options["if_empty"] and User.objects.exists()):
+            self.stdout.write("The demo district is already loaded.")
+        else:
+            quiet = {"verbosity": options["verbosity"], "no_progress": options["verbosity"] < 2}
+            call_command("import_postcodes", str(DATA / "postcodes" / "trafford_postcodes.csv"),
+                         **quiet)
+            call_command("import_imd", str(DATA / "imd2019" /
+                                           "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz"),
+                         **quiet)
+            call_command("import_neighbourhoods", str(DATA / "postcodes" / "trafford_postcodes.csv"),
+                         name_column="locality", area_column="ward_code", **quiet)
+            try:
+                create_demo_people(options["residents"])
+            except ValueError as error:
+                raise CommandError(str(error)) from None
+            self.stdout.write(self.style.SUCCESS("Loaded the demo district (Trafford)."))
+        self.print_logins()
+
+    def print_logins(self):
+        staff = User.objects.filter(is_demo=True).exclude(role=Role.RESIDENT).order_by("role")
+        resident = User.objects.filter(is_demo=True, role=Role.RESIDENT).exclude(
+            password__startswith="!").first()
+        lines = ["", f"Demo sign-ins (password for all: {DEMO_PASSWORD})"]
+        lines += [f"  {user.get_role_display():<48} {user.email}" for user in staff]
+        if resident:
+            lines.append(f"  {'Resident':<48} {resident.email}")
+        lines += [
+            "Staff who see person records also need a two-factor code. Get one with:",
+            "  .venv/bin/python manage.py demo_code coordinator@demo.closeknit.example",
+            "",
+        ]
+        self.stdout.write("\n".join(lines))

@@ -1,0 +1,71 @@
+"""Business actions on accounts, and the one way to write to the audit log."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.http import HttpRequest
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .models import AuditEvent, User
+
+
+def record_audit_event(actor: User | None, action: str, target: models.Model | None = None, *,
+                       request: HttpRequest | None = None, note: str = "") -> AuditEvent:
+    """Write who did what to which record. Call it for every read or change of personal data.
+
+    ``note`` must not hold personal data: name the record by ``target``.
+    """
+    if actor is not None and not actor.is_authenticated:
+        actor = None
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_label=actor.email if actor else "anonymous",
+        action=action,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=str(target.pk) if target is not None else "",
+        note=note[:500],
+        ip_address=request.META.get("REMOTE_ADDR") if request else None,
+        path=request.path[:500] if request else "",
+    )
+
+
+class TwoFactorError(ValueError):
+    """A two-factor code that did not verify, with a message for the person."""
+
+
+def pending_totp_device(user: User) -> TOTPDevice:
+    """The unconfirmed authenticator device being set up for ``user``, made if needed."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+@transaction.atomic
+def confirm_totp_device(request: HttpRequest, device: TOTPDevice, token: str) -> None:
+    """Confirm an authenticator app by its first code, and mark this session verified."""
+    if not device.verify_token(_clean_token(token)):
+        raise TwoFactorError(
+            "The code is not right or has expired. Enter the 6-digit code your app shows now."
+        )
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
+    otp_login(request, device)
+    record_audit_event(device.user, AuditEvent.Action.TWO_FACTOR_SET_UP, device.user, request=request)
+
+
+def verify_two_factor(request: HttpRequest, token: str) -> None:
+    """Check a code from any of the signed-in user's confirmed devices and mark the session."""
+    device = match_token(request.user, _clean_token(token))
+    if device is None:
+        raise TwoFactorError(
+            "The code is not right or has expired. Enter the 6-digit code your app shows now."
+        )
+    otp_login(request, device)
+    record_audit_event(request.user, AuditEvent.Action.TWO_FACTOR_VERIFIED, request=request)
+
+
+def _clean_token(token: str) -> str:
+    return "".join((token or "").split())

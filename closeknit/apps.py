@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CloseknitConfig(AppConfig):
+    name = "closeknit"
+    verbose_name = "Closeknit"

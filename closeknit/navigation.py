@@ -1,0 +1,42 @@
+"""The main navigation, by role. Each app adds its pages here as it grows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from accounts.models import Role
+
+EVERYONE = frozenset(Role.values)
+STAFF = EVERYONE - {Role.RESIDENT}
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str]
+
+
+NAVIGATION = [
+    NavItem("Home", "home", EVERYONE),
+    NavItem("Your area", "places:postcode", EVERYONE),
+    NavItem("Your account", "accounts:account", EVERYONE),
+    NavItem("Back office", "admin:index", frozenset({Role.ADMINISTRATOR})),
+    NavItem("Audit log", "admin:accounts_auditevent_changelist", frozenset({Role.ADMINISTRATOR})),
+]
+
+
+def navigation_for(request) -> list[dict]:
+    """The navigation items the signed-in user's role may use; none when signed out."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    items = []
+    for item in NAVIGATION:
+        if user.role in item.roles or (user.is_superuser and Role.ADMINISTRATOR in item.roles):
+            url = reverse(item.url_name)
+            current = request.path == url or (url != "/" and request.path.startswith(url))
+            items.append({"label": item.label, "url": url, "current": current})
+    return items

@@ -1,0 +1,53 @@
+"""Helpers every app's tests use: signing in as a role, and proving a view denies someone."""
+
+from __future__ import annotations
+
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import User
+
+PASSWORD = "correct horse battery"  # noqa: S105 - the factories' test password
+
+
+def totp_device(user: User) -> TOTPDevice:
+    """The user's confirmed authenticator device, made if they have none."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
+
+
+def current_code(device: TOTPDevice) -> str:
+    """The code the person's authenticator app would show now."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def sign_in(client: Client, user: User, *, two_factor: bool = True) -> Client:
+    """Sign ``user`` in on ``client``; with ``two_factor`` the session is also verified.
+
+    For roles that need two factors, ``two_factor=False`` leaves the session
+    half signed in, as it is between the password and the code.
+    """
+    client.force_login(user)
+    if two_factor and user.needs_two_factor:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+        session.save()
+    return client
+
+
+def assert_denied(response, *, allow_not_found: bool = True) -> None:
+    """Assert a response refuses access: 403 (or 404 where existence is also hidden),
+    or, for someone signed out, a redirect to sign in. Never the page itself."""
+    allowed = {403, 404} if allow_not_found else {403}
+    if response.status_code in {301, 302}:
+        location = response.headers["Location"]
+        assert "/account/sign-in/" in location or "/admin/login/" in location, (
+            f"redirected to {location}, not to sign in"
+        )
+        return
+    assert response.status_code in allowed, (
+        f"expected access to be refused, got {response.status_code}"
+    )

@@ -1,0 +1,60 @@
+"""Production settings refuse unsafe configuration, and pass Django's deployment checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD_KEY = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items()
+                   if not k.startswith(("DJANGO_", "CLOSEKNIT_", "DATABASE_URL"))}
+    environment.update(env)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = manage("check", CLOSEKNIT_ENV="production", DJANGO_ALLOWED_HOSTS="closeknit.example")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set to a random value" in result.stderr
+
+
+def test_production_refuses_to_start_with_debug_on():
+    result = manage("check", CLOSEKNIT_ENV="production", DJANGO_SECRET_KEY=GOOD_KEY,
+                    DJANGO_ALLOWED_HOSTS="closeknit.example", DJANGO_DEBUG="true")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be off in production" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = manage("check", CLOSEKNIT_ENV="production", DJANGO_SECRET_KEY=GOOD_KEY)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS must name the site's host" in result.stderr
+
+
+def test_unclear_boolean_is_refused_by_name():
+    result = manage("check", DJANGO_DEBUG="maybe")
+    assert "DJANGO_DEBUG must be true or false, not 'maybe'" in result.stderr
+
+
+def test_deployment_checks_are_clean_under_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", CLOSEKNIT_ENV="production",
+                    DJANGO_SECRET_KEY=GOOD_KEY, DJANGO_ALLOWED_HOSTS="closeknit.example")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize("url, engine", [
+    ("postgres://closeknit@db.internal:5432/closeknit", "django.db.backends.postgresql"),
+    ("sqlite:////tmp/closeknit.sqlite3", "django.db.backends.sqlite3"),
+])
+def test_database_url_chooses_the_database(url, engine):
+    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    result = manage("shell", "-c", code, DATABASE_URL=url)
+    assert result.stdout.strip().splitlines()[-1] == engine, result.stderr
