@@ -111,5 +111,6 @@ def test_no_gov_uk_crown_or_transport_font(client):
     assert "govuk-header__logotype" not in page and "GOV.UK" not in page
     from django.contrib.staticfiles import finders
 
-    css = open(finders.find("closeknit/css/closeknit.css"), encoding="utf-8").read()
+    with open(finders.find("closeknit/css/closeknit.css"), encoding="utf-8") as stylesheet:
+        css = stylesheet.read()
     assert "GDS Transport" not in css and "#0f5e55" in css.lower()

@@ -48,8 +48,8 @@ class Command(BaseCommand):
 
     def print_logins(self):
         staff = User.objects.filter(is_demo=True).exclude(role=Role.RESIDENT).order_by("role")
-        resident = User.objects.filter(is_demo=True, role=Role.RESIDENT).exclude(
-            password__startswith="!").first()
+        residents = User.objects.filter(is_demo=True, role=Role.RESIDENT).order_by("pk")
+        resident = next((r for r in residents[:5] if r.has_usable_password()), None)
         lines = ["", f"Demo sign-ins (password for all: {DEMO_PASSWORD})"]
         lines += [f"  {user.get_role_display():<48} {user.email}" for user in staff]
         if resident:
