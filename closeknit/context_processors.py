@@ -7,7 +7,7 @@ from .navigation import navigation_for
 
 def site(request):
     return {
-        "site_name": settings.CLOSEKNIT_SITE_NAME,
+        "service_name": settings.CLOSEKNIT_SITE_NAME,
         "demo_site": settings.CLOSEKNIT_DEMO,
         "navigation": navigation_for(request),
     }

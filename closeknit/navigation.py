@@ -29,9 +29,14 @@ NAVIGATION = [
 
 
 def navigation_for(request) -> list[dict]:
-    """The navigation items the signed-in user's role may use; none when signed out."""
+    """The navigation items the signed-in user's role may use.
+
+    None when signed out, or half signed in (password given, two-factor code not yet).
+    """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
+        return []
+    if user.needs_two_factor and not user.is_verified():
         return []
     items = []
     for item in NAVIGATION:

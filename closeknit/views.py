@@ -1,4 +1,7 @@
-from django.shortcuts import render
+from urllib.parse import urlencode
+
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from places.selectors import district_overview
 
@@ -11,6 +14,21 @@ def about_data(request):
     return render(request, "closeknit/about_data.html")
 
 
+def admin_sign_in(request):
+    """The back office signs people in through the same page, lockout and two factors as the rest."""
+    query = urlencode({"next": request.GET.get("next", reverse("admin:index"))})
+    return redirect(f"{reverse('accounts:sign_in')}?{query}")
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without its security token: most often a page left open too long."""
+    return render(request, "403_csrf.html", status=403)
+
+
 def forbidden(request, exception=None):
     return render(request, "403.html", status=403)
 
@@ -21,4 +39,4 @@ def not_found(request, exception=None):
 
 def server_error(request):
     # Rendered without a request context: nothing here may need the database.
-    return render(request, "500.html", {"site_name": "Closeknit", "demo_site": False}, status=500)
+    return render(request, "500.html", {"service_name": "Closeknit", "demo_site": False}, status=500)

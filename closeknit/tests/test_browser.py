@@ -100,9 +100,14 @@ def test_signed_in_pages_are_accessible(page, axe, make_user, district, role):
 
 
 @pytest.mark.urls("closeknit.tests.test_pages")
-def test_forbidden_page_is_accessible(page, axe):
-    page.goto("/test/forbidden/")
-    assert page.locator("h1").inner_text() == "You cannot see this page"
+@pytest.mark.parametrize("path, heading", [
+    ("/test/forbidden/", "You cannot see this page"),
+    ("/test/csrf/", "This page was open too long"),
+    ("/test/bad-request/", "Sorry, we could not understand that request"),
+])
+def test_error_pages_are_accessible(page, axe, path, heading):
+    page.goto(path)
+    assert page.locator("h1").inner_text() == heading
     axe(page)
 
 
