@@ -104,6 +104,7 @@ def test_signed_in_pages_are_accessible(page, axe, make_user, district, role):
     ("/test/forbidden/", "You cannot see this page"),
     ("/test/csrf/", "This page was open too long"),
     ("/test/bad-request/", "Sorry, we could not understand that request"),
+    ("/test/broken/", "Sorry, there is a problem with the service"),
 ])
 def test_error_pages_are_accessible(page, axe, path, heading):
     page.goto(path)
