@@ -65,9 +65,13 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "closeknit",
     "places",
     "accounts",
+    "directory",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +164,21 @@ AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 OTP_TOTP_ISSUER = os.environ.get("CLOSEKNIT_SITE_NAME", "Closeknit")
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer",
+                                 "rest_framework.renderers.BrowsableAPIRenderer"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Closeknit API",
+    "DESCRIPTION": "Closeknit's REST API, and its Open Referral UK (HSDS-UK 3.0) API at /oruk/.",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

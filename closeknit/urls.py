@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views
 
@@ -11,6 +12,9 @@ urlpatterns = [
     path("about/data/", views.about_data, name="about_data"),
     path("account/", include("accounts.urls")),
     path("places/", include("places.urls")),
+    path("oruk/", include("directory.oruk.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("admin/login/", views.admin_sign_in),
     path("admin/", admin.site.urls),
 ]

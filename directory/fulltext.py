@@ -1,0 +1,122 @@
+"""Full-text search of listings, using the database's own engine behind one interface.
+
+SQLite: an FTS5 table (porter stemming, diacritics folded), ranked by bm25 with
+the name weighted above the rest. PostgreSQL: a tsvector table with a GIN index,
+ranked by ts_rank with the name at weight A. Both match every word typed, each
+as a prefix ("garden" finds "gardening"). The side table is kept by
+``index_services``, which the listing services call after every change.
+
+Queries join the side table with ``QuerySet.extra``: the one place Closeknit
+uses it, because the ORM cannot express FTS5's table-valued MATCH.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import QuerySet
+
+TABLE = "directory_service_search"
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+SQLITE_CREATE = (
+    f"CREATE VIRTUAL TABLE {TABLE} USING fts5("
+    "service_id UNINDEXED, name, body, tokenize = 'porter unicode61 remove_diacritics 2')"
+)
+POSTGRES_CREATE = [
+    # No foreign key: Django's test flush truncates model tables without CASCADE. Entries
+    # are removed by ``index_services`` and searches join on live listings only.
+    f"CREATE TABLE {TABLE} (service_id uuid PRIMARY KEY, document tsvector NOT NULL)",
+    f"CREATE INDEX {TABLE}_document ON {TABLE} USING GIN (document)",
+]
+
+
+def words(text: str) -> list[str]:
+    """The searchable words in what someone typed, lower-cased, at most 12 of them."""
+    return [w.lower() for w in _WORD.findall(text or "")][:12]
+
+
+def _sqlite_query(terms: list[str]) -> str:
+    return " ".join(f'"{term}"*' for term in terms)
+
+
+def _postgres_query(terms: list[str]) -> str:
+    return " & ".join(f"{term}:*" for term in terms)
+
+
+def matching(queryset: QuerySet, text: str) -> QuerySet:
+    """Listings in ``queryset`` that contain every word of ``text``, with ``search_rank``
+    (higher is more relevant). Returns ``queryset`` unchanged when there are no words."""
+    terms = words(text)
+    if not terms:
+        return queryset
+    service_table = queryset.model._meta.db_table
+    join = f"{TABLE}.service_id = {service_table}.id"
+    if connection.vendor == "postgresql":
+        query = _postgres_query(terms)
+        return queryset.extra(  # noqa: S610 - constant table name; the query is a bound parameter
+            tables=[TABLE],
+            where=[join, f"{TABLE}.document @@ to_tsquery('english', %s)"],
+            params=[query],
+            select={"search_rank": f"ts_rank({TABLE}.document, to_tsquery('english', %s))"},
+            select_params=[query],
+        )
+    return queryset.extra(  # noqa: S610 - constant table name; the query is a bound parameter
+        tables=[TABLE],
+        where=[join, f"{TABLE} MATCH %s"],
+        params=[_sqlite_query(terms)],
+        select={"search_rank": f"-bm25({TABLE}, 10.0, 1.0)"},
+    )
+
+
+def _document(service) -> tuple[str, str]:
+    body = [service.provider.name, service.description, service.how_to_join, service.eligibility]
+    body += [term.name for term in service.terms.all()]
+    body += [f"{loc.name} {loc.city}" for loc in service.locations.all()]
+    return service.name, " ".join(part for part in body if part)
+
+
+def index_services(services: Iterable) -> None:
+    """Write (or rewrite) the search entries of these listings. Call inside their transaction."""
+    from .models import Service
+
+    ids = [s.pk for s in services]
+    rows = (
+        Service.objects.filter(pk__in=ids).select_related("provider").prefetch_related("terms", "locations")
+    )
+    pk = Service._meta.pk
+    with connection.cursor() as cursor:
+        for chunk_start in range(0, len(ids), 500):
+            chunk = ids[chunk_start : chunk_start + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"DELETE FROM {TABLE} WHERE service_id IN ({marks})",  # noqa: S608
+                [pk.get_db_prep_value(i, connection) for i in chunk],
+            )
+        values = [(pk.get_db_prep_value(s.pk, connection), *_document(s)) for s in rows]
+        if not values:
+            return
+        if connection.vendor == "postgresql":
+            cursor.executemany(
+                f"INSERT INTO {TABLE} (service_id, document) VALUES (%s, "  # noqa: S608
+                "setweight(to_tsvector('english', %s), 'A') || setweight(to_tsvector('english', %s), 'B'))",
+                values,
+            )
+        else:
+            cursor.executemany(
+                f"INSERT INTO {TABLE} (service_id, name, body) VALUES (%s, %s, %s)",  # noqa: S608
+                values,
+            )
+
+
+def create_index_table(apps, schema_editor) -> None:
+    """Migration step: the side table for this database engine."""
+    statements = POSTGRES_CREATE if schema_editor.connection.vendor == "postgresql" else [SQLITE_CREATE]
+    for statement in statements:
+        schema_editor.execute(statement)
+
+
+def drop_index_table(apps, schema_editor) -> None:
+    schema_editor.execute(f"DROP TABLE IF EXISTS {TABLE}")

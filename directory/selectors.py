@@ -1,0 +1,180 @@
+"""Reads of the directory: search, what a person may see, and what an editor may change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+
+from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
+
+from accounts.models import Role, User
+from places.geo import Point, bounding_box, distance_expression
+
+from . import fulltext
+from .models import ListingStatus, Location, Schedule, Service, ServiceAtLocation, TaxonomyTerm
+
+TIMES_OF_DAY = {
+    "morning": (time(0, 0), time(12, 0)),
+    "afternoon": (time(12, 0), time(17, 0)),
+    "evening": (time(17, 0), time(23, 59, 59)),
+}
+
+
+@dataclass(frozen=True)
+class ListingSearch:
+    """What someone is looking for. Every part is optional; parts combine with AND."""
+
+    text: str = ""
+    terms: tuple[TaxonomyTerm, ...] = ()
+    near: Point | None = None
+    miles: float | None = None
+    day: int | None = None  # 0 = Monday
+    starts_after: time | None = None  # session opens at or after
+    ends_before: time | None = None  # session closes at or before
+    free_only: bool = False
+    wheelchair_accessible: bool = False
+    minimum_age: int | None = None
+    maximum_age: int | None = None
+    provider_id: str | None = None
+    order: str = "relevance"  # relevance, distance or name
+
+
+def public_listings() -> QuerySet[Service]:
+    """Listings anyone may see: published and not closed for good."""
+    return Service.objects.filter(listing_status=ListingStatus.PUBLISHED).exclude(
+        status=Service.Status.DEFUNCT
+    )
+
+
+def _runs_when(search: ListingSearch) -> Q | None:
+    if search.day is None and search.starts_after is None and search.ends_before is None:
+        return None
+    schedules = Schedule.objects.filter(service=OuterRef("pk"))
+    if search.day is not None:
+        schedules = schedules.annotate(on_day=F("days_mask").bitand(1 << search.day)).filter(on_day__gt=0)
+    if search.starts_after is not None:
+        schedules = schedules.filter(opens_at__gte=search.starts_after)
+    if search.ends_before is not None:
+        schedules = schedules.filter(closes_at__lte=search.ends_before)
+    return Q(Exists(schedules))
+
+
+def search_listings(search: ListingSearch) -> QuerySet[Service]:
+    """Published listings matching ``search``.
+
+    With ``near`` and ``miles``, each listing gains ``distance_miles`` to its
+    nearest venue and only listings with a venue that close are kept; the
+    venues are narrowed by a bounding box on their indexed coordinates first.
+    With ``text``, listings gain ``search_rank`` (higher is better).
+    """
+    listings = public_listings()
+    if search.text:
+        listings = fulltext.matching(listings, search.text)
+    if search.terms:
+        wanted = {term.pk for term in search.terms}
+        wanted |= set(TaxonomyTerm.objects.filter(parent__in=wanted).values_list("pk", flat=True))
+        listings = listings.filter(
+            Exists(Service.terms.through.objects.filter(service=OuterRef("pk"), taxonomyterm__in=wanted))
+        )
+    if search.free_only:
+        listings = listings.filter(cost=Service.Cost.FREE)
+    if search.wheelchair_accessible:
+        listings = listings.filter(
+            Exists(
+                ServiceAtLocation.objects.filter(service=OuterRef("pk"), location__wheelchair_accessible=True)
+            )
+        )
+    if search.minimum_age is not None:
+        listings = listings.filter(Q(minimum_age__isnull=True) | Q(minimum_age__gte=search.minimum_age))
+    if search.maximum_age is not None:
+        listings = listings.filter(Q(maximum_age__isnull=True) | Q(maximum_age__lte=search.maximum_age))
+    if search.provider_id:
+        listings = listings.filter(provider_id=search.provider_id)
+    when = _runs_when(search)
+    if when is not None:
+        listings = listings.filter(when)
+    if search.near is not None and search.miles is not None:
+        box = bounding_box(search.near, search.miles)
+        prefix = "service_at_locations__location__"
+        listings = (
+            listings.filter(
+                **{
+                    f"{prefix}latitude__gte": box.min_latitude,
+                    f"{prefix}latitude__lte": box.max_latitude,
+                    f"{prefix}longitude__gte": box.min_longitude,
+                    f"{prefix}longitude__lte": box.max_longitude,
+                }
+            )
+            .annotate(
+                distance_miles=Min(
+                    distance_expression(search.near, f"{prefix}latitude", f"{prefix}longitude")
+                )
+            )
+            .filter(distance_miles__lte=search.miles)
+        )
+    return listings.order_by(*_ordering(search))
+
+
+def _ordering(search: ListingSearch) -> list:
+    by_distance = search.near is not None and search.miles is not None
+    if search.order == "distance" and by_distance:
+        return ["distance_miles", "name", "pk"]
+    if search.order == "relevance" and fulltext.words(search.text):
+        return ["-search_rank", "name", "pk"]
+    if by_distance and search.order != "name":
+        return ["distance_miles", "name", "pk"]
+    return ["name", "pk"]
+
+
+def with_listing_details(listings: QuerySet[Service]) -> QuerySet[Service]:
+    """Everything a results page or the API shows for each listing, fetched in a few queries."""
+    return listings.select_related("provider").prefetch_related(
+        "terms",
+        "schedules",
+        Prefetch("service_at_locations", queryset=ServiceAtLocation.objects.select_related("location")),
+    )
+
+
+def listing_for_viewer(service_id, user: User | None) -> Service | None:
+    """A listing to show on its page: published ones for anyone; drafts and archived ones only
+    to the people who may edit them. ``None`` when this person may not see it."""
+    listing = (
+        with_listing_details(Service.objects.filter(pk=service_id))
+        .prefetch_related("cost_options", "languages", "contacts", "service_areas")
+        .first()
+    )
+    if listing is None:
+        return None
+    visible = listing.listing_status == ListingStatus.PUBLISHED and listing.status != Service.Status.DEFUNCT
+    if visible or (user is not None and can_edit_listing(user, listing)):
+        return listing
+    return None
+
+
+def can_edit_listing(user: User, listing: Service) -> bool:
+    """Organisation editors change their own organisation's listings; administrators any."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.ADMINISTRATOR or user.is_superuser:
+        return True
+    return (
+        user.role == Role.ORGANISATION_EDITOR
+        and user.organisation_id is not None
+        and listing.owner_id == user.organisation_id
+    )
+
+
+def listings_editable_by(user: User) -> QuerySet[Service]:
+    if not user.is_authenticated:
+        return Service.objects.none()
+    if user.role == Role.ADMINISTRATOR or user.is_superuser:
+        return Service.objects.all()
+    if user.role == Role.ORGANISATION_EDITOR and user.organisation_id:
+        return Service.objects.filter(owner_id=user.organisation_id)
+    return Service.objects.none()
+
+
+def nearest_locations(point: Point, miles: float) -> QuerySet[Location]:
+    from places.selectors import within_miles
+
+    return within_miles(Location.objects.all(), point, miles)

@@ -1,0 +1,114 @@
+"""When a listing's sessions happen: its schedules' recurrence rules, turned into dates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil import rrule
+
+from .models import WEEKDAYS, Schedule
+
+LONDON = ZoneInfo("Europe/London")
+_RRULE_DAYS = [rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule.SU]
+
+
+class ScheduleError(ValueError):
+    """A schedule whose rule cannot be understood, with a message naming the field."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Session:
+    starts: datetime
+    ends: datetime | None
+    schedule: Schedule
+
+
+def parse_byday(byday: str, freq: str) -> list:
+    """RRULE BYDAY ("TU,TH", or "1TU,-1FR" when monthly) as dateutil weekdays."""
+    days = []
+    for part in filter(None, (p.strip().upper() for p in (byday or "").split(","))):
+        code, ordinal = part[-2:], part[:-2]
+        if code not in WEEKDAYS:
+            raise ScheduleError("byday", f"“{part}” is not a day: use MO, TU, WE, TH, FR, SA or SU")
+        weekday = _RRULE_DAYS[WEEKDAYS.index(code)]
+        if ordinal:
+            if freq != Schedule.Frequency.MONTHLY:
+                raise ScheduleError("byday", f"“{part}”: a numbered day (like 1TU) needs a monthly schedule")
+            try:
+                number = int(ordinal)
+            except ValueError:
+                raise ScheduleError("byday", f"“{part}” is not a day like 1TU or -1FR") from None
+            if number == 0 or not -5 <= number <= 5:
+                raise ScheduleError("byday", f"“{part}”: the week number must be 1 to 5 or -1 to -5")
+            weekday = weekday(number)
+        days.append(weekday)
+    return days
+
+
+def parse_bymonthday(bymonthday: str) -> list[int]:
+    numbers = []
+    for part in filter(None, (p.strip() for p in (bymonthday or "").split(","))):
+        try:
+            number = int(part)
+        except ValueError:
+            raise ScheduleError("bymonthday", f"“{part}” is not a day of the month") from None
+        if number == 0 or not -31 <= number <= 31:
+            raise ScheduleError("bymonthday", f"“{part}” must be 1 to 31 or -1 to -31")
+        numbers.append(number)
+    return numbers
+
+
+def check_schedule(schedule: Schedule) -> None:
+    """Raise ``ScheduleError`` if the schedule cannot give dates."""
+    parse_byday(schedule.byday, schedule.freq)
+    parse_bymonthday(schedule.bymonthday)
+    if schedule.freq == Schedule.Frequency.WEEKLY and not schedule.byday:
+        raise ScheduleError("byday", "Say which day or days of the week it runs")
+    if schedule.freq == Schedule.Frequency.MONTHLY and not (schedule.byday or schedule.bymonthday):
+        raise ScheduleError("byday", "Say which day of the month it runs, like 1TU for the first Tuesday")
+    if schedule.opens_at and schedule.closes_at and schedule.opens_at >= schedule.closes_at:
+        raise ScheduleError("closes_at", "The end time must be after the start time")
+    if schedule.valid_from and schedule.valid_to and schedule.valid_from > schedule.valid_to:
+        raise ScheduleError("valid_to", "The last date must be on or after the first date")
+
+
+def next_sessions(schedule: Schedule, after: datetime, count: int = 3) -> list[Session]:
+    """The next ``count`` sessions of a schedule starting at or after ``after``."""
+    check_schedule(schedule)
+    opens = schedule.opens_at or time(0, 0)
+    anchor_day = schedule.dtstart or schedule.valid_from or date(2000, 1, 3)  # a Monday
+    start = datetime.combine(anchor_day, opens)
+    until = datetime.combine(schedule.valid_to, time(23, 59)) if schedule.valid_to else None
+    rule = rrule.rrule(
+        rrule.WEEKLY if schedule.freq == Schedule.Frequency.WEEKLY else rrule.MONTHLY,
+        dtstart=start,
+        interval=schedule.interval,
+        until=until,
+        byweekday=parse_byday(schedule.byday, schedule.freq) or None,
+        bymonthday=parse_bymonthday(schedule.bymonthday) or None,
+    )
+    local_after = after.astimezone(LONDON).replace(tzinfo=None)
+    if schedule.valid_from and local_after.date() < schedule.valid_from:
+        local_after = datetime.combine(schedule.valid_from, time(0, 0))
+    sessions = []
+    moment = rule.after(local_after, inc=True)
+    while moment is not None and len(sessions) < count:
+        starts = moment.replace(tzinfo=LONDON)
+        ends = None
+        if schedule.closes_at:
+            ends = datetime.combine(moment.date(), schedule.closes_at).replace(tzinfo=LONDON)
+        sessions.append(Session(starts, ends, schedule))
+        moment = rule.after(moment + timedelta(seconds=1), inc=True)
+    return sessions
+
+
+def next_sessions_of(schedules, after: datetime, count: int = 3) -> list[Session]:
+    """The next sessions across several schedules of one listing, soonest first."""
+    sessions = [s for schedule in schedules for s in next_sessions(schedule, after, count)]
+    return sorted(sessions, key=lambda s: s.starts)[:count]
