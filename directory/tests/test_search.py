@@ -1,0 +1,122 @@
+"""Search gives the right listings for distance, day, time, cost, access and words."""
+
+from datetime import time
+
+import pytest
+
+from directory.models import Service
+from directory.selectors import ListingSearch, search_listings
+from directory.tests.factories import LocationFactory, ScheduleFactory, ServiceFactory, TaxonomyTermFactory
+from places.geo import Point
+
+CENTRE = Point(53.0, -2.0)
+# Hand-worked distances from CENTRE (see places/tests/test_distance.py): 0.01 degree of latitude is
+# 0.691 miles; 0.1 degree of longitude at 53 degrees north is 4.158 miles.
+
+
+@pytest.fixture
+def district(db):
+    """Five listings at known places and times."""
+    near = LocationFactory(name="Near hall", latitude=53.01, longitude=-2.0, wheelchair_accessible=True)
+    middle = LocationFactory(name="Middle hall", latitude=53.04, longitude=-2.0)  # 2.76 miles
+    east = LocationFactory(name="East hall", latitude=53.0, longitude=-1.9)  # 4.16 miles
+    far = LocationFactory(name="Far hall", latitude=53.1, longitude=-2.0)  # 6.91 miles
+    singing = TaxonomyTermFactory(name="Singing")
+    listings = {
+        "lunch": ServiceFactory(name="Lunch club", description="A hot meal and company", at=[near],
+                                cost=Service.Cost.PAY_WHAT_YOU_CAN),
+        "choir": ServiceFactory(name="Community choir", description="Sing together", at=[middle, far],
+                                categories=[singing]),
+        "walk": ServiceFactory(name="Health walk", description="A gentle walk", at=[east]),
+        "quiz": ServiceFactory(name="Pub quiz", description="Evening quiz", at=[far], cost=Service.Cost.PAID),
+        "phone": ServiceFactory(name="Telephone befriending", description="A weekly call"),
+    }
+    ScheduleFactory(service=listings["lunch"], byday="TU,TH", opens_at=time(12), closes_at=time(14))
+    ScheduleFactory(service=listings["choir"], byday="MO", opens_at=time(19), closes_at=time(21))
+    ScheduleFactory(service=listings["walk"], byday="TU", opens_at=time(10), closes_at=time(11, 30))
+    ScheduleFactory(service=listings["quiz"], byday="TU", opens_at=time(20), closes_at=time(22))
+    ScheduleFactory(service=listings["phone"], freq="MONTHLY", byday="1WE", opens_at=time(9),
+                    closes_at=time(17))
+    return listings
+
+
+def names(**criteria):
+    return [s.name for s in search_listings(ListingSearch(**criteria))]
+
+
+def test_within_three_miles_nearest_first_with_distances(district):
+    found = list(search_listings(ListingSearch(near=CENTRE, miles=3, order="distance")))
+    assert [s.name for s in found] == ["Lunch club", "Community choir"]
+    assert [round(s.distance_miles, 2) for s in found] == [0.69, 2.76]
+
+
+def test_distance_is_to_the_nearest_venue_of_a_listing(district):
+    found = {s.name: s.distance_miles for s in search_listings(ListingSearch(near=CENTRE, miles=10))}
+    assert found["Community choir"] == pytest.approx(0.04 * 69.0934, abs=0.01)  # not its far venue
+    assert "Telephone befriending" not in found  # no venue, so no distance
+
+
+def test_within_five_miles_leaves_out_the_far_listing(district):
+    assert names(near=CENTRE, miles=5, order="distance") == [
+        "Lunch club", "Community choir", "Health walk"]
+
+
+def test_tuesday_finds_only_tuesday_listings(district):
+    assert names(day=1) == ["Health walk", "Lunch club", "Pub quiz"]
+
+
+def test_monthly_first_wednesday_counts_as_a_wednesday(district):
+    assert names(day=2) == ["Telephone befriending"]
+
+
+def test_tuesday_evening(district):
+    assert names(day=1, starts_after=time(17)) == ["Pub quiz"]
+
+
+def test_mornings_only(district):
+    assert names(ends_before=time(12)) == ["Health walk"]
+
+
+def test_free_only_leaves_out_pay_what_you_can_and_paid(district):
+    assert names(free_only=True) == ["Community choir", "Health walk", "Telephone befriending"]
+
+
+def test_wheelchair_accessible_venues_only(district):
+    assert names(wheelchair_accessible=True) == ["Lunch club"]
+
+
+def test_filters_combine(district):
+    assert names(near=CENTRE, miles=5, day=1, free_only=True) == ["Health walk"]
+
+
+def test_words_match_name_and_description_by_prefix(district):
+    assert names(text="walk") == ["Health walk"]
+    assert names(text="sing") == ["Community choir"]  # "Sing together", and the Singing category
+    assert names(text="meal compan") == ["Lunch club"]
+    assert names(text="meal quiz") == []  # every word must match
+
+
+def test_category_includes_its_narrower_categories(district):
+    singing = district["choir"].terms.get()
+    choirs = TaxonomyTermFactory(name="Choirs", parent=singing)
+    ServiceFactory(name="Gospel choir", categories=[choirs])
+    assert names(terms=(singing,)) == ["Community choir", "Gospel choir"]
+
+
+def test_relevance_puts_a_name_match_first(district):
+    ServiceFactory(name="Walking football", description="Football at walking pace")
+    ServiceFactory(name="Knit and natter", description="Bring knitting; we sometimes walk to the park")
+    assert names(text="walk")[-1] == "Knit and natter"
+
+
+def test_typed_punctuation_cannot_break_the_search(district):
+    for text in ['"', "walk*", "AND OR NOT", "-", "NEAR(", "'; drop table x; --", "ü"]:
+        search_listings(ListingSearch(text=text)).count()  # no error on either database
+
+
+def test_drafts_and_closed_listings_are_not_found(district):
+    district["walk"].listing_status = "draft"
+    district["walk"].save()
+    district["quiz"].status = Service.Status.DEFUNCT
+    district["quiz"].save()
+    assert "Health walk" not in names() and "Pub quiz" not in names()

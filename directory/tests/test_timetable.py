@@ -1,0 +1,90 @@
+"""Next sessions from a listing's schedule, against dates read off the calendar by hand."""
+
+from datetime import UTC, date, datetime, time
+
+import pytest
+
+from directory.models import Schedule, weekday_mask
+from directory.timetable import LONDON, ScheduleError, check_schedule, next_sessions
+
+MONDAY_MORNING = datetime(2026, 11, 23, 9, 0, tzinfo=LONDON)
+
+
+def schedule(**fields):
+    defaults = {"freq": "WEEKLY", "interval": 1, "opens_at": time(10), "closes_at": time(12)}
+    return Schedule(**(defaults | fields))
+
+
+def starts(rule, after=MONDAY_MORNING, count=3):
+    return [s.starts.replace(tzinfo=None) for s in next_sessions(rule, after, count)]
+
+
+def test_every_tuesday():
+    assert starts(schedule(byday="TU")) == [
+        datetime(2026, 11, 24, 10), datetime(2026, 12, 1, 10), datetime(2026, 12, 8, 10)]
+
+
+def test_session_already_started_today_is_not_next():
+    after = datetime(2026, 11, 24, 10, 30, tzinfo=LONDON)
+    assert starts(schedule(byday="TU"), after, 1) == [datetime(2026, 12, 1, 10)]
+
+
+def test_tuesdays_and_thursdays_in_order():
+    assert starts(schedule(byday="TH,TU"), count=4) == [
+        datetime(2026, 11, 24, 10), datetime(2026, 11, 26, 10),
+        datetime(2026, 12, 1, 10), datetime(2026, 12, 3, 10)]
+
+
+def test_first_tuesday_of_the_month():
+    assert starts(schedule(freq="MONTHLY", byday="1TU")) == [
+        datetime(2026, 12, 1, 10), datetime(2027, 1, 5, 10), datetime(2027, 2, 2, 10)]
+
+
+def test_last_friday_of_the_month():
+    assert starts(schedule(freq="MONTHLY", byday="-1FR")) == [
+        datetime(2026, 11, 27, 10), datetime(2026, 12, 25, 10), datetime(2027, 1, 29, 10)]
+
+
+def test_fifteenth_of_each_month():
+    assert starts(schedule(freq="MONTHLY", bymonthday="15")) == [
+        datetime(2026, 12, 15, 10), datetime(2027, 1, 15, 10), datetime(2027, 2, 15, 10)]
+
+
+def test_every_other_week_counts_from_its_first_date():
+    rule = schedule(byday="TU", interval=2, dtstart=date(2026, 11, 3))
+    assert starts(rule) == [datetime(2026, 12, 1, 10), datetime(2026, 12, 15, 10), datetime(2026, 12, 29, 10)]
+
+
+def test_term_time_only():
+    rule = schedule(byday="WE", valid_from=date(2027, 1, 6), valid_to=date(2027, 1, 20))
+    assert starts(rule, count=5) == [
+        datetime(2027, 1, 6, 10), datetime(2027, 1, 13, 10), datetime(2027, 1, 20, 10)]
+
+
+def test_session_times_are_local_across_the_clocks_changing():
+    rule = schedule(byday="SU")
+    sessions = next_sessions(rule, datetime(2027, 3, 20, tzinfo=LONDON), 2)
+    assert [s.starts.astimezone(UTC).hour for s in sessions] == [10, 9]  # GMT, then BST
+    assert [s.starts.hour for s in sessions] == [10, 10]
+    assert sessions[0].ends == datetime(2027, 3, 21, 12, tzinfo=LONDON)
+
+
+def test_weekday_mask_reads_ordinal_days():
+    assert weekday_mask("1TU,-1FR") == 0b0010010
+    assert weekday_mask("MO,SU") == 0b1000001
+    assert weekday_mask("") == 0
+
+
+@pytest.mark.parametrize("fields, field, message", [
+    ({"byday": "XX"}, "byday", "is not a day"),
+    ({"byday": "1TU"}, "byday", "needs a monthly schedule"),
+    ({"freq": "MONTHLY", "byday": "9TU"}, "byday", "week number must be 1 to 5"),
+    ({"freq": "MONTHLY", "bymonthday": "32"}, "bymonthday", "must be 1 to 31"),
+    ({"byday": ""}, "byday", "Say which day"),
+    ({"byday": "TU", "opens_at": time(12), "closes_at": time(10)}, "closes_at", "after the start"),
+    ({"byday": "TU", "valid_from": date(2027, 2, 1), "valid_to": date(2027, 1, 1)}, "valid_to", "on or after"),
+])
+def test_schedule_that_cannot_give_dates_says_which_field(fields, field, message):
+    with pytest.raises(ScheduleError, match=message) as raised:
+        check_schedule(schedule(**fields))
+    assert raised.value.field == field
