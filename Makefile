@@ -47,6 +47,7 @@ run: $(VENV)/.installed-run $(CSS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 
 test-sqlite: $(VENV)/.installed-test $(CSS)

@@ -41,6 +41,7 @@ def team(db):
 
 # --- Browser ---------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium, headless, driven by Playwright. Never a downloaded browser."""
@@ -56,8 +57,13 @@ def browser():
             executable_path=CHROMIUM,
             headless=True,
             args=[
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
             ],
         )
         yield browser
@@ -77,8 +83,9 @@ def page(browser, live_server, transactional_db):
 @pytest.fixture
 def phone_page(browser, live_server, transactional_db):
     """A browser tab the size of a small phone."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 360, "height": 740},
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     yield page
     context.close()
@@ -101,8 +108,12 @@ def assert_accessible(page) -> None:
         AXE_TAGS,
     )
     violations = [
-        {"rule": v["id"], "impact": v["impact"], "help": v["help"],
-         "nodes": [n["target"] for n in v["nodes"]][:5]}
+        {
+            "rule": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
         for v in result["violations"]
     ]
     assert not violations, f"axe found problems on {page.url}:\n{json.dumps(violations, indent=2)}"

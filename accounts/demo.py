@@ -55,22 +55,36 @@ class StaffAccount:
 
 STAFF = [
     StaffAccount("admin", Role.ADMINISTRATOR, "Trafford Council (demo)", superuser=True),
-    StaffAccount("coordinator", Role.COORDINATOR, "Trafford Council (demo)",
-                 ("Local Area Coordination North",)),
-    StaffAccount("coordinator.lead", Role.COORDINATOR, "Trafford Council (demo)",
-                 ("Local Area Coordination North",), lead=True),
-    StaffAccount("coordinator.south", Role.COORDINATOR, "Trafford Council (demo)",
-                 ("Local Area Coordination South",)),
-    StaffAccount("coordinator.central", Role.COORDINATOR, "Trafford Council (demo)",
-                 ("Local Area Coordination Central",)),
-    StaffAccount("coordinator.west", Role.COORDINATOR, "Trafford Council (demo)",
-                 ("Local Area Coordination West",)),
-    StaffAccount("linkworker", Role.LINK_WORKER, "Crossford Bridge Medical Practice (demo)",
-                 ("Social prescribing",)),
+    StaffAccount(
+        "coordinator", Role.COORDINATOR, "Trafford Council (demo)", ("Local Area Coordination North",)
+    ),
+    StaffAccount(
+        "coordinator.lead",
+        Role.COORDINATOR,
+        "Trafford Council (demo)",
+        ("Local Area Coordination North",),
+        lead=True,
+    ),
+    StaffAccount(
+        "coordinator.south", Role.COORDINATOR, "Trafford Council (demo)", ("Local Area Coordination South",)
+    ),
+    StaffAccount(
+        "coordinator.central",
+        Role.COORDINATOR,
+        "Trafford Council (demo)",
+        ("Local Area Coordination Central",),
+    ),
+    StaffAccount(
+        "coordinator.west", Role.COORDINATOR, "Trafford Council (demo)", ("Local Area Coordination West",)
+    ),
+    StaffAccount(
+        "linkworker", Role.LINK_WORKER, "Crossford Bridge Medical Practice (demo)", ("Social prescribing",)
+    ),
     StaffAccount("broker", Role.BROKER, "Altrincham Timebank (demo)", ("Brokers",)),
     StaffAccount("editor", Role.ORGANISATION_EDITOR, "Stretford Neighbours Together (demo)"),
-    StaffAccount("commissioner", Role.COMMISSIONER, "Trafford Council (demo)",
-                 ("Commissioning and evaluation",)),
+    StaffAccount(
+        "commissioner", Role.COMMISSIONER, "Trafford Council (demo)", ("Commissioning and evaluation",)
+    ),
 ]
 
 
@@ -90,7 +104,8 @@ def create_demo_people(residents: int = 200) -> dict:
     """
     postcodes = list(
         Postcode.objects.filter(terminated_on__isnull=True, latitude__isnull=False)
-        .order_by("postcode").values_list("postcode", flat=True)
+        .order_by("postcode")
+        .values_list("postcode", flat=True)
     )
     if not postcodes:
         raise ValueError("Import the demo district's postcodes before creating demo people.")
@@ -99,18 +114,20 @@ def create_demo_people(residents: int = 200) -> dict:
     chooser = random.Random(SEED)
 
     organisations = {
-        name: Organisation.objects.create(name=name, kind=kind, is_demo=True)
-        for name, kind in ORGANISATIONS
+        name: Organisation.objects.create(name=name, kind=kind, is_demo=True) for name, kind in ORGANISATIONS
     }
-    teams = {
-        name: Team.objects.create(organisation=organisations[org], name=name) for org, name in TEAMS
-    }
+    teams = {name: Team.objects.create(organisation=organisations[org], name=name) for org, name in TEAMS}
     staff = []
     for account in STAFF:
         user = User.objects.create_user(
-            demo_email(account.local_part), DEMO_PASSWORD, full_name=fake.name(),
-            role=account.role, organisation=organisations[account.organisation],
-            is_staff=account.superuser, is_superuser=account.superuser, is_demo=True,
+            demo_email(account.local_part),
+            DEMO_PASSWORD,
+            full_name=fake.name(),
+            role=account.role,
+            organisation=organisations[account.organisation],
+            is_staff=account.superuser,
+            is_superuser=account.superuser,
+            is_demo=True,
         )
         for team in account.teams:
             TeamMembership.objects.create(team=teams[team], user=user, is_lead=account.lead)
@@ -121,11 +138,15 @@ def create_demo_people(residents: int = 200) -> dict:
     people = []
     for number in range(residents):
         first, last = fake.first_name(), fake.last_name()
-        people.append(User(
-            email=f"{first}.{last}.{number}@{DEMO_EMAIL_DOMAIN}".lower().replace("'", ""),
-            full_name=f"{first} {last}", role=Role.RESIDENT, is_demo=True,
-            home_postcode_id=chooser.choice(postcodes),
-        ))
+        people.append(
+            User(
+                email=f"{first}.{last}.{number}@{DEMO_EMAIL_DOMAIN}".lower().replace("'", ""),
+                full_name=f"{first} {last}",
+                role=Role.RESIDENT,
+                is_demo=True,
+                home_postcode_id=chooser.choice(postcodes),
+            )
+        )
     for person in people:
         person.set_unusable_password()
     people[0].set_password(DEMO_PASSWORD)

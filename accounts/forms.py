@@ -8,17 +8,20 @@ class SignInForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email address",
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={"required": "Enter your email address",
-                        "invalid": "Enter an email address like name@example.org"},
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address like name@example.org",
+        },
     )
     password = forms.CharField(
-        label="Password", strip=False,
+        label="Password",
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         error_messages={"required": "Enter your password"},
     )
     error_messages = {
         "invalid_login": "Enter the email address and password of your account. "
-                         "Both are case-sensitive except the email address.",
+        "Both are case-sensitive except the email address.",
         "inactive": "This account is switched off. Ask your organisation's administrator.",
     }
 
@@ -27,9 +30,13 @@ class TwoFactorCodeForm(forms.Form):
     token = forms.CharField(
         label="Code from your authenticator app",
         max_length=12,
-        widget=forms.TextInput(attrs={
-            "autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false",
-        }),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+            }
+        ),
         error_messages={"required": "Enter the 6-digit code from your authenticator app"},
     )
 

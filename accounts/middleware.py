@@ -19,11 +19,13 @@ class RequireTwoFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if (user.is_authenticated and user.needs_two_factor and not user.is_verified()
-                and not self._is_open(request.path)):
-            target = "accounts:two_factor_verify" if user_has_device(user) else (
-                "accounts:two_factor_setup"
-            )
+        if (
+            user.is_authenticated
+            and user.needs_two_factor
+            and not user.is_verified()
+            and not self._is_open(request.path)
+        ):
+            target = "accounts:two_factor_verify" if user_has_device(user) else ("accounts:two_factor_setup")
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse(target)}?{query}")
         return self.get_response(request)

@@ -98,7 +98,11 @@ class User(AbstractUser):
     )
     teams = models.ManyToManyField(Team, through="TeamMembership", blank=True, related_name="members")
     home_postcode = models.ForeignKey(
-        "places.Postcode", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "places.Postcode",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     is_demo = models.BooleanField(default=False, help_text="Invented for the demo district.")
 
@@ -130,9 +134,7 @@ class TeamMembership(models.Model):
     is_lead = models.BooleanField(default=False, help_text="Team leads see safeguarding notes.")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["team", "user"], name="one_membership_per_team")
-        ]
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="one_membership_per_team")]
 
     def __str__(self) -> str:
         return f"{self.user} in {self.team}"

@@ -11,8 +11,6 @@ def account_summary(user: User) -> dict:
     """What a person sees about their own account."""
     return {
         "account_user": user,
-        "memberships": list(
-            TeamMembership.objects.filter(user=user).select_related("team__organisation")
-        ),
+        "memberships": list(TeamMembership.objects.filter(user=user).select_related("team__organisation")),
         "has_two_factor": user_has_device(user),
     }

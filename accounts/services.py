@@ -12,8 +12,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from .models import AuditEvent, User
 
 
-def record_audit_event(actor: User | None, action: str, target: models.Model | None = None, *,
-                       request: HttpRequest | None = None, note: str = "") -> AuditEvent:
+def record_audit_event(
+    actor: User | None,
+    action: str,
+    target: models.Model | None = None,
+    *,
+    request: HttpRequest | None = None,
+    note: str = "",
+) -> AuditEvent:
     """Write who did what to which record. Call it for every read or change of personal data.
 
     ``note`` must not hold personal data: name the record by ``target``.

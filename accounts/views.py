@@ -25,8 +25,9 @@ class SignOutView(auth_views.LogoutView):
 
 def _next_url(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return "/"
 
@@ -39,7 +40,7 @@ def two_factor_setup(request):
         messages.info(request, "Two-factor sign-in is already set up for this account.")
         return redirect("accounts:account")
     device = pending_totp_device(request.user)
-    form = TwoFactorCodeForm(request.POST or None)
+    form = TwoFactorCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             confirm_totp_device(request, device, form.cleaned_data["token"])
@@ -54,7 +55,7 @@ def two_factor_setup(request):
         "qr_svg": segno.make(device.config_url, error="m").svg_inline(
             scale=4, dark="#0b0c0c", light="#ffffff", title="QR code for your authenticator app"
         ),
-        "secret_groups": [secret[i:i + 4] for i in range(0, len(secret), 4)],
+        "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
         "next": _next_url(request),
     }
     return render(request, "accounts/two_factor_setup.html", context)
@@ -64,7 +65,7 @@ def two_factor_setup(request):
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request):
     """Ask for the current code from the authenticator app set up earlier."""
-    form = TwoFactorCodeForm(request.POST or None)
+    form = TwoFactorCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             verify_two_factor(request, form.cleaned_data["token"])
@@ -72,8 +73,7 @@ def two_factor_verify(request):
             form.add_error("token", str(error))
         else:
             return redirect(_next_url(request))
-    return render(request, "accounts/two_factor_verify.html",
-                  {"form": form, "next": _next_url(request)})
+    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)})
 
 
 @login_required

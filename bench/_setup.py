@@ -44,5 +44,7 @@ def percentiles(run: Callable[[], object], repeats: int) -> dict[str, float]:
 def machine() -> str:
     from django.db import connection
 
-    return (f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}, {connection.vendor}")
+    return (
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {connection.vendor}"
+    )

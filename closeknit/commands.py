@@ -29,15 +29,19 @@ class ImportCommand(BaseCommand):
 
     def handle(self, *args, **options):
         show = not options["no_progress"] and options.get("verbosity", 1) > 0
-        with tqdm(unit=f" {self.unit}", disable=not show, file=sys.stderr,
-                  desc=self.help.split(".")[0][:40]) as bar:
+        with tqdm(
+            unit=f" {self.unit}", disable=not show, file=sys.stderr, desc=self.help.split(".")[0][:40]
+        ) as bar:
             try:
                 report = self.run_import(options, bar.update)
             except ImportFileError as error:
                 raise CommandError(f"{error}. Nothing was imported.") from None
-        self.stdout.write(self.style.SUCCESS(
-            f"Read {report.read:,} {self.unit}: {report.created:,} new, {report.updated:,} updated"
-            + (f", {report.skipped:,} skipped" if report.skipped else "") + "."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Read {report.read:,} {self.unit}: {report.created:,} new, {report.updated:,} updated"
+                + (f", {report.skipped:,} skipped" if report.skipped else "")
+                + "."
+            )
+        )
         for note in report.notes:
             self.stdout.write(self.style.WARNING(note))

@@ -22,8 +22,7 @@ from pathlib import Path
 class ImportFileError(Exception):
     """A problem in an input file, located to the line and column."""
 
-    def __init__(self, path: Path | str, problem: str, *, line: int | None = None,
-                 column: str | None = None):
+    def __init__(self, path: Path | str, problem: str, *, line: int | None = None, column: str | None = None):
         self.path = Path(path)
         self.problem = problem
         self.line = line
@@ -90,8 +89,7 @@ class Row:
             raise self._error(key, "is empty but a value is needed")
         return value
 
-    def number(self, key: str, *, minimum: float | None = None,
-               maximum: float | None = None) -> float | None:
+    def number(self, key: str, *, minimum: float | None = None, maximum: float | None = None) -> float | None:
         value = self.text(key).replace(",", "")
         if not value:
             return None
@@ -103,8 +101,7 @@ class Row:
             raise self._error(key, f"{self.text(key)!r} is outside {minimum} to {maximum}")
         return number
 
-    def whole_number(self, key: str, *, minimum: int | None = None,
-                     maximum: int | None = None) -> int | None:
+    def whole_number(self, key: str, *, minimum: int | None = None, maximum: int | None = None) -> int | None:
         value = self.text(key).replace(",", "")
         if not value:
             return None

@@ -21,6 +21,7 @@ class NavItem:
 
 NAVIGATION = [
     NavItem("Home", "home", EVERYONE),
+    NavItem("Find local support", "directory:search", EVERYONE),
     NavItem("Your area", "places:postcode", EVERYONE),
     NavItem("Your account", "accounts:account", EVERYONE),
     NavItem("Back office", "admin:index", frozenset({Role.ADMINISTRATOR})),

@@ -48,6 +48,4 @@ def assert_denied(response, *, allow_not_found: bool = True) -> None:
             f"redirected to {location}, not to sign in"
         )
         return
-    assert response.status_code in allowed, (
-        f"expected access to be refused, got {response.status_code}"
-    )
+    assert response.status_code in allowed, f"expected access to be refused, got {response.status_code}"

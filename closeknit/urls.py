@@ -12,6 +12,7 @@ urlpatterns = [
     path("about/data/", views.about_data, name="about_data"),
     path("account/", include("accounts.urls")),
     path("places/", include("places.urls")),
+    path("directory/", include("directory.urls")),
     path("oruk/", include("directory.oruk.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

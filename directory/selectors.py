@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import time
 
-from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.models import Role, User
 from places.geo import Point, bounding_box, distance_expression
@@ -94,25 +94,34 @@ def search_listings(search: ListingSearch) -> QuerySet[Service]:
     if when is not None:
         listings = listings.filter(when)
     if search.near is not None and search.miles is not None:
-        box = bounding_box(search.near, search.miles)
-        prefix = "service_at_locations__location__"
-        listings = (
-            listings.filter(
-                **{
-                    f"{prefix}latitude__gte": box.min_latitude,
-                    f"{prefix}latitude__lte": box.max_latitude,
-                    f"{prefix}longitude__gte": box.min_longitude,
-                    f"{prefix}longitude__lte": box.max_longitude,
-                }
-            )
-            .annotate(
-                distance_miles=Min(
-                    distance_expression(search.near, f"{prefix}latitude", f"{prefix}longitude")
-                )
-            )
-            .filter(distance_miles__lte=search.miles)
-        )
+        listings = _within(listings, search.near, search.miles)
     return listings.order_by(*_ordering(search))
+
+
+def _within(listings: QuerySet[Service], near: Point, miles: float) -> QuerySet[Service]:
+    """Listings with a venue within ``miles``, each with ``distance_miles`` to its nearest venue.
+
+    Venues are narrowed by a bounding box on their indexed coordinates; the nearest
+    distance is a subquery (not an aggregate) so full-text ranking still works beside it.
+    """
+    box = bounding_box(near, miles)
+    in_box = ServiceAtLocation.objects.filter(
+        location__latitude__gte=box.min_latitude,
+        location__latitude__lte=box.max_latitude,
+        location__longitude__gte=box.min_longitude,
+        location__longitude__lte=box.max_longitude,
+    )
+    nearest = (
+        in_box.filter(service=OuterRef("pk"))
+        .annotate(miles=distance_expression(near, "location__latitude", "location__longitude"))
+        .order_by("miles")
+        .values("miles")[:1]
+    )
+    return (
+        listings.filter(pk__in=in_box.values("service_id"))
+        .annotate(distance_miles=Subquery(nearest, output_field=FloatField()))
+        .filter(distance_miles__lte=miles)
+    )
 
 
 def _ordering(search: ListingSearch) -> list:

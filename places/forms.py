@@ -5,7 +5,8 @@ from .selectors import PostcodeError, find_postcode
 
 class PostcodeForm(forms.Form):
     postcode = forms.CharField(
-        label="Postcode", max_length=16,
+        label="Postcode",
+        max_length=16,
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "spellcheck": "false"}),
         error_messages={"required": "Enter a postcode"},
     )

@@ -60,8 +60,9 @@ def bounding_box(centre: Point, miles: float) -> BoundingBox:
     )
 
 
-def distance_expression(centre: Point, latitude_field: str = "latitude",
-                        longitude_field: str = "longitude") -> CombinedExpression:
+def distance_expression(
+    centre: Point, latitude_field: str = "latitude", longitude_field: str = "longitude"
+) -> CombinedExpression:
     """The haversine distance in miles from ``centre`` to a row's coordinates, in SQL."""
     lat1 = Value(math.radians(centre.latitude), output_field=FloatField())
     lon1 = Value(math.radians(centre.longitude), output_field=FloatField())

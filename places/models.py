@@ -58,8 +58,7 @@ class LSOA(models.Model):
         verbose_name_plural = "LSOAs"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(imd_decile__isnull=True)
-                | models.Q(imd_decile__gte=1, imd_decile__lte=10),
+                condition=models.Q(imd_decile__isnull=True) | models.Q(imd_decile__gte=1, imd_decile__lte=10),
                 name="lsoa_imd_decile_1_to_10",
             ),
         ]
@@ -74,12 +73,8 @@ class Postcode(models.Model):
     postcode = models.CharField(max_length=8, primary_key=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
-    lsoa = models.ForeignKey(
-        LSOA, null=True, blank=True, on_delete=models.PROTECT, related_name="postcodes"
-    )
-    ward = models.ForeignKey(
-        Ward, null=True, blank=True, on_delete=models.PROTECT, related_name="postcodes"
-    )
+    lsoa = models.ForeignKey(LSOA, null=True, blank=True, on_delete=models.PROTECT, related_name="postcodes")
+    ward = models.ForeignKey(Ward, null=True, blank=True, on_delete=models.PROTECT, related_name="postcodes")
     local_authority = models.ForeignKey(
         LocalAuthority, null=True, blank=True, on_delete=models.PROTECT, related_name="postcodes"
     )
@@ -92,8 +87,7 @@ class Postcode(models.Model):
         indexes = [models.Index(fields=["latitude", "longitude"], name="postcode_lat_lon")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(latitude__isnull=True)
-                | models.Q(latitude__gte=-90, latitude__lte=90),
+                condition=models.Q(latitude__isnull=True) | models.Q(latitude__gte=-90, latitude__lte=90),
                 name="postcode_latitude_range",
             ),
             models.CheckConstraint(

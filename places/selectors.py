@@ -27,9 +27,7 @@ def normalise_postcode(text: str) -> str:
         raise PostcodeError("Enter a postcode.")
     formatted = f"{compact[:-3]} {compact[-3:]}"
     if len(compact) < 5 or len(compact) > 7 or not _POSTCODE_FORMAT.match(formatted):
-        raise PostcodeError(
-            f"“{text.strip()}” is not a UK postcode. Enter a postcode like M32 0TH."
-        )
+        raise PostcodeError(f"“{text.strip()}” is not a UK postcode. Enter a postcode like M32 0TH.")
     return formatted
 
 
@@ -41,9 +39,7 @@ def find_postcode(text: str, *, allow_terminated: bool = False) -> Postcode:
     """
     normalised = normalise_postcode(text)
     try:
-        postcode = Postcode.objects.select_related("lsoa", "ward", "local_authority").get(
-            postcode=normalised
-        )
+        postcode = Postcode.objects.select_related("lsoa", "ward", "local_authority").get(postcode=normalised)
     except Postcode.DoesNotExist:
         raise PostcodeError(
             f"We do not know the postcode {normalised}. Check it, or try a nearby postcode."
@@ -58,8 +54,14 @@ def find_postcode(text: str, *, allow_terminated: bool = False) -> Postcode:
     return postcode
 
 
-def within_miles(queryset: QuerySet, centre: Point, miles: float, *,
-                 latitude_field: str = "latitude", longitude_field: str = "longitude") -> QuerySet:
+def within_miles(
+    queryset: QuerySet,
+    centre: Point,
+    miles: float,
+    *,
+    latitude_field: str = "latitude",
+    longitude_field: str = "longitude",
+) -> QuerySet:
     """Rows of ``queryset`` within ``miles`` of ``centre``, nearest first.
 
     Each row gains ``distance_miles``. A bounding box on the (indexed)
@@ -89,7 +91,6 @@ def postcodes_within_miles(centre: Point, miles: float) -> QuerySet[Postcode]:
     return within_miles(Postcode.objects.filter(terminated_on__isnull=True), centre, miles)
 
 
-
 def neighbourhood_lsoas(neighbourhood: Neighbourhood) -> QuerySet[LSOA]:
     """The LSOAs a neighbourhood covers: those named in it, and those with postcodes in its wards."""
     return LSOA.objects.filter(
@@ -99,9 +100,7 @@ def neighbourhood_lsoas(neighbourhood: Neighbourhood) -> QuerySet[LSOA]:
 
 def neighbourhoods_for_postcode(postcode: Postcode) -> QuerySet[Neighbourhood]:
     """The neighbourhoods whose wards or LSOAs include this postcode."""
-    return Neighbourhood.objects.filter(
-        Q(wards=postcode.ward_id) | Q(lsoas=postcode.lsoa_id)
-    ).distinct()
+    return Neighbourhood.objects.filter(Q(wards=postcode.ward_id) | Q(lsoas=postcode.lsoa_id)).distinct()
 
 
 def _deprivation_counts(lsoas: QuerySet[LSOA]) -> tuple[int, int]:
@@ -115,15 +114,15 @@ def district_overview() -> dict:
     neighbourhoods = []
     for area in Neighbourhood.objects.prefetch_related("wards"):
         most_deprived, known = _deprivation_counts(neighbourhood_lsoas(area))
-        neighbourhoods.append({
-            "name": area.name,
-            "ward_names": [ward.name for ward in area.wards.all()],
-            "lsoas": known,
-            "most_deprived": most_deprived,
-        })
-    most_deprived, known = _deprivation_counts(
-        LSOA.objects.filter(postcodes__isnull=False).distinct()
-    )
+        neighbourhoods.append(
+            {
+                "name": area.name,
+                "ward_names": [ward.name for ward in area.wards.all()],
+                "lsoas": known,
+                "most_deprived": most_deprived,
+            }
+        )
+    most_deprived, known = _deprivation_counts(LSOA.objects.filter(postcodes__isnull=False).distinct())
     return {
         "neighbourhoods": neighbourhoods,
         "wards": Ward.objects.filter(postcodes__isnull=False).distinct().count(),

@@ -58,14 +58,14 @@ def _area_code(row: Row, key: str) -> str:
     return "" if _PSEUDO_CODE.fullmatch(code or "") else code
 
 
-def _upsert(model: type[models.Model], rows: Iterable[models.Model], unique: str,
-            update: list[str]) -> None:
+def _upsert(model: type[models.Model], rows: Iterable[models.Model], unique: str, update: list[str]) -> None:
     rows = list(rows)
     if not rows:
         return
     if update:
-        model.objects.bulk_create(rows, update_conflicts=True, unique_fields=[unique],
-                                  update_fields=update, batch_size=500)
+        model.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=[unique], update_fields=update, batch_size=500
+        )
     else:
         model.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
 
@@ -97,17 +97,25 @@ class _AreaCollector:
 
     def save(self) -> None:
         named = {c: n for c, n in self.authorities.items() if n}
-        _upsert(LocalAuthority, (LocalAuthority(code=c, name=n) for c, n in named.items()),
-                "code", ["name"])
-        _upsert(LocalAuthority, (LocalAuthority(code=c, name=c)
-                                 for c in self.authorities if c not in named), "code", [])
+        _upsert(LocalAuthority, (LocalAuthority(code=c, name=n) for c, n in named.items()), "code", ["name"])
+        _upsert(
+            LocalAuthority,
+            (LocalAuthority(code=c, name=c) for c in self.authorities if c not in named),
+            "code",
+            [],
+        )
         for code_is_named in (True, False):
-            wards = [Ward(code=c, name=n or c, local_authority_id=la or None)
-                     for c, (n, la) in self.wards.items() if bool(n) == code_is_named]
-            _upsert(Ward, wards, "code",
-                    ["name", "local_authority"] if code_is_named else [])
-            lsoas = [LSOA(code=c, name=n, local_authority_id=la or None)
-                     for c, (n, la) in self.lsoas.items() if bool(n) == code_is_named]
+            wards = [
+                Ward(code=c, name=n or c, local_authority_id=la or None)
+                for c, (n, la) in self.wards.items()
+                if bool(n) == code_is_named
+            ]
+            _upsert(Ward, wards, "code", ["name", "local_authority"] if code_is_named else [])
+            lsoas = [
+                LSOA(code=c, name=n, local_authority_id=la or None)
+                for c, (n, la) in self.lsoas.items()
+                if bool(n) == code_is_named
+            ]
             _upsert(LSOA, lsoas, "code", ["name", "local_authority"] if code_is_named else [])
         self.clear()
 
@@ -132,14 +140,19 @@ def _postcode_from_row(row: Row, areas: _AreaCollector) -> Postcode:
     la, ward, lsoa = (_area_code(row, k) for k in ("la_code", "ward_code", "lsoa_code"))
     areas.add(row, la, ward, lsoa)
     return Postcode(
-        postcode=code, latitude=latitude, longitude=longitude,
-        lsoa_id=lsoa or None, ward_id=ward or None, local_authority_id=la or None,
+        postcode=code,
+        latitude=latitude,
+        longitude=longitude,
+        lsoa_id=lsoa or None,
+        ward_id=ward or None,
+        local_authority_id=la or None,
         terminated_on=row.month("terminated"),
     )
 
 
-def import_postcodes(path: Path | str, *, local_authority: str | None = None,
-                     progress: Progress | None = None) -> ImportReport:
+def import_postcodes(
+    path: Path | str, *, local_authority: str | None = None, progress: Progress | None = None
+) -> ImportReport:
     """Import an ONS Postcode Directory / NSPL CSV, or a column subset of one.
 
     ``local_authority`` (a code such as E08000009) keeps only that area's
@@ -166,11 +179,14 @@ def import_postcodes(path: Path | str, *, local_authority: str | None = None,
     return report
 
 
-def _save_postcodes(batch: dict[str, Postcode], areas: _AreaCollector,
-                    progress: Progress | None) -> None:
+def _save_postcodes(batch: dict[str, Postcode], areas: _AreaCollector, progress: Progress | None) -> None:
     areas.save()
-    _upsert(Postcode, batch.values(), "postcode",
-            ["latitude", "longitude", "lsoa", "ward", "local_authority", "terminated_on"])
+    _upsert(
+        Postcode,
+        batch.values(),
+        "postcode",
+        ["latitude", "longitude", "lsoa", "ward", "local_authority", "terminated_on"],
+    )
     if progress:
         progress(len(batch))
     batch.clear()
@@ -205,8 +221,15 @@ def import_imd(path: Path | str, *, progress: Progress | None = None) -> ImportR
             la = _area_code(row, "la_code")
             if la:
                 authorities[la] = row.text("la_name") or la
-            batch.append(LSOA(code=code, name=row.text("lsoa_name"), local_authority_id=la or None,
-                              imd_rank=rank, imd_decile=decile))
+            batch.append(
+                LSOA(
+                    code=code,
+                    name=row.text("lsoa_name"),
+                    local_authority_id=la or None,
+                    imd_rank=rank,
+                    imd_decile=decile,
+                )
+            )
             if len(batch) >= BATCH_SIZE:
                 _save_lsoas(batch, authorities, progress)
         _save_lsoas(batch, authorities, progress)
@@ -214,7 +237,8 @@ def import_imd(path: Path | str, *, progress: Progress | None = None) -> ImportR
         report.updated = report.read - report.created
         missing = list(
             LSOA.objects.filter(imd_decile__isnull=True, postcodes__isnull=False)
-            .distinct().values_list("code", flat=True)
+            .distinct()
+            .values_list("code", flat=True)
         )
     if missing:
         report.notes.append(
@@ -225,8 +249,9 @@ def import_imd(path: Path | str, *, progress: Progress | None = None) -> ImportR
 
 
 def _save_lsoas(batch: list[LSOA], authorities: dict[str, str], progress: Progress | None) -> None:
-    _upsert(LocalAuthority, (LocalAuthority(code=c, name=n) for c, n in authorities.items()),
-            "code", ["name"])
+    _upsert(
+        LocalAuthority, (LocalAuthority(code=c, name=n) for c, n in authorities.items()), "code", ["name"]
+    )
     _upsert(LSOA, batch, "code", ["name", "local_authority", "imd_rank", "imd_decile"])
     if progress:
         progress(len(batch))
@@ -234,8 +259,9 @@ def _save_lsoas(batch: list[LSOA], authorities: dict[str, str], progress: Progre
     authorities.clear()
 
 
-def import_neighbourhoods(path: Path | str, *, name_column: str = "neighbourhood",
-                          area_column: str = "area_code") -> ImportReport:
+def import_neighbourhoods(
+    path: Path | str, *, name_column: str = "neighbourhood", area_column: str = "area_code"
+) -> ImportReport:
     """Define neighbourhoods from a CSV that names, per row, a neighbourhood and an area.
 
     An area code starting E05 is a ward, E01 an LSOA. Each neighbourhood's
@@ -265,8 +291,11 @@ def import_neighbourhoods(path: Path | str, *, name_column: str = "neighbourhood
             raise ImportFileError(path, f"neighbourhood name {name!r} has no letters or digits")
         clash = slugs.get(slug) or Neighbourhood.objects.filter(slug=slug).exclude(name=name).first()
         if clash:
-            raise ImportFileError(path, f"neighbourhood names {name!r} and {str(clash)!r} "
-                                        "are too alike to tell apart in a web address")
+            raise ImportFileError(
+                path,
+                f"neighbourhood names {name!r} and {str(clash)!r} "
+                "are too alike to tell apart in a web address",
+            )
         slugs[slug] = name
     with transaction.atomic():
         for name, (wards, lsoas) in members.items():

@@ -46,8 +46,10 @@ def test_nobody_can_add_change_or_delete_audit_events(client, make_user):
     event = record_audit_event(admin, AuditEvent.Action.VIEW, admin)
     sign_in(client, admin)
     assert client.get(reverse("admin:accounts_auditevent_add")).status_code == 403
-    assert client.post(reverse("admin:accounts_auditevent_delete", args=[event.pk]),
-                       {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:accounts_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code
+        == 403
+    )
     client.post(reverse("admin:accounts_auditevent_change", args=[event.pk]), {"action": "erase"})
     event.refresh_from_db()
     assert event.action == "view"

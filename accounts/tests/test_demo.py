@@ -11,7 +11,11 @@ def test_demo_district_is_trafford_with_every_role_and_invented_residents(capsys
     assert Postcode.objects.count() == 11264
     assert LSOA.objects.filter(postcodes__isnull=False).distinct().count() == 139
     assert sorted(Neighbourhood.objects.values_list("name", flat=True)) == [
-        "Central", "North", "South", "West"]
+        "Central",
+        "North",
+        "South",
+        "West",
+    ]
     staff_roles = set(User.objects.exclude(role=Role.RESIDENT).values_list("role", flat=True))
     assert staff_roles == set(Role.values) - {Role.RESIDENT}
     residents = User.objects.filter(role=Role.RESIDENT)
@@ -38,8 +42,9 @@ def test_demo_code_gives_a_code_that_signs_a_demo_coordinator_in(client, capsys)
     call_command("demo_code", "coordinator@demo.closeknit.example")
     code = capsys.readouterr().out.strip()
     assert len(code) == 6 and code.isdigit()
-    client.post("/account/sign-in/", {"username": "coordinator@demo.closeknit.example",
-                                      "password": "closeknit-demo"})
+    client.post(
+        "/account/sign-in/", {"username": "coordinator@demo.closeknit.example", "password": "closeknit-demo"}
+    )
     assert client.post("/account/two-factor/verify/", {"token": code}).status_code == 302
     assert client.get("/account/").status_code == 200
 

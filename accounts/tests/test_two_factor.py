@@ -13,8 +13,9 @@ ROLES_WITHOUT_RECORDS = sorted(set(Role.values) - ROLES_THAT_SEE_PERSON_RECORDS)
 
 
 def sign_in_with_password(client, user):
-    response = client.post(reverse("accounts:sign_in"),
-                           {"username": user.email, "password": PASSWORD, "next": ACCOUNT})
+    response = client.post(
+        reverse("accounts:sign_in"), {"username": user.email, "password": PASSWORD, "next": ACCOUNT}
+    )
     assert response.status_code == 302
     return response
 
@@ -60,16 +61,18 @@ def test_setting_up_an_authenticator_with_its_current_code_verifies_the_session(
     device.refresh_from_db()
     assert device.confirmed
     assert client.get(ACCOUNT).status_code == 200
-    assert AuditEvent.objects.filter(actor=coordinator,
-                                     action=AuditEvent.Action.TWO_FACTOR_SET_UP).exists()
+    assert AuditEvent.objects.filter(actor=coordinator, action=AuditEvent.Action.TWO_FACTOR_SET_UP).exists()
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("token, message", [
-    ("", "Enter the 6-digit code from your authenticator app"),
-    ("12ab56", "Enter the 6 digits your authenticator app shows"),
-    ("000000", "The code is not right or has expired"),
-])
+@pytest.mark.parametrize(
+    "token, message",
+    [
+        ("", "Enter the 6-digit code from your authenticator app"),
+        ("12ab56", "Enter the 6 digits your authenticator app shows"),
+        ("000000", "The code is not right or has expired"),
+    ],
+)
 def test_wrong_code_at_set_up_confirms_nothing(client, make_user, token, message):
     coordinator = make_user(Role.COORDINATOR)
     sign_in_with_password(client, coordinator)
@@ -126,3 +129,12 @@ def test_set_up_page_needs_a_signed_in_person(client):
 def test_verified_staff_reach_their_pages(client, make_user):
     sign_in(client, make_user(Role.BROKER))
     assert client.get(ACCOUNT).status_code == 200
+
+
+@pytest.mark.django_db
+def test_sending_an_empty_code_form_asks_for_the_code(client, make_user):
+    link_worker = make_user(Role.LINK_WORKER)
+    totp_device(link_worker)
+    sign_in_with_password(client, link_worker)
+    response = client.post(VERIFY, {})
+    assert "Enter the 6-digit code from your authenticator app" in response.content.decode()

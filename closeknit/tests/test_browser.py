@@ -24,15 +24,18 @@ def district(transactional_db):
     return postcode
 
 
-@pytest.mark.parametrize("path, heading", [
-    ("/", "Local support, built from what your place already has"),
-    ("/about/data/", "Data sources and licences"),
-    ("/places/postcode/", "Your area"),
-    ("/places/postcode/?postcode=M32+0TH", "Your area"),
-    ("/places/postcode/?postcode=banana", "Your area"),
-    ("/account/sign-in/", "Sign in"),
-    ("/no/such/page/", "Page not found"),
-])
+@pytest.mark.parametrize(
+    "path, heading",
+    [
+        ("/", "Local support, built from what your place already has"),
+        ("/about/data/", "Data sources and licences"),
+        ("/places/postcode/", "Your area"),
+        ("/places/postcode/?postcode=M32+0TH", "Your area"),
+        ("/places/postcode/?postcode=banana", "Your area"),
+        ("/account/sign-in/", "Sign in"),
+        ("/no/such/page/", "Page not found"),
+    ],
+)
 def test_public_pages_are_accessible(page, axe, district, path, heading):
     page.goto(path)
     assert page.locator("h1").first.inner_text() == heading
@@ -71,8 +74,7 @@ def test_coordinator_sets_up_two_factor_sign_in_like_a_person_would(page, axe, m
     assert typed_key  # the key a person could type instead of scanning
     page.fill("#id_token", current_code(device))
     page.click("button:has-text('Confirm and continue')")
-    assert page.locator(".govuk-notification-banner").inner_text().endswith(
-        "Two-factor sign-in is set up.")
+    assert page.locator(".govuk-notification-banner").inner_text().endswith("Two-factor sign-in is set up.")
     axe(page)
 
 
@@ -100,12 +102,15 @@ def test_signed_in_pages_are_accessible(page, axe, make_user, district, role):
 
 
 @pytest.mark.urls("closeknit.tests.test_pages")
-@pytest.mark.parametrize("path, heading", [
-    ("/test/forbidden/", "You cannot see this page"),
-    ("/test/csrf/", "This page was open too long"),
-    ("/test/bad-request/", "Sorry, we could not understand that request"),
-    ("/test/broken/", "Sorry, there is a problem with the service"),
-])
+@pytest.mark.parametrize(
+    "path, heading",
+    [
+        ("/test/forbidden/", "You cannot see this page"),
+        ("/test/csrf/", "This page was open too long"),
+        ("/test/bad-request/", "Sorry, we could not understand that request"),
+        ("/test/broken/", "Sorry, there is a problem with the service"),
+    ],
+)
 def test_error_pages_are_accessible(page, axe, path, heading):
     page.goto(path)
     assert page.locator("h1").inner_text() == heading

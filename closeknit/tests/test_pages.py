@@ -81,12 +81,15 @@ def test_signed_out_visitor_sees_no_navigation(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role, shown, hidden", [
-    (Role.RESIDENT, ["Home", "Your area", "Your account"], ["Back office", "Audit log"]),
-    (Role.COORDINATOR, ["Home", "Your account"], ["Back office", "Audit log"]),
-    (Role.COMMISSIONER, ["Home", "Your account"], ["Back office", "Audit log"]),
-    (Role.ADMINISTRATOR, ["Home", "Back office", "Audit log"], []),
-])
+@pytest.mark.parametrize(
+    "role, shown, hidden",
+    [
+        (Role.RESIDENT, ["Home", "Your area", "Your account"], ["Back office", "Audit log"]),
+        (Role.COORDINATOR, ["Home", "Your account"], ["Back office", "Audit log"]),
+        (Role.COMMISSIONER, ["Home", "Your account"], ["Back office", "Audit log"]),
+        (Role.ADMINISTRATOR, ["Home", "Back office", "Audit log"], []),
+    ],
+)
 def test_navigation_follows_the_role(client, make_user, role, shown, hidden):
     sign_in(client, make_user(role))
     labels = [item["label"] for item in client.get("/").context["navigation"]]
@@ -129,7 +132,7 @@ def test_no_gov_uk_crown_or_transport_font(client):
 @pytest.mark.parametrize("url", ["/", "/account/sign-in/", "/places/postcode/", "/about/data/"])
 def test_header_and_title_name_the_service_not_the_host(client, url):
     page = client.get(url).content.decode()
-    assert '</svg>\n        Closeknit\n      </a>' in page
+    assert "</svg>\n        Closeknit\n      </a>" in page
     assert "– Closeknit</title>" in page
     assert "testserver" not in page
 
@@ -138,8 +141,9 @@ def test_header_and_title_name_the_service_not_the_host(client, url):
 def test_form_sent_without_its_security_token_gets_our_page_and_saves_nothing(make_user):
     make_user(Role.RESIDENT, email="resident@example.org")
     client = Client(enforce_csrf_checks=True)
-    response = client.post(reverse("accounts:sign_in"),
-                           {"username": "resident@example.org", "password": "correct horse battery"})
+    response = client.post(
+        reverse("accounts:sign_in"), {"username": "resident@example.org", "password": "correct horse battery"}
+    )
     assert response.status_code == 403
     assert "This page was open too long" in response.content.decode()
     assert "_auth_user_id" not in client.session

@@ -12,11 +12,18 @@ GOOD_KEY = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVW
 
 
 def manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items()
-                   if not k.startswith(("DJANGO_", "CLOSEKNIT_", "DATABASE_URL"))}
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CLOSEKNIT_", "DATABASE_URL"))
+    }
     environment.update(env)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -26,8 +33,13 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_production_refuses_to_start_with_debug_on():
-    result = manage("check", CLOSEKNIT_ENV="production", DJANGO_SECRET_KEY=GOOD_KEY,
-                    DJANGO_ALLOWED_HOSTS="closeknit.example", DJANGO_DEBUG="true")
+    result = manage(
+        "check",
+        CLOSEKNIT_ENV="production",
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_ALLOWED_HOSTS="closeknit.example",
+        DJANGO_DEBUG="true",
+    )
     assert result.returncode != 0
     assert "DJANGO_DEBUG must be off in production" in result.stderr
 
@@ -44,16 +56,26 @@ def test_unclear_boolean_is_refused_by_name():
 
 
 def test_deployment_checks_are_clean_under_production_settings():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", CLOSEKNIT_ENV="production",
-                    DJANGO_SECRET_KEY=GOOD_KEY, DJANGO_ALLOWED_HOSTS="closeknit.example")
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        CLOSEKNIT_ENV="production",
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_ALLOWED_HOSTS="closeknit.example",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
 
-@pytest.mark.parametrize("url, engine", [
-    ("postgres://closeknit@db.internal:5432/closeknit", "django.db.backends.postgresql"),
-    ("sqlite:////tmp/closeknit.sqlite3", "django.db.backends.sqlite3"),
-])
+@pytest.mark.parametrize(
+    "url, engine",
+    [
+        ("postgres://closeknit@db.internal:5432/closeknit", "django.db.backends.postgresql"),
+        ("sqlite:////tmp/closeknit.sqlite3", "django.db.backends.sqlite3"),
+    ],
+)
 def test_database_url_chooses_the_database(url, engine):
     code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
     result = manage("shell", "-c", code, DATABASE_URL=url)

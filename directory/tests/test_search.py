@@ -23,10 +23,15 @@ def district(db):
     far = LocationFactory(name="Far hall", latitude=53.1, longitude=-2.0)  # 6.91 miles
     singing = TaxonomyTermFactory(name="Singing")
     listings = {
-        "lunch": ServiceFactory(name="Lunch club", description="A hot meal and company", at=[near],
-                                cost=Service.Cost.PAY_WHAT_YOU_CAN),
-        "choir": ServiceFactory(name="Community choir", description="Sing together", at=[middle, far],
-                                categories=[singing]),
+        "lunch": ServiceFactory(
+            name="Lunch club",
+            description="A hot meal and company",
+            at=[near],
+            cost=Service.Cost.PAY_WHAT_YOU_CAN,
+        ),
+        "choir": ServiceFactory(
+            name="Community choir", description="Sing together", at=[middle, far], categories=[singing]
+        ),
         "walk": ServiceFactory(name="Health walk", description="A gentle walk", at=[east]),
         "quiz": ServiceFactory(name="Pub quiz", description="Evening quiz", at=[far], cost=Service.Cost.PAID),
         "phone": ServiceFactory(name="Telephone befriending", description="A weekly call"),
@@ -35,8 +40,9 @@ def district(db):
     ScheduleFactory(service=listings["choir"], byday="MO", opens_at=time(19), closes_at=time(21))
     ScheduleFactory(service=listings["walk"], byday="TU", opens_at=time(10), closes_at=time(11, 30))
     ScheduleFactory(service=listings["quiz"], byday="TU", opens_at=time(20), closes_at=time(22))
-    ScheduleFactory(service=listings["phone"], freq="MONTHLY", byday="1WE", opens_at=time(9),
-                    closes_at=time(17))
+    ScheduleFactory(
+        service=listings["phone"], freq="MONTHLY", byday="1WE", opens_at=time(9), closes_at=time(17)
+    )
     return listings
 
 
@@ -57,8 +63,7 @@ def test_distance_is_to_the_nearest_venue_of_a_listing(district):
 
 
 def test_within_five_miles_leaves_out_the_far_listing(district):
-    assert names(near=CENTRE, miles=5, order="distance") == [
-        "Lunch club", "Community choir", "Health walk"]
+    assert names(near=CENTRE, miles=5, order="distance") == ["Lunch club", "Community choir", "Health walk"]
 
 
 def test_tuesday_finds_only_tuesday_listings(district):
@@ -87,6 +92,35 @@ def test_wheelchair_accessible_venues_only(district):
 
 def test_filters_combine(district):
     assert names(near=CENTRE, miles=5, day=1, free_only=True) == ["Health walk"]
+
+
+@pytest.mark.parametrize("order", ["relevance", "distance", "name"])
+def test_words_and_distance_combine_in_every_order(district, order):
+    ServiceFactory(
+        name="Lunch and learn",
+        description="A talk with lunch",
+        at=[LocationFactory(latitude=53.02, longitude=-2.0)],
+    )  # 1.38 miles
+    found = list(search_listings(ListingSearch(text="lunch", near=CENTRE, miles=3, order=order)))
+    assert sorted(s.name for s in found) == ["Lunch and learn", "Lunch club"]
+    assert all(s.distance_miles <= 3 for s in found)
+    if order == "distance":
+        assert [s.name for s in found] == ["Lunch club", "Lunch and learn"]
+
+
+def test_every_filter_at_once(district):
+    singing = district["choir"].terms.get()
+    found = names(
+        text="sing",
+        terms=(singing,),
+        near=CENTRE,
+        miles=3,
+        day=0,
+        starts_after=time(17),
+        free_only=True,
+        order="distance",
+    )
+    assert found == ["Community choir"]
 
 
 def test_words_match_name_and_description_by_prefix(district):

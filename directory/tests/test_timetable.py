@@ -21,7 +21,10 @@ def starts(rule, after=MONDAY_MORNING, count=3):
 
 def test_every_tuesday():
     assert starts(schedule(byday="TU")) == [
-        datetime(2026, 11, 24, 10), datetime(2026, 12, 1, 10), datetime(2026, 12, 8, 10)]
+        datetime(2026, 11, 24, 10),
+        datetime(2026, 12, 1, 10),
+        datetime(2026, 12, 8, 10),
+    ]
 
 
 def test_session_already_started_today_is_not_next():
@@ -31,23 +34,35 @@ def test_session_already_started_today_is_not_next():
 
 def test_tuesdays_and_thursdays_in_order():
     assert starts(schedule(byday="TH,TU"), count=4) == [
-        datetime(2026, 11, 24, 10), datetime(2026, 11, 26, 10),
-        datetime(2026, 12, 1, 10), datetime(2026, 12, 3, 10)]
+        datetime(2026, 11, 24, 10),
+        datetime(2026, 11, 26, 10),
+        datetime(2026, 12, 1, 10),
+        datetime(2026, 12, 3, 10),
+    ]
 
 
 def test_first_tuesday_of_the_month():
     assert starts(schedule(freq="MONTHLY", byday="1TU")) == [
-        datetime(2026, 12, 1, 10), datetime(2027, 1, 5, 10), datetime(2027, 2, 2, 10)]
+        datetime(2026, 12, 1, 10),
+        datetime(2027, 1, 5, 10),
+        datetime(2027, 2, 2, 10),
+    ]
 
 
 def test_last_friday_of_the_month():
     assert starts(schedule(freq="MONTHLY", byday="-1FR")) == [
-        datetime(2026, 11, 27, 10), datetime(2026, 12, 25, 10), datetime(2027, 1, 29, 10)]
+        datetime(2026, 11, 27, 10),
+        datetime(2026, 12, 25, 10),
+        datetime(2027, 1, 29, 10),
+    ]
 
 
 def test_fifteenth_of_each_month():
     assert starts(schedule(freq="MONTHLY", bymonthday="15")) == [
-        datetime(2026, 12, 15, 10), datetime(2027, 1, 15, 10), datetime(2027, 2, 15, 10)]
+        datetime(2026, 12, 15, 10),
+        datetime(2027, 1, 15, 10),
+        datetime(2027, 2, 15, 10),
+    ]
 
 
 def test_every_other_week_counts_from_its_first_date():
@@ -58,7 +73,10 @@ def test_every_other_week_counts_from_its_first_date():
 def test_term_time_only():
     rule = schedule(byday="WE", valid_from=date(2027, 1, 6), valid_to=date(2027, 1, 20))
     assert starts(rule, count=5) == [
-        datetime(2027, 1, 6, 10), datetime(2027, 1, 13, 10), datetime(2027, 1, 20, 10)]
+        datetime(2027, 1, 6, 10),
+        datetime(2027, 1, 13, 10),
+        datetime(2027, 1, 20, 10),
+    ]
 
 
 def test_session_times_are_local_across_the_clocks_changing():
@@ -75,15 +93,22 @@ def test_weekday_mask_reads_ordinal_days():
     assert weekday_mask("") == 0
 
 
-@pytest.mark.parametrize("fields, field, message", [
-    ({"byday": "XX"}, "byday", "is not a day"),
-    ({"byday": "1TU"}, "byday", "needs a monthly schedule"),
-    ({"freq": "MONTHLY", "byday": "9TU"}, "byday", "week number must be 1 to 5"),
-    ({"freq": "MONTHLY", "bymonthday": "32"}, "bymonthday", "must be 1 to 31"),
-    ({"byday": ""}, "byday", "Say which day"),
-    ({"byday": "TU", "opens_at": time(12), "closes_at": time(10)}, "closes_at", "after the start"),
-    ({"byday": "TU", "valid_from": date(2027, 2, 1), "valid_to": date(2027, 1, 1)}, "valid_to", "on or after"),
-])
+@pytest.mark.parametrize(
+    "fields, field, message",
+    [
+        ({"byday": "XX"}, "byday", "is not a day"),
+        ({"byday": "1TU"}, "byday", "needs a monthly schedule"),
+        ({"freq": "MONTHLY", "byday": "9TU"}, "byday", "week number must be 1 to 5"),
+        ({"freq": "MONTHLY", "bymonthday": "32"}, "bymonthday", "must be 1 to 31"),
+        ({"byday": ""}, "byday", "Say which day"),
+        ({"byday": "TU", "opens_at": time(12), "closes_at": time(10)}, "closes_at", "after the start"),
+        (
+            {"byday": "TU", "valid_from": date(2027, 2, 1), "valid_to": date(2027, 1, 1)},
+            "valid_to",
+            "on or after",
+        ),
+    ],
+)
 def test_schedule_that_cannot_give_dates_says_which_field(fields, field, message):
     with pytest.raises(ScheduleError, match=message) as raised:
         check_schedule(schedule(**fields))

@@ -5,93 +5,187 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='LocalAuthority',
+            name="LocalAuthority",
             fields=[
-                ('code', models.CharField(max_length=9, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=100)),
+                ("code", models.CharField(max_length=9, primary_key=True, serialize=False)),
+                ("name", models.CharField(max_length=100)),
             ],
             options={
-                'verbose_name_plural': 'local authorities',
-                'ordering': ['name'],
+                "verbose_name_plural": "local authorities",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='LSOA',
+            name="LSOA",
             fields=[
-                ('code', models.CharField(max_length=9, primary_key=True, serialize=False)),
-                ('name', models.CharField(blank=True, max_length=100)),
-                ('imd_rank', models.PositiveIntegerField(blank=True, help_text='IMD 2019 rank; 1 is the most deprived LSOA in England.', null=True)),
-                ('imd_decile', models.PositiveSmallIntegerField(blank=True, help_text='IMD 2019 decile; 1 is the most deprived 10% in England.', null=True)),
-                ('local_authority', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='lsoas', to='places.localauthority')),
+                ("code", models.CharField(max_length=9, primary_key=True, serialize=False)),
+                ("name", models.CharField(blank=True, max_length=100)),
+                (
+                    "imd_rank",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="IMD 2019 rank; 1 is the most deprived LSOA in England.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "imd_decile",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="IMD 2019 decile; 1 is the most deprived 10% in England.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lsoas",
+                        to="places.localauthority",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'LSOA',
-                'verbose_name_plural': 'LSOAs',
-                'ordering': ['code'],
+                "verbose_name": "LSOA",
+                "verbose_name_plural": "LSOAs",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Ward',
+            name="Ward",
             fields=[
-                ('code', models.CharField(max_length=9, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=100)),
-                ('local_authority', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='wards', to='places.localauthority')),
+                ("code", models.CharField(max_length=9, primary_key=True, serialize=False)),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="wards",
+                        to="places.localauthority",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Postcode',
+            name="Postcode",
             fields=[
-                ('postcode', models.CharField(max_length=8, primary_key=True, serialize=False)),
-                ('latitude', models.FloatField(blank=True, null=True)),
-                ('longitude', models.FloatField(blank=True, null=True)),
-                ('terminated_on', models.DateField(blank=True, help_text='When Royal Mail stopped using this postcode.', null=True)),
-                ('local_authority', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='postcodes', to='places.localauthority')),
-                ('lsoa', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='postcodes', to='places.lsoa')),
-                ('ward', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='postcodes', to='places.ward')),
+                ("postcode", models.CharField(max_length=8, primary_key=True, serialize=False)),
+                ("latitude", models.FloatField(blank=True, null=True)),
+                ("longitude", models.FloatField(blank=True, null=True)),
+                (
+                    "terminated_on",
+                    models.DateField(
+                        blank=True, help_text="When Royal Mail stopped using this postcode.", null=True
+                    ),
+                ),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="postcodes",
+                        to="places.localauthority",
+                    ),
+                ),
+                (
+                    "lsoa",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="postcodes",
+                        to="places.lsoa",
+                    ),
+                ),
+                (
+                    "ward",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="postcodes",
+                        to="places.ward",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['postcode'],
+                "ordering": ["postcode"],
             },
         ),
         migrations.CreateModel(
-            name='Neighbourhood',
+            name="Neighbourhood",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('lsoas', models.ManyToManyField(blank=True, related_name='neighbourhoods', to='places.lsoa')),
-                ('wards', models.ManyToManyField(blank=True, related_name='neighbourhoods', to='places.ward')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "lsoas",
+                    models.ManyToManyField(blank=True, related_name="neighbourhoods", to="places.lsoa"),
+                ),
+                (
+                    "wards",
+                    models.ManyToManyField(blank=True, related_name="neighbourhoods", to="places.ward"),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.AddConstraint(
-            model_name='lsoa',
-            constraint=models.CheckConstraint(condition=models.Q(('imd_decile__isnull', True), models.Q(('imd_decile__gte', 1), ('imd_decile__lte', 10)), _connector='OR'), name='lsoa_imd_decile_1_to_10'),
+            model_name="lsoa",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("imd_decile__isnull", True),
+                    models.Q(("imd_decile__gte", 1), ("imd_decile__lte", 10)),
+                    _connector="OR",
+                ),
+                name="lsoa_imd_decile_1_to_10",
+            ),
         ),
         migrations.AddIndex(
-            model_name='postcode',
-            index=models.Index(fields=['latitude', 'longitude'], name='postcode_lat_lon'),
+            model_name="postcode",
+            index=models.Index(fields=["latitude", "longitude"], name="postcode_lat_lon"),
         ),
         migrations.AddConstraint(
-            model_name='postcode',
-            constraint=models.CheckConstraint(condition=models.Q(('latitude__isnull', True), models.Q(('latitude__gte', -90), ('latitude__lte', 90)), _connector='OR'), name='postcode_latitude_range'),
+            model_name="postcode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("latitude__isnull", True),
+                    models.Q(("latitude__gte", -90), ("latitude__lte", 90)),
+                    _connector="OR",
+                ),
+                name="postcode_latitude_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='postcode',
-            constraint=models.CheckConstraint(condition=models.Q(('longitude__isnull', True), models.Q(('longitude__gte', -180), ('longitude__lte', 180)), _connector='OR'), name='postcode_longitude_range'),
+            model_name="postcode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("longitude__isnull", True),
+                    models.Q(("longitude__gte", -180), ("longitude__lte", 180)),
+                    _connector="OR",
+                ),
+                name="postcode_longitude_range",
+            ),
         ),
     ]

@@ -36,8 +36,11 @@ class PostcodeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Postcode
 
-    postcode = factory.Sequence(lambda n: f"M{n % 90 + 1} {n % 10}{'ABDEFGHJLNPQRSTUWXYZ'[n % 20]}"
-                                          f"{'ABDEFGHJLNPQRSTUWXYZ'[(n // 20) % 20]}")
+    postcode = factory.Sequence(
+        lambda n: (
+            f"M{n % 90 + 1} {n % 10}{'ABDEFGHJLNPQRSTUWXYZ'[n % 20]}{'ABDEFGHJLNPQRSTUWXYZ'[(n // 20) % 20]}"
+        )
+    )
     latitude = 53.4465
     longitude = -2.3076
     lsoa = factory.SubFactory(LSOAFactory)

@@ -40,16 +40,21 @@ def _destination(centre: Point, miles: float, bearing_degrees: float) -> Point:
     """The point ``miles`` from ``centre`` on a bearing (the standard spherical formula)."""
     angular = miles / 3958.7613
     lat1, lon1, bearing = map(math.radians, (centre.latitude, centre.longitude, bearing_degrees))
-    lat2 = math.asin(math.sin(lat1) * math.cos(angular)
-                     + math.cos(lat1) * math.sin(angular) * math.cos(bearing))
-    lon2 = lon1 + math.atan2(math.sin(bearing) * math.sin(angular) * math.cos(lat1),
-                             math.cos(angular) - math.sin(lat1) * math.sin(lat2))
+    lat2 = math.asin(
+        math.sin(lat1) * math.cos(angular) + math.cos(lat1) * math.sin(angular) * math.cos(bearing)
+    )
+    lon2 = lon1 + math.atan2(
+        math.sin(bearing) * math.sin(angular) * math.cos(lat1),
+        math.cos(angular) - math.sin(lat1) * math.sin(lat2),
+    )
     return Point(math.degrees(lat2), math.degrees(lon2))
 
 
 @given(
-    st.floats(min_value=49.8, max_value=60.9), st.floats(min_value=-8.2, max_value=1.8),
-    st.floats(min_value=0.01, max_value=50), st.floats(min_value=0, max_value=360),
+    st.floats(min_value=49.8, max_value=60.9),
+    st.floats(min_value=-8.2, max_value=1.8),
+    st.floats(min_value=0.01, max_value=50),
+    st.floats(min_value=0, max_value=360),
     st.floats(min_value=0, max_value=1),
 )
 def test_bounding_box_holds_every_point_within_the_distance(lat, lon, miles, bearing, fraction):
@@ -65,12 +70,12 @@ def test_bounding_box_holds_every_point_within_the_distance(lat, lon, miles, bea
 def places_around_centre(db):
     """Postcodes at known offsets from (53.0, -2.0)."""
     offsets = {
-        "M1 1AA": (0.01, 0.0),    # 0.69 miles north
-        "M1 1AB": (0.05, 0.0),    # 3.45 miles north
-        "M1 1AD": (0.0, 0.1),     # 4.16 miles east
-        "M1 1AE": (0.1, 0.0),     # 6.91 miles north: outside 5 miles
-        "M1 1AF": (0.06, 0.1),    # 5.87 miles north-east: inside the box, outside the circle
-        "M1 1AG": (-0.07, 0.0),   # 4.84 miles south
+        "M1 1AA": (0.01, 0.0),  # 0.69 miles north
+        "M1 1AB": (0.05, 0.0),  # 3.45 miles north
+        "M1 1AD": (0.0, 0.1),  # 4.16 miles east
+        "M1 1AE": (0.1, 0.0),  # 6.91 miles north: outside 5 miles
+        "M1 1AF": (0.06, 0.1),  # 5.87 miles north-east: inside the box, outside the circle
+        "M1 1AG": (-0.07, 0.0),  # 4.84 miles south
     }
     for code, (dlat, dlon) in offsets.items():
         PostcodeFactory(postcode=code, latitude=53.0 + dlat, longitude=-2.0 + dlon)
@@ -79,8 +84,12 @@ def places_around_centre(db):
 def test_within_five_miles_is_right_against_hand_computed_distances(places_around_centre):
     found = list(postcodes_within_miles(Point(53.0, -2.0), 5))
     assert [p.postcode for p in found] == ["M1 1AA", "M1 1AB", "M1 1AD", "M1 1AG"]
-    expected = [0.01 * ONE_DEGREE_OF_LATITUDE, 0.05 * ONE_DEGREE_OF_LATITUDE,
-                0.1 * ONE_DEGREE_OF_LONGITUDE_AT_53N, 0.07 * ONE_DEGREE_OF_LATITUDE]
+    expected = [
+        0.01 * ONE_DEGREE_OF_LATITUDE,
+        0.05 * ONE_DEGREE_OF_LATITUDE,
+        0.1 * ONE_DEGREE_OF_LONGITUDE_AT_53N,
+        0.07 * ONE_DEGREE_OF_LATITUDE,
+    ]
     assert [p.distance_miles for p in found] == pytest.approx(expected, abs=0.01)
 
 
@@ -98,8 +107,7 @@ def test_query_prefilters_on_the_indexed_coordinate_columns(places_around_centre
     sql = queries.captured_queries[0]["sql"]
     assert '"places_postcode"."latitude" >=' in sql and '"places_postcode"."longitude" <=' in sql
     indexes = connection.introspection.get_constraints(connection.cursor(), "places_postcode")
-    assert any(info["index"] and info["columns"] == ["latitude", "longitude"]
-               for info in indexes.values())
+    assert any(info["index"] and info["columns"] == ["latitude", "longitude"] for info in indexes.values())
 
 
 def test_terminated_postcodes_are_not_near_anything(places_around_centre):

@@ -13,9 +13,15 @@ def test_postcode_in_any_spacing_or_case_is_normalised(typed):
     assert normalise_postcode(typed) == "M32 0TH"
 
 
-@pytest.mark.parametrize("typed, expected", [
-    ("wa145pl", "WA14 5PL"), ("M1 1AE", "M1 1AE"), ("ec1a1bb", "EC1A 1BB"), ("W1A0AX", "W1A 0AX"),
-])
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("wa145pl", "WA14 5PL"),
+        ("M1 1AE", "M1 1AE"),
+        ("ec1a1bb", "EC1A 1BB"),
+        ("W1A0AX", "W1A 0AX"),
+    ],
+)
 def test_every_outward_code_shape_is_accepted(typed, expected):
     assert normalise_postcode(typed) == expected
 

@@ -16,11 +16,14 @@ def test_postcode_page_shows_ward_neighbourhood_and_decile(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("typed, message", [
-    ("", "Enter a postcode"),
-    ("banana", "is not a UK postcode"),
-    ("M32 9ZZ", "We do not know the postcode M32 9ZZ"),
-])
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("", "Enter a postcode"),
+        ("banana", "is not a UK postcode"),
+        ("M32 9ZZ", "We do not know the postcode M32 9ZZ"),
+    ],
+)
 def test_bad_postcode_gets_an_error_summary_naming_the_field(client, typed, message):
     response = client.get(URL, {"postcode": typed})
     assert response.status_code == 200

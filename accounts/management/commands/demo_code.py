@@ -13,12 +13,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.CLOSEKNIT_DEMO:
             raise CommandError("Demo codes are off here (CLOSEKNIT_DEMO=false).")
-        device = TOTPDevice.objects.filter(
-            user__email__iexact=options["email"].strip(), confirmed=True
-        ).select_related("user").first()
+        device = (
+            TOTPDevice.objects.filter(user__email__iexact=options["email"].strip(), confirmed=True)
+            .select_related("user")
+            .first()
+        )
         if device is None or not device.user.is_demo:
-            raise CommandError(
-                f"No demo account with two-factor sign-in has the email {options['email']!r}."
-            )
+            raise CommandError(f"No demo account with two-factor sign-in has the email {options['email']!r}.")
         totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
         self.stdout.write(f"{totp.token():0{device.digits}d}")

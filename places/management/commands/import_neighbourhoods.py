@@ -11,13 +11,20 @@ class Command(ImportCommand):
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("--name-column", default="neighbourhood",
-                            help="header of the neighbourhood name column (default: neighbourhood)")
-        parser.add_argument("--area-column", default="area_code",
-                            help="header of the ward or LSOA code column (default: area_code)")
+        parser.add_argument(
+            "--name-column",
+            default="neighbourhood",
+            help="header of the neighbourhood name column (default: neighbourhood)",
+        )
+        parser.add_argument(
+            "--area-column",
+            default="area_code",
+            help="header of the ward or LSOA code column (default: area_code)",
+        )
 
     def run_import(self, options, progress):
         return import_neighbourhoods(
-            options["file"], name_column=options["name_column"],
+            options["file"],
+            name_column=options["name_column"],
             area_column=options["area_column"],
         )

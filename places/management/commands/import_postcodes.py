@@ -12,7 +12,8 @@ class Command(ImportCommand):
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument(
-            "--local-authority", metavar="CODE",
+            "--local-authority",
+            metavar="CODE",
             help="keep only postcodes in this local authority (e.g. E08000009 for Trafford)",
         )
 

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, create_demo_people, demo_district_exists
 from accounts.models import Role, User
+from directory.demo import create_demo_directory
 
 DATA = Path(settings.BASE_DIR) / "data"
 
@@ -18,10 +19,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--residents", type=int, default=200,
-                            help="how many invented residents to create (default 200)")
-        parser.add_argument("--if-empty", action="store_true",
-                            help="skip quietly when the database already has accounts")
+        parser.add_argument(
+            "--residents", type=int, default=200, help="how many invented residents to create (default 200)"
+        )
+        parser.add_argument(
+            "--if-empty", action="store_true", help="skip quietly when the database already has accounts"
+        )
 
     def handle(self, *args, **options):
         if options["residents"] < 1:
@@ -32,18 +35,29 @@ class Command(BaseCommand):
             self.stdout.write("The demo district is already loaded.")
         else:
             quiet = {"verbosity": options["verbosity"], "no_progress": options["verbosity"] < 2}
-            call_command("import_postcodes", str(DATA / "postcodes" / "trafford_postcodes.csv"),
-                         **quiet)
-            call_command("import_imd", str(DATA / "imd2019" /
-                                           "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz"),
-                         **quiet)
-            call_command("import_neighbourhoods", str(DATA / "postcodes" / "trafford_postcodes.csv"),
-                         name_column="locality", area_column="ward_code", **quiet)
+            call_command("import_postcodes", str(DATA / "postcodes" / "trafford_postcodes.csv"), **quiet)
+            call_command(
+                "import_imd",
+                str(DATA / "imd2019" / "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz"),
+                **quiet,
+            )
+            call_command(
+                "import_neighbourhoods",
+                str(DATA / "postcodes" / "trafford_postcodes.csv"),
+                name_column="locality",
+                area_column="ward_code",
+                **quiet,
+            )
             try:
                 create_demo_people(options["residents"])
+                listings = create_demo_directory()
             except ValueError as error:
                 raise CommandError(str(error)) from None
-            self.stdout.write(self.style.SUCCESS("Loaded the demo district (Trafford)."))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Loaded the demo district (Trafford), with {listings} directory listings."
+                )
+            )
         self.print_logins()
 
     def print_logins(self):

@@ -1,0 +1,68 @@
+"""iCalendar (RFC 5545) feeds of listings' sessions, with their real recurrence rules."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.utils import timezone
+from icalendar import Calendar, Event, vRecur
+
+from .models import Schedule, Service
+from .timetable import LONDON, ScheduleError, check_schedule, parse_bymonthday
+
+
+def _rule(schedule: Schedule) -> vRecur:
+    rule = {"FREQ": schedule.freq, "INTERVAL": schedule.interval}
+    if schedule.byday:
+        rule["BYDAY"] = [part.strip().upper() for part in schedule.byday.split(",") if part.strip()]
+    if schedule.bymonthday:
+        rule["BYMONTHDAY"] = parse_bymonthday(schedule.bymonthday)
+    if schedule.valid_to:
+        rule["UNTIL"] = datetime.combine(schedule.valid_to, time(23, 59, 59), tzinfo=LONDON)
+    return vRecur(rule)
+
+
+def _first_start(schedule: Schedule) -> datetime:
+    day = schedule.dtstart or schedule.valid_from or timezone.localdate()
+    return datetime.combine(day, schedule.opens_at or time(0, 0), tzinfo=LONDON)
+
+
+def listings_calendar(listings: list[Service], name: str, url_for) -> bytes:
+    """One calendar with a recurring event per schedule of each listing.
+
+    ``url_for(listing)`` gives the listing's page, which each event links to.
+    Schedules that cannot give dates are left out rather than sent broken.
+    """
+    calendar = Calendar()
+    calendar.add("prodid", "-//Closeknit//Community directory//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Europe/London")
+    stamp = timezone.now()
+    for listing in listings:
+        venue = next((sal.location for sal in listing.service_at_locations.all()), None)
+        for schedule in listing.schedules.all():
+            try:
+                check_schedule(schedule)
+            except ScheduleError:
+                continue
+            event = Event()
+            event.add("uid", f"{schedule.id}@closeknit")
+            event.add("dtstamp", stamp)
+            event.add("summary", listing.name)
+            start = _first_start(schedule)
+            event.add("dtstart", start)
+            if schedule.closes_at:
+                event.add("dtend", datetime.combine(start.date(), schedule.closes_at, tzinfo=LONDON))
+            event.add("rrule", _rule(schedule))
+            event.add(
+                "description",
+                "\n\n".join(
+                    part for part in (schedule.description, listing.how_to_join, url_for(listing)) if part
+                ),
+            )
+            event.add("url", url_for(listing))
+            if venue is not None:
+                event.add("location", ", ".join(p for p in (venue.name, venue.one_line_address) if p))
+            calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,89 @@
+"""The directory's pages in Chromium: axe-clean, and usable without JavaScript and on a phone."""
+
+from datetime import time
+
+import pytest
+
+from directory.tests.factories import LocationFactory, ScheduleFactory, ServiceFactory, TaxonomyTermFactory
+from places.tests.factories import PostcodeFactory
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def listing(transactional_db):
+    PostcodeFactory(postcode="M32 0TH", latitude=53.4465, longitude=-2.3076)
+    hall = LocationFactory(
+        name="St Hilda's Hall",
+        latitude=53.4470,
+        longitude=-2.3076,
+        wheelchair_accessible=True,
+        accessibility="Step-free entrance.",
+    )
+    service = ServiceFactory(
+        name="Tuesday lunch club",
+        description="Hot food and company",
+        at=[hall],
+        how_to_join="Just turn up.",
+        phone="0161 000 0000",
+        categories=[TaxonomyTermFactory(name="Food", slug="food")],
+    )
+    ScheduleFactory(
+        service=service,
+        byday="TU",
+        opens_at=time(12),
+        closes_at=time(14),
+        description="Tuesdays, 12pm to 2pm",
+    )
+    return service
+
+
+def test_search_pages_are_accessible(page, axe, listing):
+    page.goto("/directory/")
+    axe(page)
+    page.fill("#id_q", "lunch")
+    page.fill("#id_postcode", "M32 0TH")
+    page.select_option("#id_day", "1")
+    page.check("#id_free")
+    page.click("button:has-text('Search')")
+    assert page.locator("#results-heading").inner_text() == "1 result"
+    axe(page)
+    page.goto("/directory/?postcode=nowhere")
+    assert "is not a UK postcode" in page.locator(".govuk-error-summary").inner_text()
+    axe(page)
+
+
+def test_listing_and_organisation_pages_are_accessible(page, axe, listing):
+    page.goto(f"/directory/listings/{listing.pk}/")
+    assert page.locator("h1").inner_text() == "Tuesday lunch club"
+    axe(page)
+    page.click(f"text={listing.provider.name}")
+    assert page.locator("h1").inner_text() == listing.provider.name
+    axe(page)
+
+
+def test_reporting_a_problem_is_accessible_from_start_to_finish(page, axe, listing):
+    page.goto(f"/directory/listings/{listing.pk}/")
+    page.click("text=Report a problem with this listing")
+    axe(page)
+    page.click("button:has-text('Send report')")
+    assert "Choose what is wrong" in page.locator(".govuk-error-summary").inner_text()
+    axe(page)
+    page.check("text=The days or times are wrong")
+    page.click("button:has-text('Send report')")
+    assert page.locator("h1").inner_text() == "Thank you"
+    axe(page)
+
+
+def test_search_works_without_javascript(no_js_page, listing):
+    no_js_page.goto("/directory/")
+    no_js_page.fill("#id_q", "lunch")
+    no_js_page.click("button:has-text('Search')")
+    no_js_page.click("text=Tuesday lunch club")
+    assert no_js_page.locator("h1").inner_text() == "Tuesday lunch club"
+
+
+def test_search_results_fit_a_phone(phone_page, axe, listing):
+    phone_page.goto("/directory/?q=lunch&postcode=M32+0TH")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
+    axe(phone_page)

@@ -1,0 +1,160 @@
+"""The directory's public pages: search, listing, organisation, calendar feeds and problem reports."""
+
+from datetime import date, time, timedelta
+
+import pytest
+from icalendar import Calendar
+
+from accounts.models import Role
+from closeknit.testing import sign_in
+from directory.models import ListingProblem, ListingStatus
+from directory.tests.factories import LocationFactory, ScheduleFactory, ServiceFactory
+from places.tests.factories import PostcodeFactory
+
+
+@pytest.fixture
+def listing(db):
+    PostcodeFactory(postcode="M32 0TH", latitude=53.4465, longitude=-2.3076)
+    hall = LocationFactory(name="St Hilda's Hall", latitude=53.4470, longitude=-2.3076)
+    service = ServiceFactory(name="Tuesday lunch club", description="Hot food and company", at=[hall])
+    ScheduleFactory(
+        service=service,
+        byday="TU",
+        opens_at=time(12),
+        closes_at=time(14),
+        description="Tuesdays, 12pm to 2pm",
+    )
+    return service
+
+
+def test_search_finds_a_listing_near_a_postcode_with_distance_and_next_session(client, listing):
+    page = client.get("/directory/", {"q": "lunch", "postcode": "m320th", "miles": "1"}).content.decode()
+    assert "1 result" in page and "Tuesday lunch club" in page
+    assert "0.0 miles away" in page
+    assert "Next: Tuesday" in page
+
+
+def test_search_page_without_a_query_invites_a_search(client, db):
+    page = client.get("/directory/").content.decode()
+    assert "Find local support" in page and "result" not in page
+
+
+@pytest.mark.parametrize(
+    "query, field, message",
+    [
+        ({"postcode": "nowhere"}, "postcode", "is not a UK postcode"),
+        ({"postcode": "M32 9ZZ"}, "postcode", "We do not know the postcode"),
+        ({"day": "9"}, "day", "Choose a day from the list"),
+        ({"miles": "500"}, "miles", "Select a valid choice"),
+        ({"category": "no-such-thing"}, "category", "Choose a category from the list"),
+        ({"order": "distance"}, "postcode", "Enter a postcode to sort by distance"),
+    ],
+)
+def test_bad_search_gets_an_error_summary_naming_the_field(client, listing, query, field, message):
+    response = client.get("/directory/", query)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page and f'href="#id_{field}"' in page and message in page
+
+
+def test_stale_listing_says_when_it_was_last_checked(client, listing):
+    listing.last_checked = date(2025, 1, 15)
+    listing.review_interval_days = 180
+    listing.save()
+    page = client.get(f"/directory/listings/{listing.pk}/").content.decode()
+    assert "Not checked since 15 January 2025" in page
+    assert "Not checked since 15 January 2025" in client.get("/directory/", {"q": "lunch"}).content.decode()
+
+
+def test_fresh_listing_has_no_warning(client, listing):
+    listing.last_checked = date.today() - timedelta(days=10)
+    listing.save()
+    assert "Not checked since" not in client.get(f"/directory/listings/{listing.pk}/").content.decode()
+
+
+def test_listing_page_shows_when_where_and_how(client, listing):
+    page = client.get(f"/directory/listings/{listing.pk}/").content.decode()
+    assert "Tuesdays, 12pm to 2pm" in page and "St Hilda&#x27;s Hall" in page
+    assert "openstreetmap.org/?mlat=53.44700&amp;mlon=-2.30760" in page
+    assert "Report a problem with this listing" in page
+
+
+def test_draft_listing_is_hidden_from_the_public(client, listing):
+    listing.listing_status = ListingStatus.DRAFT
+    listing.save()
+    assert client.get(f"/directory/listings/{listing.pk}/").status_code == 404
+    assert client.get(f"/directory/listings/{listing.pk}/calendar.ics").status_code == 404
+    assert "Tuesday lunch club" not in client.get("/directory/", {"q": "lunch"}).content.decode()
+
+
+def test_draft_listing_is_shown_to_its_own_editor_only(client, listing, make_user):
+    listing.listing_status = ListingStatus.DRAFT
+    listing.save()
+    sign_in(client, make_user(Role.ORGANISATION_EDITOR, organisation=listing.owner))
+    assert "only its editors can see it" in client.get(f"/directory/listings/{listing.pk}/").content.decode()
+    other = make_user(Role.ORGANISATION_EDITOR)
+    sign_in(client, other)
+    assert client.get(f"/directory/listings/{listing.pk}/").status_code == 404
+
+
+def test_listing_calendar_is_valid_icalendar_with_the_weekly_rule(client, listing):
+    response = client.get(f"/directory/listings/{listing.pk}/calendar.ics")
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    events = Calendar.from_ical(response.content).walk("VEVENT")
+    assert len(events) == 1
+    event = events[0]
+    assert str(event["summary"]) == "Tuesday lunch club"
+    assert event["rrule"]["FREQ"] == ["WEEKLY"] and event["rrule"]["BYDAY"] == ["TU"]
+    assert event.decoded("dtstart").hour == 12 and event.decoded("dtend").hour == 14
+    assert "St Hilda's Hall" in str(event["location"])
+
+
+def test_search_calendar_has_every_result_and_refuses_a_bad_search(client, listing):
+    other = ServiceFactory(name="Thursday lunch club")
+    ScheduleFactory(service=other, byday="TH")
+    calendar = Calendar.from_ical(client.get("/directory/calendar.ics", {"q": "lunch"}).content)
+    assert sorted(str(e["summary"]) for e in calendar.walk("VEVENT")) == [
+        "Thursday lunch club",
+        "Tuesday lunch club",
+    ]
+    bad = client.get("/directory/calendar.ics", {"postcode": "nowhere"})
+    assert bad.status_code == 400 and "is not a UK postcode" in bad.content.decode()
+
+
+def test_organisation_page_lists_its_published_listings(client, listing):
+    ServiceFactory(provider=listing.provider, name="Hidden draft", listing_status=ListingStatus.DRAFT)
+    page = client.get(f"/directory/organisations/{listing.provider_id}/").content.decode()
+    assert listing.provider.name in page and "Tuesday lunch club" in page and "Hidden draft" not in page
+
+
+def test_reporting_a_problem_opens_a_review_item(client, listing):
+    response = client.post(
+        f"/directory/listings/{listing.pk}/report/",
+        {"kind": "wrong_times", "details": "It moved to Wednesdays"},
+    )
+    assert response.status_code == 302
+    problem = ListingProblem.objects.get()
+    assert (problem.service, problem.kind, problem.details) == (
+        listing,
+        "wrong_times",
+        "It moved to Wednesdays",
+    )
+    assert "Thank you" in client.get(response.headers["Location"]).content.decode()
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({}, "Choose what is wrong with the listing"),
+        ({"kind": "bored"}, "Select a valid choice"),
+        (
+            {"kind": "closed", "reporter_email": "not an email"},
+            "Enter an email address like name@example.org",
+        ),
+    ],
+)
+def test_bad_problem_report_saves_nothing_and_says_why(client, listing, data, message):
+    response = client.post(f"/directory/listings/{listing.pk}/report/", data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not ListingProblem.objects.exists()

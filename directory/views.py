@@ -1,0 +1,133 @@
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from . import selectors
+from .calendar import listings_calendar
+from .forms import ListingProblemForm, ListingSearchForm
+from .models import Provider
+from .services import report_listing_problem
+from .timetable import ScheduleError, next_sessions_of
+
+PER_PAGE = 20
+
+
+def _next_session(listing, now):
+    try:
+        upcoming = next_sessions_of(listing.schedules.all(), now, 1)
+    except ScheduleError:
+        return None
+    return upcoming[0] if upcoming else None
+
+
+def search(request):
+    """Find groups, activities and services: by words, place, day, time, cost and access."""
+    form = ListingSearchForm(request.GET or None)
+    page = None
+    if form.is_bound and form.is_valid():
+        listings = selectors.with_listing_details(selectors.search_listings(form.search()))
+        page = Paginator(listings, PER_PAGE).get_page(request.GET.get("page"))
+        now = timezone.now()
+        for listing in page:
+            listing.next_session = _next_session(listing, now)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "directory/search.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def search_calendar(request):
+    """The sessions of a search's first 100 results as an iCalendar feed."""
+    form = ListingSearchForm(request.GET or None)
+    if not form.is_valid():
+        problems = "; ".join(
+            f"{form.fields[f].label if f in form.fields else f}: {', '.join(e)}"
+            for f, e in form.errors.items()
+        )
+        return HttpResponse(
+            f"This search cannot be made: {problems}", status=400, content_type="text/plain; charset=utf-8"
+        )
+    listings = selectors.with_listing_details(selectors.search_listings(form.search()))[:100]
+    return _calendar_response(listings, "Closeknit search", "closeknit-search.ics", request)
+
+
+def listing(request, pk):
+    item = selectors.listing_for_viewer(pk, request.user)
+    if item is None:
+        raise Http404
+    try:
+        sessions = next_sessions_of(item.schedules.all(), timezone.now(), 3)
+    except ScheduleError:
+        sessions = []
+    return render(
+        request,
+        "directory/listing.html",
+        {
+            "listing": item,
+            "sessions": sessions,
+            "today": timezone.localdate(),
+            "venues": [sal.location for sal in item.service_at_locations.all()],
+            "can_edit": selectors.can_edit_listing(request.user, item),
+        },
+    )
+
+
+def listing_calendar(request, pk):
+    item = selectors.listing_for_viewer(pk, request.user)
+    if item is None:
+        raise Http404
+    return _calendar_response([item], item.name, f"{item.pk}.ics", request)
+
+
+def _calendar_response(listings, name, filename, request):
+    body = listings_calendar(
+        list(listings),
+        name,
+        lambda listing: request.build_absolute_uri(reverse("directory:listing", args=[listing.pk])),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def provider(request, pk):
+    organisation = get_object_or_404(Provider, pk=pk)
+    listings = selectors.with_listing_details(selectors.public_listings().filter(provider=organisation))
+    if not listings and not organisation.description:
+        raise Http404
+    return render(
+        request,
+        "directory/provider.html",
+        {"provider": organisation, "listings": listings, "today": timezone.localdate()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def report_problem(request, pk):
+    """Anyone can say a listing is wrong; it becomes a review item for the listing's owner."""
+    item = selectors.listing_for_viewer(pk, request.user)
+    if item is None:
+        raise Http404
+    form = ListingProblemForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        report_listing_problem(item, **form.cleaned_data)
+        return redirect("directory:problem_reported", pk=item.pk)
+    return render(request, "directory/report_problem.html", {"listing": item, "form": form})
+
+
+def problem_reported(request, pk):
+    item = selectors.listing_for_viewer(pk, request.user)
+    if item is None:
+        raise Http404
+    return render(request, "directory/problem_reported.html", {"listing": item})
