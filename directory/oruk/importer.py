@@ -1,0 +1,538 @@
+"""Import Open Referral UK services from a feed or a file: all or nothing.
+
+Each service record is checked against the official compiled schema and then
+against Closeknit's own rules (times, days, dates, coordinates). If any record
+is rejected nothing is written, and the report names each rejected record with
+every problem found in it. Records are upserted by their UUIDs, so importing a
+feed again updates what it imported before.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, time
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.text import slugify
+
+from accounts.models import Organisation
+from places.selectors import PostcodeError, find_postcode
+
+from .. import fulltext
+from ..models import (
+    Contact,
+    CostOption,
+    Language,
+    ListingStatus,
+    Location,
+    Provider,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from ..timetable import ScheduleError, check_schedule
+from .validation import problems as schema_problems
+
+USER_AGENT = "Closeknit Open Referral UK importer"
+MAX_PAGES = 10_000
+
+
+class FeedError(Exception):
+    """The feed as a whole cannot be read (not a record-level problem)."""
+
+
+@dataclass
+class Rejected:
+    position: int
+    record_id: str
+    name: str
+    problems: list[str]
+
+
+@dataclass
+class ImportResult:
+    read: int = 0
+    created: int = 0
+    updated: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def committed(self) -> bool:
+        return not self.rejected
+
+
+# --- Reading the feed -------------------------------------------------------------------------
+
+
+def _fetch_json(url: str, timeout: float):
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only
+            body = response.read()
+    except urllib.error.HTTPError as error:
+        raise FeedError(f"{url} answered {error.code} {error.reason}") from None
+    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        raise FeedError(f"could not reach {url}: {getattr(error, 'reason', error)}") from None
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise FeedError(f"{url} did not send JSON") from None
+
+
+def records_from_url(url: str, *, timeout: float = 30) -> list[dict]:
+    """Every service in a feed: its /services pages, then each service in full."""
+    parsed = urllib.parse.urlsplit(url)
+    if parsed.scheme not in ("http", "https"):
+        raise FeedError("a feed address must start with http:// or https://")
+    base = url.rstrip("/")
+    if not base.endswith("/services"):
+        base = f"{base}/services"
+    ids, page = [], 1
+    while page <= MAX_PAGES:
+        body = _fetch_json(f"{base}?page={page}&per_page=100", timeout)
+        if not isinstance(body, dict) or not isinstance(body.get("contents"), list):
+            raise FeedError(f"{base} page {page} is not an Open Referral UK page (no 'contents' list)")
+        ids += [item.get("id") for item in body["contents"] if isinstance(item, dict)]
+        if body.get("last_page", True) or not body["contents"]:
+            break
+        page += 1
+    return [_fetch_json(f"{base}/{urllib.parse.quote(str(service_id))}", timeout) for service_id in ids]
+
+
+def records_from_file(path: Path | str) -> list:
+    """Services from a JSON file: a list of services, a page envelope, or one service."""
+    path = Path(path)
+    if not path.is_file():
+        raise FeedError(f"{path.name}: no such file")
+    try:
+        body = json.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise FeedError(f"{path.name} is not UTF-8 text") from None
+    except ValueError as error:
+        raise FeedError(f"{path.name} is not valid JSON ({error})") from None
+    if isinstance(body, dict) and isinstance(body.get("contents"), list):
+        return body["contents"]
+    if isinstance(body, list):
+        return body
+    if isinstance(body, dict):
+        return [body]
+    raise FeedError(f"{path.name} holds neither a service nor a list of services")
+
+
+# --- Checking one record ----------------------------------------------------------------------
+
+_TIME = re.compile(r"(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
+
+
+class _Problems(list):
+    def note(self, path: str, message: str) -> None:
+        self.append(f"{path}: {message}")
+
+
+def _date(value, path: str, found: _Problems) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        found.note(path, f"'{value}' is not a date like 2026-01-31")
+        return None
+
+
+def _time(value, path: str, found: _Problems) -> time | None:
+    if value in (None, ""):
+        return None
+    match = _TIME.fullmatch(str(value))
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        found.note(path, f"'{value}' is not a time like 09:30")
+        return None
+    return time(int(match[1]), int(match[2]))
+
+
+def _age(value, path: str, found: _Problems) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int | float) or value < 0 or value > 130 or int(value) != value:
+        found.note(path, f"'{value}' is not an age in whole years")
+        return None
+    return int(value)
+
+
+def check_record(record) -> list[str]:
+    """Every problem with one service record: the official schema first, then our rules."""
+    if not isinstance(record, dict):
+        return ["(record): is not a JSON object"]
+    found = _Problems(schema_problems(record, "service.json"))
+    if found:
+        return list(found)
+    minimum = _age(record.get("minimum_age"), "minimum_age", found)
+    maximum = _age(record.get("maximum_age"), "maximum_age", found)
+    if minimum is not None and maximum is not None and minimum > maximum:
+        found.note("maximum_age", "is below minimum_age")
+    if "organization" not in record and "organization_id" not in record:
+        found.note("organization", "is missing: every service needs the organisation that runs it")
+    for index, item in enumerate(record.get("schedules") or []):
+        path = f"schedules.{index}"
+        schedule = Schedule(
+            freq=item.get("freq") or "WEEKLY",
+            interval=int(item.get("interval") or 1),
+            byday=item.get("byday") or "",
+            bymonthday=item.get("bymonthday") or "",
+            opens_at=_time(item.get("opens_at"), f"{path}.opens_at", found),
+            closes_at=_time(item.get("closes_at"), f"{path}.closes_at", found),
+            valid_from=_date(item.get("valid_from"), f"{path}.valid_from", found),
+            valid_to=_date(item.get("valid_to"), f"{path}.valid_to", found),
+            dtstart=_date(item.get("dtstart"), f"{path}.dtstart", found),
+        )
+        if item.get("interval") is not None and (
+            not float(item["interval"]).is_integer() or item["interval"] < 1
+        ):
+            found.note(f"{path}.interval", "must be a whole number of 1 or more")
+            continue
+        if schedule.byday or schedule.bymonthday:
+            try:
+                check_schedule(schedule)
+            except ScheduleError as error:
+                found.note(f"{path}.{error.field}", str(error))
+    for index, sal in enumerate(record.get("service_at_locations") or []):
+        location = sal.get("location") or {}
+        path = f"service_at_locations.{index}.location"
+        latitude, longitude = location.get("latitude"), location.get("longitude")
+        if latitude is not None and not -90 <= latitude <= 90:
+            found.note(f"{path}.latitude", f"{latitude} is not a latitude")
+        if longitude is not None and not -180 <= longitude <= 180:
+            found.note(f"{path}.longitude", f"{longitude} is not a longitude")
+        if not location and not sal.get("location_id"):
+            found.note(path, "is missing: say where the service is")
+    for index, cost in enumerate(record.get("cost_options") or []):
+        if cost.get("amount") is not None and cost["amount"] < 0:
+            found.note(f"cost_options.{index}.amount", "cannot be negative")
+        _date(cost.get("valid_from"), f"cost_options.{index}.valid_from", found)
+        _date(cost.get("valid_to"), f"cost_options.{index}.valid_to", found)
+    _date(record.get("assured_date"), "assured_date", found)
+    if record.get("last_modified") and parse_datetime(str(record["last_modified"])) is None:
+        found.note("last_modified", f"'{record['last_modified']}' is not a date and time")
+    return list(found)
+
+
+# --- Writing ----------------------------------------------------------------------------------
+
+
+def _upsert(model, record_id: str, values: dict) -> tuple[object, bool]:
+    return model.objects.update_or_create(pk=uuid.UUID(record_id), defaults=values)
+
+
+def _cost_kind(record) -> str:
+    amounts = [c.get("amount") for c in record.get("cost_options") or []]
+    if any(a for a in amounts if a):
+        text = " ".join(str(c.get("option", "")) for c in record.get("cost_options") or []).lower()
+        return Service.Cost.PAY_WHAT_YOU_CAN if "what you can" in text else Service.Cost.PAID
+    return Service.Cost.FREE
+
+
+def _location(record: dict, location_id: str) -> Location:
+    address = (record.get("addresses") or [{}])[0]
+    postcode = None
+    if address.get("postal_code"):
+        try:
+            postcode = find_postcode(address["postal_code"], allow_terminated=True)
+        except PostcodeError:
+            postcode = None
+    latitude, longitude = record.get("latitude"), record.get("longitude")
+    if (latitude is None or longitude is None) and postcode is not None:
+        latitude, longitude = postcode.latitude, postcode.longitude
+    accessibility = record.get("accessibility") or []
+    location, _ = _upsert(
+        Location,
+        location_id,
+        {
+            "location_type": record.get("location_type")
+            if record.get("location_type") in Location.Type.values
+            else Location.Type.PHYSICAL,
+            "name": record.get("name", "")[:255],
+            "description": record.get("description", ""),
+            "address_1": address.get("address_1", "")[:255],
+            "city": address.get("city", "")[:100],
+            "postal_code": (postcode.postcode if postcode else address.get("postal_code", ""))[:10],
+            "postcode": postcode,
+            "latitude": latitude,
+            "longitude": longitude,
+            "accessibility": "\n".join(
+                a.get("description", "") for a in accessibility if a.get("description")
+            ),
+            "wheelchair_accessible": any("wheelchair" in json.dumps(a).lower() for a in accessibility),
+            "external_identifier": record.get("external_identifier", "")[:100],
+            "external_identifier_type": record.get("external_identifier_type", "")[:50],
+        },
+    )
+    return location
+
+
+def _term(record: dict) -> TaxonomyTerm:
+    taxonomy = None
+    if record.get("taxonomy_id"):
+        taxonomy, _ = Taxonomy.objects.get_or_create(
+            pk=uuid.UUID(record["taxonomy_id"]),
+            defaults={"name": record.get("taxonomy") or "Imported taxonomy", "description": "Imported."},
+        )
+    term_id = uuid.UUID(record["id"])
+    existing = TaxonomyTerm.objects.filter(pk=term_id).first()
+    slug = existing.slug if existing else f"{slugify(record['name'])[:100]}-{term_id.hex[:8]}"
+    term, _ = TaxonomyTerm.objects.update_or_create(
+        pk=term_id,
+        defaults={
+            "name": record["name"][:255],
+            "description": record.get("description", ""),
+            "taxonomy": taxonomy,
+            "code": (record.get("code") or record.get("term") or "")[:100],
+            "term_uri": record.get("term_uri", ""),
+            "slug": slug,
+        },
+    )
+    return term
+
+
+def _save_service(record: dict, owner: Organisation | None, status: str) -> tuple[Service, bool]:
+    organization = record.get("organization") or {
+        "id": record["organization_id"],
+        "name": "Unknown",
+        "description": "",
+    }
+    provider, _ = _upsert(
+        Provider,
+        organization["id"],
+        {
+            "name": organization["name"][:255],
+            "description": organization.get("description", ""),
+            "email": organization.get("email", ""),
+            "website": organization.get("website", ""),
+            "logo": organization.get("logo", ""),
+            "uri": organization.get("uri", ""),
+            **({"owner": owner} if owner else {}),
+        },
+    )
+    modified = parse_datetime(record["last_modified"]) if record.get("last_modified") else None
+    service, created = _upsert(
+        Service,
+        record["id"],
+        {
+            "provider": provider,
+            "name": record["name"][:255],
+            "description": record.get("description", ""),
+            "url": record.get("url", ""),
+            "email": record.get("email", ""),
+            "status": record["status"],
+            "accreditations": record.get("accreditations", ""),
+            "alert": record.get("alert", ""),
+            "minimum_age": record.get("minimum_age"),
+            "maximum_age": record.get("maximum_age"),
+            "last_checked": date.fromisoformat(record["assured_date"][:10])
+            if record.get("assured_date")
+            else timezone.localdate(),
+            "checked_by_email": record.get("assurer_email", ""),
+            "cost": _cost_kind(record),
+            "last_modified": modified or timezone.now(),
+            "listing_status": status,
+            **({"owner": owner} if owner else {}),
+        },
+    )
+    # Child records are replaced by the feed's: what the feed no longer lists goes.
+    service.schedules.all().delete()
+    service.cost_options.all().delete()
+    service.languages.all().delete()
+    service.contacts.all().delete()
+    service.service_areas.all().delete()
+    service.service_at_locations.all().delete()
+    for sal in record.get("service_at_locations") or []:
+        location = (
+            _location(sal["location"], sal["location"]["id"])
+            if sal.get("location")
+            else Location.objects.get(pk=uuid.UUID(sal["location_id"]))
+        )
+        ServiceAtLocation.objects.create(pk=uuid.UUID(sal["id"]), service=service, location=location)
+    for item in record.get("schedules") or []:
+        found = _Problems()
+        Schedule.objects.create(
+            pk=uuid.UUID(item["id"]),
+            service=service,
+            freq=item.get("freq") or "WEEKLY",
+            interval=int(item.get("interval") or 1),
+            byday=item.get("byday", ""),
+            bymonthday=item.get("bymonthday", ""),
+            dtstart=_date(item.get("dtstart"), "", found),
+            valid_from=_date(item.get("valid_from"), "", found),
+            valid_to=_date(item.get("valid_to"), "", found),
+            opens_at=_time(item.get("opens_at"), "", found),
+            closes_at=_time(item.get("closes_at"), "", found),
+            description=item.get("description", "")[:255],
+            attending_type=item.get("attending_type", "")[:100],
+            notes=item.get("notes", ""),
+        )
+    for item in record.get("cost_options") or []:
+        try:
+            amount = Decimal(str(item["amount"])) if item.get("amount") is not None else None
+        except InvalidOperation:
+            amount = None
+        found = _Problems()
+        CostOption.objects.create(
+            pk=uuid.UUID(item["id"]),
+            service=service,
+            option=item.get("option", "")[:255],
+            amount=amount,
+            amount_description=item.get("amount_description", "")[:255],
+            valid_from=_date(item.get("valid_from"), "", found),
+            valid_to=_date(item.get("valid_to"), "", found),
+        )
+    for item in record.get("languages") or []:
+        Language.objects.create(
+            pk=uuid.UUID(item["id"]),
+            service=service,
+            name=(item.get("name") or item.get("code") or "Unnamed language")[:100],
+            code=(item.get("code") or "")[:10],
+        )
+    for item in record.get("contacts") or []:
+        Contact.objects.create(
+            pk=uuid.UUID(item["id"]),
+            service=service,
+            name=item.get("name", "")[:255],
+            title=item.get("title", "")[:255],
+            email=item.get("email", ""),
+        )
+    for item in record.get("service_areas") or []:
+        ServiceArea.objects.create(
+            pk=uuid.UUID(item["id"]),
+            service=service,
+            name=(item.get("name") or item.get("service_area") or "Area")[:255],
+            uri=item.get("uri", ""),
+        )
+    service.terms.set(
+        [
+            _term(a["taxonomy_term"])
+            for a in record.get("attributes") or []
+            if isinstance(a.get("taxonomy_term"), dict)
+        ]
+    )
+    return service, created
+
+
+def import_records(
+    records: list,
+    *,
+    owner: Organisation | None = None,
+    status: str = ListingStatus.PUBLISHED,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Check every record; if all pass (and not ``dry_run``), upsert them all in one transaction."""
+    result = ImportResult(read=len(records))
+    seen: dict[str, int] = {}
+    for position, record in enumerate(records, start=1):
+        found = check_record(record)
+        record_id = str(record.get("id", "")) if isinstance(record, dict) else ""
+        if record_id in seen and not found:
+            found = [f"id: the same id is also record {seen[record_id]}"]
+        seen.setdefault(record_id, position)
+        if found:
+            name = str(record.get("name", "")) if isinstance(record, dict) else ""
+            result.rejected.append(Rejected(position, record_id or "(no id)", name, found))
+    if not result.rejected:
+        for position, found in _cross_record_problems(records).items():
+            record = records[position - 1]
+            result.rejected.append(Rejected(position, str(record["id"]), str(record.get("name", "")), found))
+        result.rejected.sort(key=lambda r: r.position)
+    if result.rejected or dry_run:
+        return result
+    with transaction.atomic():
+        saved = []
+        for record in records:
+            service, created = _save_service(record, owner, status)
+            result.created += created
+            result.updated += not created
+            saved.append(service)
+        fulltext.index_services(saved)
+        result.warnings = _possible_duplicates(saved)
+    return result
+
+
+CHILD_TABLES = {
+    "schedules": Schedule,
+    "cost_options": CostOption,
+    "languages": Language,
+    "contacts": Contact,
+    "service_areas": ServiceArea,
+    "service_at_locations": ServiceAtLocation,
+}
+
+
+def _cross_record_problems(records: list[dict]) -> dict[int, list[str]]:
+    """Problems only the whole feed shows: child records (schedules, contacts…) whose id another
+    service in the feed or another listing already here also uses, and locations named only by an
+    id that is neither in the feed nor here. Returns problems by record position."""
+    clashes: dict[int, list[str]] = {}
+    used: dict[tuple[str, str], int] = {}
+    batch = {uuid.UUID(r["id"]) for r in records}
+    described = {
+        sal["location"]["id"]
+        for r in records
+        for sal in r.get("service_at_locations") or []
+        if sal.get("location")
+    }
+    for position, record in enumerate(records, start=1):
+        for index, sal in enumerate(record.get("service_at_locations") or []):
+            location_id = sal.get("location_id")
+            if (
+                not sal.get("location")
+                and location_id not in described
+                and not Location.objects.filter(pk=uuid.UUID(location_id)).exists()
+            ):
+                clashes.setdefault(position, []).append(
+                    f"service_at_locations.{index}.location_id: no location {location_id} is in the feed "
+                    "or already here"
+                )
+        for table, model in CHILD_TABLES.items():
+            items = record.get(table) or []
+            for index, item in enumerate(items):
+                first = used.setdefault((table, item["id"]), position)
+                if first != position:
+                    clashes.setdefault(position, []).append(
+                        f"{table}.{index}.id: {item['id']} is also used in record {first}"
+                    )
+            ids = [uuid.UUID(item["id"]) for item in items]
+            for row in model.objects.filter(pk__in=ids).exclude(service_id__in=batch):
+                index = ids.index(row.pk)
+                clashes.setdefault(position, []).append(
+                    f"{table}.{index}.id: {row.pk} already belongs to another listing ({row.service_id})"
+                )
+    return clashes
+
+
+def _possible_duplicates(saved: list[Service]) -> list[str]:
+    """Listings just imported that look like another listing already here (same name and postcode)."""
+    warnings = []
+    ids = [s.pk for s in saved]
+    for service in Service.objects.filter(pk__in=ids).prefetch_related("locations"):
+        postcodes = {loc.postal_code for loc in service.locations.all() if loc.postal_code}
+        twins = (
+            Service.objects.filter(name__iexact=service.name, locations__postal_code__in=postcodes)
+            .exclude(pk__in=ids)
+            .distinct()
+        )
+        for twin in twins[:3]:
+            warnings.append(
+                f"“{service.name}” ({service.pk}) may be the same as listing {twin.pk} "
+                "already here: same name and postcode."
+            )
+    return warnings
