@@ -79,7 +79,8 @@ class ImportResult:
 
 
 def _fetch_json(url: str, timeout: float):
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
+    # Only http(s): records_from_url refuses other schemes before any request is made.
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "application/json"})  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only
             body = response.read()
