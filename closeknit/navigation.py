@@ -22,6 +22,9 @@ class NavItem:
 NAVIGATION = [
     NavItem("Home", "home", EVERYONE),
     NavItem("Find local support", "directory:search", EVERYONE),
+    NavItem(
+        "Your listings", "directory:your_listings", frozenset({Role.ORGANISATION_EDITOR, Role.ADMINISTRATOR})
+    ),
     NavItem("Your area", "places:postcode", EVERYONE),
     NavItem("Your account", "accounts:account", EVERYONE),
     NavItem("Back office", "admin:index", frozenset({Role.ADMINISTRATOR})),
@@ -39,10 +42,17 @@ def navigation_for(request) -> list[dict]:
         return []
     if user.needs_two_factor and not user.is_verified():
         return []
-    items = []
-    for item in NAVIGATION:
-        if user.role in item.roles or (user.is_superuser and Role.ADMINISTRATOR in item.roles):
-            url = reverse(item.url_name)
-            current = request.path == url or (url != "/" and request.path.startswith(url))
-            items.append({"label": item.label, "url": url, "current": current})
+    items = [
+        {"label": item.label, "url": reverse(item.url_name), "current": False}
+        for item in NAVIGATION
+        if user.role in item.roles or (user.is_superuser and Role.ADMINISTRATOR in item.roles)
+    ]
+    # The current page is the item whose address is the longest start of this page's address.
+    matches = [
+        i
+        for i in items
+        if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["current"] = True
     return items

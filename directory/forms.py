@@ -116,3 +116,158 @@ class ListingProblemForm(forms.ModelForm):
             "kind": {"required": "Choose what is wrong with the listing"},
             "reporter_email": {"invalid": "Enter an email address like name@example.org"},
         }
+
+
+WEEKS_OF_MONTH = [
+    ("", "Every week"),
+    ("1", "First week of the month"),
+    ("2", "Second week of the month"),
+    ("3", "Third week of the month"),
+    ("4", "Fourth week of the month"),
+    ("-1", "Last week of the month"),
+]
+
+
+class ListingForm(forms.ModelForm):
+    """What an editor says about a listing itself."""
+
+    url = forms.URLField(
+        label="Website",
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter a website address like https://example.org"},
+    )
+
+    class Meta:
+        from .models import Service
+
+        model = Service
+        fields = [
+            "name",
+            "description",
+            "how_to_join",
+            "eligibility",
+            "minimum_age",
+            "maximum_age",
+            "cost",
+            "status",
+            "listing_status",
+            "phone",
+            "email",
+            "url",
+            "alert",
+            "terms",
+            "review_interval_days",
+        ]
+        labels = {
+            "name": "Name of the group or activity",
+            "how_to_join": "How to join",
+            "listing_status": "Show it to the public?",
+            "status": "Is it running?",
+            "terms": "Categories",
+            "url": "Website",
+            "alert": "Notice (optional)",
+            "review_interval_days": "Check it again after (days)",
+        }
+        widgets = {
+            "terms": forms.CheckboxSelectMultiple,
+            "cost": forms.RadioSelect,
+            "listing_status": forms.RadioSelect,
+            "status": forms.RadioSelect,
+        }
+        error_messages = {
+            "name": {"required": "Enter the name of the group or activity"},
+            "email": {"invalid": "Enter an email address like name@example.org"},
+            "url": {"invalid": "Enter a website address starting https://"},
+            "minimum_age": {"invalid": "Enter the youngest age as a whole number"},
+            "maximum_age": {"invalid": "Enter the oldest age as a whole number"},
+            "review_interval_days": {"invalid": "Enter a number of days, like 180"},
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("minimum_age"), cleaned.get("maximum_age")
+        if low is not None and high is not None and low > high:
+            self.add_error("maximum_age", "The oldest age must be the same as or more than the youngest age")
+        interval = cleaned.get("review_interval_days")
+        if interval is not None and not 7 <= interval <= 730:
+            self.add_error("review_interval_days", "Choose between 7 and 730 days")
+        return cleaned
+
+
+class VenueForm(forms.Form):
+    """Where it happens. Leave the address empty for a phone or online service."""
+
+    venue_name = forms.CharField(label="Venue name", required=False, max_length=255)
+    address = forms.CharField(label="Address", required=False, max_length=255)
+    town = forms.CharField(label="Town", required=False, max_length=100)
+    venue_postcode = forms.CharField(label="Postcode", required=False, max_length=16)
+    wheelchair_accessible = forms.BooleanField(label="Wheelchair accessible", required=False)
+    accessibility = forms.CharField(
+        label="Access details",
+        required=False,
+        widget=forms.Textarea,
+        help_text="Step-free entrance, hearing loop, accessible toilet…",
+    )
+
+    def clean_venue_postcode(self):
+        text = self.cleaned_data["venue_postcode"].strip()
+        if not text:
+            return None
+        try:
+            return find_postcode(text)
+        except PostcodeError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean(self):
+        cleaned = super().clean()
+        has_place = any(cleaned.get(f) for f in ("venue_name", "address", "town"))
+        if has_place and not cleaned.get("venue_postcode") and "venue_postcode" not in self.errors:
+            self.add_error("venue_postcode", "Enter the venue's postcode so people nearby can find it")
+        return cleaned
+
+
+class SessionForm(forms.Form):
+    """When it happens, as a regular weekly or monthly session. Leave the days empty if it varies."""
+
+    days = forms.MultipleChoiceField(
+        label="Days",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            (code, name)
+            for code, name in zip(["MO", "TU", "WE", "TH", "FR", "SA", "SU"], WEEKDAY_NAMES, strict=True)
+        ],
+    )
+    week_of_month = forms.ChoiceField(label="How often", required=False, choices=WEEKS_OF_MONTH)
+    opens_at = forms.TimeField(
+        label="Starts at",
+        required=False,
+        help_text="For example, 10:00",
+        widget=forms.TimeInput(format="%H:%M"),
+        error_messages={"invalid": "Enter a start time like 10:00"},
+    )
+    closes_at = forms.TimeField(
+        label="Ends at",
+        required=False,
+        help_text="For example, 12:00",
+        widget=forms.TimeInput(format="%H:%M"),
+        error_messages={"invalid": "Enter an end time like 12:00"},
+    )
+    session_description = forms.CharField(
+        label="Describe when, in words",
+        required=False,
+        max_length=255,
+        help_text="For example, Tuesdays 10am to 12pm in term time",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens and closes and opens >= closes:
+            self.add_error("closes_at", "The end time must be after the start time")
+        if (opens or closes) and not cleaned.get("days"):
+            self.add_error("days", "Choose the day or days it runs")
+        if cleaned.get("week_of_month") and len(cleaned.get("days") or []) != 1:
+            self.add_error("days", "Choose one day for a monthly session")
+        return cleaned

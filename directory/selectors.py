@@ -187,3 +187,24 @@ def nearest_locations(point: Point, miles: float) -> QuerySet[Location]:
     from places.selectors import within_miles
 
     return within_miles(Location.objects.all(), point, miles)
+
+
+def editor_listings_summary(listings: QuerySet[Service]) -> QuerySet[Service]:
+    """An editor's listings with their counts of open problems, the longest unchecked first."""
+    from django.db.models import Count
+
+    return (
+        listings.select_related("provider")
+        .annotate(open_problems=Count("problems", filter=Q(problems__resolved_at__isnull=True)))
+        .order_by("last_checked", "name")
+    )
+
+
+def open_problems(listings: QuerySet[Service]):
+    from .models import ListingProblem
+
+    return (
+        ListingProblem.objects.filter(service__in=listings.values("pk"), resolved_at__isnull=True)
+        .select_related("service")
+        .order_by("created_at")
+    )

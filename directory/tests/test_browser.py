@@ -4,6 +4,8 @@ from datetime import time
 
 import pytest
 
+from accounts.models import Role
+from closeknit.testing import PASSWORD
 from directory.tests.factories import LocationFactory, ScheduleFactory, ServiceFactory, TaxonomyTermFactory
 from places.tests.factories import PostcodeFactory
 
@@ -72,6 +74,26 @@ def test_reporting_a_problem_is_accessible_from_start_to_finish(page, axe, listi
     page.check("text=The days or times are wrong")
     page.click("button:has-text('Send report')")
     assert page.locator("h1").inner_text() == "Thank you"
+    axe(page)
+
+
+def test_editor_pages_are_accessible(page, axe, listing, make_user):
+    make_user(Role.ORGANISATION_EDITOR, email="editor@example.org", organisation=listing.owner)
+    page.goto("/account/sign-in/")
+    page.fill("#id_username", "editor@example.org")
+    page.fill("#id_password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.goto("/directory/manage/")
+    assert page.locator("h1").inner_text() == "Your listings"
+    axe(page)
+    page.click("text=Tuesday lunch club")
+    assert page.locator("h1").inner_text() == "Change Tuesday lunch club"
+    axe(page)
+    page.fill("#id_listing-name", "")
+    page.fill("#id_session-closes_at", "09:00")
+    page.click("button:has-text('Save')")
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Enter the name of the group or activity" in summary and "The end time must be after" in summary
     axe(page)
 
 

@@ -1,0 +1,24 @@
+"""Template helpers for GOV.UK form components."""
+
+from django import template
+
+register = template.Library()
+
+
+def first_input_id(bound_field) -> str:
+    """The id of the first input of a field: the field's own, or its first option's for radios and
+    checkboxes, so an error summary link moves focus to something that exists."""
+    if bound_field.id_for_label:
+        return bound_field.id_for_label
+    subwidgets = bound_field.subwidgets
+    return subwidgets[0].id_for_label if subwidgets else bound_field.auto_id or ""
+
+
+register.filter("input_id", first_input_id)
+
+
+@register.filter
+def input_value(bound_field) -> str:
+    """A field's value as its widget writes it into an input (e.g. 10:00, not "10 a.m.")."""
+    value = bound_field.field.widget.format_value(bound_field.value())
+    return "" if value is None else value

@@ -1,0 +1,211 @@
+"""Organisation editors keep their own listings current, and only their own."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from accounts.tests.factories import OrganisationFactory
+from closeknit.testing import assert_denied, sign_in
+from directory.models import ListingProblem, ListingStatus, Service
+from directory.selectors import ListingSearch, search_listings
+from directory.tests.factories import ServiceFactory, TaxonomyTermFactory
+from places.tests.factories import PostcodeFactory
+
+
+@pytest.fixture
+def own(db):
+    organisation = OrganisationFactory(name="Stretford Neighbours")
+    return ServiceFactory(name="Stretford lunch club", provider__owner=organisation, owner=organisation)
+
+
+@pytest.fixture
+def editor(own, make_user):
+    return make_user(Role.ORGANISATION_EDITOR, organisation=own.owner)
+
+
+@pytest.fixture
+def others(db):
+    organisation = OrganisationFactory(name="Sale Timebank")
+    return ServiceFactory(name="Sale timebank social", provider__owner=organisation, owner=organisation)
+
+
+def form_data(**changes):
+    data = {
+        "listing-name": "Stretford lunch club",
+        "listing-description": "A hot meal and company",
+        "listing-cost": "free",
+        "listing-status": "active",
+        "listing-listing_status": "published",
+        "listing-review_interval_days": "180",
+        "venue-venue_name": "St Hilda's Hall",
+        "venue-address": "1 Chester Road",
+        "venue-town": "Stretford",
+        "venue-venue_postcode": "m32 0th",
+        "session-days": ["TU"],
+        "session-opens_at": "12:00",
+        "session-closes_at": "14:00",
+        "session-session_description": "Tuesdays 12pm to 2pm",
+    }
+    data.update(changes)
+    return data
+
+
+def test_editor_sees_their_own_listings_only(client, editor, own, others):
+    sign_in(client, editor)
+    page = client.get(reverse("directory:your_listings")).content.decode()
+    assert "Stretford lunch club" in page and "Sale timebank social" not in page
+
+
+def test_editor_cannot_open_another_organisations_listing(client, editor, others):
+    sign_in(client, editor)
+    assert_denied(client.get(reverse("directory:edit_listing", args=[others.pk])))
+
+
+def test_editor_cannot_change_another_organisations_listing(client, editor, others):
+    PostcodeFactory(postcode="M32 0TH")
+    sign_in(client, editor)
+    response = client.post(
+        reverse("directory:edit_listing", args=[others.pk]), form_data(**{"listing-name": "Taken over"})
+    )
+    assert response.status_code == 403
+    others.refresh_from_db()
+    assert others.name == "Sale timebank social"
+    assert_denied(client.post(reverse("directory:listing_checked", args=[others.pk])))
+
+
+@pytest.mark.parametrize(
+    "role", [Role.RESIDENT, Role.COORDINATOR, Role.LINK_WORKER, Role.BROKER, Role.COMMISSIONER]
+)
+def test_other_roles_cannot_manage_listings(client, make_user, own, role):
+    sign_in(client, make_user(role, organisation=own.owner))
+    assert_denied(client.get(reverse("directory:your_listings")))
+    assert_denied(client.get(reverse("directory:edit_listing", args=[own.pk])))
+    assert_denied(client.post(reverse("directory:add_listing"), form_data()))
+    assert Service.objects.count() == 1
+
+
+def test_signed_out_visitor_is_sent_to_sign_in(client, own):
+    assert_denied(client.get(reverse("directory:your_listings")))
+
+
+def test_editor_adds_a_listing_that_search_then_finds(client, editor):
+    PostcodeFactory(postcode="M32 0TH", latitude=53.4465, longitude=-2.3076)
+    gardening = TaxonomyTermFactory(name="Gardening")
+    sign_in(client, editor)
+    response = client.post(
+        reverse("directory:add_listing"),
+        form_data(
+            **{
+                "listing-name": "Gorse Hill garden club",
+                "listing-terms": [str(gardening.pk)],
+                "session-days": ["SA"],
+                "session-opens_at": "10:00",
+                "session-closes_at": "13:00",
+            }
+        ),
+    )
+    assert response.status_code == 302
+    listing = Service.objects.get(name="Gorse Hill garden club")
+    assert listing.owner == editor.organisation and listing.provider.owner == editor.organisation
+    assert listing.schedules.get().byday == "SA"
+    assert listing.locations.get().postcode_id == "M32 0TH"
+    assert [s.name for s in search_listings(ListingSearch(text="garden", day=5))] == [
+        "Gorse Hill garden club"
+    ]
+
+
+def test_editor_changes_their_listing_to_a_monthly_session(client, editor, own):
+    PostcodeFactory(postcode="M32 0TH")
+    sign_in(client, editor)
+    client.post(
+        reverse("directory:edit_listing", args=[own.pk]),
+        form_data(**{"session-days": ["TU"], "session-week_of_month": "1"}),
+    )
+    schedule = own.schedules.get()
+    assert (schedule.freq, schedule.byday) == ("MONTHLY", "1TU")
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"listing-name": ""}, "Enter the name of the group or activity"),
+        ({"venue-venue_postcode": "M32 9ZZ"}, "We do not know the postcode M32 9ZZ"),
+        ({"venue-venue_postcode": ""}, "Enter the venue&#x27;s postcode"),
+        (
+            {"session-opens_at": "14:00", "session-closes_at": "12:00"},
+            "The end time must be after the start time",
+        ),
+        ({"session-opens_at": "noon"}, "Enter a start time like 10:00"),
+        (
+            {"session-days": ["TU", "TH"], "session-week_of_month": "1"},
+            "Choose one day for a monthly session",
+        ),
+        (
+            {"listing-minimum_age": "65", "listing-maximum_age": "18"},
+            "The oldest age must be the same as or more",
+        ),
+        ({"listing-email": "not-an-email"}, "Enter an email address like name@example.org"),
+        ({"listing-review_interval_days": "0"}, "Choose between 7 and 730 days"),
+    ],
+)
+def test_bad_input_saves_nothing_and_names_the_field(client, editor, own, changes, message):
+    PostcodeFactory(postcode="M32 0TH")
+    sign_in(client, editor)
+    before = (own.name, own.schedules.count(), own.locations.count())
+    response = client.post(reverse("directory:edit_listing", args=[own.pk]), form_data(**changes))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page and message in page
+    own.refresh_from_db()
+    assert (own.name, own.schedules.count(), own.locations.count()) == before
+
+
+def test_still_right_marks_it_checked_today(client, editor, own):
+    own.last_checked = date(2024, 1, 1)
+    own.save()
+    sign_in(client, editor)
+    client.post(reverse("directory:listing_checked", args=[own.pk]))
+    own.refresh_from_db()
+    assert own.last_checked == date.today() and own.checked_by_email == editor.email
+
+
+def test_editor_deals_with_a_reported_problem_on_their_listing_only(client, editor, own, others):
+    mine = ListingProblem.objects.create(service=own, kind="closed")
+    theirs = ListingProblem.objects.create(service=others, kind="closed")
+    sign_in(client, editor)
+    page = client.get(reverse("directory:your_listings")).content.decode()
+    assert "Stretford lunch club: it has closed" in page and "Sale timebank social" not in page
+    client.post(reverse("directory:problem_resolved", args=[mine.pk]), {"resolution": "Moved to Wednesdays"})
+    assert_denied(client.post(reverse("directory:problem_resolved", args=[theirs.pk])))
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert mine.resolved_by == editor and mine.resolution == "Moved to Wednesdays"
+    assert theirs.resolved_at is None
+
+
+def test_draft_from_the_editor_is_not_public(client, editor, own):
+    PostcodeFactory(postcode="M32 0TH")
+    sign_in(client, editor)
+    client.post(
+        reverse("directory:edit_listing", args=[own.pk]), form_data(**{"listing-listing_status": "draft"})
+    )
+    own.refresh_from_db()
+    assert own.listing_status == ListingStatus.DRAFT
+    client.logout()
+    assert client.get(reverse("directory:listing", args=[own.pk])).status_code == 404
+
+
+def test_saving_the_form_unchanged_keeps_the_listing_as_it_was(client, editor, own):
+    PostcodeFactory(postcode="M32 0TH")
+    sign_in(client, editor)
+    client.post(reverse("directory:edit_listing", args=[own.pk]), form_data())
+    page = client.get(reverse("directory:edit_listing", args=[own.pk])).content.decode()
+    assert 'value="12:00"' in page and 'value="14:00"' in page and 'value="M32 0TH"' in page
+    response = client.post(
+        reverse("directory:edit_listing", args=[own.pk]), form_data(**{"venue-venue_postcode": "M32 0TH"})
+    )
+    assert response.status_code == 302
+    schedule = own.schedules.get()
+    assert (schedule.byday, str(schedule.opens_at), str(schedule.closes_at)) == ("TU", "12:00:00", "14:00:00")
