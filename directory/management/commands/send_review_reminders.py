@@ -22,7 +22,8 @@ class Command(BaseCommand):
             sent = send_review_reminders(today, options["site_url"])
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Sent {sent['owner']} reminder email(s) to editors and {sent['manager']} to administrators."
+                    f"Sent {sent['owner']} reminder email(s) to editors "
+                    f"and {sent['manager']} to administrators."
                 )
             )
         else:
