@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from directory.api import ListingSearchView
+
 from . import views
 
 admin.site.site_header = "Closeknit back office"
@@ -14,6 +16,7 @@ urlpatterns = [
     path("places/", include("places.urls")),
     path("directory/", include("directory.urls")),
     path("oruk/", include("directory.oruk.urls")),
+    path("api/directory/listings/", ListingSearchView.as_view(), name="api_listing_search"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("admin/login/", views.admin_sign_in),

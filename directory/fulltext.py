@@ -79,23 +79,31 @@ def _document(service) -> tuple[str, str]:
 
 
 def index_services(services: Iterable) -> None:
-    """Write (or rewrite) the search entries of these listings. Call inside their transaction."""
+    """Write (or rewrite) the search entries of these listings. Call inside their transaction.
+
+    Works in chunks, so any number of listings stays within the database's limit on
+    parameters in one statement.
+    """
+    ids = [s.pk for s in services]
+    for start in range(0, len(ids), CHUNK):
+        _index_chunk(ids[start : start + CHUNK])
+
+
+CHUNK = 500
+
+
+def _index_chunk(ids: list) -> None:
     from .models import Service
 
-    ids = [s.pk for s in services]
+    pk = Service._meta.pk
+    keys = [pk.get_db_prep_value(i, connection) for i in ids]
     rows = (
         Service.objects.filter(pk__in=ids).select_related("provider").prefetch_related("terms", "locations")
     )
-    pk = Service._meta.pk
+    values = [(pk.get_db_prep_value(s.pk, connection), *_document(s)) for s in rows]
     with connection.cursor() as cursor:
-        for chunk_start in range(0, len(ids), 500):
-            chunk = ids[chunk_start : chunk_start + 500]
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"DELETE FROM {TABLE} WHERE service_id IN ({marks})",  # noqa: S608
-                [pk.get_db_prep_value(i, connection) for i in chunk],
-            )
-        values = [(pk.get_db_prep_value(s.pk, connection), *_document(s)) for s in rows]
+        marks = ", ".join(["%s"] * len(keys))
+        cursor.execute(f"DELETE FROM {TABLE} WHERE service_id IN ({marks})", keys)  # noqa: S608
         if not values:
             return
         if connection.vendor == "postgresql":
@@ -105,10 +113,7 @@ def index_services(services: Iterable) -> None:
                 values,
             )
         else:
-            cursor.executemany(
-                f"INSERT INTO {TABLE} (service_id, name, body) VALUES (%s, %s, %s)",  # noqa: S608
-                values,
-            )
+            cursor.executemany(f"INSERT INTO {TABLE} (service_id, name, body) VALUES (%s, %s, %s)", values)  # noqa: S608
 
 
 def create_index_table(apps, schema_editor) -> None:

@@ -78,11 +78,29 @@ def check_schedule(schedule: Schedule) -> None:
         raise ScheduleError("valid_to", "The last date must be on or after the first date")
 
 
+def _anchor(schedule: Schedule, today: date) -> date:
+    """Where the rule starts counting. A rule that started long ago is moved forward by whole
+    intervals (so "every other week" keeps its rhythm), rather than walked from its start."""
+    anchor = schedule.dtstart or schedule.valid_from or date(2000, 1, 3)  # a Monday
+    if anchor >= today:
+        return anchor
+    if schedule.freq == Schedule.Frequency.WEEKLY:
+        step = 7 * schedule.interval
+        return anchor + timedelta(days=((today - anchor).days // step) * step - step)
+    months = (today.year - anchor.year) * 12 + today.month - anchor.month
+    jump = (months // schedule.interval) * schedule.interval - schedule.interval
+    if jump <= 0:
+        return anchor
+    month_index = anchor.month - 1 + jump
+    return date(anchor.year + month_index // 12, month_index % 12 + 1, 1)
+
+
 def next_sessions(schedule: Schedule, after: datetime, count: int = 3) -> list[Session]:
     """The next ``count`` sessions of a schedule starting at or after ``after``."""
     check_schedule(schedule)
     opens = schedule.opens_at or time(0, 0)
-    anchor_day = schedule.dtstart or schedule.valid_from or date(2000, 1, 3)  # a Monday
+    local_after = after.astimezone(LONDON).replace(tzinfo=None)
+    anchor_day = _anchor(schedule, local_after.date())
     start = datetime.combine(anchor_day, opens)
     until = datetime.combine(schedule.valid_to, time(23, 59)) if schedule.valid_to else None
     rule = rrule.rrule(
@@ -93,7 +111,6 @@ def next_sessions(schedule: Schedule, after: datetime, count: int = 3) -> list[S
         byweekday=parse_byday(schedule.byday, schedule.freq) or None,
         bymonthday=parse_bymonthday(schedule.bymonthday) or None,
     )
-    local_after = after.astimezone(LONDON).replace(tzinfo=None)
     if schedule.valid_from and local_after.date() < schedule.valid_from:
         local_after = datetime.combine(schedule.valid_from, time(0, 0))
     sessions = []

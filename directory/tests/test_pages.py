@@ -158,3 +158,35 @@ def test_bad_problem_report_saves_nothing_and_says_why(client, listing, data, me
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not ListingProblem.objects.exists()
+
+
+def test_search_api_gives_the_same_answers_as_the_page(client, listing):
+    body = client.get("/api/directory/listings/", {"q": "lunch", "postcode": "M32 0TH", "miles": "1"}).json()
+    assert body["count"] == 1
+    result = body["results"][0]
+    assert result["name"] == "Tuesday lunch club" and result["distance_miles"] == 0.03
+    assert result["next_session"]["starts"][11:16] == "12:00"
+    assert result["url"].endswith(f"/directory/listings/{listing.pk}/")
+
+
+def test_search_api_names_each_bad_field(client, listing):
+    response = client.get("/api/directory/listings/", {"postcode": "nowhere", "day": "9"})
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert "is not a UK postcode" in errors["postcode"][0] and errors["day"] == ["Choose a day from the list"]
+
+
+def test_indexing_many_listings_at_once_stays_within_database_limits(db):
+    from directory import fulltext
+    from directory.models import Service
+    from directory.tests.factories import ProviderFactory
+
+    provider = ProviderFactory()
+    listings = Service.objects.bulk_create(
+        [
+            Service(provider=provider, name=f"Walking group {n}", listing_status="published")
+            for n in range(1200)
+        ]
+    )
+    fulltext.index_services(listings)
+    assert fulltext.matching(Service.objects.all(), "walking").count() == 1200

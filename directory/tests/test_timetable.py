@@ -113,3 +113,19 @@ def test_schedule_that_cannot_give_dates_says_which_field(fields, field, message
     with pytest.raises(ScheduleError, match=message) as raised:
         check_schedule(schedule(**fields))
     assert raised.value.field == field
+
+
+@pytest.mark.parametrize(
+    "after", [datetime(2026, 11, 23, 9, tzinfo=LONDON), datetime(2031, 6, 2, 9, tzinfo=LONDON)]
+)
+def test_every_other_week_keeps_its_rhythm_years_after_it_started(after):
+    rule = schedule(byday="TU", interval=2, dtstart=date(2026, 11, 3))
+    got = [s.starts.date() for s in next_sessions(rule, after, 3)]
+    assert all((day - date(2026, 11, 3)).days % 14 == 0 for day in got)
+    assert got[0] >= after.date() and (got[0] - after.date()).days < 14
+
+
+def test_every_third_month_keeps_its_rhythm_years_after_it_started():
+    rule = schedule(freq="MONTHLY", byday="1MO", interval=3, dtstart=date(2026, 1, 5))
+    got = [s.starts.date() for s in next_sessions(rule, datetime(2029, 2, 10, tzinfo=LONDON), 3)]
+    assert got == [date(2029, 4, 2), date(2029, 7, 2), date(2029, 10, 1)]
