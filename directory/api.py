@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -77,8 +76,7 @@ class ListingSearchView(APIView):
             return Response(
                 {"errors": {field: list(errors) for field, errors in form.errors.items()}}, status=400
             )
-        listings = selectors.with_listing_details(selectors.search_listings(form.search()))
-        page = Paginator(listings, PER_PAGE).get_page(request.query_params.get("page"))
+        page = selectors.search_page(form.search(), request.query_params.get("page"), PER_PAGE)
         now = timezone.now()
         return Response(
             {

@@ -94,15 +94,18 @@ def search_listings(search: ListingSearch) -> QuerySet[Service]:
     if when is not None:
         listings = listings.filter(when)
     if search.near is not None and search.miles is not None:
-        listings = _within(listings, search.near, search.miles)
+        listings = _within(listings, search.near, search.miles, prefilter=not fulltext.words(search.text))
     return listings.order_by(*_ordering(search))
 
 
-def _within(listings: QuerySet[Service], near: Point, miles: float) -> QuerySet[Service]:
+def _within(listings: QuerySet[Service], near: Point, miles: float, *, prefilter: bool) -> QuerySet[Service]:
     """Listings with a venue within ``miles``, each with ``distance_miles`` to its nearest venue.
 
     Venues are narrowed by a bounding box on their indexed coordinates; the nearest
     distance is a subquery (not an aggregate) so full-text ranking still works beside it.
+    With ``prefilter`` the listings with a venue in the box are listed first, which lets
+    the database start from the box; when words lead the search (they match far fewer
+    listings) that list would cost more than it saves, so it is left out.
     """
     box = bounding_box(near, miles)
     in_box = ServiceAtLocation.objects.filter(
@@ -117,11 +120,34 @@ def _within(listings: QuerySet[Service], near: Point, miles: float) -> QuerySet[
         .order_by("miles")
         .values("miles")[:1]
     )
-    return (
-        listings.filter(pk__in=in_box.values("service_id"))
-        .annotate(distance_miles=Subquery(nearest, output_field=FloatField()))
-        .filter(distance_miles__lte=miles)
+    if prefilter:
+        listings = listings.filter(pk__in=in_box.values("service_id"))
+    return listings.annotate(distance_miles=Subquery(nearest, output_field=FloatField())).filter(
+        distance_miles__lte=miles
     )
+
+
+def search_page(search: ListingSearch, number, per_page: int = 20):
+    """One page of search results, with every detail a results list shows.
+
+    One query finds every match in order (which gives the count too); a second loads
+    just this page's listings in full, rather than running the whole search twice.
+    """
+    from django.core.paginator import Paginator
+
+    matches = search_listings(search)
+    columns = ["pk", "distance_miles"] if search.near is not None and search.miles is not None else ["pk"]
+    found = list(matches.values_list(*columns))
+    page = Paginator(found, per_page).get_page(number)
+    wanted = [row[0] for row in page.object_list]
+    loaded = {listing.pk: listing for listing in with_listing_details(Service.objects.filter(pk__in=wanted))}
+    listings = []
+    for row in page.object_list:
+        listing = loaded[row[0]]
+        listing.distance_miles = row[1] if len(row) > 1 else None
+        listings.append(listing)
+    page.object_list = listings
+    return page
 
 
 def _ordering(search: ListingSearch) -> list:

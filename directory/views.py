@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,8 +27,7 @@ def search(request):
     form = ListingSearchForm(request.GET or None)
     page = None
     if form.is_bound and form.is_valid():
-        listings = selectors.with_listing_details(selectors.search_listings(form.search()))
-        page = Paginator(listings, PER_PAGE).get_page(request.GET.get("page"))
+        page = selectors.search_page(form.search(), request.GET.get("page"), PER_PAGE)
         now = timezone.now()
         for listing in page:
             listing.next_session = _next_session(listing, now)

@@ -154,3 +154,23 @@ def test_drafts_and_closed_listings_are_not_found(district):
     district["quiz"].status = Service.Status.DEFUNCT
     district["quiz"].save()
     assert "Health walk" not in names() and "Pub quiz" not in names()
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        {"text": "lunch"},
+        {"near": CENTRE, "miles": 10, "order": "distance"},
+        {"text": "walk", "near": CENTRE, "miles": 10},
+        {},
+    ],
+)
+def test_a_page_of_results_matches_the_full_search_in_order(district, criteria):
+    from directory.selectors import search_page
+
+    everything = list(search_listings(ListingSearch(**criteria)))
+    page = search_page(ListingSearch(**criteria), 1, per_page=3)
+    assert page.paginator.count == len(everything)
+    assert [s.pk for s in page] == [s.pk for s in everything[:3]]
+    for shown, full in zip(page, everything, strict=False):
+        assert getattr(shown, "distance_miles", None) == getattr(full, "distance_miles", None)
