@@ -209,3 +209,33 @@ def test_saving_the_form_unchanged_keeps_the_listing_as_it_was(client, editor, o
     assert response.status_code == 302
     schedule = own.schedules.get()
     assert (schedule.byday, str(schedule.opens_at), str(schedule.closes_at)) == ("TU", "12:00:00", "14:00:00")
+
+
+def test_administrator_changes_a_listing_in_the_back_office_and_search_follows(client, make_user, own):
+    admin_user = make_user(Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    sign_in(client, admin_user)
+    assert client.get(reverse("admin:directory_service_changelist")).status_code == 200
+    page = client.get(reverse("admin:directory_service_change", args=[own.pk]))
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "terms"}
+    data.update(
+        {
+            "name": "Stretford supper club",
+            "provider": own.provider_id,
+            "owner": own.owner_id,
+            "last_checked": own.last_checked.isoformat(),
+        }
+    )
+    for prefix in (
+        "service_at_locations",
+        "schedules",
+        "cost_options",
+        "contacts",
+        "languages",
+        "service_areas",
+    ):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    response = client.post(reverse("admin:directory_service_change", args=[own.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert [s.name for s in search_listings(ListingSearch(text="supper"))] == ["Stretford supper club"]
