@@ -1,7 +1,7 @@
 from django import forms
 
+from places.forms import PostcodeField
 from places.geo import Point
-from places.selectors import PostcodeError, find_postcode
 
 from .models import WEEKDAY_NAMES, ListingProblem, TaxonomyTerm
 from .selectors import TIMES_OF_DAY, ListingSearch
@@ -20,7 +20,7 @@ class ListingSearchForm(forms.Form):
     """What a resident or practitioner types to find local support. Every field is optional."""
 
     q = forms.CharField(label="What are you looking for?", required=False, max_length=200)
-    postcode = forms.CharField(label="Near postcode", required=False, max_length=16)
+    postcode = PostcodeField(label="Near postcode", required=False)
     miles = forms.TypedChoiceField(
         label="Within", choices=DISTANCES, coerce=float, required=False, empty_value=3.0
     )
@@ -60,15 +60,6 @@ class ListingSearchForm(forms.Form):
         choices=[("relevance", "Best match"), ("distance", "Distance"), ("name", "Name")],
         error_messages={"invalid_choice": "Choose how to sort from the list"},
     )
-
-    def clean_postcode(self):
-        text = self.cleaned_data["postcode"].strip()
-        if not text:
-            return None
-        try:
-            return find_postcode(text)
-        except PostcodeError as error:
-            raise forms.ValidationError(str(error)) from None
 
     def clean(self):
         cleaned = super().clean()
@@ -201,7 +192,7 @@ class VenueForm(forms.Form):
     venue_name = forms.CharField(label="Venue name", required=False, max_length=255)
     address = forms.CharField(label="Address", required=False, max_length=255)
     town = forms.CharField(label="Town", required=False, max_length=100)
-    venue_postcode = forms.CharField(label="Postcode", required=False, max_length=16)
+    venue_postcode = PostcodeField(label="Postcode", required=False)
     wheelchair_accessible = forms.BooleanField(label="Wheelchair accessible", required=False)
     accessibility = forms.CharField(
         label="Access details",
@@ -209,15 +200,6 @@ class VenueForm(forms.Form):
         widget=forms.Textarea,
         help_text="Step-free entrance, hearing loop, accessible toilet…",
     )
-
-    def clean_venue_postcode(self):
-        text = self.cleaned_data["venue_postcode"].strip()
-        if not text:
-            return None
-        try:
-            return find_postcode(text)
-        except PostcodeError as error:
-            raise forms.ValidationError(str(error)) from None
 
     def clean(self):
         cleaned = super().clean()

@@ -179,14 +179,7 @@ class ServiceListView(OrukView):
         if minimal:
             return Response(paginate(request, listings, serialise.service_minimal))
         if full:
-            listings = selectors.with_listing_details(listings).prefetch_related(
-                "cost_options",
-                "languages",
-                "contacts",
-                "service_areas",
-                "service_at_locations__location__postcode__local_authority",
-                "terms__taxonomy",
-            )
+            listings = selectors.with_full_details(listings)
             return Response(paginate(request, listings, serialise.service_full))
         return Response(paginate(request, listings.select_related("provider"), serialise.service_brief))
 
@@ -195,14 +188,7 @@ class ServiceDetailView(OrukView):
     @oruk_schema("oruk_service", "service.json", "A fully nested service")
     def get(self, request, pk):
         listing = get_object_or_404(
-            selectors.with_listing_details(selectors.public_listings()).prefetch_related(
-                "cost_options",
-                "languages",
-                "contacts",
-                "service_areas",
-                "terms__taxonomy",
-                "service_at_locations__location__postcode__local_authority",
-            ),
+            selectors.with_full_details(selectors.public_listings()),
             pk=pk,
         )
         return Response(serialise.service_full(listing))
@@ -276,16 +262,7 @@ class OrganizationDetailView(OrukView):
     @oruk_schema("oruk_organization", "organization.json", "An organization with its services")
     def get(self, request, pk):
         provider = get_object_or_404(Provider, pk=pk)
-        listings = selectors.with_listing_details(
-            selectors.public_listings().filter(provider=provider)
-        ).prefetch_related(
-            "cost_options",
-            "languages",
-            "contacts",
-            "service_areas",
-            "terms__taxonomy",
-            "service_at_locations__location__postcode__local_authority",
-        )
+        listings = selectors.with_full_details(selectors.public_listings().filter(provider=provider))
         return Response(
             serialise.organization(provider) | {"services": [serialise.service_full(s) for s in listings]}
         )

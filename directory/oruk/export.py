@@ -94,18 +94,7 @@ TABLES = {
 
 def published_services() -> Iterable[dict]:
     """Every published listing as a fully nested Open Referral UK service."""
-    listings = (
-        selectors.with_listing_details(selectors.public_listings())
-        .prefetch_related(
-            "cost_options",
-            "languages",
-            "contacts",
-            "service_areas",
-            "terms__taxonomy",
-            "service_at_locations__location__postcode__local_authority",
-        )
-        .order_by("name", "pk")
-    )
+    listings = selectors.with_full_details(selectors.public_listings()).order_by("name", "pk")
     for listing in listings.iterator(chunk_size=500):
         yield serialise.service_full(listing)
 
