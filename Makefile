@@ -65,7 +65,7 @@ test-browser: $(VENV)/.installed-test $(CSS) $(CHROMIUM)
 test: lint test-sqlite test-postgres test-browser
 
 bench: $(VENV)/.installed-test
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python "$$script" || exit 1; done
+	@for script in bench/[!_]*.py; do echo "== $$script"; $(BIN)/python "$$script" || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules $(CSS) staticfiles
