@@ -33,6 +33,8 @@ def _listing(listing, request, now) -> dict:
         "distance_miles": round(listing.distance_miles, 2)
         if getattr(listing, "distance_miles", None) is not None
         else None,
+        "covers_area": getattr(listing, "distance_miles", None) is None
+        and bool(request.query_params.get("postcode")),
         "next_session": {
             "starts": session.starts.isoformat(),
             "ends": session.ends.isoformat() if session.ends else None,

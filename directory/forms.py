@@ -79,6 +79,11 @@ class ListingSearchForm(forms.Form):
             text=data.get("q", ""),
             terms=(data["category"],) if data.get("category") else (),
             near=Point(postcode.latitude, postcode.longitude) if postcode else None,
+            covering=tuple(
+                code for code in (postcode.ward_id, postcode.lsoa_id, postcode.local_authority_id) if code
+            )
+            if postcode
+            else (),
             miles=data.get("miles") or 3.0 if postcode else None,
             day=data.get("day"),
             starts_after=window[0] if window else None,

@@ -11,7 +11,7 @@ from accounts.models import Role, User
 from places.geo import Point, bounding_box, distance_expression
 
 from . import fulltext
-from .models import ListingStatus, Location, Schedule, Service, ServiceAtLocation, TaxonomyTerm
+from .models import ListingStatus, Location, Schedule, Service, ServiceArea, ServiceAtLocation, TaxonomyTerm
 
 TIMES_OF_DAY = {
     "morning": (time(0, 0), time(12, 0)),
@@ -28,6 +28,7 @@ class ListingSearch:
     terms: tuple[TaxonomyTerm, ...] = ()
     near: Point | None = None
     miles: float | None = None
+    covering: tuple[str, ...] = ()  # area codes (ward, LSOA, local authority) of the place searched
     day: int | None = None  # 0 = Monday
     starts_after: time | None = None  # session opens at or after
     ends_before: time | None = None  # session closes at or before
@@ -94,12 +95,18 @@ def search_listings(search: ListingSearch) -> QuerySet[Service]:
     if when is not None:
         listings = listings.filter(when)
     if search.near is not None and search.miles is not None:
-        listings = _within(listings, search.near, search.miles, prefilter=not fulltext.words(search.text))
+        listings = _within(
+            listings, search.near, search.miles, search.covering, prefilter=not fulltext.words(search.text)
+        )
     return listings.order_by(*_ordering(search))
 
 
-def _within(listings: QuerySet[Service], near: Point, miles: float, *, prefilter: bool) -> QuerySet[Service]:
-    """Listings with a venue within ``miles``, each with ``distance_miles`` to its nearest venue.
+def _within(
+    listings: QuerySet[Service], near: Point, miles: float, covering: tuple[str, ...], *, prefilter: bool
+) -> QuerySet[Service]:
+    """Listings with a venue within ``miles``, each with ``distance_miles`` to its nearest venue,
+    and listings with no venue that close whose service area covers the place searched
+    (``covering``: its ward, LSOA or local authority), with no distance.
 
     Venues are narrowed by a bounding box on their indexed coordinates; the nearest
     distance is a subquery (not an aggregate) so full-text ranking still works beside it.
@@ -120,10 +127,11 @@ def _within(listings: QuerySet[Service], near: Point, miles: float, *, prefilter
         .order_by("miles")
         .values("miles")[:1]
     )
+    covers = Q(Exists(ServiceArea.objects.filter(service=OuterRef("pk"), area_code__in=covering)))
     if prefilter:
-        listings = listings.filter(pk__in=in_box.values("service_id"))
+        listings = listings.filter(Q(pk__in=in_box.values("service_id")) | covers)
     return listings.annotate(distance_miles=Subquery(nearest, output_field=FloatField())).filter(
-        distance_miles__lte=miles
+        Q(distance_miles__lte=miles) | covers
     )
 
 
@@ -152,12 +160,14 @@ def search_page(search: ListingSearch, number, per_page: int = 20):
 
 def _ordering(search: ListingSearch) -> list:
     by_distance = search.near is not None and search.miles is not None
+    # Listings that cover the area but have no venue near (no distance) come after those that do.
+    nearest_first = [F("distance_miles").asc(nulls_last=True), "name", "pk"]
     if search.order == "distance" and by_distance:
-        return ["distance_miles", "name", "pk"]
+        return nearest_first
     if search.order == "relevance" and fulltext.words(search.text):
         return ["-search_rank", "name", "pk"]
     if by_distance and search.order != "name":
-        return ["distance_miles", "name", "pk"]
+        return nearest_first
     return ["name", "pk"]
 
 

@@ -190,3 +190,14 @@ def test_indexing_many_listings_at_once_stays_within_database_limits(db):
     )
     fulltext.index_services(listings)
     assert fulltext.matching(Service.objects.all(), "walking").count() == 1200
+
+
+def test_a_service_for_the_whole_district_shows_it_covers_your_area(client, listing):
+    helpline = ServiceFactory(name="Telephone befriending", description="A weekly call")
+    helpline.service_areas.create(name="Trafford", area_code="E08000009")  # the postcode's local authority
+    page = client.get("/directory/", {"postcode": "M32 0TH", "miles": "1"}).content.decode()
+    assert "Tuesday lunch club" in page and "Telephone befriending" in page
+    assert "Covers your area" in page
+    body = client.get("/api/directory/listings/", {"postcode": "M32 0TH", "order": "distance"}).json()
+    assert [(r["name"], r["covers_area"]) for r in body["results"]] == [
+        ("Tuesday lunch club", False), ("Telephone befriending", True)]

@@ -66,6 +66,22 @@ def test_within_five_miles_leaves_out_the_far_listing(district):
     assert names(near=CENTRE, miles=5, order="distance") == ["Lunch club", "Community choir", "Health walk"]
 
 
+def test_a_listing_covering_the_area_is_found_near_it_after_those_with_distances(district):
+    district["phone"].service_areas.create(name="Trafford", area_code="E08000009")
+    found = list(
+        search_listings(
+            ListingSearch(near=CENTRE, miles=3, covering=("E05000001", "E08000009"), order="distance")
+        )
+    )
+    assert [s.name for s in found] == ["Lunch club", "Community choir", "Telephone befriending"]
+    assert found[-1].distance_miles is None
+    elsewhere = names(near=CENTRE, miles=3, covering=("E08000003",))
+    assert "Telephone befriending" not in elsewhere
+    assert names(text="befriending", near=CENTRE, miles=3, covering=("E08000009",)) == [
+        "Telephone befriending"
+    ]
+
+
 def test_tuesday_finds_only_tuesday_listings(district):
     assert names(day=1) == ["Health walk", "Lunch club", "Pub quiz"]
 
