@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -10,14 +11,30 @@ from accounts.models import Role, User
 from . import fulltext
 from .models import ListingProblem, Provider, Service
 
+REPORTS_PER_HOUR = 10
+
+
+class TooManyReports(Exception):
+    """More problem reports from one place in an hour than a person would send."""
+
 
 @transaction.atomic
 def report_listing_problem(
-    listing: Service, kind: str, details: str = "", reporter_email: str = ""
+    listing: Service, kind: str, details: str = "", reporter_email: str = "", *, sender: str = ""
 ) -> ListingProblem:
-    """Someone says a listing is wrong: open a review item for its owner's editors."""
+    """Someone says a listing is wrong: open a review item for its owner's editors.
+
+    ``sender`` (e.g. the address the report came from) limits reports to
+    ``REPORTS_PER_HOUR``, so nobody can bury editors in automated reports.
+    """
     if kind not in ListingProblem.Kind.values:
         raise ValueError("Choose what is wrong with the listing")
+    if sender:
+        key = f"listing-problem-reports:{sender}"
+        if cache.get(key, 0) >= REPORTS_PER_HOUR:
+            raise TooManyReports("You have sent a lot of reports in the last hour. Try again later.")
+        cache.add(key, 0, timeout=3600)
+        cache.incr(key)
     return ListingProblem.objects.create(
         service=listing, kind=kind, details=details.strip()[:5000], reporter_email=reporter_email.strip()
     )

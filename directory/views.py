@@ -8,7 +8,7 @@ from . import selectors
 from .calendar import listings_calendar
 from .forms import ListingProblemForm, ListingSearchForm
 from .models import Provider
-from .services import report_listing_problem
+from .services import TooManyReports, report_listing_problem
 from .timetable import ScheduleError, next_sessions_of
 
 PER_PAGE = 20
@@ -119,7 +119,13 @@ def report_problem(request, pk):
         raise Http404
     form = ListingProblemForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        report_listing_problem(item, **form.cleaned_data)
+        try:
+            report_listing_problem(item, **form.cleaned_data, sender=request.META.get("REMOTE_ADDR", ""))
+        except TooManyReports as error:
+            form.add_error(None, str(error))
+            return render(
+                request, "directory/report_problem.html", {"listing": item, "form": form}, status=429
+            )
         return redirect("directory:problem_reported", pk=item.pk)
     return render(request, "directory/report_problem.html", {"listing": item, "form": form})
 

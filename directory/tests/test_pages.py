@@ -200,4 +200,18 @@ def test_a_service_for_the_whole_district_shows_it_covers_your_area(client, list
     assert "Covers your area" in page
     body = client.get("/api/directory/listings/", {"postcode": "M32 0TH", "order": "distance"}).json()
     assert [(r["name"], r["covers_area"]) for r in body["results"]] == [
-        ("Tuesday lunch club", False), ("Telephone befriending", True)]
+        ("Tuesday lunch club", False),
+        ("Telephone befriending", True),
+    ]
+
+
+def test_reports_from_one_address_are_limited_to_ten_an_hour(client, listing):
+    url = f"/directory/listings/{listing.pk}/report/"
+    for _ in range(10):
+        assert client.post(url, {"kind": "unclear"}).status_code == 302
+    refused = client.post(url, {"kind": "unclear"})
+    assert refused.status_code == 429
+    assert "You have sent a lot of reports in the last hour" in refused.content.decode()
+    assert ListingProblem.objects.count() == 10
+    other = client.post(url, {"kind": "unclear"}, REMOTE_ADDR="10.1.2.3")
+    assert other.status_code == 302
