@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 TABLE = "directory_service_search"
+KEYS = "directory_searchkey"
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 SQLITE_CREATE = (
@@ -63,9 +64,11 @@ def matching(queryset: QuerySet, text: str) -> QuerySet:
             select={"search_rank": f"ts_rank({TABLE}.document, to_tsquery('english', %s))"},
             select_params=[query],
         )
-    return queryset.extra(  # noqa: S610 - constant table name; the query is a bound parameter
-        tables=[TABLE],
-        where=[join, f"{TABLE} MATCH %s"],
+    # SQLite: the index's row ids are the listings' search keys, so a listing reached another way
+    # (by place) is checked against the words with a row-id seek rather than the whole match list.
+    return queryset.extra(  # noqa: S610 - constant table names; the query is a bound parameter
+        tables=[KEYS, TABLE],
+        where=[f"{KEYS}.service_id = {service_table}.id", f"{TABLE}.rowid = {KEYS}.id", f"{TABLE} MATCH %s"],
         params=[_sqlite_query(terms)],
         select={"search_rank": f"-bm25({TABLE}, 10.0, 1.0)"},
     )
@@ -92,28 +95,50 @@ def index_services(services: Iterable) -> None:
 CHUNK = 500
 
 
-def _index_chunk(ids: list) -> None:
+def rebuild_all() -> int:
+    """Empty the index and index every listing again. Returns how many were indexed."""
     from .models import Service
 
-    pk = Service._meta.pk
-    keys = [pk.get_db_prep_value(i, connection) for i in ids]
-    rows = (
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
+    ids = list(Service.objects.values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        _index_chunk(ids[start : start + CHUNK])
+    return len(ids)
+
+
+def _index_chunk(ids: list) -> None:
+    from .models import SearchKey, Service
+
+    rows = list(
         Service.objects.filter(pk__in=ids).select_related("provider").prefetch_related("terms", "locations")
     )
-    values = [(pk.get_db_prep_value(s.pk, connection), *_document(s)) for s in rows]
+    keys = dict(SearchKey.objects.filter(service_id__in=ids).values_list("service_id", "id"))
+    missing = [SearchKey(service_id=s.pk) for s in rows if s.pk not in keys]
+    if missing:
+        SearchKey.objects.bulk_create(missing)
+        keys = dict(SearchKey.objects.filter(service_id__in=ids).values_list("service_id", "id"))
+    pk = Service._meta.pk
     with connection.cursor() as cursor:
-        marks = ", ".join(["%s"] * len(keys))
-        cursor.execute(f"DELETE FROM {TABLE} WHERE service_id IN ({marks})", keys)  # noqa: S608
-        if not values:
-            return
         if connection.vendor == "postgresql":
+            keys = [pk.get_db_prep_value(i, connection) for i in ids]
+            cursor.execute(f"DELETE FROM {TABLE} WHERE service_id = ANY(%s)", [keys])  # noqa: S608
             cursor.executemany(
                 f"INSERT INTO {TABLE} (service_id, document) VALUES (%s, "  # noqa: S608
                 "setweight(to_tsvector('english', %s), 'A') || setweight(to_tsvector('english', %s), 'B'))",
-                values,
+                [(pk.get_db_prep_value(s.pk, connection), *_document(s)) for s in rows],
             )
-        else:
-            cursor.executemany(f"INSERT INTO {TABLE} (service_id, name, body) VALUES (%s, %s, %s)", values)  # noqa: S608
+            return
+        # SQLite: the FTS row id is the listing's search key, so a listing found another way (by
+        # place) is checked against the words with an index seek.
+        rowids = list(keys.values())
+        if rowids:
+            marks = ", ".join(["%s"] * len(rowids))
+            cursor.execute(f"DELETE FROM {TABLE} WHERE rowid IN ({marks})", rowids)  # noqa: S608
+        cursor.executemany(
+            f"INSERT INTO {TABLE} (rowid, service_id, name, body) VALUES (%s, %s, %s, %s)",  # noqa: S608
+            [(keys[s.pk], pk.get_db_prep_value(s.pk, connection), *_document(s)) for s in rows],
+        )
 
 
 def create_index_table(apps, schema_editor) -> None:

@@ -220,6 +220,17 @@ class Service(models.Model):
         return (today or timezone.localdate()) > self.review_due
 
 
+class SearchKey(models.Model):
+    """A listing's row number in the full-text index: an explicit integer, so it never shifts,
+    and kept apart from the listing so saving a listing can never disturb it."""
+
+    id = models.BigAutoField(primary_key=True)
+    service = models.OneToOneField(Service, on_delete=models.CASCADE, related_name="search_key")
+
+    def __str__(self) -> str:
+        return f"{self.id}: {self.service_id}"
+
+
 class ServiceAtLocation(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_at_locations")

@@ -95,25 +95,40 @@ def search_listings(search: ListingSearch) -> QuerySet[Service]:
     if when is not None:
         listings = listings.filter(when)
     if search.near is not None and search.miles is not None:
-        listings = _within(
-            listings, search.near, search.miles, search.covering, prefilter=not fulltext.words(search.text)
-        )
+        listings = _within(listings, search)
     return listings.order_by(*_ordering(search))
 
 
-def _within(
-    listings: QuerySet[Service], near: Point, miles: float, covering: tuple[str, ...], *, prefilter: bool
-) -> QuerySet[Service]:
-    """Listings with a venue within ``miles``, each with ``distance_miles`` to its nearest venue,
-    and listings with no venue that close whose service area covers the place searched
-    (``covering``: its ward, LSOA or local authority), with no distance.
+# With words as well as a place, start from the place when its box holds at most this many venues.
+PLACE_FIRST_VENUES = 300
 
-    Venues are narrowed by a bounding box on their indexed coordinates; the nearest
-    distance is a subquery (not an aggregate) so full-text ranking still works beside it.
-    With ``prefilter`` the listings with a venue in the box are listed first, which lets
-    the database start from the box; when words lead the search (they match far fewer
-    listings) that list would cost more than it saves, so it is left out.
+
+def _place_is_small(search: ListingSearch) -> bool:
+    """Whether the search's bounding box holds few venues (a quick count on the coordinate index)."""
+    box = bounding_box(search.near, search.miles)
+    venues = Location.objects.filter(
+        latitude__gte=box.min_latitude,
+        latitude__lte=box.max_latitude,
+        longitude__gte=box.min_longitude,
+        longitude__lte=box.max_longitude,
+    )[: PLACE_FIRST_VENUES + 1].count()
+    return venues <= PLACE_FIRST_VENUES
+
+
+def _within(listings: QuerySet[Service], search: ListingSearch) -> QuerySet[Service]:
+    """Listings with a venue within ``search.miles``, each with ``distance_miles`` to its nearest
+    venue, and listings with no venue that close whose service area covers the place searched
+    (``search.covering``: its ward, LSOA or local authority), with no distance.
+
+    Venues are narrowed by a bounding box on their indexed coordinates; the nearest distance is a
+    subquery (not an aggregate) so full-text ranking still works beside it. Which listings to try
+    depends on what narrows most, measured here rather than assumed:
+    - no words: the listings with a venue in the box (a subquery the database starts from);
+    - words and a box with few venues: those few listings, fetched first and passed as a list, so
+      each listing with the words is ruled in or out by a cheap lookup;
+    - words and a crowded box: every listing with the words, each checked for its distance.
     """
+    near, miles, covering = search.near, search.miles, search.covering
     box = bounding_box(near, miles)
     in_box = ServiceAtLocation.objects.filter(
         location__latitude__gte=box.min_latitude,
@@ -127,9 +142,16 @@ def _within(
         .order_by("miles")
         .values("miles")[:1]
     )
-    covers = Q(Exists(ServiceArea.objects.filter(service=OuterRef("pk"), area_code__in=covering)))
-    if prefilter:
+    # The few listings whose service area covers the place, looked up once rather than per listing.
+    covering_ids = list(
+        ServiceArea.objects.filter(area_code__in=covering).values_list("service_id", flat=True)
+    )
+    covers = Q(pk__in=covering_ids)
+    if not fulltext.words(search.text):
         listings = listings.filter(Q(pk__in=in_box.values("service_id")) | covers)
+    elif _place_is_small(search):
+        nearby = set(in_box.values_list("service_id", flat=True))
+        listings = listings.filter(pk__in=list(nearby | set(covering_ids)))
     return listings.annotate(distance_miles=Subquery(nearest, output_field=FloatField())).filter(
         Q(distance_miles__lte=miles) | covers
     )

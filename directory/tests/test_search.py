@@ -190,3 +190,24 @@ def test_a_page_of_results_matches_the_full_search_in_order(district, criteria):
     assert [s.pk for s in page] == [s.pk for s in everything[:3]]
     for shown, full in zip(page, everything, strict=False):
         assert getattr(shown, "distance_miles", None) == getattr(full, "distance_miles", None)
+
+
+@pytest.mark.parametrize("place_first_venues", [0, 300], ids=["words-first", "place-first"])
+def test_both_ways_of_starting_a_search_give_the_same_answer(district, monkeypatch, place_first_venues):
+    import directory.selectors as selectors
+
+    monkeypatch.setattr(selectors, "PLACE_FIRST_VENUES", place_first_venues)
+    district["phone"].service_areas.create(name="Trafford", area_code="E08000009")
+    for key in ("lunch", "walk", "phone"):
+        district[key].description += ", friendly"
+        district[key].save()
+    from directory import fulltext
+
+    fulltext.index_services(district.values())
+    search = ListingSearch(text="friendly", near=CENTRE, miles=5, covering=("E08000009",), order="distance")
+    found = [
+        (s.name, None if s.distance_miles is None else round(s.distance_miles, 2))
+        for s in search_listings(search)
+    ]
+    # The choir is near but not "friendly"; the befriending call has no venue but covers Trafford.
+    assert found == [("Lunch club", 0.69), ("Health walk", 4.16), ("Telephone befriending", None)]
