@@ -160,12 +160,19 @@ def _within(listings: QuerySet[Service], search: ListingSearch) -> QuerySet[Serv
 def search_page(search: ListingSearch, number, per_page: int = 20):
     """One page of search results, with every detail a results list shows.
 
-    One query finds every match in order (which gives the count too); a second loads
-    just this page's listings in full, rather than running the whole search twice.
+    For searches by words or place (costly to run, and matching a bounded set), one query finds
+    every match in order, which gives the count too, and a second loads just this page's listings
+    in full, rather than running the whole search twice. Plain browsing counts and pages as usual.
     """
     from django.core.paginator import Paginator
 
     matches = search_listings(search)
+    if not fulltext.words(search.text) and search.near is None:
+        # Browsing by category, day or cost: an ordinary count and page are cheap.
+        page = Paginator(with_listing_details(matches), per_page).get_page(number)
+        for listing in page:
+            listing.distance_miles = None
+        return page
     columns = ["pk", "distance_miles"] if search.near is not None and search.miles is not None else ["pk"]
     found = list(matches.values_list(*columns))
     page = Paginator(found, per_page).get_page(number)
