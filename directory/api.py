@@ -12,17 +12,13 @@ from rest_framework.views import APIView
 
 from . import selectors
 from .forms import ListingSearchForm
-from .timetable import ScheduleError, next_sessions_of
+from .timetable import next_session
 
 PER_PAGE = 20
 
 
 def _listing(listing, request, now) -> dict:
-    try:
-        upcoming = next_sessions_of(listing.schedules.all(), now, 1)
-    except ScheduleError:
-        upcoming = []
-    session = upcoming[0] if upcoming else None
+    session = next_session(listing, now)
     return {
         "id": str(listing.pk),
         "name": listing.name,

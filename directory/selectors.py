@@ -256,12 +256,6 @@ def listings_editable_by(user: User) -> QuerySet[Service]:
     return Service.objects.none()
 
 
-def nearest_locations(point: Point, miles: float) -> QuerySet[Location]:
-    from places.selectors import within_miles
-
-    return within_miles(Location.objects.all(), point, miles)
-
-
 def editor_listings_summary(listings: QuerySet[Service]) -> QuerySet[Service]:
     """An editor's listings with their counts of open problems, the longest unchecked first."""
     from django.db.models import Count

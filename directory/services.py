@@ -54,11 +54,6 @@ def mark_listing_checked(user: User, listing: Service) -> Service:
     return listing
 
 
-def reindex_listings(listings) -> None:
-    """Bring the full-text index up to date for these listings."""
-    fulltext.index_services(listings)
-
-
 class ListingPermissionDenied(PermissionError):
     """This person may not change this listing."""
 

@@ -126,6 +126,21 @@ def next_sessions(schedule: Schedule, after: datetime, count: int = 3) -> list[S
 
 
 def next_sessions_of(schedules, after: datetime, count: int = 3) -> list[Session]:
-    """The next sessions across several schedules of one listing, soonest first."""
-    sessions = [s for schedule in schedules for s in next_sessions(schedule, after, count)]
+    """The next sessions across several schedules of one listing, soonest first.
+
+    A schedule that cannot give dates (e.g. imported with a day we do not understand) is left
+    out, so it never hides the listing's other sessions or breaks the page showing them.
+    """
+    sessions = []
+    for schedule in schedules:
+        try:
+            sessions += next_sessions(schedule, after, count)
+        except ScheduleError:
+            continue
     return sorted(sessions, key=lambda s: s.starts)[:count]
+
+
+def next_session(listing, after: datetime) -> Session | None:
+    """A listing's next session, or ``None`` when it has no dated session to come."""
+    upcoming = next_sessions_of(listing.schedules.all(), after, 1)
+    return upcoming[0] if upcoming else None

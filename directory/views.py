@@ -9,17 +9,9 @@ from .calendar import listings_calendar
 from .forms import ListingProblemForm, ListingSearchForm
 from .models import Provider
 from .services import TooManyReports, report_listing_problem
-from .timetable import ScheduleError, next_sessions_of
+from .timetable import next_session, next_sessions_of
 
 PER_PAGE = 20
-
-
-def _next_session(listing, now):
-    try:
-        upcoming = next_sessions_of(listing.schedules.all(), now, 1)
-    except ScheduleError:
-        return None
-    return upcoming[0] if upcoming else None
 
 
 def search(request):
@@ -30,7 +22,7 @@ def search(request):
         page = selectors.search_page(form.search(), request.GET.get("page"), PER_PAGE)
         now = timezone.now()
         for listing in page:
-            listing.next_session = _next_session(listing, now)
+            listing.next_session = next_session(listing, now)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -64,10 +56,7 @@ def listing(request, pk):
     item = selectors.listing_for_viewer(pk, request.user)
     if item is None:
         raise Http404
-    try:
-        sessions = next_sessions_of(item.schedules.all(), timezone.now(), 3)
-    except ScheduleError:
-        sessions = []
+    sessions = next_sessions_of(item.schedules.all(), timezone.now(), 3)
     return render(
         request,
         "directory/listing.html",

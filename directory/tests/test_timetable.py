@@ -129,3 +129,13 @@ def test_every_third_month_keeps_its_rhythm_years_after_it_started():
     rule = schedule(freq="MONTHLY", byday="1MO", interval=3, dtstart=date(2026, 1, 5))
     got = [s.starts.date() for s in next_sessions(rule, datetime(2029, 2, 10, tzinfo=LONDON), 3)]
     assert got == [date(2029, 4, 2), date(2029, 7, 2), date(2029, 10, 1)]
+
+
+def test_a_schedule_that_cannot_give_dates_does_not_hide_the_others():
+    from directory.timetable import next_sessions_of
+
+    broken = schedule(byday="XX")
+    weekly = schedule(byday="TU")
+    assert [s.starts.date() for s in next_sessions_of([broken, weekly], MONDAY_MORNING, 1)] == [
+        date(2026, 11, 24)
+    ]
