@@ -40,6 +40,7 @@ def overdue_listings(today: date):
         )
         .exclude(status=Service.Status.DEFUNCT)
         .select_related("owner")
+        .prefetch_related("reminders")
         .order_by("last_checked")
     )
     return [listing for listing in listings if listing.review_due < today]
@@ -93,7 +94,7 @@ def send_review_reminders(today: date, site_url: str = "") -> dict[str, int]:
     first_due: dict[tuple, list[Service]] = defaultdict(list)
     escalate_due: dict[tuple, list[Service]] = defaultdict(list)
     for listing in overdue_listings(today):
-        reminders = {r.level: r for r in listing.reminders.filter(review_due=listing.review_due)}
+        reminders = {r.level: r for r in listing.reminders.all() if r.review_due == listing.review_due}
         if ReviewReminder.Level.OWNER not in reminders:
             first_due[listing.owner_id].append(listing)
         elif (
@@ -110,13 +111,17 @@ def send_review_reminders(today: date, site_url: str = "") -> dict[str, int]:
             if level == ReviewReminder.Level.OWNER and not recipients:
                 recipients = _managers(organisation_id)  # no editors: straight to the managers
             with transaction.atomic():
-                for listing in listings:
-                    ReviewReminder.objects.create(
-                        service=listing,
-                        level=level,
-                        review_due=listing.review_due,
-                        recipients=len(recipients),
-                    )
+                ReviewReminder.objects.bulk_create(
+                    [
+                        ReviewReminder(
+                            service=listing,
+                            level=level,
+                            review_due=listing.review_due,
+                            recipients=len(recipients),
+                        )
+                        for listing in listings
+                    ]
+                )
                 if recipients:
                     _send(recipients, listings, level, site_url)
                     sent["owner" if level == ReviewReminder.Level.OWNER else "manager"] += 1

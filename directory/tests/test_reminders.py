@@ -91,3 +91,15 @@ def test_command_queues_the_task_in_the_database(group, capsys):
     call_command("send_review_reminders")
     assert "Queued the reminders as task" in capsys.readouterr().out
     assert DBTaskResult.objects.count() == 1 and not mail.outbox
+
+
+def test_the_daily_run_does_not_query_once_per_listing(group, django_assert_max_num_queries):
+    for n in range(20):
+        ServiceFactory(
+            name=f"Old group {n}", owner=group["organisation"], last_checked=TODAY - timedelta(days=400)
+        )
+    with django_assert_max_num_queries(10):
+        assert send_review_reminders(TODAY) == {"owner": 1, "manager": 0}  # 22 listings, one email
+    with django_assert_max_num_queries(4):
+        assert send_review_reminders(TODAY) == {"owner": 0, "manager": 0}  # nothing new due
+    assert ReviewReminder.objects.count() == 22
