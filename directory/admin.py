@@ -105,6 +105,11 @@ class LocationAdmin(HttpsLinks, admin.ModelAdmin):
     search_fields = ["name", "address_1", "postal_code"]
     raw_id_fields = ["postcode"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The listings here are found by the venue's name, town and place: index them again.
+        fulltext.index_services(Service.objects.filter(locations=obj))
+
 
 @admin.register(Taxonomy)
 class TaxonomyAdmin(HttpsLinks, admin.ModelAdmin):

@@ -3,8 +3,9 @@
 SQLite: an FTS5 table (porter stemming, diacritics folded), ranked by bm25 with
 the name weighted above the rest. PostgreSQL: a tsvector table with a GIN index,
 ranked by ts_rank with the name at weight A. Both match every word typed, each
-as a prefix ("garden" finds "gardening"). The side table is kept by
-``index_services``, which the listing services call after every change.
+as a prefix ("garden" finds "gardening") except single letters, matched whole.
+The side table is kept by ``index_services``, which the listing services call
+after every change.
 
 Queries join the side table with ``QuerySet.extra``: the one place Closeknit
 uses it, because the ORM cannot express FTS5's table-valued MATCH.
@@ -39,12 +40,18 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text or "")][:12]
 
 
+def _prefix(term: str) -> bool:
+    # A single letter (the "s" of "men's") is matched as a whole word: as a prefix it would match
+    # almost every listing, and make the search slow for nothing.
+    return len(term) > 1
+
+
 def _sqlite_query(terms: list[str]) -> str:
-    return " ".join(f'"{term}"*' for term in terms)
+    return " ".join(f'"{term}"*' if _prefix(term) else f'"{term}"' for term in terms)
 
 
 def _postgres_query(terms: list[str]) -> str:
-    return " & ".join(f"{term}:*" for term in terms)
+    return " & ".join(f"{term}:*" if _prefix(term) else term for term in terms)
 
 
 def matching(queryset: QuerySet, text: str) -> QuerySet:
@@ -66,9 +73,11 @@ def matching(queryset: QuerySet, text: str) -> QuerySet:
         )
     # SQLite: the index's row ids are the listings' search keys, so a listing reached another way
     # (by place) is checked against the words with a row-id seek rather than the whole match list.
-    return queryset.extra(  # noqa: S610 - constant table names; the query is a bound parameter
-        tables=[KEYS, TABLE],
-        where=[f"{KEYS}.service_id = {service_table}.id", f"{TABLE}.rowid = {KEYS}.id", f"{TABLE} MATCH %s"],
+    # The key table is joined by the ORM (its first join of that table takes the table's own name), so
+    # filters on the listing's search facts (``search_key__days_mask``…) reuse this one join.
+    return queryset.filter(search_key__isnull=False).extra(  # noqa: S610 - constant table names; bound query
+        tables=[TABLE],
+        where=[f"{TABLE}.rowid = {KEYS}.id", f"{TABLE} MATCH %s"],
         params=[_sqlite_query(terms)],
         select={"search_rank": f"-bm25({TABLE}, 10.0, 1.0)"},
     )
@@ -107,17 +116,37 @@ def rebuild_all() -> int:
     return len(ids)
 
 
+FACTS = ["days_mask", "venues", "min_latitude", "max_latitude", "min_longitude", "max_longitude"]
+
+
+def _with_facts(entry, service):
+    """``entry`` (the listing's SearchKey) holding the facts a search filters on."""
+    entry.days_mask = 0
+    for schedule in service.schedules.all():
+        entry.days_mask |= schedule.days_mask
+    places = [(loc.latitude, loc.longitude) for loc in service.locations.all() if loc.latitude is not None]
+    entry.venues = len(places)
+    latitudes, longitudes = [p[0] for p in places], [p[1] for p in places]
+    entry.min_latitude, entry.max_latitude = (min(latitudes), max(latitudes)) if places else (None, None)
+    entry.min_longitude, entry.max_longitude = (min(longitudes), max(longitudes)) if places else (None, None)
+    return entry
+
+
 def _index_chunk(ids: list) -> None:
     from .models import SearchKey, Service
 
     rows = list(
-        Service.objects.filter(pk__in=ids).select_related("provider").prefetch_related("terms", "locations")
+        Service.objects.filter(pk__in=ids)
+        .select_related("provider")
+        .prefetch_related("terms", "locations", "schedules")
     )
-    keys = dict(SearchKey.objects.filter(service_id__in=ids).values_list("service_id", "id"))
-    missing = [SearchKey(service_id=s.pk) for s in rows if s.pk not in keys]
+    existing = {key.service_id: key for key in SearchKey.objects.filter(service_id__in=ids)}
+    entries = [_with_facts(existing.get(s.pk) or SearchKey(service_id=s.pk), s) for s in rows]
+    SearchKey.objects.bulk_update([e for e in entries if e.pk], FACTS)
+    missing = [e for e in entries if not e.pk]
     if missing:
         SearchKey.objects.bulk_create(missing)
-        keys = dict(SearchKey.objects.filter(service_id__in=ids).values_list("service_id", "id"))
+    keys = dict(SearchKey.objects.filter(service_id__in=ids).values_list("service_id", "id"))
     pk = Service._meta.pk
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -221,11 +221,22 @@ class Service(models.Model):
 
 
 class SearchKey(models.Model):
-    """A listing's row number in the full-text index: an explicit integer, so it never shifts,
-    and kept apart from the listing so saving a listing can never disturb it."""
+    """A listing's entry in search: its row number in the full-text index (an explicit integer, so
+    it never shifts, kept apart from the listing so saving a listing can never disturb it) and the
+    facts a search by words filters on, copied from its sessions and venues when it is indexed, so
+    each listing matching the words is ruled in or out from this one row."""
 
     id = models.BigAutoField(primary_key=True)
     service = models.OneToOneField(Service, on_delete=models.CASCADE, related_name="search_key")
+    days_mask = models.PositiveSmallIntegerField(
+        default=0, help_text="Bit n set when any of the listing's sessions runs on weekday n (Monday = 0)."
+    )
+    venues = models.PositiveIntegerField(default=0, help_text="How many venues the listing has.")
+    # The smallest box holding every venue: one point when the listing has one venue.
+    min_latitude = models.FloatField(null=True)
+    max_latitude = models.FloatField(null=True)
+    min_longitude = models.FloatField(null=True)
+    max_longitude = models.FloatField(null=True)
 
     def __str__(self) -> str:
         return f"{self.id}: {self.service_id}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import time
 
-from django.db.models import Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 
 from accounts.models import Role, User
 from places.geo import Point, bounding_box, distance_expression
@@ -47,9 +47,17 @@ def public_listings() -> QuerySet[Service]:
     )
 
 
-def _runs_when(search: ListingSearch) -> Q | None:
+def _running_when(listings: QuerySet[Service], search: ListingSearch) -> QuerySet[Service]:
+    if search.day is not None and fulltext.words(search.text):
+        # A search by words has joined each listing's search facts, which hold the days of all its
+        # sessions: that settles the day without a subquery, and rules most listings out first.
+        listings = listings.alias(on_day=F("search_key__days_mask").bitand(1 << search.day)).filter(
+            on_day__gt=0
+        )
+        if search.starts_after is None and search.ends_before is None:
+            return listings
     if search.day is None and search.starts_after is None and search.ends_before is None:
-        return None
+        return listings
     schedules = Schedule.objects.filter(service=OuterRef("pk"))
     if search.day is not None:
         schedules = schedules.annotate(on_day=F("days_mask").bitand(1 << search.day)).filter(on_day__gt=0)
@@ -57,7 +65,7 @@ def _runs_when(search: ListingSearch) -> Q | None:
         schedules = schedules.filter(opens_at__gte=search.starts_after)
     if search.ends_before is not None:
         schedules = schedules.filter(closes_at__lte=search.ends_before)
-    return Q(Exists(schedules))
+    return listings.filter(Exists(schedules))
 
 
 def search_listings(search: ListingSearch) -> QuerySet[Service]:
@@ -91,9 +99,7 @@ def search_listings(search: ListingSearch) -> QuerySet[Service]:
         listings = listings.filter(Q(maximum_age__isnull=True) | Q(maximum_age__lte=search.maximum_age))
     if search.provider_id:
         listings = listings.filter(provider_id=search.provider_id)
-    when = _runs_when(search)
-    if when is not None:
-        listings = listings.filter(when)
+    listings = _running_when(listings, search)
     if search.near is not None and search.miles is not None:
         listings = _within(listings, search)
     return listings.order_by(*_ordering(search))
@@ -147,14 +153,29 @@ def _within(listings: QuerySet[Service], search: ListingSearch) -> QuerySet[Serv
         ServiceArea.objects.filter(area_code__in=covering).values_list("service_id", flat=True)
     )
     covers = Q(pk__in=covering_ids)
+    distance = Subquery(nearest, output_field=FloatField())
     if not fulltext.words(search.text):
         listings = listings.filter(Q(pk__in=in_box.values("service_id")) | covers)
-    elif _place_is_small(search):
-        nearby = set(in_box.values_list("service_id", flat=True))
-        listings = listings.filter(pk__in=list(nearby | set(covering_ids)))
-    return listings.annotate(distance_miles=Subquery(nearest, output_field=FloatField())).filter(
-        Q(distance_miles__lte=miles) | covers
-    )
+    else:
+        if _place_is_small(search):
+            nearby = set(in_box.values_list("service_id", flat=True))
+            listings = listings.filter(pk__in=list(nearby | set(covering_ids)))
+        # The words joined each listing's search facts: the box around its venues rules most
+        # listings out, and a listing with one venue (most of them) has its distance from its own row.
+        in_search_box = Q(
+            search_key__max_latitude__gte=box.min_latitude,
+            search_key__min_latitude__lte=box.max_latitude,
+            search_key__max_longitude__gte=box.min_longitude,
+            search_key__min_longitude__lte=box.max_longitude,
+        )
+        listings = listings.filter(in_search_box | covers)
+        one_venue = distance_expression(near, "search_key__min_latitude", "search_key__min_longitude")
+        distance = Case(
+            When(Q(search_key__venues=1) & in_search_box, then=one_venue),
+            default=distance,
+            output_field=FloatField(),
+        )
+    return listings.annotate(distance_miles=distance).filter(Q(distance_miles__lte=miles) | covers)
 
 
 def search_page(search: ListingSearch, number, per_page: int = 20):

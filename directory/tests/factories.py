@@ -89,3 +89,10 @@ class ScheduleFactory(factory.django.DjangoModelFactory):
     byday = "TU"
     opens_at = time(10, 0)
     closes_at = time(12, 0)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        schedule = super()._create(model_class, *args, **kwargs)
+        # As every service that writes sessions does: the listing's search facts hold its days.
+        fulltext.index_services([schedule.service])
+        return schedule

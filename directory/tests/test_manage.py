@@ -239,3 +239,23 @@ def test_administrator_changes_a_listing_in_the_back_office_and_search_follows(c
     response = client.post(reverse("admin:directory_service_change", args=[own.pk]), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert [s.name for s in search_listings(ListingSearch(text="supper"))] == ["Stretford supper club"]
+
+
+def test_moving_a_venue_in_the_back_office_moves_its_listings_in_search(client, make_user, own):
+    from directory.tests.factories import LocationFactory
+    from places.geo import Point
+
+    hall = LocationFactory(name="Old hall", latitude=53.4465, longitude=-2.3076)
+    own.service_at_locations.create(location=hall)
+    from directory import fulltext
+
+    fulltext.index_services([own])
+    sale = Point(53.4246, -2.3225)  # Sale town centre, 1.6 miles from the old hall
+    nearby = ListingSearch(text="lunch", near=sale, miles=0.5)
+    assert list(search_listings(nearby)) == []
+    sign_in(client, make_user(Role.ADMINISTRATOR, is_staff=True, is_superuser=True))
+    data = {"name": "Sale hall", "location_type": "physical", "latitude": "53.425", "longitude": "-2.322"}
+    response = client.post(reverse("admin:directory_location_change", args=[hall.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert [s.name for s in search_listings(nearby)] == ["Stretford lunch club"]
+    assert [s.name for s in search_listings(ListingSearch(text="sale hall"))] == ["Stretford lunch club"]

@@ -146,6 +146,12 @@ def test_words_match_name_and_description_by_prefix(district):
     assert names(text="meal quiz") == []  # every word must match
 
 
+def test_a_single_letter_is_a_whole_word_not_a_prefix(district):
+    ServiceFactory(name="Men's shed", description="Woodwork and a cuppa")
+    assert names(text="men's") == ["Men's shed"]  # "men" and the "s" after the apostrophe
+    assert names(text="lunch c") == []  # "c" alone does not stand for "club" or "company"
+
+
 def test_category_includes_its_narrower_categories(district):
     singing = district["choir"].terms.get()
     choirs = TaxonomyTermFactory(name="Choirs", parent=singing)
@@ -211,3 +217,32 @@ def test_both_ways_of_starting_a_search_give_the_same_answer(district, monkeypat
     ]
     # The choir is near but not "friendly"; the befriending call has no venue but covers Trafford.
     assert found == [("Lunch club", 0.69), ("Health walk", 4.16), ("Telephone befriending", None)]
+
+
+@pytest.mark.parametrize("day", range(7))
+def test_searching_by_words_agrees_with_browsing_on_days_and_distances(district, day):
+    """A search by words rules listings in or out from each listing's search facts (its days and
+    venues, copied when it is indexed); browsing reads its sessions and venues. Both must agree,
+    for a listing with two venues and one with two sessions too."""
+    from directory import fulltext
+
+    ScheduleFactory(service=district["choir"], byday="FR", opens_at=time(10), closes_at=time(11))
+    for listing in district.values():
+        listing.description += " together"
+        listing.save()
+    fulltext.index_services(district.values())
+
+    def found(**words):
+        search = ListingSearch(near=CENTRE, miles=5, day=day, **words)
+        return sorted((s.name, round(s.distance_miles, 6)) for s in search_listings(search))
+
+    assert found(text="together") == found()
+    if day == 4:  # the choir's second session, at its nearer venue
+        [(name, miles)] = found(text="together")
+        assert name == "Community choir" and miles == pytest.approx(0.04 * 69.0934, abs=0.01)
+
+
+def test_a_listing_with_two_venues_is_found_by_words_near_either(district):
+    found = search_listings(ListingSearch(text="sing", near=Point(53.1, -2.0), miles=1))
+    assert [(s.name, s.distance_miles) for s in found] == [("Community choir", 0.0)]  # at its far venue
+    assert names(text="sing", near=Point(53.07, -2.0), miles=1) == []  # 2.07 miles from each venue
