@@ -25,6 +25,8 @@ NAVIGATION = [
     NavItem(
         "Your listings", "directory:your_listings", frozenset({Role.ORGANISATION_EDITOR, Role.ADMINISTRATOR})
     ),
+    NavItem("People", "people:caseload", frozenset({Role.COORDINATOR, Role.LINK_WORKER, Role.ADMINISTRATOR})),
+    NavItem("Your record", "people:your_record", frozenset({Role.RESIDENT})),
     NavItem("Your area", "places:postcode", EVERYONE),
     NavItem("Your account", "accounts:account", EVERYONE),
     NavItem("Back office", "admin:index", frozenset({Role.ADMINISTRATOR})),

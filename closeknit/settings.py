@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "places",
     "accounts",
     "directory",
+    "people",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("places/", include("places.urls")),
     path("directory/", include("directory.urls")),
+    path("people/", include("people.urls")),
     path("oruk/", include("directory.oruk.urls")),
     path("api/directory/listings/", ListingSearchView.as_view(), name="api_listing_search"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

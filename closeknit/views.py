@@ -7,7 +7,14 @@ from places.selectors import district_overview
 
 
 def home(request):
-    return render(request, "closeknit/home.html", {"district": district_overview()})
+    from django.utils import timezone
+
+    from people.selectors import count_follow_ups_due, works_with_people
+
+    follow_ups = None
+    if works_with_people(request.user) and request.user.is_verified():
+        follow_ups = count_follow_ups_due(request.user, timezone.localdate())
+    return render(request, "closeknit/home.html", {"district": district_overview(), "follow_ups": follow_ups})
 
 
 def about_data(request):

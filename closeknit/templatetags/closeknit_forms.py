@@ -22,3 +22,22 @@ def input_value(bound_field) -> str:
     """A field's value as its widget writes it into an input (e.g. 10:00, not "10 a.m.")."""
     value = bound_field.field.widget.format_value(bound_field.value())
     return "" if value is None else value
+
+
+@register.filter
+def widget_kind(bound_field) -> str:
+    """Which GOV.UK component draws a field: textarea, radios, checkboxes, checkbox, select or input."""
+    from django import forms
+
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Select):
+        return "select"
+    return "input"

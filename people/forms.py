@@ -1,0 +1,271 @@
+"""Forms check shape (a real date, a known postcode); services check meaning (dates in order,
+consent in place, who may do what)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from directory.models import TaxonomyTerm
+from places.forms import PostcodeField
+
+from .models import Consent, Conversation, Goal, Introduction, Person, Referral
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def day_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    """A date typed as 2026-11-24 or 24/11/2026, with a message naming the field when it is not."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text or "For example, 24/11/2026",
+        widget=DateInput(),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d %m %Y"],
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "invalid": f"The {label.lower()} must be a real date, like 24/11/2026",
+        },
+    )
+
+
+def _required(field: forms.Field, message: str) -> None:
+    field.required = True
+    field.error_messages["required"] = message
+
+
+class ShapeOnly:
+    """A model form that checks shape only: the service checks meaning (dates in order and the
+    like), and says which field is wrong, where the database's own constraint could not."""
+
+    def _post_clean(self):
+        # Django would build the record and check the model's constraints here, reporting a broken
+        # date order as "Constraint … is violated". The service builds and checks the record
+        # instead (calling full_clean too), with a message on the field.
+        pass
+
+
+class PersonForm(ShapeOnly, forms.ModelForm):
+    postcode = PostcodeField(label="Postcode", required=False, help_text="Their area is worked out from it.")
+    date_of_birth = day_field("Date of birth", required=False, help_text="Optional. For example, 3/7/1948")
+    interests = forms.ModelMultipleChoiceField(
+        queryset=TaxonomyTerm.objects.filter(parent__isnull=True).order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Interests",
+        help_text="The directory's categories, so suggestions can follow what they enjoy.",
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "full_name",
+            "preferred_name",
+            "email",
+            "phone",
+            "address",
+            "postcode",
+            "date_of_birth",
+            "communication_needs",
+            "vision",
+            "what_matters",
+            "strengths",
+            "interests",
+            "team",
+            "coordinator",
+            "introduced_by",
+            "introducer_detail",
+        ]
+        labels = {"full_name": "Full name", "introduced_by": "Who introduced them"}
+
+    def __init__(self, *args, teams, coordinators, **kwargs):
+        super().__init__(*args, **kwargs)
+        _required(self.fields["full_name"], "Enter their full name")
+        self.fields["team"].queryset = teams
+        self.fields["team"].error_messages["invalid_choice"] = "Choose one of your own teams"
+        self.fields["team"].error_messages["required"] = "Choose the team that will walk alongside them"
+        self.fields["coordinator"].queryset = coordinators
+        self.fields["coordinator"].label = "Coordinator"
+        self.fields["coordinator"].error_messages["invalid_choice"] = "Choose someone from the team"
+        if self.instance.pk:
+            self.initial["postcode"] = self.instance.postcode_id or ""
+
+
+class NewPersonConsentForm(forms.Form):
+    agreed = forms.BooleanField(
+        label="They agree to us keeping a record of our conversations and connections",
+        error_messages={"required": "A record can only be kept if they agree to it"},
+    )
+    method = forms.ChoiceField(
+        label="How they agreed",
+        choices=Consent.Method.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how they agreed"},
+    )
+    given_on = day_field("Date they agreed")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"given_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.ChoiceField(
+        label="What they agree to",
+        choices=Consent.Purpose.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what they agree to"},
+    )
+    method = forms.ChoiceField(
+        label="How they agreed",
+        choices=Consent.Method.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how they agreed"},
+    )
+    given_on = day_field("Date they agreed")
+
+
+class WithdrawConsentForm(forms.Form):
+    withdrawn_on = day_field("Date they withdrew")
+
+
+class ConversationForm(ShapeOnly, forms.ModelForm):
+    happened_on = day_field("Date of the conversation")
+    follow_up_on = day_field(
+        "Follow up on", required=False, help_text="Optional. On or after the conversation."
+    )
+
+    class Meta:
+        model = Conversation
+        fields = ["happened_on", "kind", "notes", "next_step", "follow_up_on"]
+        labels = {"kind": "What kind of conversation", "notes": "What you talked about"}
+        widgets = {"kind": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"happened_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        _required(self.fields["kind"], "Choose what kind of conversation it was")
+        _required(self.fields["notes"], "Enter what you talked about")
+        self.fields["kind"].choices = Conversation.Kind.choices
+
+
+class IntroductionForm(forms.Form):
+    listing = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="A listing in the directory",
+        empty_label="None",
+        error_messages={"invalid_choice": "Choose a listing from the list"},
+    )
+    other_person = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Another person",
+        empty_label="None",
+        help_text="For example a neighbour with a shared interest.",
+        error_messages={"invalid_choice": "Choose someone from your own teams"},
+    )
+    elsewhere = forms.CharField(
+        label="Or someone or something else",
+        required=False,
+        max_length=200,
+        help_text=Introduction._meta.get_field("elsewhere").help_text,
+    )
+    status = forms.ChoiceField(
+        label="Where it stands",
+        choices=[
+            (Introduction.Status.SUGGESTED, "Suggested: they will think about it"),
+            (Introduction.Status.INTRODUCED, "Introduced: the connection is made"),
+        ],
+        widget=forms.RadioSelect,
+        initial=Introduction.Status.SUGGESTED,
+        error_messages={"required": "Choose where the introduction stands"},
+    )
+    made_on = day_field("Date")
+    follow_up_on = day_field("Follow up on", required=False, help_text="Optional. When to ask how it went.")
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, listings, people, **kwargs):
+        kwargs.setdefault("initial", {"made_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.fields["listing"].queryset = listings
+        self.fields["other_person"].queryset = people
+
+    def clean(self):
+        data = super().clean()
+        chosen = [
+            bool(data.get("listing")),
+            bool(data.get("other_person")),
+            bool((data.get("elsewhere") or "").strip()),
+        ]
+        if sum(chosen) != 1 and not self.errors:
+            self.add_error("listing", "Choose one listing, one person, or describe who or what, not more")
+        return data
+
+
+class IntroductionStepForm(forms.Form):
+    status = forms.ChoiceField(
+        label="What happened", widget=forms.RadioSelect, error_messages={"required": "Choose what happened"}
+    )
+    on = day_field("Date")
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    follow_up_on = day_field("Follow up again on", required=False, help_text="Optional.")
+
+    def __init__(self, *args, choices, **kwargs):
+        kwargs.setdefault("initial", {"on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = choices
+
+
+class GoalForm(ShapeOnly, forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = ["description"]
+        labels = {"description": "Goal"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _required(self.fields["description"], "Enter the goal, in the person's words")
+
+
+class ReferralForm(ShapeOnly, forms.ModelForm):
+    received_on = day_field("Date received")
+    first_contact_on = day_field("Date of first contact", required=False, help_text="Optional.")
+    closed_on = day_field("Date closed", required=False, help_text="Optional.")
+    reasons = forms.MultipleChoiceField(
+        label="Reasons for the referral",
+        choices=Referral.Reason.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one reason"},
+    )
+
+    class Meta:
+        model = Referral
+        fields = [
+            "received_on",
+            "referring_organisation",
+            "practitioner",
+            "reasons",
+            "first_contact_on",
+            "closed_on",
+            "closure_reason",
+        ]
+        labels = {"referring_organisation": "Referring organisation", "closure_reason": "Why it closed"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _required(self.fields["referring_organisation"], "Enter the referring organisation")
+
+
+class SafeguardingNoteForm(forms.Form):
+    note = forms.CharField(
+        label="Safeguarding concern",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Only their coordinator and the team's leads can read this.",
+        error_messages={"required": "Enter the concern"},
+    )

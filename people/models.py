@@ -1,0 +1,380 @@
+"""People a team walks alongside: their record, consent, vision, goals, conversations and
+introductions. Everything here is personal data: read it only through ``selectors``."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Introducer(models.TextChoices):
+    """Who brought the person to us."""
+
+    GP_PRACTICE = "gp_practice", "GP practice"
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    HOUSING = "housing", "Housing"
+    HEALTH = "health", "Other health service"
+    COMMUNITY_GROUP = "community_group", "Community group"
+    NEIGHBOUR = "neighbour", "Neighbour, friend or family"
+    SELF = "self", "Themselves"
+    OTHER = "other", "Someone else"
+
+
+class Person(models.Model):
+    """Someone a team walks alongside. Their area (LSOA, ward, deprivation decile) comes from their
+    postcode, never typed. ``erased_at`` marks a record whose personal data has been erased."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    full_name = models.CharField(max_length=200)
+    preferred_name = models.CharField(max_length=100, blank=True, help_text="What they like to be called.")
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True)
+    postcode = models.ForeignKey(
+        "places.Postcode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    date_of_birth = models.DateField(null=True, blank=True)
+    communication_needs = models.TextField(
+        blank=True, help_text="For example: large print, British Sign Language, calls in the afternoon."
+    )
+    vision = models.TextField(
+        "vision of a good life", blank=True, help_text="What a good life looks like to them, in their words."
+    )
+    what_matters = models.TextField("what matters to me", blank=True)
+    strengths = models.TextField(
+        "strengths and gifts", blank=True, help_text="What they are good at and could share."
+    )
+    interests = models.ManyToManyField(
+        "directory.TaxonomyTerm",
+        blank=True,
+        related_name="+",
+        help_text="The same categories the directory uses, so suggestions can follow them.",
+    )
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="people")
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people_coordinated",
+    )
+    introduced_by = models.CharField(max_length=20, choices=Introducer.choices, default=Introducer.SELF)
+    introducer_detail = models.CharField(
+        max_length=200, blank=True, help_text="For example the name of the practice or worker."
+    )
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person_record",
+        help_text="The person's own sign-in, so they can see their record.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    erased_at = models.DateTimeField(null=True, blank=True)
+    is_demo = models.BooleanField(default=False, help_text="Invented for the demo district.")
+
+    class Meta:
+        ordering = ["full_name"]
+        indexes = [models.Index(fields=["team", "full_name"], name="person_team_name")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.erased_at:
+            return "Erased record"
+        return self.preferred_name or self.full_name
+
+    @property
+    def lsoa(self):
+        return self.postcode.lsoa if self.postcode_id else None
+
+    @property
+    def ward(self):
+        return self.postcode.ward if self.postcode_id else None
+
+    @property
+    def imd_decile(self) -> int | None:
+        lsoa = self.lsoa
+        return lsoa.imd_decile if lsoa else None
+
+
+class Consent(models.Model):
+    """What the person agreed to, how and when, who recorded it, and when they withdrew it."""
+
+    class Purpose(models.TextChoices):
+        KEEP_RECORD = "keep_record", "Keep a record of our conversations and connections"
+        SHARE_WITH_INTRODUCER = "share_with_introducer", "Tell whoever introduced them how things are going"
+        CONTACT = "contact", "Contact them by phone, text or email"
+        SHARE_WITH_GROUPS = "share_with_groups", "Share their name and contact details with groups"
+
+    class Method(models.TextChoices):
+        SPOKEN = "spoken", "Said so in conversation"
+        WRITTEN = "written", "Signed a form"
+        ONLINE = "online", "Agreed online"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(max_length=30, choices=Purpose.choices)
+    method = models.CharField("how they agreed", max_length=10, choices=Method.choices)
+    given_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawal_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["purpose", "-given_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "purpose"],
+                condition=Q(withdrawn_on__isnull=True),
+                name="one_current_consent_per_purpose",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("given_on")),
+                name="consent_withdrawn_after_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_purpose_display()
+
+    @property
+    def is_current(self) -> bool:
+        return self.withdrawn_on is None
+
+
+class Goal(models.Model):
+    class Status(models.TextChoices):
+        WORKING_ON = "working_on", "Working on it"
+        ACHIEVED = "achieved", "Achieved"
+        CHANGED = "changed", "No longer wanted"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="goals")
+    description = models.TextField(help_text="In the person's words.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.WORKING_ON)
+    set_on = models.DateField(default=timezone.localdate)
+    finished_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["status", "-set_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(finished_on__isnull=True) | Q(finished_on__gte=models.F("set_on")),
+                name="goal_finished_after_set",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+
+class Referral(models.Model):
+    """A social prescribing referral, with what link workers record about it."""
+
+    class Reason(models.TextChoices):
+        LONELINESS = "loneliness", "Loneliness or isolation"
+        LOW_MOOD = "low_mood", "Low mood, anxiety or stress"
+        LONG_TERM_CONDITION = "long_term_condition", "Living with a long-term condition"
+        MONEY = "money", "Money worries or debt"
+        HOUSING = "housing", "Housing"
+        CARING = "caring", "Caring for someone"
+        ACTIVITY = "activity", "Being more active"
+        BEREAVEMENT = "bereavement", "Bereavement"
+        OTHER = "other", "Something else"
+
+    class Closure(models.TextChoices):
+        CONNECTED = "connected", "Connected to support and activity"
+        DECLINED = "declined", "Decided not to go ahead"
+        NO_CONTACT = "no_contact", "Could not be contacted"
+        ELSEWHERE = "elsewhere", "Needed a different service"
+        MOVED = "moved", "Moved away"
+        DIED = "died", "Died"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="referrals")
+    received_on = models.DateField()
+    referring_organisation = models.CharField(max_length=200)
+    practitioner = models.CharField(max_length=200, blank=True, help_text="Who made the referral.")
+    reasons = models.JSONField(default=list, help_text="Codes from Referral.Reason.")
+    first_contact_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    closure_reason = models.CharField(max_length=12, choices=Closure.choices, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_contact_on__isnull=True) | Q(first_contact_on__gte=models.F("received_on")),
+                name="referral_contact_after_received",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("received_on")),
+                name="referral_closed_after_received",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Referral from {self.referring_organisation} on {self.received_on}"
+
+    def reason_labels(self) -> list[str]:
+        labels = dict(self.Reason.choices)
+        return [labels.get(code, code) for code in self.reasons]
+
+
+class Conversation(models.Model):
+    """A dated note of a visit, call or chat, with the next step and when to follow up."""
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", "Visit"
+        CALL = "call", "Phone or video call"
+        DROP_IN = "drop_in", "Chat at a drop-in"
+        MEETING = "meeting", "Meeting somewhere else"
+        MESSAGE = "message", "Message or email"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="conversations")
+    happened_on = models.DateField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    notes = models.TextField()
+    next_step = models.CharField(max_length=300, blank=True)
+    follow_up_on = models.DateField(null=True, blank=True)
+    followed_up = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-happened_on", "-recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(follow_up_on__isnull=True) | Q(follow_up_on__gte=models.F("happened_on")),
+                name="conversation_follow_up_after",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.happened_on}"
+
+
+class SafeguardingNote(models.Model):
+    """A concern about someone's safety. Seen only by their coordinator and the team's leads."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="safeguarding_notes")
+    note = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"Safeguarding note {self.pk}"
+
+
+class Introduction(models.Model):
+    """A practitioner connects a person to a listing, to another person, or to something else
+    (a volunteering role, a neighbour not on record), and follows up whether it worked."""
+
+    class Status(models.TextChoices):
+        SUGGESTED = "suggested", "Suggested"
+        INTRODUCED = "introduced", "Introduced"
+        WENT_ALONG = "went_along", "Went along"
+        STILL_CONNECTED = "still_connected", "Still connected"
+        DID_NOT_WORK_OUT = "did_not_work_out", "Didn't work out"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="introductions")
+    listing = models.ForeignKey(
+        "directory.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    other_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="introduced_to"
+    )
+    elsewhere = models.CharField(
+        "someone or something else",
+        max_length=200,
+        blank=True,
+        help_text="For example a volunteering role, or a neighbour who is not on record.",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUGGESTED)
+    follow_up_on = models.DateField(null=True, blank=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    made_on = models.DateField(default=timezone.localdate)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-made_on", "-updated_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(follow_up_on__isnull=True) | Q(follow_up_on__gte=models.F("made_on")),
+                name="introduction_follow_up_after",
+            ),
+            models.CheckConstraint(
+                condition=~Q(other_person=models.F("person")), name="introduction_not_to_themselves"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Introduction to {self.to_label}"
+
+    @property
+    def to_label(self) -> str:
+        if self.listing_id:
+            return self.listing.name
+        if self.other_person_id:
+            return self.other_person.display_name
+        return self.elsewhere or "a listing no longer in the directory"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in {self.Status.DID_NOT_WORK_OUT}
+
+
+# The steps an introduction may take next. "Didn't work out" can end it at any point.
+NEXT_STEPS = {
+    Introduction.Status.SUGGESTED: [Introduction.Status.INTRODUCED, Introduction.Status.DID_NOT_WORK_OUT],
+    Introduction.Status.INTRODUCED: [Introduction.Status.WENT_ALONG, Introduction.Status.DID_NOT_WORK_OUT],
+    Introduction.Status.WENT_ALONG: [
+        Introduction.Status.STILL_CONNECTED,
+        Introduction.Status.DID_NOT_WORK_OUT,
+    ],
+    Introduction.Status.STILL_CONNECTED: [Introduction.Status.DID_NOT_WORK_OUT],
+    Introduction.Status.DID_NOT_WORK_OUT: [],
+}
+# Statuses that count as an active connection in the person's relationships map.
+CONNECTED = {Introduction.Status.WENT_ALONG, Introduction.Status.STILL_CONNECTED}
+
+
+class IntroductionStep(models.Model):
+    """Each change of an introduction's status, kept so connections can be counted over time."""
+
+    introduction = models.ForeignKey(Introduction, on_delete=models.CASCADE, related_name="steps")
+    status = models.CharField(max_length=20, choices=Introduction.Status.choices)
+    on = models.DateField(default=timezone.localdate)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["on", "recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} on {self.on}"

@@ -1,0 +1,140 @@
+"""Reads of person records, and who may see what. Every read of personal data goes through here."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+
+from accounts.models import ROLES_THAT_SEE_PERSON_RECORDS, AuditEvent, Role, TeamMembership, User
+from accounts.services import record_audit_event
+from places.selectors import PostcodeError, normalise_postcode
+
+from .models import Conversation, Introduction, Person, SafeguardingNote
+
+
+class PersonNotVisible(Exception):
+    """The person does not exist, or this user may not see them: the two look the same."""
+
+
+def works_with_people(user: User) -> bool:
+    """Whether the user's role is one whose work means reading person records."""
+    return user.is_authenticated and (user.is_superuser or user.role in ROLES_THAT_SEE_PERSON_RECORDS)
+
+
+def _sees_everyone(user: User) -> bool:
+    return user.is_superuser or user.role == Role.ADMINISTRATOR
+
+
+def people_visible_to(user: User) -> QuerySet[Person]:
+    """The people this user may see: their teams' people, or everyone's for administrators.
+    Erased records are seen by no one."""
+    if not works_with_people(user):
+        return Person.objects.none()
+    people = Person.objects.filter(erased_at__isnull=True)
+    if _sees_everyone(user):
+        return people
+    return people.filter(team__memberships__user=user)
+
+
+def person_for_viewer(user: User, person_id, *, request: HttpRequest | None = None) -> Person:
+    """A person's record for someone who may see it, writing the read to the audit log.
+
+    Raises ``PersonNotVisible`` when there is no such person or the user may not see them.
+    """
+    try:
+        person = (
+            people_visible_to(user)
+            .select_related("postcode__lsoa", "postcode__ward", "team__organisation", "coordinator")
+            .get(pk=person_id)
+        )
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise PersonNotVisible from None
+    record_audit_event(user, AuditEvent.Action.VIEW, person, request=request)
+    return person
+
+
+def own_record(user: User, *, request: HttpRequest | None = None) -> Person | None:
+    """A resident's own record, when a team has linked it to their sign-in (the read is audited)."""
+    if not user.is_authenticated:
+        return None
+    person = Person.objects.filter(account=user, erased_at__isnull=True).select_related("postcode").first()
+    if person is not None:
+        record_audit_event(user, AuditEvent.Action.VIEW, person, request=request, note="own record")
+    return person
+
+
+def sees_safeguarding(user: User, person: Person) -> bool:
+    """Safeguarding notes are for the person's coordinator and their team's leads only."""
+    if not user.is_authenticated:
+        return False
+    if person.coordinator_id == user.pk:
+        return True
+    return TeamMembership.objects.filter(team_id=person.team_id, user=user, is_lead=True).exists()
+
+
+def safeguarding_notes(user: User, person: Person) -> QuerySet[SafeguardingNote]:
+    if not sees_safeguarding(user, person):
+        return SafeguardingNote.objects.none()
+    return person.safeguarding_notes.select_related("recorded_by")
+
+
+def caseload(user: User, *, scope: str = "mine", text: str = "") -> QuerySet[Person]:
+    """People the user may see: ``mine`` (they coordinate) or ``team`` (all their teams'),
+    optionally narrowed by name or postcode."""
+    people = people_visible_to(user)
+    if scope == "mine":
+        people = people.filter(coordinator=user)
+    text = (text or "").strip()
+    if text:
+        matches = Q(full_name__icontains=text) | Q(preferred_name__icontains=text)
+        with suppress(PostcodeError):  # not a postcode: search by name only
+            matches |= Q(postcode_id=normalise_postcode(text))
+        people = people.filter(matches)
+    return people.select_related("team", "coordinator", "postcode__ward").order_by("full_name", "pk")
+
+
+def follow_ups_due(user: User, on: date) -> dict[str, list]:
+    """What the user said they would follow up, due on or before ``on``, for people they coordinate."""
+    mine = people_visible_to(user).filter(coordinator=user)
+    conversations = (
+        Conversation.objects.filter(person__in=mine, follow_up_on__lte=on, followed_up=False)
+        .select_related("person")
+        .order_by("follow_up_on", "pk")
+    )
+    introductions = (
+        Introduction.objects.filter(person__in=mine, follow_up_on__lte=on)
+        .exclude(status=Introduction.Status.DID_NOT_WORK_OUT)
+        .select_related("person", "listing", "other_person")
+        .order_by("follow_up_on", "pk")
+    )
+    return {"conversations": list(conversations), "introductions": list(introductions)}
+
+
+def count_follow_ups_due(user: User, on: date) -> int:
+    due = follow_ups_due(user, on)
+    return len(due["conversations"]) + len(due["introductions"])
+
+
+def person_details(person: Person) -> dict:
+    """Everything on a person's page other than safeguarding notes (ask ``safeguarding_notes``)."""
+    return {
+        "consents": list(person.consents.select_related("recorded_by")),
+        "goals": list(person.goals.all()),
+        "referrals": list(person.referrals.all()),
+        "conversations": list(person.conversations.select_related("recorded_by")),
+        "introductions": list(
+            person.introductions.select_related("listing", "other_person", "made_by").prefetch_related(
+                "steps"
+            )
+        ),
+        "interests": list(person.interests.all()),
+    }
+
+
+def has_consent_to_keep_record(person: Person) -> bool:
+    from .models import Consent
+
+    return person.consents.filter(purpose=Consent.Purpose.KEEP_RECORD, withdrawn_on__isnull=True).exists()

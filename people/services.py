@@ -1,0 +1,290 @@
+"""Every change to a person's record: one business action per function, one transaction each,
+audited, and refusing bad input with a message naming the field."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from accounts.models import AuditEvent, Team, User
+from accounts.services import record_audit_event
+
+from . import selectors
+from .models import (
+    NEXT_STEPS,
+    Consent,
+    Conversation,
+    Goal,
+    Introduction,
+    IntroductionStep,
+    Person,
+    Referral,
+    SafeguardingNote,
+)
+from .selectors import PersonNotVisible
+
+
+def _may_change(user: User, person: Person) -> None:
+    if not selectors.people_visible_to(user).filter(pk=person.pk).exists():
+        raise PersonNotVisible
+
+
+def _not_in_future(field: str, value: date | None, what: str) -> None:
+    if value is not None and value > timezone.localdate():
+        raise ValidationError({field: f"{what} cannot be in the future."})
+
+
+def _needs_consent(person: Person) -> None:
+    if not selectors.has_consent_to_keep_record(person):
+        raise ValidationError(
+            f"{person.display_name} has not agreed, or no longer agrees, to us keeping a record, so "
+            "nothing new can be added. If they agree again, record their consent first."
+        )
+
+
+def teams_for(user: User):
+    """The teams a user may put a person in: their own, or any for administrators."""
+    if selectors._sees_everyone(user):
+        return Team.objects.select_related("organisation")
+    return Team.objects.filter(memberships__user=user).select_related("organisation")
+
+
+@transaction.atomic
+def create_person(
+    user: User,
+    details: dict,
+    consent_method: str,
+    consent_given_on: date,
+    *,
+    request: HttpRequest | None = None,
+) -> Person:
+    """Start a person's record. They must have agreed to us keeping one: that consent is recorded
+    with it. ``details`` are Person fields (``interests`` a list of terms)."""
+    if not selectors.works_with_people(user):
+        raise PersonNotVisible
+    team = details.get("team")
+    if team is None or not teams_for(user).filter(pk=team.pk).exists():
+        raise ValidationError({"team": "Choose one of your own teams."})
+    _not_in_future("date_of_birth", details.get("date_of_birth"), "Date of birth")
+    _not_in_future("given_on", consent_given_on, "The date they agreed")
+    interests = details.pop("interests", [])
+    person = Person(**details)
+    person.full_clean(exclude=["interests"])
+    person.save()
+    person.interests.set(interests)
+    Consent.objects.create(
+        person=person,
+        purpose=Consent.Purpose.KEEP_RECORD,
+        method=consent_method,
+        given_on=consent_given_on,
+        recorded_by=user,
+    )
+    record_audit_event(user, AuditEvent.Action.CREATE, person, request=request)
+    return person
+
+
+@transaction.atomic
+def update_person(user: User, person: Person, details: dict, *, request: HttpRequest | None = None) -> Person:
+    """Change a person's details, vision, what matters, strengths, interests, team or coordinator."""
+    _may_change(user, person)
+    if "team" in details and not teams_for(user).filter(pk=details["team"].pk).exists():
+        raise ValidationError({"team": "Choose one of your own teams."})
+    _not_in_future("date_of_birth", details.get("date_of_birth"), "Date of birth")
+    interests = details.pop("interests", None)
+    for name, value in details.items():
+        setattr(person, name, value)
+    person.full_clean(exclude=["interests"])
+    person.save()
+    if interests is not None:
+        person.interests.set(interests)
+    record_audit_event(user, AuditEvent.Action.UPDATE, person, request=request)
+    return person
+
+
+@transaction.atomic
+def record_consent(user: User, person: Person, purpose: str, method: str, given_on: date) -> Consent:
+    """Record what the person has agreed to. One current consent per purpose."""
+    _may_change(user, person)
+    _not_in_future("given_on", given_on, "The date they agreed")
+    if person.consents.filter(purpose=purpose, withdrawn_on__isnull=True).exists():
+        raise ValidationError({"purpose": "They have already agreed to this, and have not withdrawn it."})
+    consent = Consent(person=person, purpose=purpose, method=method, given_on=given_on, recorded_by=user)
+    consent.full_clean()
+    consent.save()
+    record_audit_event(user, AuditEvent.Action.UPDATE, person, note="consent recorded")
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(user: User, consent: Consent, withdrawn_on: date) -> Consent:
+    """The person no longer agrees. Kept, with when it was withdrawn and who recorded that."""
+    _may_change(user, consent.person)
+    if consent.withdrawn_on is not None:
+        raise ValidationError({"withdrawn_on": "This consent has already been withdrawn."})
+    _not_in_future("withdrawn_on", withdrawn_on, "The date they withdrew")
+    if withdrawn_on < consent.given_on:
+        raise ValidationError({"withdrawn_on": "The date they withdrew cannot be before they agreed."})
+    consent.withdrawn_on = withdrawn_on
+    consent.withdrawal_recorded_by = user
+    consent.save(update_fields=["withdrawn_on", "withdrawal_recorded_by"])
+    record_audit_event(user, AuditEvent.Action.UPDATE, consent.person, note="consent withdrawn")
+    return consent
+
+
+@transaction.atomic
+def record_conversation(user: User, person: Person, details: dict) -> Conversation:
+    """A visit, call or chat, with the next step and a follow-up date on or after it."""
+    _may_change(user, person)
+    _needs_consent(person)
+    happened_on, follow_up_on = details.get("happened_on"), details.get("follow_up_on")
+    _not_in_future("happened_on", happened_on, "The date of the conversation")
+    if happened_on and follow_up_on and follow_up_on < happened_on:
+        raise ValidationError({"follow_up_on": "The follow-up date must be on or after the conversation."})
+    conversation = Conversation(person=person, recorded_by=user, **details)
+    conversation.full_clean()
+    conversation.save()
+    return conversation
+
+
+@transaction.atomic
+def mark_followed_up(user: User, conversation: Conversation) -> Conversation:
+    _may_change(user, conversation.person)
+    conversation.followed_up = True
+    conversation.save(update_fields=["followed_up"])
+    return conversation
+
+
+@transaction.atomic
+def make_introduction(user: User, person: Person, details: dict) -> Introduction:
+    """Connect a person to exactly one of: a published listing, another person the user may see,
+    or someone or something else (described in words). Starts as "suggested" unless told."""
+    from directory.selectors import public_listings
+
+    _may_change(user, person)
+    _needs_consent(person)
+    listing, other, elsewhere = (
+        details.get("listing"),
+        details.get("other_person"),
+        details.get("elsewhere", ""),
+    )
+    if sum(bool(x) for x in (listing, other, elsewhere.strip())) != 1:
+        raise ValidationError(
+            {"listing": "Choose one listing, one person, or describe who or what, not more."}
+        )
+    if listing is not None and not public_listings().filter(pk=listing.pk).exists():
+        raise ValidationError({"listing": "That listing is not published in the directory."})
+    if other is not None:
+        if other.pk == person.pk:
+            raise ValidationError({"other_person": "Choose someone other than the person themselves."})
+        if not selectors.people_visible_to(user).filter(pk=other.pk).exists():
+            raise ValidationError({"other_person": "Choose someone from your own teams."})
+    made_on = details.get("made_on") or timezone.localdate()
+    _not_in_future("made_on", made_on, "The date of the introduction")
+    follow_up_on = details.get("follow_up_on")
+    if follow_up_on and follow_up_on < made_on:
+        raise ValidationError({"follow_up_on": "The follow-up date must be on or after the introduction."})
+    status = details.get("status") or Introduction.Status.SUGGESTED
+    if status not in (Introduction.Status.SUGGESTED, Introduction.Status.INTRODUCED):
+        raise ValidationError({"status": "A new introduction is either suggested or already made."})
+    introduction = Introduction.objects.create(
+        person=person,
+        listing=listing,
+        other_person=other,
+        elsewhere=elsewhere.strip(),
+        status=status,
+        follow_up_on=follow_up_on,
+        made_by=user,
+        made_on=made_on,
+    )
+    IntroductionStep.objects.create(
+        introduction=introduction, status=status, on=made_on, note=details.get("note", ""), recorded_by=user
+    )
+    return introduction
+
+
+@transaction.atomic
+def update_introduction(
+    user: User, introduction: Introduction, status: str, on: date, note: str = "", follow_up_on=None
+) -> Introduction:
+    """Move an introduction on (introduced, went along, still connected, or didn't work out),
+    keeping each step. ``follow_up_on`` replaces the follow-up date (``None`` clears it)."""
+    _may_change(user, introduction.person)
+    _needs_consent(introduction.person)
+    current = Introduction.Status(introduction.status)
+    allowed = NEXT_STEPS[current]
+    if status not in allowed:
+        names = " or ".join(f"“{Introduction.Status(s).label}”" for s in allowed) or "nothing: it has ended"
+        raise ValidationError({"status": f"From “{current.label}” it can only go to {names}."})
+    _not_in_future("on", on, "The date")
+    last = introduction.steps.order_by("-on").first()
+    if last is not None and on < last.on:
+        raise ValidationError({"on": f"The date cannot be before the last step, on {last.on:%-d %B %Y}."})
+    if follow_up_on is not None and follow_up_on < on:
+        raise ValidationError({"follow_up_on": "The follow-up date must be on or after this step."})
+    IntroductionStep.objects.create(
+        introduction=introduction, status=status, on=on, note=note, recorded_by=user
+    )
+    introduction.status = status
+    introduction.follow_up_on = follow_up_on
+    introduction.updated_at = timezone.now()
+    introduction.save(update_fields=["status", "follow_up_on", "updated_at"])
+    return introduction
+
+
+@transaction.atomic
+def add_goal(user: User, person: Person, description: str, set_on: date | None = None) -> Goal:
+    _may_change(user, person)
+    _needs_consent(person)
+    if not (description or "").strip():
+        raise ValidationError({"description": "Enter the goal, in the person's words."})
+    set_on = set_on or timezone.localdate()
+    _not_in_future("set_on", set_on, "The date the goal was set")
+    return Goal.objects.create(person=person, description=description.strip(), set_on=set_on)
+
+
+@transaction.atomic
+def finish_goal(user: User, goal: Goal, status: str, finished_on: date) -> Goal:
+    _may_change(user, goal.person)
+    if status not in (Goal.Status.ACHIEVED, Goal.Status.CHANGED):
+        raise ValidationError({"status": "Choose whether the goal was achieved or is no longer wanted."})
+    _not_in_future("finished_on", finished_on, "The date")
+    if finished_on < goal.set_on:
+        raise ValidationError({"finished_on": "The date cannot be before the goal was set."})
+    goal.status, goal.finished_on = status, finished_on
+    goal.save(update_fields=["status", "finished_on"])
+    return goal
+
+
+@transaction.atomic
+def record_referral(user: User, person: Person, details: dict) -> Referral:
+    """A social prescribing referral: dates must run received → first contact → closed."""
+    _may_change(user, person)
+    _needs_consent(person)
+    received = details.get("received_on")
+    _not_in_future("received_on", received, "The date received")
+    for field, what in (("first_contact_on", "first contact"), ("closed_on", "closing")):
+        value = details.get(field)
+        _not_in_future(field, value, f"The date of {what}")
+        if value and received and value < received:
+            raise ValidationError({field: f"The date of {what} cannot be before the referral was received."})
+    if bool(details.get("closed_on")) != bool(details.get("closure_reason")):
+        raise ValidationError({"closure_reason": "Give both the date it closed and why, or neither."})
+    referral = Referral(person=person, recorded_by=user, **details)
+    referral.full_clean()
+    referral.save()
+    return referral
+
+
+@transaction.atomic
+def add_safeguarding_note(user: User, person: Person, note: str) -> SafeguardingNote:
+    """Anyone in the team may record a concern; only the coordinator and team leads read them."""
+    _may_change(user, person)
+    if not (note or "").strip():
+        raise ValidationError({"note": "Enter the concern."})
+    saved = SafeguardingNote.objects.create(person=person, note=note.strip(), recorded_by=user)
+    record_audit_event(user, AuditEvent.Action.CREATE, saved, note="safeguarding note")
+    return saved

@@ -1,0 +1,62 @@
+"""People pages in Chromium: axe-clean, including a form with errors, and the person page."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Role
+from closeknit.testing import PASSWORD, current_code, totp_device
+from directory.tests.factories import ServiceFactory
+from people.models import SafeguardingNote
+from people.tests.factories import ConversationFactory, IntroductionFactory, PersonFactory
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def coordinator(transactional_db, make_user, team):
+    user = make_user(Role.COORDINATOR, email="lac@example.org", teams=[team])
+    person = PersonFactory(team=team, coordinator=user, full_name="Ada Whitfield", what_matters="My garden")
+    today = timezone.localdate()
+    ConversationFactory(person=person, happened_on=today, follow_up_on=today, next_step="Ring on Friday")
+    IntroductionFactory(
+        person=person, listing=ServiceFactory(name="Sale bowls club"), elsewhere="", made_on=today
+    )
+    IntroductionFactory(person=person, made_on=today - timedelta(days=3), follow_up_on=today)
+    SafeguardingNote.objects.create(person=person, note="Lives alone", recorded_by=user)
+    return user
+
+
+def test_people_pages_are_accessible(page, axe, coordinator):
+    device = totp_device(coordinator)
+    page.goto("/account/sign-in/")
+    page.fill("#id_username", "lac@example.org")
+    page.fill("#id_password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.fill("#id_token", current_code(device))
+    page.click("button:has-text('Continue')")
+    assert page.locator("h1").inner_text() == "Hello, " + coordinator.get_short_name(), page.url
+    assert "2 follow-ups due" in page.locator(".govuk-inset-text").inner_text()
+    axe(page)
+    page.click("text=2 follow-ups due today or earlier")
+    assert page.locator("h1").inner_text() == "Follow-ups due"
+    axe(page)
+    page.goto("/people/")
+    assert page.locator("h1").inner_text() == "People"
+    axe(page)
+    page.click("text=Ada Whitfield")
+    assert page.locator("h1").inner_text().startswith("Ada Whitfield")
+    assert page.locator("text=Lives alone").is_visible()
+    axe(page)
+    page.click("text=Record a conversation")
+    page.fill("#id_happened_on", "2026-11-02")
+    page.fill("#id_follow_up_on", "2026-11-01")
+    page.click("button:has-text('Save')")
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Choose what kind of conversation it was" in summary and "Enter what you talked about" in summary
+    axe(page)
+    page.goto("/people/add/")
+    page.click("button:has-text('Save')")
+    assert "Enter their full name" in page.locator(".govuk-error-summary").inner_text()
+    axe(page)
