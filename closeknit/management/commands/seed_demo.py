@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.demo import DEMO_PASSWORD, create_demo_people, demo_district_exists
 from accounts.models import Role, User
 from directory.demo import create_demo_directory
+from people.demo import create_demo_caseload
 
 DATA = Path(settings.BASE_DIR) / "data"
 
@@ -51,11 +52,13 @@ class Command(BaseCommand):
             try:
                 create_demo_people(options["residents"])
                 listings = create_demo_directory()
+                people = create_demo_caseload()
             except ValueError as error:
                 raise CommandError(str(error)) from None
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Loaded the demo district (Trafford), with {listings} directory listings."
+                    f"Loaded the demo district (Trafford), with {listings} directory listings "
+                    f"and {people} people on coordinators' caseloads."
                 )
             )
         self.print_logins()
