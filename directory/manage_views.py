@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
-from closeknit.templatetags.closeknit_forms import first_input_id
+from closeknit.forms import add_service_errors, error_summary
 
 from . import selectors
 from .forms import ListingForm, SessionForm, VenueForm
@@ -97,8 +97,7 @@ def edit_listing(request, pk=None):
         except ListingPermissionDenied:
             raise PermissionDenied from None
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{saved.name} is saved.")
             return redirect("directory:your_listings")
@@ -111,17 +110,9 @@ def edit_listing(request, pk=None):
             "form": form,
             "venue": venue,
             "session": session,
-            "all_errors": [(f, e) for each in forms for f, e in _errors(each)],
+            "all_errors": error_summary(*forms),
         },
     )
-
-
-def _errors(form):
-    for field in form:
-        for error in field.errors:
-            yield first_input_id(field), error
-    for error in form.non_field_errors():
-        yield "", error
 
 
 @login_required

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from closeknit.templatetags.closeknit_forms import first_input_id
+from closeknit.forms import add_service_errors, error_summary
 from directory.selectors import public_listings
 
 from . import forms, selectors, services
@@ -48,28 +48,8 @@ def _of_visible_person(request, queryset: QuerySet, pk):
     return found
 
 
-def errors_of(*forms_) -> list[tuple[str, str]]:
-    """(input id, message) for every error of these forms, in order, for the error summary."""
-    found = []
-    for form in forms_:
-        for error in form.non_field_errors():
-            found.append((first_input_id(next(iter(form))) if form.fields else "", error))
-        for field in form:
-            found.extend((first_input_id(field), error) for error in field.errors)
-    return found
-
-
-def _apply(form, error: ValidationError) -> None:
-    """Put a service's refusal on the form, by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _form_page(request, template_context: dict):
-    context = {"errors": errors_of(*template_context.get("forms", [template_context.get("form")]))}
+    context = {"errors": error_summary(*template_context.get("forms", [template_context.get("form")]))}
     return render(request, "people/form.html", template_context | context)
 
 
@@ -145,7 +125,7 @@ def add_person(request):
                 request=request,
             )
         except ValidationError as error:
-            _apply(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{person.display_name}'s record is started.")
             return redirect("people:person", person.pk)
@@ -192,7 +172,7 @@ def change_person(request, pk):
         try:
             services.update_person(request.user, Person.objects.get(pk=found.pk), details, request=request)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{found.display_name}'s record is saved.")
             return redirect("people:person", found.pk)
@@ -210,7 +190,7 @@ def _record(request, pk, form_class, save, *, title: str, done: str, **form_kwar
         try:
             save(request.user, found, form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, done)
             return redirect("people:person", found.pk)
@@ -263,7 +243,7 @@ def update_introduction(request, pk):
         try:
             services.update_introduction(request.user, introduction, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"The introduction to {introduction.to_label} is updated.")
             return redirect("people:person", introduction.person_id)
@@ -301,7 +281,7 @@ def withdraw_consent(request, pk):
         try:
             services.withdraw_consent(request.user, consent, form.cleaned_data["withdrawn_on"])
         except ValidationError as error:
-            _apply(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"“{consent.get_purpose_display()}” is withdrawn.")
             return redirect("people:person", consent.person_id)

@@ -1,0 +1,31 @@
+"""Helpers every app's form views share: putting a service's refusal on a form, and listing every
+error of a page's forms for the GOV.UK error summary."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .templatetags.closeknit_forms import first_input_id
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ``ValidationError`` on the form: on the field it names, when the form has
+    that field, otherwise on the form as a whole."""
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+    else:
+        form.add_error(None, error.messages)
+
+
+def error_summary(*forms_: forms.Form) -> list[tuple[str, str]]:
+    """(input id, message) for every error of these forms in page order, for the error summary.
+    An error about a whole form links to that form's first input."""
+    found = []
+    for form in forms_:
+        first = first_input_id(next(iter(form))) if form.fields else ""
+        found.extend((first, error) for error in form.non_field_errors())
+        for field in form:
+            found.extend((first_input_id(field), error) for error in field.errors)
+    return found
