@@ -269,3 +269,10 @@ class SafeguardingNoteForm(forms.Form):
         help_text="Only their coordinator and the team's leads can read this.",
         error_messages={"required": "Enter the concern"},
     )
+
+
+class EraseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I understand the record will be erased for good",
+        error_messages={"required": "Confirm that you understand the record will be erased for good"},
+    )

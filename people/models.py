@@ -76,6 +76,12 @@ class Person(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     erased_at = models.DateTimeField(null=True, blank=True)
+    # Kept when a record is erased, so reports can still count who was reached by ward and by
+    # deprivation decile; neither identifies anyone once everything else is gone.
+    ward_when_erased = models.ForeignKey(
+        "places.Ward", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    imd_decile_when_erased = models.PositiveSmallIntegerField(null=True, blank=True)
     is_demo = models.BooleanField(default=False, help_text="Invented for the demo district.")
 
     class Meta:
@@ -97,12 +103,12 @@ class Person(models.Model):
 
     @property
     def ward(self):
-        return self.postcode.ward if self.postcode_id else None
+        return self.postcode.ward if self.postcode_id else self.ward_when_erased
 
     @property
     def imd_decile(self) -> int | None:
         lsoa = self.lsoa
-        return lsoa.imd_decile if lsoa else None
+        return lsoa.imd_decile if lsoa else self.imd_decile_when_erased
 
 
 class Consent(models.Model):

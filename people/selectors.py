@@ -138,3 +138,32 @@ def has_consent_to_keep_record(person: Person) -> bool:
     from .models import Consent
 
     return person.consents.filter(purpose=Consent.Purpose.KEEP_RECORD, withdrawn_on__isnull=True).exists()
+
+
+class NotAllowed(Exception):
+    """The user may see this person, but not do this with their record."""
+
+
+def subject_access_for(user: User, person_id, *, request: HttpRequest | None = None) -> tuple[Person, dict]:
+    """A person and all the data about them, for a subject access request, written to the audit
+    log as one export. It includes safeguarding notes, so only those who may read them (the
+    coordinator and team leads) may export it: ``NotAllowed`` for other team members,
+    ``PersonNotVisible`` for everyone else."""
+    from .subject_access import subject_access_data
+
+    person = people_visible_to(user).filter(pk=person_id).first()
+    if person is None:
+        raise PersonNotVisible
+    if not sees_safeguarding(user, person):
+        raise NotAllowed
+    record_audit_event(user, AuditEvent.Action.EXPORT, person, request=request, note="subject access")
+    return person, subject_access_data(person)
+
+
+def may_erase(user: User, person: Person) -> bool:
+    """Erasing a record is for the team's leads and administrators."""
+    if not works_with_people(user):
+        return False
+    if _sees_everyone(user):
+        return True
+    return TeamMembership.objects.filter(team_id=person.team_id, user=user, is_lead=True).exists()

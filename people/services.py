@@ -288,3 +288,38 @@ def add_safeguarding_note(user: User, person: Person, note: str) -> Safeguarding
     saved = SafeguardingNote.objects.create(person=person, note=note.strip(), recorded_by=user)
     record_audit_event(user, AuditEvent.Action.CREATE, saved, note="safeguarding note")
     return saved
+
+
+@transaction.atomic
+def erase_person(user: User, person: Person, *, request: HttpRequest | None = None) -> Person:
+    """Remove a person's personal data for good, keeping anonymous counts for reports: how many
+    conversations, goals, referrals and introductions there were, their dates and outcomes, and
+    the ward and deprivation decile reached. Free text, names, contact details and safeguarding
+    notes go. For team leads and administrators; written to the audit log."""
+    _may_change(user, person)
+    if not selectors.may_erase(user, person):
+        raise PersonNotVisible
+    person = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("postcode__lsoa", "postcode__ward")
+        .get(pk=person.pk)
+    )
+    person.ward_when_erased = person.postcode.ward if person.postcode_id else None
+    person.imd_decile_when_erased = person.imd_decile
+    for field in ("full_name", "preferred_name", "email", "phone", "address", "communication_needs"):
+        setattr(person, field, "")
+    for field in ("vision", "what_matters", "strengths", "introducer_detail"):
+        setattr(person, field, "")
+    person.postcode = person.date_of_birth = person.account = None
+    person.erased_at = timezone.now()
+    person.save()
+    person.interests.clear()
+    person.consents.all().delete()
+    person.safeguarding_notes.all().delete()
+    person.goals.update(description="")
+    person.referrals.update(practitioner="")
+    person.conversations.update(notes="", next_step="")
+    person.introductions.update(elsewhere="")
+    IntroductionStep.objects.filter(introduction__person=person).update(note="")
+    record_audit_event(user, AuditEvent.Action.ERASE, person, request=request)
+    return person

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -151,6 +151,7 @@ def person(request, pk):
             **selectors.person_details(found),
             "safeguarding": list(selectors.safeguarding_notes(request.user, found)),
             "sees_safeguarding": selectors.sees_safeguarding(request.user, found),
+            "may_erase": selectors.may_erase(request.user, found),
             "has_consent": selectors.has_consent_to_keep_record(found),
             "next_steps": NEXT_STEPS,
             "today": timezone.localdate(),
@@ -357,4 +358,47 @@ def your_record(request):
         request,
         "people/your_record.html",
         {"person": found, **selectors.person_details(found)},
+    )
+
+
+@login_required
+def subject_access(request, pk):
+    """Everything held about a person, as a readable page (prints well) or as JSON."""
+    _staff_only(request)
+    try:
+        found, data = selectors.subject_access_for(request.user, pk, request=request)
+    except PersonNotVisible:
+        raise Http404 from None
+    except selectors.NotAllowed:
+        raise PermissionDenied from None
+    if request.GET.get("format") == "json":
+        response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+        response["Content-Disposition"] = f'attachment; filename="subject-access-{found.pk}.json"'
+        return response
+    return render(request, "people/subject_access.html", {"person": found, "data": data})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def erase(request, pk):
+    """Erase a person's personal data, after a confirmation. Team leads and administrators only."""
+    found = _person(request, pk)
+    if not selectors.may_erase(request.user, found):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    form = forms.EraseForm(data)
+    if data is not None and form.is_valid():
+        services.erase_person(request.user, found, request=request)
+        messages.success(request, "The record is erased. Only anonymous counts remain.")
+        return redirect("people:caseload")
+    return _form_page(
+        request,
+        {
+            "title": f"Erase {found.display_name}'s record",
+            "form": form,
+            "person": found,
+            "warning": "This removes their name, contact details, notes and safeguarding concerns "
+            "for good. Only anonymous counts stay, for reports. It cannot be undone.",
+            "submit": "Erase the record",
+        },
     )

@@ -1,0 +1,121 @@
+"""Everything held about a person, gathered for a subject access request.
+
+A read, so it lives beside the selectors; ``selectors.subject_access_for`` checks who may ask
+and writes the export to the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+
+from accounts.models import AuditEvent
+
+from .models import Person
+
+
+def _name(user) -> str:
+    return user.full_name if user else ""
+
+
+def subject_access_data(person: Person) -> dict[str, Any]:
+    """Every record about ``person``, as plain data (JSON-ready), in sections a person can read."""
+    person_type = ContentType.objects.get_for_model(Person)
+    return {
+        "about_this_export": (
+            "Everything Closeknit holds about you, gathered for your subject access request. "
+            "Ask your coordinator if anything is unclear or wrong."
+        ),
+        "person": {
+            "id": str(person.pk),
+            "full_name": person.full_name,
+            "preferred_name": person.preferred_name,
+            "email": person.email,
+            "phone": person.phone,
+            "address": person.address,
+            "postcode": person.postcode_id or "",
+            "ward": person.ward.name if person.ward else "",
+            "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
+            "communication_needs": person.communication_needs,
+            "vision_of_a_good_life": person.vision,
+            "what_matters_to_me": person.what_matters,
+            "strengths_and_gifts": person.strengths,
+            "interests": [term.name for term in person.interests.all()],
+            "team": str(person.team),
+            "coordinator": _name(person.coordinator),
+            "introduced_by": person.get_introduced_by_display(),
+            "introducer_detail": person.introducer_detail,
+            "record_started": person.created_at.isoformat(),
+        },
+        "consents": [
+            {
+                "agreed_to": c.get_purpose_display(),
+                "how": c.get_method_display(),
+                "given_on": c.given_on.isoformat(),
+                "recorded_by": _name(c.recorded_by),
+                "withdrawn_on": c.withdrawn_on.isoformat() if c.withdrawn_on else None,
+            }
+            for c in person.consents.select_related("recorded_by")
+        ],
+        "goals": [
+            {
+                "goal": g.description,
+                "status": g.get_status_display(),
+                "set_on": g.set_on.isoformat(),
+                "finished_on": g.finished_on.isoformat() if g.finished_on else None,
+            }
+            for g in person.goals.all()
+        ],
+        "referrals": [
+            {
+                "received_on": r.received_on.isoformat(),
+                "referring_organisation": r.referring_organisation,
+                "practitioner": r.practitioner,
+                "reasons": r.reason_labels(),
+                "first_contact_on": r.first_contact_on.isoformat() if r.first_contact_on else None,
+                "closed_on": r.closed_on.isoformat() if r.closed_on else None,
+                "why_closed": r.get_closure_reason_display(),
+            }
+            for r in person.referrals.all()
+        ],
+        "conversations": [
+            {
+                "on": c.happened_on.isoformat(),
+                "kind": c.get_kind_display(),
+                "notes": c.notes,
+                "next_step": c.next_step,
+                "follow_up_on": c.follow_up_on.isoformat() if c.follow_up_on else None,
+                "recorded_by": _name(c.recorded_by),
+            }
+            for c in person.conversations.select_related("recorded_by")
+        ],
+        "introductions": [
+            {
+                "to": i.to_label,
+                "status": i.get_status_display(),
+                "steps": [
+                    {"status": s.get_status_display(), "on": s.on.isoformat(), "note": s.note}
+                    for s in i.steps.all()
+                ],
+            }
+            for i in person.introductions.select_related("listing", "other_person").prefetch_related("steps")
+        ],
+        "introduced_to_by_others": [
+            {
+                "by_way_of": i.person.display_name,
+                "status": i.get_status_display(),
+                "on": i.made_on.isoformat(),
+            }
+            for i in person.introduced_to.select_related("person")
+        ],
+        "safeguarding_notes": [
+            {"recorded_at": n.recorded_at.isoformat(), "note": n.note, "recorded_by": _name(n.recorded_by)}
+            for n in person.safeguarding_notes.select_related("recorded_by")
+        ],
+        "who_has_looked_at_or_changed_this_record": [
+            {"when": e.occurred_at.isoformat(), "what": e.get_action_display(), "who": e.actor_label}
+            for e in AuditEvent.objects.filter(target_type=person_type, target_id=str(person.pk)).order_by(
+                "occurred_at"
+            )
+        ],
+    }
