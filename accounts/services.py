@@ -12,6 +12,21 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from .models import AuditEvent, User
 
 
+def _audit_event(actor, action, target, request, note) -> AuditEvent:
+    if actor is not None and not actor.is_authenticated:
+        actor = None
+    return AuditEvent(
+        actor=actor,
+        actor_label=actor.email if actor else "anonymous",
+        action=action,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=str(target.pk) if target is not None else "",
+        note=note[:500],
+        ip_address=request.META.get("REMOTE_ADDR") if request else None,
+        path=request.path[:500] if request else "",
+    )
+
+
 def record_audit_event(
     actor: User | None,
     action: str,
@@ -24,18 +39,21 @@ def record_audit_event(
 
     ``note`` must not hold personal data: name the record by ``target``.
     """
-    if actor is not None and not actor.is_authenticated:
-        actor = None
-    return AuditEvent.objects.create(
-        actor=actor,
-        actor_label=actor.email if actor else "anonymous",
-        action=action,
-        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
-        target_id=str(target.pk) if target is not None else "",
-        note=note[:500],
-        ip_address=request.META.get("REMOTE_ADDR") if request else None,
-        path=request.path[:500] if request else "",
-    )
+    event = _audit_event(actor, action, target, request, note)
+    event.save()
+    return event
+
+
+def record_audit_events(
+    actor: User | None,
+    action: str,
+    targets: list[models.Model],
+    *,
+    request: HttpRequest | None = None,
+    note: str = "",
+) -> None:
+    """One audit event per record in ``targets`` (a page of a list, say), written in one insert."""
+    AuditEvent.objects.bulk_create(_audit_event(actor, action, target, request, note) for target in targets)
 
 
 class TwoFactorError(ValueError):

@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from directory.api import ListingSearchView
+from people import api as people_api
 
 from . import views
 
@@ -18,6 +19,23 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("oruk/", include("directory.oruk.urls")),
     path("api/directory/listings/", ListingSearchView.as_view(), name="api_listing_search"),
+    path("api/people/", people_api.PeopleView.as_view(), name="api_people"),
+    path("api/people/<uuid:pk>/", people_api.PersonView.as_view(), name="api_person"),
+    path(
+        "api/people/<uuid:pk>/conversations/",
+        people_api.ConversationsView.as_view(),
+        name="api_conversations",
+    ),
+    path(
+        "api/people/<uuid:pk>/introductions/",
+        people_api.IntroductionsView.as_view(),
+        name="api_introductions",
+    ),
+    path(
+        "api/introductions/<int:pk>/steps/",
+        people_api.IntroductionStepsView.as_view(),
+        name="api_introduction_steps",
+    ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("admin/login/", views.admin_sign_in),

@@ -17,7 +17,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import User
+from accounts.models import AuditEvent, User
+from accounts.services import record_audit_events
 from closeknit.forms import add_service_errors, error_summary
 from directory.selectors import public_listings
 
@@ -65,6 +66,9 @@ def caseload(request):
     text = request.GET.get("q", "")[:100]
     people = selectors.caseload(request.user, scope=scope, text=text)
     page = Paginator(people, 25).get_page(request.GET.get("page"))
+    record_audit_events(
+        request.user, AuditEvent.Action.VIEW, list(page.object_list), request=request, note="listed"
+    )
     return render(
         request,
         "people/caseload.html",
