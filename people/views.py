@@ -22,7 +22,7 @@ from accounts.services import record_audit_events
 from closeknit.forms import add_service_errors, error_summary
 from directory.selectors import public_listings
 
-from . import forms, selectors, services
+from . import ecomap, forms, selectors, services
 from .models import NEXT_STEPS, Consent, Conversation, Goal, Introduction, Person
 from .selectors import PersonNotVisible
 
@@ -156,6 +156,11 @@ def person(request, pk):
             "safeguarding": list(selectors.safeguarding_notes(request.user, found)),
             "sees_safeguarding": selectors.sees_safeguarding(request.user, found),
             "may_erase": selectors.may_erase(request.user, found),
+            "connections": ecomap.connections(found),
+            "centre_label": ecomap.centre_label(found),
+            "timeline": ecomap.bars(
+                ecomap.active_connections_over_time(found, ecomap.month_ends(timezone.localdate()))
+            ),
             "has_consent": selectors.has_consent_to_keep_record(found),
             "next_steps": NEXT_STEPS,
             "today": timezone.localdate(),
