@@ -4,20 +4,22 @@ every name is Faker en_GB and every record is marked as demo."""
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
-from accounts.models import Role, TeamMembership
+from accounts.models import Role, Team, TeamMembership
 from directory.selectors import public_listings
 from places.models import Postcode
 
 from .models import (
     NEXT_STEPS,
+    Attendance,
     Consent,
     Conversation,
+    DropInSession,
     Goal,
     Introducer,
     Introduction,
@@ -109,7 +111,36 @@ def create_demo_caseload(per_coordinator: int = 10, seed: int = 11) -> int:
             IntroductionStep.objects.create(
                 introduction=intro, status="introduced", recorded_by=membership.user
             )
+    _demo_drop_ins(rng, today)
     return made
+
+
+def _demo_drop_ins(rng, today) -> None:
+    """For each team with demo people: last week's drop-in with who came, and next week's."""
+    from directory.models import Location
+
+    venues = list(Location.objects.order_by("name")[:50])
+    for team in Team.objects.filter(people__is_demo=True).distinct():
+        hosts = list(team.members.filter(is_demo=True))
+        venue = rng.choice(venues) if venues else None
+        place = "" if venue else "The community centre"
+        for days, title in ((-7, "Community drop-in"), (7, "Community drop-in")):
+            session = DropInSession.objects.create(
+                team=team,
+                title=f"{title}, {team.name}",
+                venue=venue,
+                place=place,
+                on=today + timedelta(days=days),
+                starts_at=time(10),
+                ends_at=time(12),
+                others_on_hand="A social worker from adult social care",
+                created_by=hosts[0] if hosts else None,
+            )
+            session.hosts.set(hosts)
+            if days < 0:
+                for person in rng.sample(list(team.people.filter(is_demo=True)), 3):
+                    Attendance.objects.create(session=session, person=person, linked_with=rng.choice(hosts))
+                Attendance.objects.create(session=session, first_name="Stan", note="First time; likes bowls")
 
 
 def _introduce(person, listing, start, today, rng, user) -> None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from directory.models import TaxonomyTerm
 from places.forms import PostcodeField
 
-from .models import Consent, Conversation, Goal, Introduction, Person, Referral
+from .models import Attendance, Consent, Conversation, DropInSession, Goal, Introduction, Person, Referral
 
 
 class DateInput(forms.DateInput):
@@ -276,3 +276,76 @@ class EraseForm(forms.Form):
         label="I understand the record will be erased for good",
         error_messages={"required": "Confirm that you understand the record will be erased for good"},
     )
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+def time_field(label: str) -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        widget=TimeInput(),
+        help_text="For example, 10:00 or 14:30",
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "invalid": f"The {label.lower()} must be a time, like 14:30",
+        },
+    )
+
+
+class DropInForm(ShapeOnly, forms.ModelForm):
+    on = day_field("Date")
+    starts_at = time_field("Start time")
+    ends_at = time_field("End time")
+    hosts = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Hosts from the team"
+    )
+
+    class Meta:
+        model = DropInSession
+        fields = ["title", "team", "venue", "place", "on", "starts_at", "ends_at", "hosts", "others_on_hand"]
+        labels = {"others_on_hand": "Others on hand"}
+
+    def __init__(self, *args, teams, members, venues, **kwargs):
+        super().__init__(*args, **kwargs)
+        _required(self.fields["title"], "Enter a name for the drop-in")
+        self.fields["team"].queryset = teams
+        self.fields["team"].error_messages["required"] = "Choose the team running the drop-in"
+        self.fields["team"].error_messages["invalid_choice"] = "Choose one of your own teams"
+        self.fields["venue"].queryset = venues
+        self.fields["venue"].label = "Venue"
+        self.fields["venue"].empty_label = "Not listed: say where below"
+        self.fields["hosts"].queryset = members
+
+
+class AttendanceForm(forms.Form):
+    person = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Someone on record",
+        empty_label="Not on record",
+        error_messages={"invalid_choice": "Choose someone from the team running this drop-in"},
+    )
+    first_name = forms.CharField(
+        label="Or their first name",
+        required=False,
+        max_length=60,
+        help_text=Attendance._meta.get_field("first_name").help_text,
+    )
+    linked_with = forms.ModelChoiceField(
+        queryset=None, required=False, label="Spoke with", empty_label="No one in particular"
+    )
+    linked_listing = forms.ModelChoiceField(
+        queryset=None, required=False, label="Linked with a listing", empty_label="None"
+    )
+    note = forms.CharField(label="Note", required=False, max_length=300)
+
+    def __init__(self, *args, people, members, listings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+        self.fields["linked_with"].queryset = members
+        self.fields["linked_listing"].queryset = listings

@@ -384,3 +384,89 @@ class IntroductionStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} on {self.on}"
+
+
+class DropInSession(models.Model):
+    """A drop-in at a venue on a day, run by a team, with hosts: for example a community-led
+    drop-in with a social worker and a Local Area Coordinator on hand."""
+
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="drop_ins")
+    title = models.CharField(max_length=200, help_text="For example: Partington community drop-in.")
+    venue = models.ForeignKey(
+        "directory.Location", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    place = models.CharField(max_length=200, blank=True, help_text="Where, when the venue is not listed.")
+    on = models.DateField()
+    starts_at = models.TimeField()
+    ends_at = models.TimeField()
+    hosts = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="drop_ins_hosted")
+    others_on_hand = models.CharField(
+        max_length=300, blank=True, help_text="For example: a social worker from the adult social care team."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-on", "-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=models.F("ends_at")), name="drop_in_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}, {self.on}"
+
+    @property
+    def where(self) -> str:
+        return self.venue.name if self.venue_id else self.place
+
+
+class Attendance(models.Model):
+    """Someone at a drop-in: a person on record, or someone not yet on record (a first name only),
+    and who or what they were linked with there."""
+
+    session = models.ForeignKey(DropInSession, on_delete=models.CASCADE, related_name="attendances")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="attendances"
+    )
+    first_name = models.CharField(
+        max_length=60, blank=True, help_text="For someone not yet on record: a first name is enough."
+    )
+    linked_with = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A professional they spoke with there.",
+    )
+    linked_listing = models.ForeignKey(
+        "directory.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(person__isnull=False) & Q(first_name=""))
+                | (Q(person__isnull=True) & ~Q(first_name="")),
+                name="attendance_person_or_first_name",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "person"], condition=Q(person__isnull=False), name="attends_a_session_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Attendance {self.pk}"
+
+    @property
+    def who(self) -> str:
+        return self.person.display_name if self.person_id else f"{self.first_name} (not on record)"

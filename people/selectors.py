@@ -167,3 +167,25 @@ def may_erase(user: User, person: Person) -> bool:
     if _sees_everyone(user):
         return True
     return TeamMembership.objects.filter(team_id=person.team_id, user=user, is_lead=True).exists()
+
+
+def drop_ins_visible_to(user: User) -> QuerySet:
+    """Drop-in sessions of the user's teams (every team's for administrators)."""
+    from .models import DropInSession
+
+    if not works_with_people(user):
+        return DropInSession.objects.none()
+    sessions = DropInSession.objects.select_related("team", "venue")
+    if _sees_everyone(user):
+        return sessions
+    return sessions.filter(team__memberships__user=user)
+
+
+def drop_in_for_viewer(user: User, session_id, *, request: HttpRequest | None = None):
+    """A drop-in session with its attendance, for someone in its team; ``PersonNotVisible``
+    otherwise. Attendees are people, so the read is audited."""
+    session = drop_ins_visible_to(user).filter(pk=session_id).first()
+    if session is None:
+        raise PersonNotVisible
+    record_audit_event(user, AuditEvent.Action.VIEW, session, request=request, note="drop-in attendance")
+    return session

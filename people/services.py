@@ -16,8 +16,10 @@ from accounts.services import record_audit_event
 from . import selectors
 from .models import (
     NEXT_STEPS,
+    Attendance,
     Consent,
     Conversation,
+    DropInSession,
     Goal,
     Introduction,
     IntroductionStep,
@@ -321,5 +323,59 @@ def erase_person(user: User, person: Person, *, request: HttpRequest | None = No
     person.conversations.update(notes="", next_step="")
     person.introductions.update(elsewhere="")
     IntroductionStep.objects.filter(introduction__person=person).update(note="")
+    person.attendances.update(note="")
     record_audit_event(user, AuditEvent.Action.ERASE, person, request=request)
     return person
+
+
+@transaction.atomic
+def plan_drop_in(user: User, details: dict) -> DropInSession:
+    """A drop-in session for one of the user's teams, with its hosts from that team."""
+    if not selectors.works_with_people(user):
+        raise PersonNotVisible
+    team = details.get("team")
+    if team is None or not teams_for(user).filter(pk=team.pk).exists():
+        raise ValidationError({"team": "Choose one of your own teams."})
+    if details.get("starts_at") and details.get("ends_at") and details["ends_at"] <= details["starts_at"]:
+        raise ValidationError({"ends_at": "The end time must be after the start time."})
+    if not details.get("venue") and not (details.get("place") or "").strip():
+        raise ValidationError({"venue": "Choose a venue, or say where it is."})
+    hosts = details.pop("hosts", [])
+    strangers = [h for h in hosts if not h.memberships.filter(team=team).exists()]
+    if strangers:
+        raise ValidationError({"hosts": "Hosts must be members of the team running the drop-in."})
+    session = DropInSession(created_by=user, **details)
+    session.full_clean(exclude=["hosts"])
+    session.save()
+    session.hosts.set(hosts)
+    return session
+
+
+@transaction.atomic
+def log_attendance(user: User, session: DropInSession, details: dict) -> Attendance:
+    """Someone came to a drop-in: a person on record (from the session's team), or someone not
+    yet on record by first name; optionally linked with a professional or a listing."""
+    if not selectors.drop_ins_visible_to(user).filter(pk=session.pk).exists():
+        raise PersonNotVisible
+    person, first_name = details.get("person"), (details.get("first_name") or "").strip()
+    if bool(person) == bool(first_name):
+        raise ValidationError(
+            {"person": "Choose someone on record, or give the first name of someone who is not."}
+        )
+    if person is not None:
+        if person.team_id != session.team_id or person.erased_at:
+            raise ValidationError({"person": "Choose someone from the team running this drop-in."})
+        if session.attendances.filter(person=person).exists():
+            raise ValidationError({"person": f"{person.display_name} is already down as here."})
+    attendance = Attendance(
+        session=session,
+        person=person,
+        first_name=first_name,
+        linked_with=details.get("linked_with"),
+        linked_listing=details.get("linked_listing"),
+        note=(details.get("note") or "").strip(),
+        recorded_by=user,
+    )
+    attendance.full_clean()
+    attendance.save()
+    return attendance

@@ -108,6 +108,16 @@ def subject_access_data(person: Person) -> dict[str, Any]:
             }
             for i in person.introduced_to.select_related("person")
         ],
+        "drop_ins": [
+            {
+                "drop_in": a.session.title,
+                "on": a.session.on.isoformat(),
+                "spoke_with": _name(a.linked_with),
+                "linked_with_listing": a.linked_listing.name if a.linked_listing_id else "",
+                "note": a.note,
+            }
+            for a in person.attendances.select_related("session", "linked_with", "linked_listing")
+        ],
         "safeguarding_notes": [
             {"recorded_at": n.recorded_at.isoformat(), "note": n.note, "recorded_by": _name(n.recorded_by)}
             for n in person.safeguarding_notes.select_related("recorded_by")

@@ -11,15 +11,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import AuditEvent, User
 from accounts.services import record_audit_events
 from closeknit.forms import add_service_errors, error_summary
+from directory.models import Location
 from directory.selectors import public_listings
 
 from . import ecomap, forms, selectors, services
@@ -140,7 +142,11 @@ def add_person(request):
 
 def _new_person_initial(request) -> dict:
     teams = list(services.teams_for(request.user)[:2])
-    return {"team": teams[0].pk if len(teams) == 1 else None, "coordinator": request.user.pk}
+    return {
+        "team": teams[0].pk if len(teams) == 1 else None,
+        "coordinator": request.user.pk,
+        "full_name": request.GET.get("full_name", "")[:200],  # from a drop-in: someone not yet on record
+    }
 
 
 @login_required
@@ -409,5 +415,90 @@ def erase(request, pk):
             "warning": "This removes their name, contact details, notes and safeguarding concerns "
             "for good. Only anonymous counts stay, for reports. It cannot be undone.",
             "submit": "Erase the record",
+        },
+    )
+
+
+def _members_of(teams) -> QuerySet[User]:
+    return User.objects.filter(memberships__team__in=teams, is_active=True).distinct().order_by("full_name")
+
+
+@login_required
+def drop_ins(request):
+    """The drop-in sessions of the user's teams, the coming ones first."""
+    _staff_only(request)
+    today = timezone.localdate()
+    sessions = selectors.drop_ins_visible_to(request.user).annotate(attended=Count("attendances"))
+    return render(
+        request,
+        "people/drop_ins.html",
+        {
+            "coming": sessions.filter(on__gte=today).order_by("on", "starts_at"),
+            "past": sessions.filter(on__lt=today)[:30],
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_drop_in(request):
+    _staff_only(request)
+    teams = services.teams_for(request.user)
+    data = request.POST if request.method == "POST" else None
+    form = forms.DropInForm(
+        data,
+        teams=teams,
+        members=_members_of(teams),
+        venues=Location.objects.order_by("name"),
+        initial={"team": teams[0].pk if len(teams) == 1 else None, "on": timezone.localdate()},
+    )
+    if data is not None and form.is_valid():
+        details = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            session = services.plan_drop_in(request.user, details)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{session.title} on {session.on:%-d %B} is planned.")
+            return redirect("people:drop_in", session.pk)
+    return _form_page(request, {"title": "Plan a drop-in", "form": form, "back": reverse("people:drop_ins")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def drop_in(request, pk):
+    """A drop-in's attendance: add each person as they arrive, on record or not yet."""
+    _staff_only(request)
+    try:
+        session = selectors.drop_in_for_viewer(request.user, pk, request=request)
+    except PersonNotVisible:
+        raise Http404 from None
+    members = _members_of([session.team])
+    data = request.POST if request.method == "POST" else None
+    form = forms.AttendanceForm(
+        data,
+        people=selectors.people_visible_to(request.user).filter(team=session.team).order_by("full_name"),
+        members=members,
+        listings=public_listings().order_by("name"),
+    )
+    if data is not None and form.is_valid():
+        try:
+            attendance = services.log_attendance(request.user, session, form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{attendance.who} is down as here.")
+            return redirect("people:drop_in", session.pk)
+    attendances = session.attendances.select_related("person", "linked_with", "linked_listing")
+    return render(
+        request,
+        "people/drop_in.html",
+        {
+            "session": session,
+            "hosts": session.hosts.all(),
+            "attendances": attendances,
+            "form": form,
+            "errors": error_summary(form),
         },
     )

@@ -1,6 +1,6 @@
 """People pages in Chromium: axe-clean, including a form with errors, and the person page."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import Role
 from closeknit.testing import PASSWORD, current_code, totp_device
 from directory.tests.factories import ServiceFactory
-from people.models import SafeguardingNote
+from people.models import DropInSession, SafeguardingNote
 from people.tests.factories import ConversationFactory, IntroductionFactory, PersonFactory
 
 pytestmark = pytest.mark.browser
@@ -25,6 +25,16 @@ def coordinator(transactional_db, make_user, team):
     )
     IntroductionFactory(person=person, made_on=today - timedelta(days=3), follow_up_on=today)
     SafeguardingNote.objects.create(person=person, note="Lives alone", recorded_by=user)
+    session = DropInSession.objects.create(
+        team=team,
+        title="Partington drop-in",
+        place="Partington library",
+        on=today,
+        starts_at=time(10),
+        ends_at=time(12),
+    )
+    session.attendances.create(person=person)
+    session.attendances.create(first_name="Stan")
     return user
 
 
@@ -60,3 +70,34 @@ def test_people_pages_are_accessible(page, axe, coordinator):
     page.click("button:has-text('Save')")
     assert "Enter their full name" in page.locator(".govuk-error-summary").inner_text()
     axe(page)
+    page.goto("/people/drop-ins/")
+    assert page.locator("h1").inner_text() == "Drop-ins"
+    axe(page)
+    page.click("text=Partington drop-in")
+    assert "Stan (not on record)" in page.content()
+    page.click("button:has-text('Add')")
+    assert "Choose someone on record" in page.locator(".govuk-error-summary").inner_text()
+    axe(page)
+    page.goto("/people/drop-ins/add/")
+    page.click("button:has-text('Save')")
+    assert "Enter a name for the drop-in" in page.locator(".govuk-error-summary").inner_text()
+    axe(page)
+
+
+def test_recording_a_conversation_works_without_javascript(no_js_page, coordinator):
+    page = no_js_page
+    device = totp_device(coordinator)
+    page.goto("/account/sign-in/")
+    page.fill("#id_username", "lac@example.org")
+    page.fill("#id_password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.fill("#id_token", current_code(device))
+    page.click("button:has-text('Continue')")
+    page.goto("/people/")
+    page.click("text=Ada Whitfield")
+    page.click("text=Record a conversation")
+    page.check("input[value='call']")
+    page.fill("#id_notes", "Rang about the bowls club")
+    page.click("button:has-text('Save')")
+    assert page.locator("h1").inner_text().startswith("Ada Whitfield")
+    assert "Rang about the bowls club" in page.content()

@@ -6,7 +6,7 @@ from django.utils.html import escape
 
 from accounts.models import User
 from closeknit.testing import sign_in
-from people.models import CONNECTED, Introduction, Person
+from people.models import CONNECTED, DropInSession, Introduction, Person
 from people.selectors import count_follow_ups_due
 
 
@@ -24,6 +24,7 @@ def test_demo_coordinator_sees_a_living_caseload(client):
     )
     assert intros.filter(status__in=CONNECTED).exists()
     assert count_follow_ups_due(coordinator, timezone.localdate()) > 0
+    assert DropInSession.objects.filter(team__members=coordinator, attendances__isnull=False).exists()
     sign_in(client, coordinator)
     page = client.get(reverse("people:caseload")).content.decode()
     assert all(escape(p.full_name) in page for p in people)

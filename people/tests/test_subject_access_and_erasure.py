@@ -1,7 +1,7 @@
 """A person can have all their data out, and have it erased, leaving only anonymous counts."""
 
 import json
-from datetime import date
+from datetime import date, time
 
 import pytest
 from django.db import connection
@@ -11,7 +11,7 @@ from accounts.models import AuditEvent, Role
 from accounts.tests.factories import TeamFactory, TeamMembershipFactory
 from closeknit.testing import sign_in
 from directory.tests.factories import ServiceFactory, TaxonomyTermFactory
-from people.models import Conversation, Goal, Introduction, IntroductionStep, Person, Referral
+from people.models import Conversation, DropInSession, Goal, Introduction, IntroductionStep, Person, Referral
 from people.tests.factories import ConversationFactory, PersonFactory
 from places.tests.factories import PostcodeFactory
 
@@ -36,6 +36,7 @@ NOTES = {
     "safeguarding": "Safeguarding: visitor called Quentin",
     "elsewhere": "Neighbour Mirabel Thackeray",
     "step": "Step note: loved the Quatermass ceilidh",
+    "attendance": "Drop-in: brought Persimmon along",
 }
 POSTCODE = "M33 9QX"
 
@@ -78,6 +79,15 @@ def person(team, coordinator, make_user):
     listing_intro = Introduction.objects.create(person=person, listing=ServiceFactory(), status="went_along")
     IntroductionStep.objects.create(introduction=listing_intro, status="went_along", note=NOTES["step"])
     Introduction.objects.create(person=person, elsewhere=NOTES["elsewhere"])
+    drop_in = DropInSession.objects.create(
+        team=team,
+        title="Sale drop-in",
+        place="Sale library",
+        on=date(2026, 11, 2),
+        starts_at=time(10),
+        ends_at=time(12),
+    )
+    drop_in.attendances.create(person=person, note=NOTES["attendance"])
     return person
 
 
@@ -147,6 +157,7 @@ def test_erasure_leaves_no_personal_data_in_any_table_and_keeps_anonymous_counts
         "went_along",
     ]
     assert not erased.safeguarding_notes.exists() and not erased.consents.exists()
+    assert erased.attendances.count() == 1  # still counted as having come to the drop-in
     assert AuditEvent.objects.filter(actor=lead, action="erase", target_id=str(person.pk)).exists()
     assert client.get(reverse("people:person", args=[person.pk])).status_code == 404  # gone from view
 
