@@ -72,7 +72,7 @@ def test_other_team_gets_not_found_and_no_data(client, person, make_user):
     for method, url, data in endpoints(person):
         response = call(client, method, url, data)
         assert response.status_code == 404, (method, url, response.status_code)
-        assert b"Ada" not in response.content and b"allotment" not in response.content
+        assert b"Whitfield" not in response.content and b"allotment" not in response.content
     listed = client.get(reverse("api_people"), {"scope": "team"}).json()
     assert listed["count"] == 0
     assert unchanged(person)

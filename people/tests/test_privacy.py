@@ -77,7 +77,7 @@ def test_coordinator_from_other_team_gets_not_found_and_no_data(client, person, 
     for method, url in pages_about(person):
         response = getattr(client, method)(url, data)
         assert response.status_code == 404, (method, url, response.status_code)
-        assert b"Ada" not in response.content and b"allotment" not in response.content
+        assert b"Whitfield" not in response.content and b"allotment" not in response.content
     assert _unchanged(person)
     assert not AuditEvent.objects.filter(actor=outsider, action=AuditEvent.Action.VIEW).exists()
 
@@ -102,7 +102,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, person):
 def test_half_signed_in_staff_cannot_read_a_record(client, person):
     sign_in(client, person.coordinator, two_factor=False)
     response = client.get(reverse("people:person", args=[person.pk]))
-    assert response.status_code == 302 and "Ada" not in response.content.decode()
+    assert response.status_code == 302 and "Whitfield" not in response.content.decode()
 
 
 def test_team_member_reads_the_record_and_the_read_is_audited(client, person, make_user):
@@ -113,7 +113,7 @@ def test_team_member_reads_the_record_and_the_read_is_audited(client, person, ma
     assert "Ada Whitfield" in response.content.decode()
     event = AuditEvent.objects.get(actor=colleague, action=AuditEvent.Action.VIEW)
     assert event.target_id == str(person.pk) and event.path == reverse("people:person", args=[person.pk])
-    assert "Ada" not in event.note  # the log names the record, never the person
+    assert "Whitfield" not in event.note  # the log names the record, never the person
 
 
 def test_administrator_sees_every_team(client, person, make_user):
