@@ -349,3 +349,14 @@ class AttendanceForm(forms.Form):
         self.fields["person"].queryset = people
         self.fields["linked_with"].queryset = members
         self.fields["linked_listing"].queryset = listings
+
+
+class LinkAccountForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address of their resident account",
+        help_text="They sign up as a resident first; then they can see their record when they sign in.",
+        error_messages={
+            "required": "Enter the email address of their account",
+            "invalid": "Enter an email address, like name@example.org",
+        },
+    )

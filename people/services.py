@@ -379,3 +379,21 @@ def log_attendance(user: User, session: DropInSession, details: dict) -> Attenda
     attendance.full_clean()
     attendance.save()
     return attendance
+
+
+@transaction.atomic
+def link_account(user: User, person: Person, email: str, *, request: HttpRequest | None = None) -> Person:
+    """Let a person see their own record when they sign in: link their resident account."""
+    from accounts.models import Role
+
+    _may_change(user, person)
+    account = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
+    if account is None or account.role != Role.RESIDENT:
+        raise ValidationError({"email": "There is no resident account with that email address."})
+    other = Person.objects.filter(account=account).exclude(pk=person.pk).first()
+    if other is not None:
+        raise ValidationError({"email": "That account is already linked to another record."})
+    person.account = account
+    person.save(update_fields=["account"])
+    record_audit_event(user, AuditEvent.Action.UPDATE, person, request=request, note="sign-in linked")
+    return person

@@ -22,6 +22,7 @@ urlpatterns = [
     path("<uuid:pk>/referrals/add/", views.add_referral, name="add_referral"),
     path("<uuid:pk>/subject-access/", views.subject_access, name="subject_access"),
     path("<uuid:pk>/erase/", views.erase, name="erase"),
+    path("<uuid:pk>/sign-in/", views.link_account, name="link_account"),
     path("<uuid:pk>/safeguarding/add/", views.add_safeguarding_note, name="add_safeguarding_note"),
     path("introductions/<int:pk>/", views.update_introduction, name="update_introduction"),
     path("consent/<int:pk>/withdraw/", views.withdraw_consent, name="withdraw_consent"),

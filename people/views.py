@@ -352,6 +352,19 @@ def add_referral(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def link_account(request, pk):
+    return _record(
+        request,
+        pk,
+        forms.LinkAccountForm,
+        lambda user, person, data: services.link_account(user, person, data["email"], request=request),
+        title="Let {name} see their record",
+        done="Their account is linked: they can see their record when they sign in.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def add_safeguarding_note(request, pk):
     return _record(
         request,

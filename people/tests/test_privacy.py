@@ -49,6 +49,11 @@ def pages_about(person):
         ("post", reverse("people:withdraw_consent", args=[consent.pk])),
         ("post", reverse("people:finish_goal", args=[goal.pk])),
         ("post", reverse("people:followed_up", args=[conversation.pk])),
+        ("get", reverse("people:link_account", args=[person.pk])),
+        ("post", reverse("people:link_account", args=[person.pk])),
+        ("get", reverse("people:subject_access", args=[person.pk])),
+        ("get", reverse("people:erase", args=[person.pk])),
+        ("post", reverse("people:erase", args=[person.pk])),
     ]
 
 
@@ -61,6 +66,8 @@ def _unchanged(person):
         and person.goals.get().status == Goal.Status.WORKING_ON
         and person.safeguarding_notes.count() == 1
         and not Conversation.objects.filter(followed_up=True).exists()
+        and Person.objects.get(pk=person.pk).erased_at is None
+        and Person.objects.get(pk=person.pk).account_id is None
     )
 
 
@@ -173,3 +180,23 @@ def test_consent_of_another_team_cannot_be_withdrawn_through_the_service(person,
     with pytest.raises(PersonNotVisible):
         withdraw_consent(outsider, Consent.objects.get(person=person), person.consents.get().given_on)
     assert person.consents.get().withdrawn_on is None
+
+
+def test_coordinator_links_a_residents_sign_in_so_they_see_their_record(client, person, make_user):
+    resident = make_user(Role.RESIDENT, email="ada@example.org")
+    sign_in(client, person.coordinator)
+    url = reverse("people:link_account", args=[person.pk])
+    for email, message in [
+        ("nobody@example.org", "There is no resident account"),
+        (person.coordinator.email, "There is no resident account"),  # staff accounts are not linked
+        ("not an email", "Enter an email address"),
+    ]:
+        assert message in client.post(url, {"email": email}).content.decode()
+    assert Person.objects.get(pk=person.pk).account is None
+    assert client.post(url, {"email": "ADA@example.org"}).status_code == 302
+    assert Person.objects.get(pk=person.pk).account == resident
+    other = PersonFactory(team=person.team)
+    page = client.post(reverse("people:link_account", args=[other.pk]), {"email": "ada@example.org"})
+    assert "already linked to another record" in page.content.decode()
+    sign_in(client, resident)
+    assert "Walk to the park" in client.get(reverse("people:your_record")).content.decode()
