@@ -235,6 +235,14 @@ class Referral(models.Model):
     def __str__(self) -> str:
         return f"Referral from {self.referring_organisation} on {self.received_on}"
 
+    @property
+    def contacts(self) -> int:
+        """How many conversations there have been since the referral came in (until it closed)."""
+        conversations = self.person.conversations.filter(happened_on__gte=self.received_on)
+        if self.closed_on:
+            conversations = conversations.filter(happened_on__lte=self.closed_on)
+        return conversations.count()
+
     def reason_labels(self) -> list[str]:
         labels = dict(self.Reason.choices)
         return [labels.get(code, code) for code in self.reasons]

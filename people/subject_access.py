@@ -73,6 +73,7 @@ def subject_access_data(person: Person) -> dict[str, Any]:
                 "practitioner": r.practitioner,
                 "reasons": r.reason_labels(),
                 "first_contact_on": r.first_contact_on.isoformat() if r.first_contact_on else None,
+                "contacts": r.contacts,
                 "closed_on": r.closed_on.isoformat() if r.closed_on else None,
                 "why_closed": r.get_closure_reason_display(),
             }

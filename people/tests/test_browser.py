@@ -101,3 +101,36 @@ def test_recording_a_conversation_works_without_javascript(no_js_page, coordinat
     page.click("button:has-text('Save')")
     assert page.locator("h1").inner_text().startswith("Ada Whitfield")
     assert "Rang about the bowls club" in page.content()
+
+
+def test_subject_access_erasure_and_own_record_pages_are_accessible(page, axe, coordinator, make_user):
+    from accounts.models import TeamMembership
+    from people.models import Person
+
+    TeamMembership.objects.filter(user=coordinator).update(is_lead=True)
+    person = Person.objects.get(full_name="Ada Whitfield")
+    resident = make_user(Role.RESIDENT, email="ada@example.org")
+    person.account = resident
+    person.save()
+    device = totp_device(coordinator)
+    page.goto("/account/sign-in/")
+    page.fill("#id_username", "lac@example.org")
+    page.fill("#id_password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.fill("#id_token", current_code(device))
+    page.click("button:has-text('Continue')")
+    page.goto(f"/people/{person.pk}/subject-access/")
+    assert page.locator("h1").inner_text() == "Everything we hold about Ada Whitfield"
+    axe(page)
+    page.goto(f"/people/{person.pk}/erase/")
+    page.click("button:has-text('Erase the record')")
+    assert "Confirm that you understand" in page.locator(".govuk-error-summary").inner_text()
+    axe(page)
+    page.click("text=Sign out")
+    page.goto("/account/sign-in/")
+    page.fill("#id_username", "ada@example.org")
+    page.fill("#id_password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.goto("/people/your-record/")
+    assert page.locator("h1").inner_text() == "Your record" and "My garden" in page.content()
+    axe(page)

@@ -259,7 +259,16 @@ def test_referral_dates_must_run_in_order(client, person, coordinator):
     assert "Give both the date it closed and why" in page
     assert not person.referrals.exists()
     assert client.post(url, data | {"first_contact_on": "2026-11-12"}).status_code == 302
-    assert person.referrals.get().reason_labels() == ["Loneliness or isolation"]
+    referral = person.referrals.get()
+    assert referral.reason_labels() == ["Loneliness or isolation"]
+    ConversationFactory(person=person, happened_on=date(2026, 11, 9))  # before the referral
+    ConversationFactory(person=person, happened_on=date(2026, 11, 12))
+    ConversationFactory(person=person, happened_on=date(2026, 11, 19))
+    assert referral.contacts == 2
+    referral.closed_on, referral.closure_reason = date(2026, 11, 15), "connected"
+    referral.save()
+    assert referral.contacts == 1
+    assert "1 contact since" in client.get(reverse("people:person", args=[person.pk])).content.decode()
 
 
 def test_goal_is_achieved(client, person, coordinator):
