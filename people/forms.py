@@ -190,11 +190,19 @@ class IntroductionForm(forms.Form):
     follow_up_on = day_field("Follow up on", required=False, help_text="Optional. When to ask how it went.")
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, listings, people, **kwargs):
+    def __init__(self, *args, listings, people, offered=None, **kwargs):
+        """``listings`` are those that may be chosen; ``offered`` (a few of them, found by a search)
+        are those the list shows, since a directory can hold far too many for one list."""
         kwargs.setdefault("initial", {"made_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
         self.fields["listing"].queryset = listings
         self.fields["other_person"].queryset = people
+        if offered is not None:
+            chosen = self.data.get("listing") if self.is_bound else None
+            shown = [(str(listing.pk), listing.name) for listing in offered]
+            if chosen and chosen not in {pk for pk, _ in shown}:
+                shown += [(str(listing.pk), listing.name) for listing in listings.filter(pk=chosen)[:1]]
+            self.fields["listing"].choices = [("", "None")] + shown
 
     def clean(self):
         data = super().clean()
@@ -210,7 +218,12 @@ class IntroductionForm(forms.Form):
 
 class IntroductionStepForm(forms.Form):
     status = forms.ChoiceField(
-        label="What happened", widget=forms.RadioSelect, error_messages={"required": "Choose what happened"}
+        label="What happened",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose what happened",
+            "invalid_choice": "Choose one of the steps shown: an introduction cannot skip a step",
+        },
     )
     on = day_field("Date")
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -319,6 +332,10 @@ class DropInForm(ShapeOnly, forms.ModelForm):
         self.fields["venue"].queryset = venues
         self.fields["venue"].label = "Venue"
         self.fields["venue"].empty_label = "Not listed: say where below"
+        self.fields["venue"].error_messages["invalid_choice"] = (
+            "Choose a venue from the list, or say where it is"
+        )
+        self.fields["hosts"].error_messages["invalid_choice"] = "Hosts must be members of the team"
         self.fields["hosts"].queryset = members
 
 
@@ -344,11 +361,15 @@ class AttendanceForm(forms.Form):
     )
     note = forms.CharField(label="Note", required=False, max_length=300)
 
-    def __init__(self, *args, people, members, listings, **kwargs):
+    def __init__(self, *args, people, members, listings, offered, **kwargs):
+        """``offered``: the listings near the drop-in, which the list shows (any published one may
+        be chosen)."""
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
         self.fields["linked_with"].queryset = members
         self.fields["linked_listing"].queryset = listings
+        self.fields["linked_listing"].choices = [("", "None")] + [(str(x.pk), x.name) for x in offered]
+        self.fields["linked_listing"].help_text = "Listings within a mile of the drop-in."
 
 
 class LinkAccountForm(forms.Form):

@@ -189,3 +189,47 @@ def drop_in_for_viewer(user: User, session_id, *, request: HttpRequest | None = 
         raise PersonNotVisible
     record_audit_event(user, AuditEvent.Action.VIEW, session, request=request, note="drop-in attendance")
     return session
+
+
+def listings_to_offer(person: Person, text: str = "", limit: int = 50) -> list:
+    """Listings to choose from when introducing someone: those matching ``text``, or with no
+    words, those within a mile of where the person lives, nearest first."""
+    from directory.selectors import ListingSearch, search_listings
+    from places.geo import Point
+
+    if text.strip():
+        return list(search_listings(ListingSearch(text=text))[:limit])
+    postcode = person.postcode
+    if postcode is None or not postcode.has_location:
+        return []
+    near = Point(postcode.latitude, postcode.longitude)
+    return list(search_listings(ListingSearch(near=near, miles=1, order="distance"))[:limit])
+
+
+def venues_for_drop_ins(user: User) -> QuerySet:
+    """Venues to choose from for a drop-in: those of the user's organisations' listings and those
+    their teams have used before, rather than every venue in the directory."""
+    from directory.models import Location
+
+    from .models import DropInSession
+
+    teams = TeamMembership.objects.filter(user=user).values("team_id")
+    organisations = TeamMembership.objects.filter(user=user).values("team__organisation_id")
+    used = DropInSession.objects.filter(team_id__in=teams, venue__isnull=False).values("venue_id")
+    return (
+        Location.objects.filter(Q(services__owner_id__in=organisations) | Q(pk__in=used))
+        .distinct()
+        .order_by("name")
+    )
+
+
+def listings_near_drop_in(session, limit: int = 60) -> list:
+    """Listings within a mile of a drop-in's venue, nearest first, to link an attendee with."""
+    from directory.selectors import ListingSearch, search_listings
+    from places.geo import Point
+
+    venue = session.venue
+    if venue is None or venue.latitude is None or venue.longitude is None:
+        return []
+    near = Point(venue.latitude, venue.longitude)
+    return list(search_listings(ListingSearch(near=near, miles=1, order="distance"))[:limit])

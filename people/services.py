@@ -48,6 +48,11 @@ def _needs_consent(person: Person) -> None:
         )
 
 
+def _coordinator_in_team(person: Person) -> None:
+    if person.coordinator_id and not person.coordinator.memberships.filter(team_id=person.team_id).exists():
+        raise ValidationError({"coordinator": "Choose a coordinator from the person's team."})
+
+
 def teams_for(user: User):
     """The teams a user may put a person in: their own, or any for administrators."""
     if selectors._sees_everyone(user):
@@ -75,6 +80,7 @@ def create_person(
     _not_in_future("given_on", consent_given_on, "The date they agreed")
     interests = details.pop("interests", [])
     person = Person(**details)
+    _coordinator_in_team(person)
     person.full_clean(exclude=["interests"])
     person.save()
     person.interests.set(interests)
@@ -99,6 +105,7 @@ def update_person(user: User, person: Person, details: dict, *, request: HttpReq
     interests = details.pop("interests", None)
     for name, value in details.items():
         setattr(person, name, value)
+    _coordinator_in_team(person)
     person.full_clean(exclude=["interests"])
     person.save()
     if interests is not None:

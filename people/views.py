@@ -21,7 +21,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import AuditEvent, User
 from accounts.services import record_audit_events
 from closeknit.forms import add_service_errors, error_summary
-from directory.models import Location
 from directory.selectors import public_listings
 
 from . import ecomap, forms, selectors, services
@@ -231,16 +230,41 @@ def add_conversation(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def add_introduction(request, pk):
-    others = selectors.people_visible_to(request.user).exclude(pk=pk).order_by("full_name")
-    return _record(
+    """Introduce a person. Listings to choose from are found by a search on the same page (a plain
+    GET form, so it works without JavaScript), or are those near where the person lives."""
+    found = _person(request, pk)
+    text = request.GET.get("listing_q", "")[:100]
+    offered = selectors.listings_to_offer(found, text)
+    data = request.POST if request.method == "POST" else None
+    form = forms.IntroductionForm(
+        data,
+        listings=public_listings(),
+        offered=offered,
+        people=selectors.people_visible_to(request.user).exclude(pk=pk).order_by("full_name"),
+    )
+    if data is not None and form.is_valid():
+        try:
+            services.make_introduction(request.user, found, dict(form.cleaned_data))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The introduction is recorded.")
+            return redirect("people:person", found.pk)
+    search = {
+        "name": "listing_q",
+        "value": text,
+        "label": "Find a listing to introduce them to",
+        "hint": "For example: bowls, lunch club, carers. Without words, the list shows listings within "
+        "a mile of where they live.",
+    }
+    return _form_page(
         request,
-        pk,
-        forms.IntroductionForm,
-        lambda user, person, data: services.make_introduction(user, person, dict(data)),
-        title="Make an introduction for {name}",
-        done="The introduction is recorded.",
-        listings=public_listings().order_by("name"),
-        people=others,
+        {
+            "title": f"Make an introduction for {found.display_name}",
+            "form": form,
+            "person": found,
+            "search": search,
+        },
     )
 
 
@@ -463,7 +487,7 @@ def add_drop_in(request):
         data,
         teams=teams,
         members=_members_of(teams),
-        venues=Location.objects.order_by("name"),
+        venues=selectors.venues_for_drop_ins(request.user),
         initial={"team": teams[0].pk if len(teams) == 1 else None, "on": timezone.localdate()},
     )
     if data is not None and form.is_valid():
@@ -493,7 +517,8 @@ def drop_in(request, pk):
         data,
         people=selectors.people_visible_to(request.user).filter(team=session.team).order_by("full_name"),
         members=members,
-        listings=public_listings().order_by("name"),
+        listings=public_listings(),
+        offered=selectors.listings_near_drop_in(session),
     )
     if data is not None and form.is_valid():
         try:

@@ -229,3 +229,15 @@ def test_openapi_schema_is_valid_without_warnings(tmp_path):
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
     assert "/api/people/" in (tmp_path / "schema.yml").read_text()
+
+
+def test_coordinator_must_be_from_the_persons_team(client, person, coordinator, make_user):
+    outsider = make_user(Role.COORDINATOR, teams=[TeamFactory()])
+    sign_in(client, coordinator)
+    response = client.patch(
+        reverse("api_person", args=[person.pk]), {"coordinator": outsider.pk}, content_type="application/json"
+    )
+    assert response.status_code == 400 and response.json()["coordinator"] == [
+        "Choose a coordinator from the person's team."
+    ]
+    assert Person.objects.get(pk=person.pk).coordinator == coordinator

@@ -180,7 +180,7 @@ def test_an_introduction_cannot_skip_a_step_or_go_back_in_time(client, person, c
     sign_in(client, coordinator)
     url = reverse("people:update_introduction", args=[introduction.pk])
     page = client.post(url, {"status": "still_connected", "on": "2026-11-10"}).content.decode()
-    assert "Select a valid choice" in page
+    assert "an introduction cannot skip a step" in page
     from django.core.exceptions import ValidationError
 
     from people.services import update_introduction
@@ -278,3 +278,21 @@ def test_goal_is_achieved(client, person, coordinator):
     client.post(reverse("people:finish_goal", args=[goal.pk]), {"status": "achieved"})
     goal.refresh_from_db()
     assert goal.status == "achieved" and goal.finished_on == timezone.localdate()
+
+
+def test_listings_to_introduce_to_are_found_by_a_search_or_are_near_home(client, person, coordinator):
+    from directory.tests.factories import LocationFactory
+
+    person.postcode = PostcodeFactory(postcode="M32 0TH", latitude=53.4465, longitude=-2.3076)
+    person.save()
+    ServiceFactory(name="Stretford lunch club", at=[LocationFactory(latitude=53.447, longitude=-2.308)])
+    far = ServiceFactory(name="Altrincham bowls club", at=[LocationFactory(latitude=53.387, longitude=-2.35)])
+    sign_in(client, coordinator)
+    url = reverse("people:add_introduction", args=[person.pk])
+    page = client.get(url).content.decode()
+    assert "Stretford lunch club" in page and "Altrincham bowls club" not in page
+    page = client.get(url, {"listing_q": "bowls"}).content.decode()
+    assert "Altrincham bowls club" in page and "Stretford lunch club" not in page
+    # Chosen after a search, the listing is accepted even though the plain page does not list it.
+    response = client.post(url, {"listing": far.pk, "status": "suggested", "made_on": "2026-11-20"})
+    assert response.status_code == 302 and person.introductions.get().listing == far
