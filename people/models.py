@@ -106,6 +106,17 @@ class Person(models.Model):
         return self.postcode.ward if self.postcode_id else self.ward_when_erased
 
     @property
+    def neighbourhoods(self) -> list[str]:
+        """The names of the neighbourhoods their postcode is in."""
+        from places.selectors import neighbourhoods_for_postcode
+
+        if not self.postcode_id:
+            return []
+        return list(
+            neighbourhoods_for_postcode(self.postcode).order_by("name").values_list("name", flat=True)
+        )
+
+    @property
     def imd_decile(self) -> int | None:
         lsoa = self.lsoa
         return lsoa.imd_decile if lsoa else self.imd_decile_when_erased

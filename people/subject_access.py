@@ -35,6 +35,7 @@ def subject_access_data(person: Person) -> dict[str, Any]:
             "address": person.address,
             "postcode": person.postcode_id or "",
             "ward": person.ward.name if person.ward else "",
+            "neighbourhoods": person.neighbourhoods,
             "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
             "communication_needs": person.communication_needs,
             "vision_of_a_good_life": person.vision,

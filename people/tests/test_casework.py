@@ -12,7 +12,7 @@ from closeknit.testing import sign_in
 from directory.tests.factories import ServiceFactory
 from people.models import Consent, Conversation, Introduction, Person
 from people.tests.factories import ConversationFactory, IntroductionFactory, PersonFactory
-from places.tests.factories import PostcodeFactory
+from places.tests.factories import NeighbourhoodFactory, PostcodeFactory
 
 
 @pytest.fixture
@@ -45,11 +45,15 @@ def test_coordinator_starts_a_record_with_consent_and_the_area_comes_from_the_po
     client, coordinator, team
 ):
     postcode = PostcodeFactory(postcode="M32 0TH")
+    NeighbourhoodFactory(name="Stretford").wards.add(postcode.ward)
+    NeighbourhoodFactory(name="Sale")
     sign_in(client, coordinator)
     response = client.post(reverse("people:add_person"), new_person(team, coordinator))
     person = Person.objects.get(full_name="Cyril Ashworth")
     assert response.status_code == 302 and response["Location"] == reverse("people:person", args=[person.pk])
     assert person.postcode == postcode and person.ward == postcode.ward and person.imd_decile == 5
+    assert person.neighbourhoods == ["Stretford"]
+    assert "Stretford" in client.get(response["Location"]).content.decode()
     consent = person.consents.get()
     assert (consent.purpose, consent.given_on, consent.recorded_by) == (
         "keep_record",
