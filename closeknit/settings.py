@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "accounts",
     "directory",
     "people",
+    "timebank",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,161 @@
+"""The one way to write to a ledger: entries whose postings sum to zero, balances kept with them,
+limits checked at the moment of writing, corrections as reversing entries.
+
+Concurrency: each posting updates its account's balance with one conditional UPDATE
+(``balance = balance + amount WHERE`` the result stays within the limit), taken in account order.
+On PostgreSQL the UPDATE locks the row and re-reads the newest balance, so writers racing against
+a limit cannot both pass it; on SQLite, writers are serialised (``BEGIN IMMEDIATE``) and the same
+statement holds. Either way a refused posting rolls the whole entry back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Q, Sum
+
+from .models import QUARTER, Account, Entry, Ledger, Posting
+
+CENT = Decimal("0.01")
+
+
+class LedgerError(ValueError):
+    """An entry that cannot be written, with a message a person understands."""
+
+
+class LimitExceeded(LedgerError):
+    pass
+
+
+def check_amount(amount: Decimal, ledger: Ledger, field: str = "hours") -> Decimal:
+    """A positive amount in the ledger's steps: quarter hours, or whole credits."""
+    if not isinstance(amount, Decimal):
+        raise LedgerError(f"The {field} must be a number.")
+    step = QUARTER if ledger.unit == Ledger.Unit.HOURS else Decimal("1")
+    if amount <= 0:
+        raise LedgerError(f"The {field} must be more than zero.")
+    if amount % step:
+        unit = "quarter hours (0.25, 0.5, 0.75…)" if step == QUARTER else "whole credits"
+        raise LedgerError(f"The {field} must be in {unit}.")
+    if amount > Decimal("1000"):
+        raise LedgerError(f"The {field} must be at most 1,000.")
+    return amount
+
+
+@transaction.atomic
+def post_entry(
+    ledger: Ledger,
+    legs: list[tuple[Account, Decimal]],
+    kind: str,
+    *,
+    memo: str = "",
+    by=None,
+    reverses: Entry | None = None,
+    enforce_limits: bool = True,
+) -> Entry:
+    """Write one entry: ``legs`` are (account, amount) pairs that must sum to zero, all on
+    ``ledger``. With ``enforce_limits``, no member account may end outside the ledger's limits."""
+    if len(legs) < 2:
+        raise LedgerError("An entry needs at least two sides.")
+    if sum(amount for _, amount in legs) != 0:
+        raise LedgerError("An entry's sides must add up to zero.")
+    if any(amount == 0 for _, amount in legs):
+        raise LedgerError("Every side of an entry must move something.")
+    if any(account.ledger_id != ledger.pk for account, _ in legs):
+        raise LedgerError("Every account in an entry must be on the same ledger.")
+    entry = Entry.objects.create(ledger=ledger, kind=kind, memo=memo[:300], recorded_by=by, reverses=reverses)
+    Posting.objects.bulk_create(
+        [Posting(entry=entry, account=account, amount=amount) for account, amount in legs]
+    )
+    # Balances in account order, so concurrent entries take their row locks in the same order.
+    for account, amount in sorted(legs, key=lambda leg: leg[0].pk):
+        _move_balance(ledger, account, amount, enforce_limits and account.limited)
+    return entry
+
+
+def _move_balance(ledger: Ledger, account: Account, amount: Decimal, limited: bool) -> None:
+    within = Q()
+    if limited and amount < 0 and ledger.min_balance is not None:
+        within &= Q(balance__gte=ledger.min_balance - amount)
+    if limited and amount > 0 and ledger.max_balance is not None:
+        within &= Q(balance__lte=ledger.max_balance - amount)
+    changed = Account.objects.filter(Q(pk=account.pk) & within).update(balance=F("balance") + amount)
+    if not changed:
+        current = Account.objects.get(pk=account.pk).balance
+        unit = ledger.get_unit_display()
+        if amount < 0:
+            raise LimitExceeded(
+                f"{account.name} has {current} {unit}; this would take them below the limit of "
+                f"{ledger.min_balance} {unit}."
+            )
+        raise LimitExceeded(
+            f"{account.name} has {current} {unit}; this would take them above the limit of "
+            f"{ledger.max_balance} {unit}."
+        )
+
+
+@transaction.atomic
+def reverse_entry(entry: Entry, *, by=None, memo: str = "") -> Entry:
+    """Correct an entry by writing its opposite. An entry is reversed once at most; a correction
+    is always possible, so limits are not applied to it (it is visible on every statement)."""
+    locked = Entry.objects.select_for_update(of=("self",)).get(pk=entry.pk)
+    if Entry.objects.filter(reverses=locked).exists():
+        raise LedgerError("This entry has already been corrected.")
+    if locked.kind == Entry.Kind.REVERSAL:
+        raise LedgerError("A correction cannot itself be reversed: record a new entry instead.")
+    legs = [(p.account, -p.amount) for p in locked.postings.select_related("account")]
+    return post_entry(
+        locked.ledger,
+        legs,
+        Entry.Kind.REVERSAL,
+        memo=memo or f"Correction of entry {locked.pk}",
+        by=by,
+        reverses=locked,
+        enforce_limits=False,
+    )
+
+
+@dataclass(frozen=True)
+class Drift:
+    """Something the postings say differently from what is stored."""
+
+    what: str
+    detail: str
+
+
+def audit(ledgers=None) -> list[Drift]:
+    """Recompute every balance from the postings and check every rule the ledger keeps.
+    Returns what does not hold (nothing, when all is well)."""
+    ledgers = Ledger.objects.all() if ledgers is None else ledgers
+    found: list[Drift] = []
+    for ledger in ledgers:
+        sums = dict(
+            Posting.objects.filter(account__ledger=ledger)
+            .values_list("account")
+            .annotate(total=Sum("amount"))
+        )
+        total = Decimal("0")
+        for account in ledger.accounts.all():
+            expected = Decimal(sums.get(account.pk) or 0).quantize(CENT)
+            total += account.balance
+            if account.balance != expected:
+                found.append(
+                    Drift(
+                        "balance",
+                        f"{ledger}: {account} holds {account.balance}, its postings sum to {expected}",
+                    )
+                )
+        if total != 0:
+            found.append(Drift("sum", f"{ledger}: balances sum to {total.quantize(CENT)}, not zero"))
+        unbalanced = (
+            Entry.objects.filter(ledger=ledger).annotate(total=Sum("postings__amount")).exclude(total=0)
+        )
+        found += [Drift("entry", f"{ledger}: entry {e.pk} sums to {e.total}") for e in unbalanced]
+        empty = Entry.objects.filter(ledger=ledger, postings__isnull=True)
+        found += [Drift("entry", f"{ledger}: entry {e.pk} has no postings") for e in empty]
+        strangers = Posting.objects.filter(entry__ledger=ledger).exclude(account__ledger=ledger)
+        found += [
+            Drift("posting", f"{ledger}: posting {p.pk} is on another ledger's account") for p in strangers
+        ]
+    return found
