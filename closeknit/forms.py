@@ -1,5 +1,5 @@
-"""Helpers every app's form views share: putting a service's refusal on a form, and listing every
-error of a page's forms for the GOV.UK error summary."""
+"""Helpers every app's forms share: date and time fields as people type them, putting a service's
+refusal on a form, and listing every error of a page's forms for the GOV.UK error summary."""
 
 from __future__ import annotations
 
@@ -29,3 +29,44 @@ def error_summary(*forms_: forms.Form) -> list[tuple[str, str]]:
         for field in form:
             found.extend((first_input_id(field), error) for error in field.errors)
     return found
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def day_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    """A date typed as 2026-11-24 or 24/11/2026, with a message naming the field when it is not."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text or "For example, 24/11/2026",
+        widget=DateInput(),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d %m %Y"],
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "invalid": f"The {label.lower()} must be a real date, like 24/11/2026",
+        },
+    )
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+def time_field(label: str) -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        widget=TimeInput(),
+        help_text="For example, 10:00 or 14:30",
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "invalid": f"The {label.lower()} must be a time, like 14:30",
+        },
+    )

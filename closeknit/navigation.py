@@ -27,6 +27,7 @@ NAVIGATION = [
     ),
     NavItem("People", "people:caseload", frozenset({Role.COORDINATOR, Role.LINK_WORKER, Role.ADMINISTRATOR})),
     NavItem("Your record", "people:your_record", frozenset({Role.RESIDENT})),
+    NavItem("Timebanks", "timebank:list", frozenset({Role.RESIDENT, Role.BROKER, Role.ADMINISTRATOR})),
     NavItem("Your area", "places:postcode", EVERYONE),
     NavItem("Your account", "accounts:account", EVERYONE),
     NavItem("Back office", "admin:index", frozenset({Role.ADMINISTRATOR})),

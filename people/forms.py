@@ -6,32 +6,11 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from closeknit.forms import day_field, time_field
 from directory.models import TaxonomyTerm
 from places.forms import PostcodeField
 
 from .models import Attendance, Consent, Conversation, DropInSession, Goal, Introduction, Person, Referral
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def day_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    """A date typed as 2026-11-24 or 24/11/2026, with a message naming the field when it is not."""
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text or "For example, 24/11/2026",
-        widget=DateInput(),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d %m %Y"],
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"The {label.lower()} must be a real date, like 24/11/2026",
-        },
-    )
 
 
 def _required(field: forms.Field, message: str) -> None:
@@ -288,25 +267,6 @@ class EraseForm(forms.Form):
     confirm = forms.BooleanField(
         label="I understand the record will be erased for good",
         error_messages={"required": "Confirm that you understand the record will be erased for good"},
-    )
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%H:%M", **kwargs)
-
-
-def time_field(label: str) -> forms.TimeField:
-    return forms.TimeField(
-        label=label,
-        widget=TimeInput(),
-        help_text="For example, 10:00 or 14:30",
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"The {label.lower()} must be a time, like 14:30",
-        },
     )
 
 

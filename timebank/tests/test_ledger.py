@@ -220,3 +220,16 @@ class LedgerInvariants(TestCase):
                 assert corrected or limit <= account.balance <= Decimal("12")
         total = sum(a.balance for a in timebank.ledger.accounts.all())
         assert total == 0
+
+
+def test_the_database_refuses_to_change_ledger_rows_behind_the_codes_back(db):
+    from django.db import DatabaseError, transaction
+
+    timebank, broker = make_timebank()
+    make_member(timebank, broker)
+    with pytest.raises(DatabaseError, match="never changed"), transaction.atomic():
+        Posting.objects.update(amount=Decimal("100"))
+    with pytest.raises(DatabaseError, match="never changed"), transaction.atomic():
+        Entry.objects.update(memo="rewritten")
+    assert sorted(Posting.objects.values_list("amount", flat=True)) == [Decimal("-1"), Decimal("1")]
+    assert ledger.audit() == []

@@ -8,6 +8,7 @@ from accounts.demo import DEMO_PASSWORD, create_demo_people, demo_district_exist
 from accounts.models import Role, User
 from directory.demo import create_demo_directory
 from people.demo import create_demo_caseload
+from timebank.demo import create_demo_timebanks
 
 DATA = Path(settings.BASE_DIR) / "data"
 
@@ -53,12 +54,13 @@ class Command(BaseCommand):
                 create_demo_people(options["residents"])
                 listings = create_demo_directory()
                 people = create_demo_caseload()
+                exchanges = create_demo_timebanks()
             except ValueError as error:
                 raise CommandError(str(error)) from None
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Loaded the demo district (Trafford), with {listings} directory listings "
-                    f"and {people} people on coordinators' caseloads."
+                    f"Loaded the demo district (Trafford), with {listings} directory listings, "
+                    f"{people} people on coordinators' caseloads and {exchanges} timebank exchanges."
                 )
             )
         self.print_logins()

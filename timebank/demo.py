@@ -1,0 +1,97 @@
+"""Demo timebanks: two with their own feel, invented residents as members, and a year of
+exchanges recorded through the same services members use. All marked as demo."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Organisation, Role, User
+
+from . import services
+from .models import Timebank
+
+WHAT = [
+    "Gardening: weeding and mowing",
+    "Lift to the hospital",
+    "Help with a computer",
+    "Dog walking",
+    "Shopping for a neighbour",
+    "Ironing",
+    "Reading with a child",
+    "Putting up shelves",
+    "Company over a cuppa",
+    "Baking for the lunch club",
+    "Help filling in a form",
+    "Sewing repairs",
+]
+
+
+@transaction.atomic
+def create_demo_timebanks(seed: int = 5) -> int:
+    """Returns how many exchanges were recorded."""
+    rng = random.Random(seed)
+    broker = User.objects.filter(is_demo=True, role=Role.BROKER).first()
+    residents = list(User.objects.filter(is_demo=True, role=Role.RESIDENT).order_by("pk")[:60])
+    organisation = (
+        broker.organisation
+        if broker and broker.organisation
+        else Organisation.objects.filter(is_demo=True).first()
+    )
+    if broker is None or organisation is None or len(residents) < 10:
+        return 0
+    banks = [
+        services.create_timebank(
+            "Altrincham Timebank (demo)",
+            organisation,
+            description="Neighbours in Altrincham and Timperley swapping an hour for an hour: lifts, "
+            "gardening, computers, company.",
+            brokers=[broker],
+            is_demo=True,
+        ),
+        services.create_timebank(
+            "Partington Timebank (demo)",
+            organisation,
+            description="A small timebank run from the Partington hub. A broker approves every exchange.",
+            needs_broker_approval=True,
+            welcome_hours=Decimal("2"),
+            brokers=[broker],
+            is_demo=True,
+        ),
+    ]
+    recorded = 0
+    today = timezone.localdate()
+    for bank, people in ((banks[0], residents[:40]), (banks[1], residents[35:60])):
+        for person in people:
+            services.approve_member(
+                broker,
+                services.apply_to_join(person, bank),
+                "Welcome chat over a cuppa; talked about what they enjoy.",
+            )
+        for _ in range(len(people) * 4):
+            giver, receiver = rng.sample(people, 2)
+            exchange = services.propose_exchange(
+                giver,
+                bank,
+                giver=giver,
+                receiver=receiver,
+                hours=Decimal(rng.choice([2, 3, 4, 4, 6, 8])) / 4,
+                description=rng.choice(WHAT),
+                happened_on=today - timedelta(days=rng.randrange(0, 330)),
+            )
+            try:
+                services.confirm_exchange(receiver, exchange)
+                if bank.needs_broker_approval:
+                    services.confirm_exchange(broker, exchange)
+                recorded += 1
+            except services.TimebankError:
+                services.cancel_exchange(receiver, exchange)  # over a limit: it did not go ahead
+    return recorded
+
+
+def demo_timebanks_exist() -> bool:
+    return Timebank.objects.filter(is_demo=True).exists()

@@ -1,0 +1,81 @@
+from django import forms
+from django.utils import timezone
+
+from closeknit.forms import day_field
+
+
+class ExchangeForm(forms.Form):
+    GAVE, RECEIVED = "gave", "received"
+    other = forms.ModelChoiceField(
+        queryset=None,
+        label="Who with",
+        empty_label="Choose a member",
+        error_messages={
+            "required": "Choose who the exchange was with",
+            "invalid_choice": "Choose a member of this timebank",
+        },
+    )
+    direction = forms.ChoiceField(
+        label="Who gave their time",
+        choices=[
+            (GAVE, "I gave my time: I earn the hours"),
+            (RECEIVED, "They gave their time to me: I spend the hours"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose who gave their time"},
+    )
+    hours = forms.DecimalField(
+        label="Hours",
+        help_text="In quarter hours: 0.25, 0.5, 1.75…",
+        max_digits=6,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.25", "min": "0.25", "inputmode": "decimal"}),
+        error_messages={"required": "Enter the hours", "invalid": "The hours must be a number, like 1.5"},
+    )
+    description = forms.CharField(
+        label="What it was for",
+        max_length=300,
+        error_messages={"required": "Say what the time was for"},
+    )
+    happened_on = day_field("Date")
+
+    def __init__(self, *args, others, **kwargs):
+        kwargs.setdefault("initial", {"happened_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.fields["other"].queryset = others
+        self.fields["other"].label_from_instance = lambda user: user.full_name
+
+
+class ApproveForm(forms.Form):
+    welcome_note = forms.CharField(
+        label="The welcome conversation",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What you talked about: what they would like to offer and ask for.",
+        error_messages={"required": "Note the welcome conversation before approving"},
+    )
+    checks_note = forms.CharField(
+        label="Checks made",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional. For example references, or a DBS check for work with children.",
+    )
+
+
+class CorrectForm(forms.Form):
+    reason = forms.CharField(
+        label="Why it is being corrected",
+        max_length=250,
+        error_messages={"required": "Say why the exchange is being corrected"},
+    )
+
+
+class StatementForm(forms.Form):
+    since = day_field("From", required=False)
+    until = day_field("To", required=False)
+
+    def period(self):
+        today = timezone.localdate()
+        data = self.cleaned_data if self.is_valid() else {}
+        until = data.get("until") or today
+        since = data.get("since") or until.replace(year=until.year - 1)
+        return (since, until) if since <= until else (until, since)

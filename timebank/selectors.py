@@ -1,0 +1,128 @@
+"""Reads of timebanks: who may see what, balances, statements and the broker's figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from accounts.models import User
+
+from .models import Account, Exchange, Membership, Posting, Timebank
+from .services import is_broker
+
+
+def public_timebanks() -> QuerySet[Timebank]:
+    return Timebank.objects.annotate(
+        active_members=Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE))
+    ).order_by("name")
+
+
+def membership_of(user: User, timebank: Timebank) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, timebank=timebank).select_related("account").first()
+
+
+def active_membership(user: User, timebank: Timebank) -> Membership | None:
+    membership = membership_of(user, timebank)
+    return membership if membership and membership.status == Membership.Status.ACTIVE else None
+
+
+def may_see_member_area(user: User, timebank: Timebank) -> bool:
+    """Members (active or paused) and the timebank's brokers see inside it."""
+    membership = membership_of(user, timebank)
+    in_it = membership is not None and membership.status in (
+        Membership.Status.ACTIVE,
+        Membership.Status.PAUSED,
+    )
+    return in_it or is_broker(user, timebank)
+
+
+def members(timebank: Timebank) -> QuerySet[Membership]:
+    return timebank.memberships.filter(status=Membership.Status.ACTIVE).select_related("user", "account")
+
+
+def exchanges_for(user: User, timebank: Timebank) -> QuerySet[Exchange]:
+    """Exchanges the user took part in (every exchange, for a broker)."""
+    exchanges = timebank.exchanges.select_related("giver", "receiver", "proposed_by")
+    if is_broker(user, timebank):
+        return exchanges
+    return exchanges.filter(Q(giver__holder=user) | Q(receiver__holder=user))
+
+
+def waiting_for(user: User, timebank: Timebank) -> QuerySet[Exchange]:
+    """Exchanges the user is asked to confirm: proposed by the other person; for a broker, also
+    those confirmed and waiting for approval."""
+    proposed = timebank.exchanges.filter(status=Exchange.Status.PROPOSED).exclude(proposed_by=user)
+    mine = proposed.filter(Q(giver__holder=user) | Q(receiver__holder=user))
+    if is_broker(user, timebank):
+        mine = mine | timebank.exchanges.filter(status=Exchange.Status.CONFIRMED)
+    return mine.select_related("giver", "receiver", "proposed_by").order_by("created_at")
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    when: datetime
+    what: str
+    kind: str
+    amount: Decimal
+    balance: Decimal
+
+
+def statement(account: Account, since: date, until: date) -> tuple[Decimal, list[StatementLine]]:
+    """The opening balance on ``since`` and each posting to ``until`` (inclusive) with the running
+    balance: what a member's statement shows."""
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(since, time.min, tzinfo=tz)
+    end = datetime.combine(until + timedelta(days=1), time.min, tzinfo=tz)
+    postings = Posting.objects.filter(account=account)
+    opening = postings.filter(entry__recorded_at__lt=start).aggregate(total=Sum("amount"))[
+        "total"
+    ] or Decimal("0")
+    lines, running = [], Decimal(opening)
+    for posting in (
+        postings.filter(entry__recorded_at__gte=start, entry__recorded_at__lt=end)
+        .select_related("entry")
+        .order_by("entry__recorded_at", "entry_id")
+    ):
+        running += posting.amount
+        entry = posting.entry
+        lines.append(
+            StatementLine(entry.recorded_at, entry.memo, entry.get_kind_display(), posting.amount, running)
+        )
+    return Decimal(opening).quantize(Decimal("0.01")), lines
+
+
+def broker_dashboard(timebank: Timebank, today: date) -> dict:
+    """The figures a broker watches, by the day each exchange happened: hours exchanged each month
+    for a year, members active and new in the last 90 days, and members who have not exchanged in
+    90 days. Corrected exchanges do not count."""
+    since = today - timedelta(days=90)
+    year_ago = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
+    recorded = timebank.exchanges.filter(status=Exchange.Status.RECORDED)
+    per_month = (
+        recorded.filter(happened_on__gte=year_ago)
+        .annotate(month=TruncMonth("happened_on"))
+        .values("month")
+        .annotate(hours=Sum("hours"), exchanges=Count("pk"))
+        .order_by("month")
+    )
+    recent = recorded.filter(happened_on__gte=since)
+    active_accounts = set(recent.values_list("giver_id", flat=True)) | set(
+        recent.values_list("receiver_id", flat=True)
+    )
+    memberships = list(members(timebank))
+    quiet = [m for m in memberships if m.account_id not in active_accounts]
+    return {
+        "per_month": list(per_month),
+        "active_members": sum(1 for m in memberships if m.account_id in active_accounts),
+        "members": len(memberships),
+        "new_members": sum(1 for m in memberships if m.approved_at and m.approved_at.date() >= since),
+        "quiet_members": sorted(quiet, key=lambda m: m.user.full_name),
+        "applications": timebank.memberships.filter(status=Membership.Status.APPLIED).select_related("user"),
+    }

@@ -1,0 +1,173 @@
+"""Timebank pages: anyone can read about a timebank and ask to join; only members see inside,
+only brokers broker; bad input on a form names the field and writes nothing."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from accounts.tests.factories import UserFactory
+from closeknit.testing import assert_denied, sign_in
+from timebank import services
+from timebank.models import Exchange, Membership
+from timebank.tests.factories import balance, make_member, make_timebank
+
+
+@pytest.fixture
+def bank(db):
+    timebank, broker = make_timebank(description="Sale's own timebank.", welcome_hours=Decimal("1"))
+    return (
+        timebank,
+        broker,
+        make_member(timebank, broker, full_name="Ada Whitfield"),
+        make_member(timebank, broker, full_name="Bert Marsh"),
+    )
+
+
+def test_anyone_reads_about_a_timebank_and_a_resident_asks_to_join(client, bank):
+    timebank, broker, *_ = bank
+    page = client.get(reverse("timebank:timebank", args=[timebank.slug])).content.decode()
+    assert "Sale&#x27;s own timebank." in page and "2 members" in page and "Sign in" in page
+    newcomer = UserFactory(role=Role.RESIDENT)
+    sign_in(client, newcomer)
+    client.post(reverse("timebank:join", args=[timebank.slug]))
+    assert Membership.objects.get(user=newcomer).status == Membership.Status.APPLIED
+    assert (
+        "A broker will be in touch"
+        in client.get(reverse("timebank:timebank", args=[timebank.slug])).content.decode()
+    )
+
+
+def test_member_records_an_exchange_the_other_confirms(client, bank):
+    timebank, broker, ada, bert = bank
+    sign_in(client, ada)
+    data = {
+        "other": bert.pk,
+        "direction": "gave",
+        "hours": "1.5",
+        "description": "Fixed a shelf",
+        "happened_on": "2026-11-20",
+    }
+    assert client.post(reverse("timebank:propose", args=[timebank.slug]), data).status_code == 302
+    exchange = Exchange.objects.get()
+    sign_in(client, bert)
+    page = client.get(reverse("timebank:member", args=[timebank.slug])).content.decode()
+    assert "Fixed a shelf" in page and "Confirm" in page
+    client.post(reverse("timebank:confirm", args=[exchange.pk]))
+    assert balance(timebank, ada) == Decimal("2.5") and balance(timebank, bert) == Decimal("-0.5")
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"hours": "-1"}, "must be more than zero"),
+        ({"hours": "1.1"}, "quarter hours"),
+        ({"hours": "lots"}, "The hours must be a number"),
+        ({"other": ""}, "Choose who the exchange was with"),
+        ({"description": ""}, "Say what the time was for"),
+        ({"happened_on": "2099-01-01"}, "cannot be in the future"),
+    ],
+)
+def test_bad_input_recording_an_exchange_names_the_field_and_writes_nothing(client, bank, changes, message):
+    timebank, broker, ada, bert = bank
+    sign_in(client, ada)
+    data = {
+        "other": bert.pk,
+        "direction": "gave",
+        "hours": "1",
+        "description": "Lifts",
+        "happened_on": "2026-11-20",
+    }
+    response = client.post(reverse("timebank:propose", args=[timebank.slug]), data | changes)
+    page = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in page and message in page
+    assert not Exchange.objects.exists()
+
+
+def test_statement_shows_each_line_with_its_running_balance_and_downloads_as_csv(client, bank):
+    timebank, broker, ada, bert = bank
+    for hours in ("1", "0.75"):
+        exchange = services.propose_exchange(
+            ada, timebank, giver=ada, receiver=bert, hours=hours, description=f"Help {hours}"
+        )
+        services.confirm_exchange(bert, exchange)
+    sign_in(client, ada)
+    page = client.get(reverse("timebank:statement", args=[timebank.slug])).content.decode()
+    assert "closing balance 2.75 hours" in page and "Help 0.75" in page
+    response = client.get(reverse("timebank:statement", args=[timebank.slug]), {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["date", "what", "kind", "hours", "balance"]
+    assert [row[4] for row in rows[2:]] == ["1.00", "2.00", "2.75"]  # welcome hour, then the two
+
+
+def test_people_outside_the_timebank_cannot_see_inside(client, bank):
+    timebank, broker, ada, bert = bank
+    exchange = services.propose_exchange(
+        ada, timebank, giver=ada, receiver=bert, hours="1", description="Private"
+    )
+    outsider = UserFactory(role=Role.RESIDENT)
+    sign_in(client, outsider)
+    for url in ("member", "statement", "broker", "propose"):
+        assert client.get(reverse(f"timebank:{url}", args=[timebank.slug])).status_code == 404, url
+    assert client.post(reverse("timebank:confirm", args=[exchange.pk])).status_code == 404
+    assert client.get(reverse("timebank:correct", args=[exchange.pk])).status_code == 404
+    client.logout()
+    assert_denied(client.get(reverse("timebank:member", args=[timebank.slug])))
+    exchange.refresh_from_db()
+    assert exchange.status == Exchange.Status.PROPOSED
+
+
+def test_members_cannot_broker(client, bank):
+    timebank, broker, ada, bert = bank
+    applicant = UserFactory()
+    membership = services.apply_to_join(applicant, timebank)
+    exchange = services.confirm_exchange(
+        bert, services.propose_exchange(ada, timebank, giver=ada, receiver=bert, hours="1", description="x")
+    )
+    sign_in(client, ada)
+    assert client.get(reverse("timebank:broker", args=[timebank.slug])).status_code == 403
+    assert (
+        client.post(reverse("timebank:approve", args=[membership.pk]), {"welcome_note": "hi"}).status_code
+        == 403
+    )
+    assert client.post(reverse("timebank:correct", args=[exchange.pk]), {"reason": "mine"}).status_code == 403
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.APPLIED and balance(timebank, ada) == Decimal("2")
+
+
+def test_broker_welcomes_an_applicant_and_sees_the_dashboard(client, bank):
+    timebank, broker, ada, bert = bank
+    applicant = UserFactory(full_name="Cyril Ashworth")
+    membership = services.apply_to_join(applicant, timebank)
+    services.confirm_exchange(
+        bert, services.propose_exchange(ada, timebank, giver=ada, receiver=bert, hours="2", description="x")
+    )
+    sign_in(client, broker)
+    page = client.get(reverse("timebank:broker", args=[timebank.slug])).content.decode()
+    assert "Welcome Cyril Ashworth" in page and "2 members" not in page
+    url = reverse("timebank:approve", args=[membership.pk])
+    assert "Note the welcome conversation" in client.post(url, {"welcome_note": ""}).content.decode()
+    assert client.post(url, {"welcome_note": "Tea at the library; offers lifts"}).status_code == 302
+    assert balance(timebank, applicant) == Decimal("1")
+    page = client.get(reverse("timebank:broker", args=[timebank.slug])).content.decode()
+    assert "No one is waiting" in page and "Cyril Ashworth (1 hours)" in page  # not exchanged yet
+
+
+def test_broker_corrects_a_recorded_exchange_from_the_dashboard(client, bank):
+    timebank, broker, ada, bert = bank
+    exchange = services.propose_exchange(
+        ada, timebank, giver=ada, receiver=bert, hours="3", description="Typo"
+    )
+    services.confirm_exchange(bert, exchange)
+    sign_in(client, broker)
+    assert (
+        reverse("timebank:correct", args=[exchange.pk])
+        in client.get(reverse("timebank:broker", args=[timebank.slug])).content.decode()
+    )
+    url = reverse("timebank:correct", args=[exchange.pk])
+    assert "Say why the exchange is being corrected" in client.post(url, {"reason": ""}).content.decode()
+    assert client.post(url, {"reason": "Was 1 hour, not 3"}).status_code == 302
+    assert balance(timebank, ada) == Decimal("1") and balance(timebank, bert) == Decimal("1")

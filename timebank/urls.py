@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "timebank"
+
+urlpatterns = [
+    path("", views.timebanks, name="list"),
+    path("exchanges/<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("exchanges/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("exchanges/<int:pk>/correct/", views.correct, name="correct"),
+    path("memberships/<int:pk>/approve/", views.approve, name="approve"),
+    path("<slug:slug>/", views.timebank, name="timebank"),
+    path("<slug:slug>/join/", views.join, name="join"),
+    path("<slug:slug>/member/", views.member_area, name="member"),
+    path("<slug:slug>/exchanges/new/", views.propose, name="propose"),
+    path("<slug:slug>/statement/", views.statement, name="statement"),
+    path("<slug:slug>/broker/", views.broker_dashboard, name="broker"),
+]
