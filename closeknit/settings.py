@@ -186,6 +186,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "IntroductionStatusEnum": "people.models.Introduction.Status",
+        "ExchangeStatusEnum": "timebank.models.Exchange.Status",
+    },
 }
 
 LANGUAGE_CODE = "en-gb"

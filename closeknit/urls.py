@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from directory.api import ListingSearchView
 from people import api as people_api
+from timebank import api as timebank_api
 
 from . import views
 
@@ -36,6 +37,29 @@ urlpatterns = [
         "api/introductions/<int:pk>/steps/",
         people_api.IntroductionStepsView.as_view(),
         name="api_introduction_steps",
+    ),
+    path(
+        "api/timebanks/<slug:slug>/balance/", timebank_api.BalanceView.as_view(), name="api_timebank_balance"
+    ),
+    path(
+        "api/timebanks/<slug:slug>/balances/",
+        timebank_api.BalancesView.as_view(),
+        name="api_timebank_balances",
+    ),
+    path(
+        "api/timebanks/<slug:slug>/exchanges/",
+        timebank_api.ExchangesView.as_view(),
+        name="api_timebank_exchanges",
+    ),
+    path(
+        "api/exchanges/<int:pk>/confirm/",
+        timebank_api.ConfirmExchangeView.as_view(),
+        name="api_exchange_confirm",
+    ),
+    path(
+        "api/exchanges/<int:pk>/cancel/",
+        timebank_api.CancelExchangeView.as_view(),
+        name="api_exchange_cancel",
     ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

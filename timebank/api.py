@@ -1,0 +1,183 @@
+"""The timebank API: balances and exchanges, with the pages' rules. Someone outside a timebank
+gets 404; a member asking for broker-only figures gets 403; bad input gets 400 naming the field."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+
+from . import selectors, services
+from .models import Exchange, Timebank
+
+PER_PAGE = 50
+
+
+def _refused(error: DjangoValidationError) -> ValidationError:
+    if hasattr(error, "error_dict"):
+        return ValidationError(error.message_dict)
+    return ValidationError({"non_field_errors": error.messages})
+
+
+def _inside(request, slug) -> Timebank:
+    timebank = get_object_or_404(Timebank.objects.select_related("ledger"), slug=slug)
+    if not selectors.may_see_member_area(request.user, timebank):
+        raise NotFound("No such timebank, or you are not a member of it.")
+    return timebank
+
+
+class ExchangeSerializer(serializers.ModelSerializer):
+    giver = serializers.CharField(source="giver.name", read_only=True)
+    receiver = serializers.CharField(source="receiver.name", read_only=True)
+
+    class Meta:
+        model = Exchange
+        fields = ["id", "giver", "receiver", "hours", "description", "happened_on", "status", "created_at"]
+
+
+class NewExchangeSerializer(serializers.Serializer):
+    giver = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(),
+        allow_null=True,
+        help_text="Who gave their time (earns the hours); null for the community account (brokers only).",
+    )
+    receiver = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(),
+        allow_null=True,
+        help_text="Who received help (spends the hours); null for the community account (brokers only).",
+    )
+    hours = serializers.CharField(help_text="Quarter hours, like 1.5")
+    description = serializers.CharField(max_length=300)
+    happened_on = serializers.DateField(required=False)
+
+
+class BalanceSerializer(serializers.Serializer):
+    member = serializers.CharField()
+    balance = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class BalanceView(APIView):
+    @extend_schema(tags=["Timebanks"], summary="Your balance in a timebank", responses=BalanceSerializer)
+    def get(self, request, slug):
+        timebank = _inside(request, slug)
+        membership = selectors.membership_of(request.user, timebank)
+        if membership is None or membership.account is None:
+            raise NotFound("You have no account in this timebank.")
+        return Response(
+            BalanceSerializer({"member": membership.account.name, "balance": membership.account.balance}).data
+        )
+
+
+class BalancesView(APIView):
+    @extend_schema(
+        tags=["Timebanks"],
+        summary="Every member's balance (brokers only)",
+        responses=BalanceSerializer(many=True),
+    )
+    def get(self, request, slug):
+        timebank = _inside(request, slug)
+        if not services.is_broker(request.user, timebank):
+            raise PermissionDenied("Only the timebank's brokers see every balance.")
+        accounts = timebank.ledger.accounts.order_by("kind", "name")
+        return Response(
+            BalanceSerializer([{"member": a.name, "balance": a.balance} for a in accounts], many=True).data
+        )
+
+
+class ExchangesView(APIView):
+    @extend_schema(
+        tags=["Timebanks"],
+        summary="Exchanges you took part in (all of them, for a broker), newest first",
+        parameters=[OpenApiParameter("page", int)],
+        responses=ExchangeSerializer(many=True),
+    )
+    def get(self, request, slug):
+        timebank = _inside(request, slug)
+        page = Paginator(selectors.exchanges_for(request.user, timebank), PER_PAGE).get_page(
+            request.query_params.get("page")
+        )
+        return Response(
+            {
+                "count": page.paginator.count,
+                "page": page.number,
+                "pages": page.paginator.num_pages,
+                "results": ExchangeSerializer(page.object_list, many=True).data,
+            }
+        )
+
+    @extend_schema(
+        tags=["Timebanks"],
+        summary="Propose an exchange; the other member confirms it",
+        request=NewExchangeSerializer,
+        responses={201: ExchangeSerializer},
+    )
+    def post(self, request, slug):
+        timebank = _inside(request, slug)
+        serializer = NewExchangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            exchange = services.propose_exchange(
+                request.user,
+                timebank,
+                giver=data["giver"],
+                receiver=data["receiver"],
+                hours=data["hours"],
+                description=data["description"],
+                happened_on=data.get("happened_on"),
+            )
+        except DjangoValidationError as error:
+            raise _refused(error) from None
+        return Response(ExchangeSerializer(exchange).data, status=status.HTTP_201_CREATED)
+
+
+class ExchangeActionView(APIView):
+    action = ""
+
+    @extend_schema(tags=["Timebanks"], request=None, responses=ExchangeSerializer)
+    def post(self, request, pk):
+        exchange = Exchange.objects.select_related("timebank").filter(pk=pk).first()
+        if (
+            exchange is None
+            or not selectors.exchanges_for(request.user, exchange.timebank).filter(pk=pk).exists()
+        ):
+            raise NotFound("No such exchange, or not one of yours.")
+        act = services.confirm_exchange if self.action == "confirm" else services.cancel_exchange
+        try:
+            exchange = act(request.user, exchange)
+        except DjangoValidationError as error:
+            raise _refused(error) from None
+        return Response(ExchangeSerializer(exchange).data)
+
+
+class ConfirmExchangeView(ExchangeActionView):
+    action = "confirm"
+
+    @extend_schema(
+        tags=["Timebanks"],
+        summary="Confirm an exchange (the other member, or a broker)",
+        request=None,
+        responses=ExchangeSerializer,
+    )
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+
+class CancelExchangeView(ExchangeActionView):
+    action = "cancel"
+
+    @extend_schema(
+        tags=["Timebanks"],
+        summary="Cancel an exchange not yet recorded",
+        request=None,
+        responses=ExchangeSerializer,
+    )
+    def post(self, request, pk):
+        return super().post(request, pk)
