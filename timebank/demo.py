@@ -72,6 +72,11 @@ def create_demo_timebanks(seed: int = 5) -> int:
                 services.apply_to_join(person, bank),
                 "Welcome chat over a cuppa; talked about what they enjoy.",
             )
+        for person in rng.sample(people, min(len(people), 12)):
+            kind = rng.choice(["offer", "offer", "request"])
+            services.post_to_board(
+                person, bank, {"kind": kind, "title": rng.choice(WHAT), "tags": "local, friendly"}
+            )
         for _ in range(len(people) * 4):
             giver, receiver = rng.sample(people, 2)
             exchange = services.propose_exchange(

@@ -79,3 +79,54 @@ class StatementForm(forms.Form):
         until = data.get("until") or today
         since = data.get("since") or until.replace(year=until.year - 1)
         return (since, until) if since <= until else (until, since)
+
+
+class PostForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Are you offering or asking?",
+        choices=[("offer", "Offering help"), ("request", "Asking for help")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether you are offering or asking"},
+    )
+    title = forms.CharField(
+        label="Title",
+        max_length=120,
+        help_text="For example: Lifts to the shops on Fridays",
+        error_messages={"required": "Give it a short title"},
+    )
+    description = forms.CharField(
+        label="More about it", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    category = forms.ModelChoiceField(queryset=None, required=False, label="Category", empty_label="None")
+    tags = forms.CharField(
+        label="Tags",
+        required=False,
+        max_length=200,
+        help_text="Words people might search for, separated by commas.",
+    )
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
+
+
+class ReplyForm(forms.Form):
+    message = forms.CharField(
+        label="Your reply",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write your reply"},
+    )
+
+
+class BoardSearchForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    kind = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[("", "Offers and requests"), ("offer", "Offers"), ("request", "Requests")],
+    )
+    category = forms.ModelChoiceField(queryset=None, required=False, label="Category", empty_label="Any")
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories

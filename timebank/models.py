@@ -226,3 +226,50 @@ class Exchange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hours} hours: {self.description}"
+
+
+class Post(models.Model):
+    """An offer of help, or a request for it, on a timebank's board."""
+
+    class Kind(models.TextChoices):
+        OFFER = "offer", "Offer"
+        REQUEST = "request", "Request"
+
+    timebank = models.ForeignKey(Timebank, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="posts")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    title = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    category = models.ForeignKey(
+        "directory.TaxonomyTerm", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    tags = models.CharField(
+        max_length=200, blank=True, help_text="Words people might search for, separated by commas."
+    )
+    is_open = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["timebank", "is_open", "kind"], name="post_board")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t.strip() for t in self.tags.split(",") if t.strip()]
+
+
+class Reply(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="replies")
+    message = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name_plural = "replies"
+
+    def __str__(self) -> str:
+        return f"Reply to {self.post}"

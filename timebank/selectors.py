@@ -125,4 +125,37 @@ def broker_dashboard(timebank: Timebank, today: date) -> dict:
         "new_members": sum(1 for m in memberships if m.approved_at and m.approved_at.date() >= since),
         "quiet_members": sorted(quiet, key=lambda m: m.user.full_name),
         "applications": timebank.memberships.filter(status=Membership.Status.APPLIED).select_related("user"),
+        "top_categories": top_categories(timebank),
     }
+
+
+def board(timebank: Timebank, *, text: str = "", kind: str = "", category=None) -> QuerySet:
+    """A timebank's open offers and requests, newest first, narrowed by words, kind or category."""
+    from .models import Post
+
+    posts = Post.objects.filter(timebank=timebank, is_open=True).select_related("author__user", "category")
+    for word in text.split()[:8]:
+        posts = posts.filter(
+            Q(title__icontains=word) | Q(description__icontains=word) | Q(tags__icontains=word)
+        )
+    if kind:
+        posts = posts.filter(kind=kind)
+    if category is not None:
+        posts = posts.filter(Q(category=category) | Q(category__parent=category))
+    return posts.annotate(reply_count=Count("replies")).order_by("-created_at", "-pk")
+
+
+def top_categories(timebank: Timebank, limit: int = 5) -> list[dict]:
+    """The categories members offer and ask for most."""
+    from .models import Post
+
+    return list(
+        Post.objects.filter(timebank=timebank, category__isnull=False)
+        .values("category__name")
+        .annotate(
+            offers=Count("pk", filter=Q(kind="offer")),
+            requests=Count("pk", filter=Q(kind="request")),
+            total=Count("pk"),
+        )
+        .order_by("-total", "category__name")[:limit]
+    )

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from accounts.models import Organisation, Role, User
 
 from . import ledger
-from .models import Account, Entry, Exchange, Ledger, Membership, Timebank
+from .models import Account, Entry, Exchange, Ledger, Membership, Post, Reply, Timebank
 
 
 class TimebankError(ValidationError):
@@ -320,3 +320,49 @@ def correct_exchange(broker: User, exchange: Exchange, reason: str) -> Exchange:
     exchange.status = Exchange.Status.REVERSED
     exchange.save(update_fields=["status"])
     return exchange
+
+
+def _member_of(user: User, timebank: Timebank, field: str = "") -> Membership:
+    membership = Membership.objects.filter(
+        timebank=timebank, user=user, status=Membership.Status.ACTIVE
+    ).first()
+    if membership is None:
+        raise TimebankError(field or None, f"Only active members of {timebank} can do this.")
+    return membership
+
+
+@transaction.atomic
+def post_to_board(user: User, timebank: Timebank, details: dict) -> Post:
+    """An active member offers help or asks for it."""
+    membership = _member_of(user, timebank)
+    if details.get("kind") not in Post.Kind.values:
+        raise TimebankError("kind", "Choose whether you are offering or asking.")
+    if not (details.get("title") or "").strip():
+        raise TimebankError("title", "Give it a short title, like “Lifts to the shops”.")
+    post = Post(timebank=timebank, author=membership, **details)
+    post.title = post.title.strip()
+    post.tags = ", ".join(t.strip() for t in (post.tags or "").split(",") if t.strip())
+    post.full_clean()
+    post.save()
+    return post
+
+
+@transaction.atomic
+def reply_to_post(user: User, post: Post, message: str) -> Reply:
+    """An active member of the same timebank answers an offer or request."""
+    membership = _member_of(user, post.timebank, "message")
+    if not post.is_open:
+        raise TimebankError("message", "This has been closed; it takes no more replies.")
+    if not (message or "").strip():
+        raise TimebankError("message", "Write your reply.")
+    return Reply.objects.create(post=post, author=membership, message=message.strip())
+
+
+@transaction.atomic
+def close_post(user: User, post: Post) -> Post:
+    """The author, or a broker, takes an offer or request off the board."""
+    if post.author.user_id != user.pk:
+        _broker_only(user, post.timebank)
+    post.is_open = False
+    post.save(update_fields=["is_open"])
+    return post

@@ -55,6 +55,17 @@ def test_timebank_pages_are_accessible(page, axe, transactional_db):
     summary = page.locator(".govuk-error-summary").inner_text()
     assert "Choose who the exchange was with" in summary
     axe(page)
+    page.goto(f"/timebanks/{timebank.slug}/board/new/")
+    page.click("button:has-text('Save')")
+    assert "Give it a short title" in page.locator(".govuk-error-summary").inner_text()
+    axe(page)
+    page.check("input[value='offer']")
+    page.fill("#id_title", "Help with your garden")
+    page.click("button:has-text('Save')")
+    assert page.locator("h1").inner_text() == "Help with your garden"
+    axe(page)
+    page.goto(f"/timebanks/{timebank.slug}/board/")
+    axe(page)
     page.goto(f"/timebanks/{timebank.slug}/statement/")
     assert "closing balance 2.50 hours" in page.content()
     axe(page)
