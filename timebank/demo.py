@@ -4,6 +4,7 @@ exchanges recorded through the same services members use. All marked as demo."""
 from __future__ import annotations
 
 import random
+from contextlib import suppress
 from datetime import timedelta
 from decimal import Decimal
 
@@ -95,7 +96,33 @@ def create_demo_timebanks(seed: int = 5) -> int:
                 recorded += 1
             except services.TimebankError:
                 services.cancel_exchange(receiver, exchange)  # over a limit: it did not go ahead
+    _demo_time_credits(rng, organisation, residents)
     return recorded
+
+
+def _demo_time_credits(rng, organisation, residents) -> None:
+    """A time-credit scheme with partner venues; volunteers awarded and some credits spent."""
+    scheme = services.create_credit_scheme(
+        "Trafford Time Credits (demo)",
+        organisation,
+        description="Give an hour to a local group, earn a time credit; spend it at a partner venue.",
+        is_demo=True,
+    )
+    venues = [
+        services.add_partner(
+            scheme,
+            "Sale Leisure Centre (demo)",
+            [("A swim", 1), ("A gym session", 1), ("A month of classes", 8)],
+        ),
+        services.add_partner(scheme, "Altrincham cinema (demo)", [("A film, Tuesday to Thursday", 2)]),
+        services.add_partner(scheme, "Trafford football club (demo)", [("A home match ticket", 3)]),
+    ]
+    awarder = User.objects.filter(is_demo=True, role=Role.ADMINISTRATOR).first()
+    offers = [offer for venue in venues for offer in venue.offers.all()]
+    for person in residents[:30]:
+        services.award_credits(awarder, scheme, person, Decimal(rng.choice([2, 3, 4, 6])), rng.choice(WHAT))
+        with suppress(services.TimebankError):  # not enough credits for that one yet
+            services.redeem(person, rng.choice(offers))
 
 
 def demo_timebanks_exist() -> bool:

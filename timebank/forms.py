@@ -130,3 +130,27 @@ class BoardSearchForm(forms.Form):
     def __init__(self, *args, categories, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories
+
+
+class AwardForm(forms.Form):
+    volunteer = forms.EmailField(
+        label="The volunteer's email address",
+        help_text="The address they sign in with.",
+        error_messages={
+            "required": "Enter the volunteer's email address",
+            "invalid": "Enter an email address, like name@example.org",
+        },
+    )
+    hours = forms.DecimalField(
+        label="Hours volunteered",
+        max_digits=6,
+        decimal_places=2,
+        help_text="One credit for each whole hour.",
+        error_messages={
+            "required": "Enter the hours volunteered",
+            "invalid": "The hours must be a number, like 3.5",
+        },
+    )
+    what = forms.CharField(
+        label="What they did", max_length=200, error_messages={"required": "Say what the volunteering was"}
+    )

@@ -37,7 +37,8 @@ class Ledger(models.Model):
 class Account(models.Model):
     class Kind(models.TextChoices):
         MEMBER = "member", "Member"
-        COMMUNITY = "community", "Community account"  # group activities, welcome hours
+        COMMUNITY = "community", "Community account"  # group activities, welcome hours; a scheme's issuer
+        PARTNER = "partner", "Partner venue"  # where time credits are spent
 
     ledger = models.ForeignKey(Ledger, on_delete=models.PROTECT, related_name="accounts")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -273,3 +274,62 @@ class Reply(models.Model):
 
     def __str__(self) -> str:
         return f"Reply to {self.post}"
+
+
+class CreditScheme(models.Model):
+    """Time credits: organisations award them for volunteering, partner venues take them. Kept on
+    their own ledger (whole credits; members cannot go below zero), apart from timebank hours."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(unique=True)
+    description = models.TextField(blank=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="credit_schemes"
+    )
+    awarding_organisations = models.ManyToManyField(
+        "accounts.Organisation",
+        blank=True,
+        related_name="credit_schemes_awarding",
+        help_text="Organisations whose editors award credits for volunteering.",
+    )
+    ledger = models.OneToOneField(Ledger, on_delete=models.PROTECT, related_name="credit_scheme")
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Partner(models.Model):
+    """A venue that takes time credits: a leisure centre, a cinema, a football club."""
+
+    scheme = models.ForeignKey(CreditScheme, on_delete=models.CASCADE, related_name="partners")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    account = models.OneToOneField(Account, on_delete=models.PROTECT, related_name="partner")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartnerOffer(models.Model):
+    """What a credit buys at a partner: "a swim for 1 credit"."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="offers")
+    what = models.CharField(max_length=200)
+    credits = models.PositiveSmallIntegerField()
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["partner__name", "credits", "what"]
+        constraints = [
+            models.CheckConstraint(condition=Q(credits__gte=1), name="partner_offer_costs_a_credit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.what} ({self.credits} credits)"

@@ -14,7 +14,20 @@ from django.utils.text import slugify
 from accounts.models import Organisation, Role, User
 
 from . import ledger
-from .models import Account, Entry, Exchange, Ledger, Membership, Post, Reply, Timebank
+from .models import (
+    QUARTER,
+    Account,
+    CreditScheme,
+    Entry,
+    Exchange,
+    Ledger,
+    Membership,
+    Partner,
+    PartnerOffer,
+    Post,
+    Reply,
+    Timebank,
+)
 
 
 class TimebankError(ValidationError):
@@ -366,3 +379,104 @@ def close_post(user: User, post: Post) -> Post:
     post.is_open = False
     post.save(update_fields=["is_open"])
     return post
+
+
+# Time credits ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_credit_scheme(
+    name: str, organisation: Organisation, *, description: str = "", awarding=(), is_demo=False
+):
+    """A time-credit scheme with its own ledger: the issuing account goes below zero by the credits
+    in circulation; members never do."""
+    book = Ledger.objects.create(name=f"{name} credits", unit=Ledger.Unit.CREDITS, min_balance=Decimal("0"))
+    Account.objects.create(ledger=book, kind=Account.Kind.COMMUNITY, name=f"{name} (issued)")
+    scheme = CreditScheme.objects.create(
+        name=name,
+        slug=slugify(name)[:50],
+        organisation=organisation,
+        description=description,
+        ledger=book,
+        is_demo=is_demo,
+    )
+    scheme.awarding_organisations.set([organisation, *awarding])
+    return scheme
+
+
+@transaction.atomic
+def add_partner(
+    scheme: CreditScheme, name: str, offers: list[tuple[str, int]], description: str = ""
+) -> Partner:
+    account = Account.objects.create(ledger=scheme.ledger, kind=Account.Kind.PARTNER, name=name)
+    partner = Partner.objects.create(scheme=scheme, name=name, description=description, account=account)
+    for what, credits in offers:
+        PartnerOffer.objects.create(partner=partner, what=what, credits=credits)
+    return partner
+
+
+def may_award(user: User, scheme: CreditScheme) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or user.role == Role.ADMINISTRATOR:
+        return True
+    return (
+        user.role == Role.ORGANISATION_EDITOR
+        and user.organisation_id is not None
+        and scheme.awarding_organisations.filter(pk=user.organisation_id).exists()
+    )
+
+
+def credit_account(scheme: CreditScheme, user: User) -> Account:
+    account, _ = Account.objects.get_or_create(
+        ledger=scheme.ledger, holder=user, defaults={"kind": Account.Kind.MEMBER, "name": user.full_name}
+    )
+    return account
+
+
+@transaction.atomic
+def award_credits(awarder: User, scheme: CreditScheme, volunteer: User, hours, what: str) -> Entry:
+    """An organisation thanks a volunteer: one credit for each whole hour given."""
+    if not may_award(awarder, scheme):
+        raise TimebankError(None, f"Only organisations taking part in {scheme} award its credits.")
+    hours = _hours(hours)
+    if hours <= 0 or hours % QUARTER:
+        raise TimebankError("hours", "The hours must be more than zero, in quarter hours.")
+    credits = hours.to_integral_value(rounding="ROUND_FLOOR")
+    if credits < 1:
+        raise TimebankError("hours", "A credit is earned for each whole hour: give at least 1 hour.")
+    if volunteer is None or not volunteer.is_active:
+        raise TimebankError("volunteer", "Choose the volunteer.")
+    if not (what or "").strip():
+        raise TimebankError("what", "Say what the volunteering was.")
+    issuer = scheme.ledger.accounts.get(kind=Account.Kind.COMMUNITY)
+    return ledger.post_entry(
+        scheme.ledger,
+        [(issuer, -credits), (credit_account(scheme, volunteer), credits)],
+        Entry.Kind.AWARD,
+        memo=f"{what.strip()} ({hours} hours)"[:300],
+        by=awarder,
+    )
+
+
+@transaction.atomic
+def redeem(user: User, offer: PartnerOffer) -> Entry:
+    """A member spends credits at a partner venue; they cannot spend more than they have."""
+    partner = offer.partner
+    if not offer.is_active:
+        raise TimebankError("offer", f"{partner} no longer offers {offer.what}.")
+    account = Account.objects.filter(ledger=partner.scheme.ledger, holder=user).first()
+    if account is None:
+        raise TimebankError("offer", "You have no time credits yet: they are earned by volunteering.")
+    try:
+        return ledger.post_entry(
+            partner.scheme.ledger,
+            [(account, -Decimal(offer.credits)), (partner.account, Decimal(offer.credits))],
+            Entry.Kind.REDEMPTION,
+            memo=f"{offer.what} at {partner}",
+            by=user,
+        )
+    except ledger.LimitExceeded:
+        raise TimebankError(
+            "offer", f"{offer.what} takes {offer.credits} credits; you have {account.balance:.0f}."
+        ) from None

@@ -19,11 +19,15 @@ from accounts.models import User
 from closeknit.forms import add_service_errors, error_summary
 
 from . import forms, selectors, services
-from .models import Exchange, Membership, Post, Timebank
+from .models import CreditScheme, Exchange, Membership, PartnerOffer, Post, Timebank
 
 
 def timebanks(request):
-    return render(request, "timebank/list.html", {"timebanks": selectors.public_timebanks()})
+    return render(
+        request,
+        "timebank/list.html",
+        {"timebanks": selectors.public_timebanks(), "schemes": CreditScheme.objects.order_by("name")},
+    )
 
 
 def timebank(request, slug):
@@ -372,3 +376,67 @@ def close_post(request, pk):
         raise PermissionDenied(" ".join(error.messages)) from None
     messages.success(request, "It is closed and off the board.")
     return redirect("timebank:board", found.timebank.slug)
+
+
+def credit_scheme(request, slug):
+    """What a scheme's credits buy, and, for a member, their credits and what they can spend."""
+    scheme = get_object_or_404(CreditScheme, slug=slug)
+    account = None
+    if request.user.is_authenticated:
+        account = scheme.ledger.accounts.filter(holder=request.user).first()
+    return render(
+        request,
+        "timebank/credits.html",
+        {
+            "scheme": scheme,
+            "partners": scheme.partners.prefetch_related("offers"),
+            "account": account,
+            "may_award": services.may_award(request.user, scheme),
+        },
+    )
+
+
+@login_required
+@require_POST
+def redeem(request, pk):
+    offer = get_object_or_404(PartnerOffer.objects.select_related("partner__scheme"), pk=pk)
+    try:
+        services.redeem(request.user, offer)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Spent {offer.credits} credit{'s' if offer.credits > 1 else ''}: show this at {offer.partner}.",
+        )
+    return redirect("timebank:credits", offer.partner.scheme.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def award(request, slug):
+    scheme = get_object_or_404(CreditScheme, slug=slug)
+    if not services.may_award(request.user, scheme):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    form = forms.AwardForm(data)
+    if data is not None and form.is_valid():
+        volunteer = User.objects.filter(email__iexact=form.cleaned_data["volunteer"], is_active=True).first()
+        try:
+            if volunteer is None:
+                raise services.TimebankError("volunteer", "There is no account with that email address.")
+            services.award_credits(
+                request.user, scheme, volunteer, form.cleaned_data["hours"], form.cleaned_data["what"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"Credits awarded to {volunteer.full_name}. Thank you for thanking them."
+            )
+            return redirect("timebank:award", slug)
+    return render(
+        request,
+        "timebank/award.html",
+        {"scheme": scheme, "form": form, "errors": error_summary(form)},
+    )

@@ -74,3 +74,29 @@ def test_timebank_pages_are_accessible(page, axe, transactional_db):
     page.goto(f"/timebanks/{timebank.slug}/broker/")
     assert "Welcome Cyril Ashworth" in page.content()
     axe(page)
+
+
+def test_time_credit_pages_are_accessible(page, axe, transactional_db):
+    from accounts.tests.factories import OrganisationFactory
+
+    council = OrganisationFactory()
+    scheme = services.create_credit_scheme("Trafford Time Credits", council)
+    services.add_partner(scheme, "Sale Leisure Centre", [("A swim", 1)])
+    awarder = UserFactory(role=Role.ORGANISATION_EDITOR, organisation=council, email="editor@example.org")
+    services.award_credits(
+        awarder, scheme, UserFactory(email="vol@example.org"), Decimal("3"), "Park clean-up"
+    )
+    page.goto(f"/timebanks/credits/{scheme.slug}/")
+    axe(page)
+    sign_in(page, "vol@example.org")
+    page.goto(f"/timebanks/credits/{scheme.slug}/")
+    assert "3 credits" in page.locator(".govuk-panel").inner_text()
+    page.click("button:has-text('Spend')")
+    assert "2 credits" in page.locator(".govuk-panel").inner_text()
+    axe(page)
+    page.click("text=Sign out")
+    sign_in(page, "editor@example.org")
+    page.goto(f"/timebanks/credits/{scheme.slug}/award/")
+    page.click("button:has-text('Award credits')")
+    assert "Enter the volunteer" in page.locator(".govuk-error-summary").inner_text()
+    axe(page)
