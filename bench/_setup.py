@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import platform
+import shutil
 import statistics
 import sys
 import tempfile
@@ -17,7 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def django_with_scratch_database() -> Path:
     """Configure Django on a new SQLite file (or DATABASE_URL when set) and migrate it."""
     sys.path.insert(0, str(ROOT))
-    scratch = Path(tempfile.mkdtemp(prefix="closeknit-bench-")) / "bench.sqlite3"
+    folder = Path(tempfile.mkdtemp(prefix="closeknit-bench-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)  # a scratch database can be gigabytes
+    scratch = folder / "bench.sqlite3"
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "closeknit.settings")
     import django

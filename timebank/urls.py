@@ -18,6 +18,7 @@ urlpatterns = [
     path("<slug:slug>/", views.timebank, name="timebank"),
     path("<slug:slug>/join/", views.join, name="join"),
     path("<slug:slug>/member/", views.member_area, name="member"),
+    path("<slug:slug>/membership/", views.membership_status, name="membership_status"),
     path("<slug:slug>/exchanges/new/", views.propose, name="propose"),
     path("<slug:slug>/statement/", views.statement, name="statement"),
     path("<slug:slug>/board/", views.board, name="board"),

@@ -440,3 +440,22 @@ def award(request, slug):
         "timebank/award.html",
         {"scheme": scheme, "form": form, "errors": error_summary(form)},
     )
+
+
+@login_required
+@require_POST
+def membership_status(request, slug):
+    """A member pauses, comes back, or leaves. Their hours stay on the ledger."""
+    found = _inside(request, slug)
+    membership = selectors.membership_of(request.user, found)
+    if membership is None:
+        raise Http404
+    status = request.POST.get("status", "")
+    try:
+        services.set_membership_status(request.user, membership, status)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("timebank:member", slug)
+    words = {"paused": "paused", "active": "active again", "left": "ended; your hours stay on record"}
+    messages.success(request, f"Your membership of {found} is {words.get(status, status)}.")
+    return redirect("timebank:timebank" if status == Membership.Status.LEFT else "timebank:member", slug)

@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import Role
@@ -171,3 +172,22 @@ def test_broker_corrects_a_recorded_exchange_from_the_dashboard(client, bank):
     assert "Say why the exchange is being corrected" in client.post(url, {"reason": ""}).content.decode()
     assert client.post(url, {"reason": "Was 1 hour, not 3"}).status_code == 302
     assert balance(timebank, ada) == Decimal("1") and balance(timebank, bert) == Decimal("1")
+
+
+def test_member_takes_a_break_comes_back_and_leaves_keeping_their_hours(client, bank):
+    timebank, broker, ada, bert = bank
+    sign_in(client, ada)
+    url = reverse("timebank:membership_status", args=[timebank.slug])
+    client.post(url, {"status": "paused"})
+    membership = Membership.objects.get(user=ada)
+    assert membership.status == "paused"
+    with pytest.raises(ValidationError, match="not an active member"):
+        services.propose_exchange(bert, timebank, giver=bert, receiver=ada, hours="1", description="x")
+    client.post(url, {"status": "active"})
+    client.post(url, {"status": "left"})
+    membership.refresh_from_db()
+    assert membership.status == "left" and balance(timebank, ada) == Decimal("1")
+    assert client.post(url, {"status": "active"}).status_code == 404  # left: no longer inside
+    sign_in(client, bert)
+    client.post(url, {"status": "nonsense"})
+    assert Membership.objects.get(user=bert).status == "active"
