@@ -38,7 +38,7 @@ $(CSS): node_modules/.installed $(wildcard assets/scss/*.scss)
 
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-liberation
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-liberation libpango-1.0-0 libpangoft2-1.0-0
 
 run: $(VENV)/.installed-run $(CSS)
 	$(BIN)/python manage.py migrate --no-input -v0
@@ -50,11 +50,11 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 
-test-sqlite: $(VENV)/.installed-test $(CSS)
+test-sqlite: $(VENV)/.installed-test $(CSS) $(CHROMIUM)
 	@echo "== Tests on SQLite"
 	env -u DATABASE_URL $(BIN)/pytest -m "not browser" -p no:cacheprovider
 
-test-postgres: $(VENV)/.installed-test $(CSS)
+test-postgres: $(VENV)/.installed-test $(CSS) $(CHROMIUM)
 	@echo "== Tests on PostgreSQL"
 	DATABASE_URL="$$(scripts/ensure-postgres.sh)" $(BIN)/pytest -m "not browser" -p no:cacheprovider
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import AuditEvent, User
 from accounts.services import record_audit_events
 from closeknit.forms import add_service_errors, error_summary
+from closeknit.pdf import pdf_available, pdf_response
 from directory.selectors import public_listings
 
 from . import ecomap, forms, selectors, services
@@ -427,7 +428,10 @@ def subject_access(request, pk):
         response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
         response["Content-Disposition"] = f'attachment; filename="subject-access-{found.pk}.json"'
         return response
-    return render(request, "people/subject_access.html", {"person": found, "data": data})
+    context = {"person": found, "data": data, "pdf": pdf_available()}
+    if request.GET.get("format") == "pdf" and pdf_available():
+        return pdf_response(request, "people/subject_access.html", context, f"subject-access-{found.pk}.pdf")
+    return render(request, "people/subject_access.html", context)
 
 
 @login_required

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from closeknit.forms import add_service_errors, error_summary
+from closeknit.pdf import pdf_available, pdf_response
 
 from . import forms, selectors, services
 from .models import CreditScheme, Exchange, Membership, PartnerOffer, Post, Timebank
@@ -196,20 +197,22 @@ def statement(request, slug):
                 ]
             )
         return response
-    return render(
-        request,
-        "timebank/statement.html",
-        {
-            "timebank": found,
-            "membership": membership,
-            "form": form,
-            "since": since,
-            "until": until,
-            "opening": opening,
-            "lines": lines,
-            "closing": lines[-1].balance if lines else opening,
-        },
-    )
+    context = {
+        "timebank": found,
+        "membership": membership,
+        "form": form,
+        "since": since,
+        "until": until,
+        "opening": opening,
+        "lines": lines,
+        "closing": lines[-1].balance if lines else opening,
+        "pdf": pdf_available(),
+    }
+    if request.GET.get("format") == "pdf" and pdf_available():
+        return pdf_response(
+            request, "timebank/statement.html", context, f"{found.slug}-statement-{since}-{until}.pdf"
+        )
+    return render(request, "timebank/statement.html", context)
 
 
 @login_required

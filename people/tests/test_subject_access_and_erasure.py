@@ -180,3 +180,16 @@ def test_only_team_leads_and_administrators_may_erase(client, person, coordinato
     assert Person.objects.get(pk=person.pk).erased_at is None
     sign_in(client, make_user(Role.ADMINISTRATOR))
     assert client.post(reverse("people:erase", args=[person.pk]), {"confirm": "on"}).status_code == 302
+
+
+def test_subject_access_export_as_a_pdf(client, person, coordinator):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    sign_in(client, coordinator)
+    response = client.get(reverse("people:subject_access", args=[person.pk]), {"format": "pdf"})
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+    assert "Zebedee Quatermass" in text and "Vision of marmalade mornings" in text
+    assert AuditEvent.objects.filter(actor=coordinator, action="export").count() == 1

@@ -191,3 +191,22 @@ def test_member_takes_a_break_comes_back_and_leaves_keeping_their_hours(client, 
     sign_in(client, bert)
     client.post(url, {"status": "nonsense"})
     assert Membership.objects.get(user=bert).status == "active"
+
+
+def test_statement_downloads_as_a_pdf(client, bank):
+    timebank, broker, ada, bert = bank
+    services.confirm_exchange(
+        bert,
+        services.propose_exchange(ada, timebank, giver=ada, receiver=bert, hours="2", description="Painting"),
+    )
+    sign_in(client, ada)
+    url = reverse("timebank:statement", args=[timebank.slug])
+    assert "download as PDF" in client.get(url).content.decode()
+    response = client.get(url, {"format": "pdf"})
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF-")
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+    assert "Painting +2 3" in text  # the exchange, and the balance after it
