@@ -154,3 +154,43 @@ class AwardForm(forms.Form):
     what = forms.CharField(
         label="What they did", max_length=200, error_messages={"required": "Say what the volunteering was"}
     )
+
+
+class CommunityExchangeForm(forms.Form):
+    EARNED, SPENT = "earned", "spent"
+    member = forms.ModelChoiceField(
+        queryset=None,
+        label="Member",
+        empty_label="Choose a member",
+        error_messages={
+            "required": "Choose the member",
+            "invalid_choice": "Choose a member of this timebank",
+        },
+    )
+    direction = forms.ChoiceField(
+        label="What happened",
+        choices=[
+            (EARNED, "They gave time to a group activity: they earn hours from the community account"),
+            (SPENT, "The community gave them help: they spend hours to the community account"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what happened"},
+    )
+    hours = forms.DecimalField(
+        label="Hours",
+        max_digits=6,
+        decimal_places=2,
+        help_text="In quarter hours: 0.25, 0.5, 1.75…",
+        widget=forms.NumberInput(attrs={"step": "0.25", "min": "0.25", "inputmode": "decimal"}),
+        error_messages={"required": "Enter the hours", "invalid": "The hours must be a number, like 1.5"},
+    )
+    description = forms.CharField(
+        label="What it was for", max_length=300, error_messages={"required": "Say what the time was for"}
+    )
+    happened_on = day_field("Date")
+
+    def __init__(self, *args, members, **kwargs):
+        kwargs.setdefault("initial", {"happened_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members
+        self.fields["member"].label_from_instance = lambda user: user.full_name

@@ -24,4 +24,5 @@ urlpatterns = [
     path("<slug:slug>/board/", views.board, name="board"),
     path("<slug:slug>/board/new/", views.new_post, name="new_post"),
     path("<slug:slug>/broker/", views.broker_dashboard, name="broker"),
+    path("<slug:slug>/broker/community/", views.community_exchange, name="community_exchange"),
 ]

@@ -462,3 +462,47 @@ def membership_status(request, slug):
     words = {"paused": "paused", "active": "active again", "left": "ended; your hours stay on record"}
     messages.success(request, f"Your membership of {found} is {words.get(status, status)}.")
     return redirect("timebank:timebank" if status == Membership.Status.LEFT else "timebank:member", slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def community_exchange(request, slug):
+    """A broker records hours between a member and the community account (group activities)."""
+    found = _inside(request, slug)
+    _broker(request, found)
+    members = User.objects.filter(
+        timebank_memberships__timebank=found, timebank_memberships__status=Membership.Status.ACTIVE
+    ).order_by("full_name")
+    data = request.POST if request.method == "POST" else None
+    form = forms.CommunityExchangeForm(data, members=members)
+    if data is not None and form.is_valid():
+        member = form.cleaned_data["member"]
+        earned = form.cleaned_data["direction"] == forms.CommunityExchangeForm.EARNED
+        try:
+            exchange = services.propose_exchange(
+                request.user,
+                found,
+                giver=member if earned else None,
+                receiver=None if earned else member,
+                hours=form.cleaned_data["hours"],
+                description=form.cleaned_data["description"],
+                happened_on=form.cleaned_data["happened_on"],
+            )
+            services.confirm_exchange(request.user, exchange)
+        except ValidationError as error:
+            if hasattr(error, "error_dict") and {"giver", "receiver"} & set(error.error_dict):
+                error = ValidationError({"member": [m for ms in error.message_dict.values() for m in ms]})
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{exchange.hours} hours recorded for {member.full_name}.")
+            return redirect("timebank:broker", slug)
+    return render(
+        request,
+        "timebank/form.html",
+        {
+            "timebank": found,
+            "form": form,
+            "errors": error_summary(form),
+            "title": "Hours with the community account",
+        },
+    )

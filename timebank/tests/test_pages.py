@@ -210,3 +210,49 @@ def test_statement_downloads_as_a_pdf(client, bank):
 
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
     assert "Painting +2 3" in text  # the exchange, and the balance after it
+
+
+def test_back_office_shows_the_ledger_but_cannot_change_it(client, bank, make_user):
+    from timebank.models import Entry
+
+    timebank, broker, ada, bert = bank
+    sign_in(client, make_user(Role.ADMINISTRATOR, is_staff=True, is_superuser=True))
+    entry = Entry.objects.first()
+    assert client.get(reverse("admin:timebank_entry_changelist")).status_code == 200
+    assert client.get(reverse("admin:timebank_entry_change", args=[entry.pk])).status_code == 200
+    assert (
+        client.post(reverse("admin:timebank_entry_delete", args=[entry.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    assert client.get(reverse("admin:timebank_timebank_change", args=[timebank.pk])).status_code == 200
+    assert Entry.objects.filter(pk=entry.pk).exists()
+
+
+def test_broker_records_hours_for_a_group_activity_with_the_community_account(client, bank):
+    timebank, broker, ada, bert = bank
+    url = reverse("timebank:community_exchange", args=[timebank.slug])
+    sign_in(client, ada)
+    assert client.get(url).status_code == 403
+    sign_in(client, broker)
+    page = client.post(
+        url,
+        {
+            "member": ada.pk,
+            "direction": "earned",
+            "hours": "0.3",
+            "description": "Litter pick",
+            "happened_on": "2026-11-20",
+        },
+    )
+    assert "quarter hours" in page.content.decode() and balance(timebank, ada) == Decimal("1")
+    data = {
+        "member": ada.pk,
+        "direction": "earned",
+        "hours": "2",
+        "description": "Litter pick",
+        "happened_on": "2026-11-20",
+    }
+    assert client.post(url, data).status_code == 302
+    assert balance(timebank, ada) == Decimal("3") and services.community_account(timebank).balance == Decimal(
+        "-4"
+    )
