@@ -56,7 +56,7 @@ def _form_page(request, template_context: dict):
     return render(request, "people/form.html", template_context | context)
 
 
-def _coordinators_for(user: User, teams) -> QuerySet[User]:
+def _members_of(teams) -> QuerySet[User]:
     return User.objects.filter(memberships__team__in=teams, is_active=True).distinct().order_by("full_name")
 
 
@@ -116,11 +116,11 @@ def add_person(request):
     form = forms.PersonForm(
         data,
         teams=teams,
-        coordinators=_coordinators_for(request.user, teams),
+        coordinators=_members_of(teams),
         initial=_new_person_initial(request),
     )
     consent = forms.NewPersonConsentForm(data, prefix="consent")
-    if data is not None and form.is_valid() and consent.is_valid():
+    if data is not None and all([form.is_valid(), consent.is_valid()]):  # both, to show every error
         details = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
             person = services.create_person(
@@ -180,9 +180,7 @@ def change_person(request, pk):
     found = _person(request, pk)
     data = request.POST if request.method == "POST" else None
     teams = services.teams_for(request.user)
-    form = forms.PersonForm(
-        data, instance=found, teams=teams, coordinators=_coordinators_for(request.user, teams)
-    )
+    form = forms.PersonForm(data, instance=found, teams=teams, coordinators=_members_of(teams))
     if data is not None and form.is_valid():
         details = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
@@ -458,10 +456,6 @@ def erase(request, pk):
             "submit": "Erase the record",
         },
     )
-
-
-def _members_of(teams) -> QuerySet[User]:
-    return User.objects.filter(memberships__team__in=teams, is_active=True).distinct().order_by("full_name")
 
 
 @login_required
