@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, Role, User
+from directory.models import TaxonomyTerm
 
 from . import services
 from .models import Timebank
@@ -73,10 +74,14 @@ def create_demo_timebanks(seed: int = 5) -> int:
                 services.apply_to_join(person, bank),
                 "Welcome chat over a cuppa; talked about what they enjoy.",
             )
+        categories = list(TaxonomyTerm.objects.filter(parent__isnull=True).order_by("name")[:12])
         for person in rng.sample(people, min(len(people), 12)):
             kind = rng.choice(["offer", "offer", "request"])
+            category = rng.choice(categories) if categories else None
             services.post_to_board(
-                person, bank, {"kind": kind, "title": rng.choice(WHAT), "tags": "local, friendly"}
+                person,
+                bank,
+                {"kind": kind, "title": rng.choice(WHAT), "tags": "local, friendly", "category": category},
             )
         for _ in range(len(people) * 4):
             giver, receiver = rng.sample(people, 2)
