@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "directory",
     "people",
     "timebank",
+    "volunteering",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ from accounts.models import Role, User
 from directory.demo import create_demo_directory
 from people.demo import create_demo_caseload
 from timebank.demo import create_demo_timebanks
+from volunteering.demo import create_demo_volunteering
 
 DATA = Path(settings.BASE_DIR) / "data"
 
@@ -55,12 +56,14 @@ class Command(BaseCommand):
                 listings = create_demo_directory()
                 people = create_demo_caseload()
                 exchanges = create_demo_timebanks()
+                stalls = create_demo_volunteering()
             except ValueError as error:
                 raise CommandError(str(error)) from None
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Loaded the demo district (Trafford), with {listings} directory listings, "
-                    f"{people} people on coordinators' caseloads and {exchanges} timebank exchanges."
+                    f"{people} people on coordinators' caseloads, {exchanges} timebank exchanges and a "
+                    f"volunteering evening with {stalls} stalls."
                 )
             )
         self.print_logins()

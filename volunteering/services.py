@@ -1,0 +1,199 @@
+"""Volunteering actions: shifts, signing up (with a waiting list), cancelling, attendance and
+the hours and time credits it records. One transaction each; refusals name the field."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Organisation, Role, User
+from timebank import services as timebank
+
+from .models import Event, Opportunity, Shift, SignUp
+
+QUARTER = Decimal("0.25")
+
+
+def runs(user: User, organisation: Organisation) -> bool:
+    """Whether the user organises volunteering for this organisation (its editors; administrators)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or user.role == Role.ADMINISTRATOR:
+        return True
+    return user.role == Role.ORGANISATION_EDITOR and user.organisation_id == organisation.pk
+
+
+def _organiser_only(user: User, organisation: Organisation) -> None:
+    if not runs(user, organisation):
+        raise ValidationError(f"Only {organisation}'s organisers can do this.")
+
+
+@transaction.atomic
+def add_shifts(
+    user: User, opportunity: Opportunity, *, starts_at, ends_at, places: int, weeks: int = 1
+) -> list[Shift]:
+    """One shift, or the same shift each week for ``weeks`` weeks."""
+    _organiser_only(user, opportunity.organisation)
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": "The end must be after the start."})
+    if starts_at < timezone.now():
+        raise ValidationError({"starts_at": "A new shift cannot start in the past."})
+    if not 1 <= places <= 500:
+        raise ValidationError({"places": "Give between 1 and 500 places."})
+    if not 1 <= weeks <= 52:
+        raise ValidationError({"weeks": "Repeat for between 1 and 52 weeks."})
+    return [
+        Shift.objects.create(
+            opportunity=opportunity,
+            starts_at=starts_at + timedelta(weeks=n),
+            ends_at=ends_at + timedelta(weeks=n),
+            places=places,
+        )
+        for n in range(weeks)
+    ]
+
+
+@transaction.atomic
+def change_places(user: User, shift: Shift, places: int) -> Shift:
+    """Change a shift's places; never below the people already signed up."""
+    shift = Shift.objects.select_for_update().select_related("opportunity__organisation").get(pk=shift.pk)
+    _organiser_only(user, shift.opportunity.organisation)
+    taken = shift.sign_ups.filter(status=SignUp.Status.CONFIRMED).count()
+    if places < max(taken, 1):
+        raise ValidationError(
+            {"places": f"{taken} people have places: the shift needs at least {max(taken, 1)}."}
+        )
+    shift.places = places
+    shift.save(update_fields=["places"])
+    _promote_waiting(shift)
+    return shift
+
+
+def _who(user: User | None, name: str, email: str, phone: str) -> dict:
+    if user is not None and user.is_authenticated:
+        return {"user": user, "name": user.full_name, "email": user.email, "phone": phone}
+    name, email, phone = (name or "").strip(), (email or "").strip().lower(), (phone or "").strip()
+    if not name:
+        raise ValidationError({"name": "Enter your name."})
+    if not email and not phone:
+        raise ValidationError(
+            {"email": "Give an email address or a phone number, so the organiser can reach you."}
+        )
+    return {"user": None, "name": name, "email": email, "phone": phone}
+
+
+@transaction.atomic
+def sign_up(
+    shift: Shift, *, user: User | None = None, name="", email="", phone="", event: Event | None = None
+) -> SignUp:
+    """Sign someone up to a shift: a place if one is free, otherwise the waiting list. The shift's
+    row is locked while places are counted, so two people can never take the last place."""
+    shift = Shift.objects.select_for_update().select_related("opportunity").get(pk=shift.pk)
+    if not shift.opportunity.is_published:
+        raise ValidationError({"shift": "This opportunity is not open for sign-ups."})
+    if shift.starts_at <= timezone.now():
+        raise ValidationError({"shift": "This shift has already started."})
+    who = _who(user, name, email, phone)
+    same = shift.sign_ups.exclude(status=SignUp.Status.CANCELLED)
+    if (who["user"] and same.filter(user=who["user"]).exists()) or (
+        who["email"] and same.filter(email=who["email"]).exists()
+    ):
+        raise ValidationError({"shift": "You are already signed up to this shift."})
+    taken = shift.sign_ups.filter(status=SignUp.Status.CONFIRMED).count()
+    status = SignUp.Status.CONFIRMED if taken < shift.places else SignUp.Status.WAITING
+    return SignUp.objects.create(shift=shift, status=status, event=event, **who)
+
+
+@transaction.atomic
+def cancel(user: User | None, signup: SignUp) -> SignUp:
+    """The volunteer (or an organiser) cancels; the first person waiting takes the place."""
+    signup = SignUp.objects.select_related("shift__opportunity__organisation").get(pk=signup.pk)
+    shift = Shift.objects.select_for_update().get(pk=signup.shift_id)
+    mine = user is not None and user.is_authenticated and signup.user_id == user.pk
+    if not mine:
+        _organiser_only(user, signup.shift.opportunity.organisation)
+    if signup.status not in (SignUp.Status.CONFIRMED, SignUp.Status.WAITING):
+        raise ValidationError(f"This sign-up is {signup.get_status_display().lower()}.")
+    signup.status = SignUp.Status.CANCELLED
+    signup.save(update_fields=["status"])
+    _promote_waiting(shift)
+    return signup
+
+
+def _promote_waiting(shift: Shift) -> None:
+    free = shift.places - shift.sign_ups.filter(status=SignUp.Status.CONFIRMED).count()
+    if free > 0:
+        waiting = shift.sign_ups.filter(status=SignUp.Status.WAITING).order_by("created_at", "pk")[:free]
+        SignUp.objects.filter(pk__in=[s.pk for s in waiting]).update(status=SignUp.Status.CONFIRMED)
+
+
+def _hours_of(shift: Shift) -> Decimal:
+    hours = Decimal((shift.ends_at - shift.starts_at).total_seconds()) / 3600
+    return (hours / QUARTER).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * QUARTER
+
+
+@transaction.atomic
+def mark_attendance(organiser: User, signup: SignUp, attended: bool) -> SignUp:
+    """Record whether someone came. Coming records the shift's hours and, where the opportunity
+    earns time credits and the volunteer has an account, awards them: exactly once per sign-up,
+    however often attendance is marked."""
+    signup = (
+        SignUp.objects.select_for_update()
+        .select_related("shift__opportunity__organisation")
+        .get(pk=signup.pk)
+    )
+    opportunity = signup.shift.opportunity
+    _organiser_only(organiser, opportunity.organisation)
+    if signup.status in (SignUp.Status.CANCELLED, SignUp.Status.WAITING):
+        raise ValidationError("Only someone with a place on the shift can be marked as coming.")
+    if signup.shift.starts_at > timezone.now():
+        raise ValidationError("Attendance is marked once the shift has started.")
+    if not attended:
+        if signup.credits_entry_id:
+            raise ValidationError(
+                "Credits were awarded for this shift: correct them in the back office first."
+            )
+        signup.status, signup.hours = SignUp.Status.NO_SHOW, None
+        signup.save(update_fields=["status", "hours"])
+        return signup
+    signup.status, signup.hours = SignUp.Status.ATTENDED, _hours_of(signup.shift)
+    scheme = opportunity.credit_scheme
+    takes_part = (
+        scheme is not None and scheme.awarding_organisations.filter(pk=opportunity.organisation_id).exists()
+    )
+    if takes_part and signup.user_id and not signup.credits_entry_id and signup.hours >= 1:
+        signup.credits_entry = timebank.award_credits(
+            organiser,
+            scheme,
+            signup.user,
+            signup.hours,
+            f"{opportunity.title}, {timezone.localtime(signup.shift.starts_at):%-d %b %Y}",
+        )
+    signup.save(update_fields=["status", "hours", "credits_entry"])
+    return signup
+
+
+@transaction.atomic
+def sign_up_at_event(
+    event: Event, shifts: list[Shift], *, user: User | None = None, name="", email="", phone=""
+) -> list[SignUp]:
+    """Someone at an event's stalls signs up to several shifts at once: all of them, or (if any
+    cannot be taken) none, with a message naming the one that could not."""
+    if not shifts:
+        raise ValidationError({"shifts": "Choose at least one thing to sign up to."})
+    at_stalls = set(Shift.objects.filter(opportunity__stalls__event=event).values_list("pk", flat=True))
+    made = []
+    for shift in shifts:
+        if shift.pk not in at_stalls:
+            raise ValidationError({"shifts": f"{shift.opportunity} is not at this event's stalls."})
+        try:
+            made.append(sign_up(shift, user=user, name=name, email=email, phone=phone, event=event))
+        except ValidationError as error:
+            if hasattr(error, "error_dict") and set(error.error_dict) - {"shift"}:
+                raise  # about the person (name, email): say it as it is
+            raise ValidationError({"shifts": f"{shift}: {' '.join(error.messages)}"}) from None
+    return made

@@ -1,0 +1,107 @@
+"""Volunteering pages: opportunities, signing up with and without an account, your shifts and
+calendar, the organiser's roster, and an event's stalls."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from accounts.models import Role
+from accounts.tests.factories import OrganisationFactory, UserFactory
+from closeknit.testing import sign_in
+from volunteering import calendar
+from volunteering.models import Event, SignUp, Stall
+from volunteering.tests.factories import make_opportunity, make_shift
+
+
+@pytest.fixture
+def parkrun(db):
+    opportunity, organiser = make_opportunity()
+    return opportunity, organiser, make_shift(opportunity, places=1)
+
+
+def test_resident_signs_up_sees_the_shift_and_adds_it_to_a_calendar(client, parkrun):
+    opportunity, organiser, shift = parkrun
+    volunteer = UserFactory(role=Role.RESIDENT)
+    sign_in(client, volunteer)
+    response = client.post(reverse("volunteering:opportunity", args=[opportunity.pk]), {"shift": shift.pk})
+    assert response["Location"] == reverse("volunteering:mine")
+    page = client.get(reverse("volunteering:mine")).content.decode()
+    assert "Marshal at parkrun" in page and "Signed up" in page
+    feed = client.get(reverse("volunteering:calendar", args=[calendar.token_for(volunteer)]))
+    events = list(Calendar.from_ical(feed.content).walk("VEVENT"))
+    assert [str(e["summary"]) for e in events] == ["Marshal at parkrun (Sale parkrun)"]
+    assert client.get(reverse("volunteering:calendar", args=["forged-token"])).status_code == 404
+
+
+def test_without_an_account_a_name_and_contact_are_needed(client, parkrun):
+    opportunity, organiser, shift = parkrun
+    url = reverse("volunteering:opportunity", args=[opportunity.pk])
+    page = client.post(url, {"shift": shift.pk, "name": "Stan"}).content.decode()
+    assert "Give an email address or a phone number" in page and not SignUp.objects.exists()
+    client.post(url, {"shift": shift.pk, "name": "Stan", "phone": "07700 900123"})
+    client.post(url, {"shift": shift.pk, "name": "Val", "email": "val@example.org"})
+    assert [(s.name, s.status) for s in SignUp.objects.order_by("pk")] == [
+        ("Stan", "confirmed"),
+        ("Val", "waiting"),
+    ]
+
+
+def test_only_the_organisation_sees_the_roster_and_marks_attendance(client, parkrun):
+    opportunity, organiser, shift = parkrun
+    signup = SignUp.objects.create(shift=shift, name="Stan", phone="07700 900123")
+    url = reverse("volunteering:roster", args=[shift.pk])
+    sign_in(client, UserFactory(role=Role.ORGANISATION_EDITOR, organisation=OrganisationFactory()))
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"sign_up": signup.pk, "attended": "yes"}).status_code == 403
+    sign_in(client, organiser)
+    assert "07700 900123" in client.get(url).content.decode()
+    client.post(url, {"sign_up": signup.pk, "attended": "yes"})  # too early: the shift has not started
+    signup.refresh_from_db()
+    assert signup.status == "confirmed"
+
+
+@pytest.fixture
+def fair(db):
+    council = OrganisationFactory(name="Trafford Council")
+    event = Event.objects.create(
+        title="Give your time locally",
+        organisation=council,
+        place="Sale Waterside",
+        starts_at=timezone.now() - timedelta(hours=1),
+        ends_at=timezone.now() + timedelta(hours=2),
+    )
+    stalls = []
+    for name, role in [("Sale parkrun", "Marshal at parkrun"), ("Pumpkin fair", "Carve pumpkins")]:
+        opportunity, organiser = make_opportunity(OrganisationFactory(name=name), title=role)
+        make_shift(opportunity, places=5)
+        stall = Stall.objects.create(event=event, organisation=opportunity.organisation)
+        stall.opportunities.add(opportunity)
+        stalls.append((stall, organiser))
+    return event, stalls, UserFactory(role=Role.ORGANISATION_EDITOR, organisation=council)
+
+
+def test_at_an_event_someone_signs_up_to_several_things_at_once(client, fair):
+    event, stalls, council_editor = fair
+    url = reverse("volunteering:event", args=[event.pk])
+    shifts = [s.pk for stall, _ in stalls for o in stall.opportunities.all() for s in o.shifts.all()]
+    response = client.post(url, {"shifts": shifts, "name": "Jo", "email": "jo@example.org"})
+    assert response.status_code == 302
+    assert SignUp.objects.filter(event=event, email="jo@example.org").count() == 2
+    page = client.post(url, {"shifts": shifts, "name": "Jo", "email": "jo@example.org"}).content.decode()
+    assert "already signed up" in page and SignUp.objects.count() == 2  # all or nothing
+    assert (
+        "Choose at least one thing"
+        in client.post(url, {"name": "Al", "email": "al@example.org"}).content.decode()
+    )
+    stall, parkrun_organiser = stalls[0]
+    sign_in(client, parkrun_organiser)
+    mine = client.get(reverse("volunteering:event_sign_ups", args=[event.pk])).content.decode()
+    assert "Marshal at parkrun" in mine and "Carve pumpkins" not in mine and "in numbers" not in mine
+    sign_in(client, council_editor)
+    summary = client.get(reverse("volunteering:event_sign_ups", args=[event.pk])).content.decode()
+    assert "2 organisations had stalls" in summary and "1 person signed up 2 times; 1 of them" in summary
+    sign_in(client, UserFactory(role=Role.RESIDENT))
+    assert client.get(reverse("volunteering:event_sign_ups", args=[event.pk])).status_code == 403

@@ -1,0 +1,144 @@
+"""Signing up to shifts: places, the waiting list, cancelling, attendance and time credits."""
+
+import threading
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+from django.utils import timezone
+
+from accounts.tests.factories import UserFactory
+from timebank import services as timebank
+from timebank.models import Account, Entry
+from volunteering import services
+from volunteering.models import Shift, SignUp
+from volunteering.tests.factories import make_opportunity, make_shift
+
+
+def test_places_fill_then_people_wait_and_a_cancellation_lets_the_first_in(db):
+    opportunity, organiser = make_opportunity()
+    shift = make_shift(opportunity, places=2)
+    people = [UserFactory() for _ in range(4)]
+    statuses = [services.sign_up(shift, user=p).status for p in people]
+    assert statuses == ["confirmed", "confirmed", "waiting", "waiting"]
+    services.cancel(people[0], SignUp.objects.get(user=people[0]))
+    assert SignUp.objects.get(user=people[2]).status == "confirmed"
+    assert SignUp.objects.get(user=people[3]).status == "waiting"
+
+
+def test_someone_without_an_account_signs_up_with_a_name_and_a_way_to_reach_them(db):
+    opportunity, organiser = make_opportunity()
+    shift = make_shift(opportunity)
+    with pytest.raises(ValidationError, match="Give an email address or a phone number"):
+        services.sign_up(shift, name="Stan")
+    services.sign_up(shift, name="Stan", email="Stan@example.org")
+    with pytest.raises(ValidationError, match="already signed up"):
+        services.sign_up(shift, name="Stanley", email="stan@example.org")
+    assert SignUp.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"ends_at": -1}, "ends_at", "The end must be after the start"),
+        ({"starts_at": -72}, "starts_at", "cannot start in the past"),
+        ({"places": 0}, "places", "between 1 and 500"),
+    ],
+)
+def test_bad_shifts_are_refused_and_nothing_is_written(db, change, field, message):
+    opportunity, organiser = make_opportunity()
+    starts = timezone.now() + timedelta(days=1)
+    args = {"starts_at": starts, "ends_at": starts + timedelta(hours=2), "places": 4}
+    if "ends_at" in change:
+        args["ends_at"] = starts + timedelta(hours=change["ends_at"])
+    if "starts_at" in change:
+        args["starts_at"] = starts + timedelta(hours=change["starts_at"])
+        args["ends_at"] = args["starts_at"] + timedelta(hours=2)
+    if "places" in change:
+        args["places"] = change["places"]
+    with pytest.raises(ValidationError) as refused:
+        services.add_shifts(organiser, opportunity, **args)
+    assert message in refused.value.message_dict[field][0]
+    assert not Shift.objects.exists()
+
+
+def test_a_shift_cannot_shrink_below_the_people_signed_up(db):
+    opportunity, organiser = make_opportunity()
+    shift = make_shift(opportunity, places=3)
+    for _ in range(3):
+        services.sign_up(shift, user=UserFactory())
+    with pytest.raises(ValidationError, match="3 people have places: the shift needs at least 3"):
+        services.change_places(organiser, shift, 2)
+    shift.refresh_from_db()
+    assert shift.places == 3
+
+
+def test_weekly_shifts_are_made_in_one_go(db):
+    opportunity, organiser = make_opportunity()
+    starts = timezone.now() + timedelta(days=1)
+    shifts = services.add_shifts(
+        organiser, opportunity, starts_at=starts, ends_at=starts + timedelta(hours=2), places=5, weeks=4
+    )
+    assert [s.starts_at - starts for s in shifts] == [timedelta(weeks=n) for n in range(4)]
+
+
+def test_time_credits_are_awarded_exactly_once_per_attended_shift(db):
+    opportunity, organiser = make_opportunity()
+    scheme = timebank.create_credit_scheme("Trafford Time Credits", opportunity.organisation)
+    opportunity.credit_scheme = scheme
+    opportunity.save()
+    shift = make_shift(opportunity, hours=3)
+    volunteer = UserFactory()
+    signup = services.sign_up(shift, user=volunteer)
+    Shift.objects.filter(pk=shift.pk).update(
+        starts_at=timezone.now() - timedelta(hours=4), ends_at=timezone.now() - timedelta(hours=1)
+    )
+    for _ in range(3):
+        services.mark_attendance(organiser, signup, attended=True)
+    signup.refresh_from_db()
+    assert signup.hours == Decimal("3") and signup.status == "attended"
+    assert Entry.objects.filter(kind="award").count() == 1
+    assert Account.objects.get(holder=volunteer).balance == 3
+    with pytest.raises(ValidationError, match="Credits were awarded"):
+        services.mark_attendance(organiser, signup, attended=False)
+
+
+def test_attendance_is_for_organisers_after_the_shift_starts(db):
+    opportunity, organiser = make_opportunity()
+    shift = make_shift(opportunity)
+    signup = services.sign_up(shift, user=UserFactory())
+    with pytest.raises(ValidationError, match="once the shift has started"):
+        services.mark_attendance(organiser, signup, attended=True)
+    with pytest.raises(ValidationError, match="Only Sale parkrun's organisers"):
+        services.mark_attendance(UserFactory(), signup, attended=True)
+    signup.refresh_from_db()
+    assert signup.status == "confirmed" and signup.hours is None
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one writer at a time")
+def test_eight_people_racing_for_three_places_on_postgresql():
+    opportunity, organiser = make_opportunity()
+    shift = make_shift(opportunity, places=3)
+    people = [UserFactory() for _ in range(8)]
+    gate, failures = threading.Barrier(8), []
+
+    def go(person):
+        try:
+            gate.wait()
+            services.sign_up(shift, user=person)
+        except Exception as error:  # noqa: BLE001 - any error fails the test below
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=go, args=(p,)) for p in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
+    assert SignUp.objects.filter(status="confirmed").count() == 3
+    assert SignUp.objects.filter(status="waiting").count() == 5

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "volunteering"
+
+urlpatterns = [
+    path("", views.opportunities, name="list"),
+    path("mine/", views.mine, name="mine"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar"),
+    path("opportunities/<int:pk>/", views.opportunity, name="opportunity"),
+    path("sign-ups/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("shifts/<int:pk>/roster/", views.roster, name="roster"),
+    path("events/<int:pk>/", views.event, name="event"),
+    path("events/<int:pk>/sign-ups/", views.event_sign_ups, name="event_sign_ups"),
+]
