@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "people",
     "timebank",
     "volunteering",
+    "lending",
 ]
 
 MIDDLEWARE = [
