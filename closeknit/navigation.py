@@ -28,6 +28,7 @@ NAVIGATION = [
     NavItem("People", "people:caseload", frozenset({Role.COORDINATOR, Role.LINK_WORKER, Role.ADMINISTRATOR})),
     NavItem("Your record", "people:your_record", frozenset({Role.RESIDENT})),
     NavItem("Volunteer", "volunteering:list", frozenset({Role.RESIDENT, Role.ORGANISATION_EDITOR})),
+    NavItem("Lending", "lending:dashboard", frozenset({Role.ORGANISATION_EDITOR, Role.ADMINISTRATOR})),
     NavItem("Timebanks", "timebank:list", frozenset({Role.RESIDENT, Role.BROKER, Role.ADMINISTRATOR})),
     NavItem("Your area", "places:postcode", EVERYONE),
     NavItem("Your account", "accounts:account", EVERYONE),

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.demo import DEMO_PASSWORD, create_demo_people, demo_district_exists
 from accounts.models import Role, User
 from directory.demo import create_demo_directory
+from lending.demo import create_demo_lending
 from people.demo import create_demo_caseload
 from timebank.demo import create_demo_timebanks
 from volunteering.demo import create_demo_volunteering
@@ -57,13 +58,14 @@ class Command(BaseCommand):
                 people = create_demo_caseload()
                 exchanges = create_demo_timebanks()
                 stalls = create_demo_volunteering()
+                items = create_demo_lending()
             except ValueError as error:
                 raise CommandError(str(error)) from None
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Loaded the demo district (Trafford), with {listings} directory listings, "
                     f"{people} people on coordinators' caseloads, {exchanges} timebank exchanges and a "
-                    f"volunteering evening with {stalls} stalls."
+                    f"volunteering evening with {stalls} stalls and {items} items to lend."
                 )
             )
         self.print_logins()

@@ -1,0 +1,92 @@
+"""Reads for lending: the coordinator's dashboard and the usage report."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import QuerySet
+
+from accounts.models import Organisation, User
+
+from .models import Errand, Item, Reservation, WaitingListEntry
+from .services import coordinates, servicing_due_on
+
+
+def organisations_coordinated(user: User) -> QuerySet[Organisation]:
+    """The organisations whose lending the user runs (that have items, for administrators)."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    if user.is_superuser or user.role == "administrator":
+        return Organisation.objects.filter(items__isnull=False).distinct()
+    if user.organisation_id is None or not coordinates(user, user.organisation):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(pk=user.organisation_id)
+
+
+def dashboard(organisation: Organisation, today: date) -> dict:
+    items = list(organisation.items.filter(is_retired=False))
+    active = Reservation.objects.filter(item__organisation=organisation).select_related("item")
+    out = active.filter(status=Reservation.Status.OUT).order_by("ends_on")
+    servicing = sorted(
+        (
+            (item, due)
+            for item in items
+            if (due := servicing_due_on(item)) is not None and due <= today + timedelta(days=14)
+        ),
+        key=lambda pair: pair[1],
+    )
+    return {
+        "items": items,
+        "out": out,
+        "overdue": [r for r in out if r.ends_on < today],
+        "due_back": [r for r in out if today <= r.ends_on <= today + timedelta(days=7)],
+        "starting": active.filter(
+            status=Reservation.Status.RESERVED, starts_on__lte=today + timedelta(days=7)
+        ).order_by("starts_on"),
+        "servicing": servicing,
+        "waiting": WaitingListEntry.objects.filter(organisation=organisation, resolved_at__isnull=True),
+        "errands": Errand.objects.filter(
+            reservation__item__organisation=organisation, done_at__isnull=True
+        ).select_related("reservation__item", "helper"),
+    }
+
+
+def usage(organisation: Organisation, today: date) -> dict:
+    """Loans each month for a year (by the day they went out), days on loan, and people helped."""
+    since = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
+    loans = Reservation.objects.filter(
+        item__organisation=organisation,
+        status__in=[Reservation.Status.OUT, Reservation.Status.RETURNED],
+        starts_on__gte=since,
+    )
+    per_month: dict = {}
+    for loan in loans:
+        month = loan.starts_on.replace(day=1)
+        row = per_month.setdefault(month, {"month": month, "loans": 0, "days": 0})
+        row["loans"] += 1
+        row["days"] += (min(loan.ends_on, today) - loan.starts_on).days + 1
+    people = {(loan.borrower_id or loan.borrower_contact.lower()) for loan in loans}
+    return {
+        "per_month": [per_month[m] for m in sorted(per_month)],
+        "loans": len(loans),
+        "days": sum(row["days"] for row in per_month.values()),
+        "people": len(people),
+    }
+
+
+def calendar_for(item: Item, today: date) -> QuerySet[Reservation]:
+    """The item's current and coming bookings."""
+    return item.reservations.filter(
+        status__in=Reservation.ACTIVE, ends_on__gte=today - timedelta(days=60)
+    ).order_by("starts_on")
+
+
+def errands_for(user: User) -> QuerySet[Errand]:
+    """Errands given to the user's organisation (a helper such as the parish council)."""
+    if not user.is_authenticated or user.organisation_id is None:
+        return Errand.objects.none()
+    return (
+        Errand.objects.filter(helper_id=user.organisation_id)
+        .select_related("reservation__item")
+        .order_by("done_at", "on")
+    )
