@@ -197,3 +197,24 @@ def sign_up_at_event(
                 raise  # about the person (name, email): say it as it is
             raise ValidationError({"shifts": f"{shift}: {' '.join(error.messages)}"}) from None
     return made
+
+
+@transaction.atomic
+def save_opportunity(
+    user: User, organisation: Organisation, opportunity: Opportunity | None, details: dict
+) -> Opportunity:
+    """An organisation's organiser adds or changes one of its opportunities."""
+    _organiser_only(user, organisation)
+    if opportunity is not None and opportunity.organisation_id != organisation.pk:
+        raise ValidationError("You can only change your own organisation's opportunities.")
+    if not details.get("venue") and not (details.get("place") or "").strip():
+        raise ValidationError({"venue": "Choose a venue, or say where it is."})
+    scheme = details.get("credit_scheme")
+    if scheme is not None and not scheme.awarding_organisations.filter(pk=organisation.pk).exists():
+        raise ValidationError({"credit_scheme": f"{organisation} does not take part in {scheme}."})
+    opportunity = opportunity or Opportunity(organisation=organisation)
+    for name, value in details.items():
+        setattr(opportunity, name, value)
+    opportunity.full_clean()
+    opportunity.save()
+    return opportunity

@@ -3,16 +3,21 @@ Organisers (their organisation's editors): rosters, attendance and their sign-up
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import User
+from accounts.models import Organisation, User
 from closeknit.forms import add_service_errors, error_summary
+from directory.models import Location
+from timebank.models import CreditScheme
 
 from . import calendar, forms, selectors, services
 from .models import Event, Opportunity, Shift, SignUp
@@ -119,6 +124,17 @@ def roster(request, pk):
     shift = get_object_or_404(Shift.objects.select_related("opportunity__organisation"), pk=pk)
     if not services.runs(request.user, shift.opportunity.organisation):
         raise PermissionDenied
+    if request.method == "POST" and "places" in request.POST:
+        form = forms.PlacesForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(" ".join(e for errors in form.errors.values() for e in errors))
+            services.change_places(request.user, shift, form.cleaned_data["places"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Places changed.")
+        return redirect("volunteering:roster", pk)
     if request.method == "POST":
         signup = get_object_or_404(SignUp, pk=request.POST.get("sign_up"), shift=shift)
         try:
@@ -192,4 +208,86 @@ def event_sign_ups(request, pk):
             "sign_ups": sign_ups,
             "summary": selectors.event_summary(found) if organising else None,
         },
+    )
+
+
+def _organisation(request) -> Organisation:
+    organisation = request.user.organisation if request.user.is_authenticated else None
+    if organisation is None or not services.runs(request.user, organisation):
+        raise PermissionDenied
+    return organisation
+
+
+@login_required
+def organise(request):
+    """An organisation's opportunities, with their coming shifts and how full they are."""
+    organisation = _organisation(request)
+    found = Opportunity.objects.filter(organisation=organisation).order_by("-is_published", "title")
+    return render(
+        request,
+        "volunteering/organise.html",
+        {"organisation": organisation, "opportunities": [(o, selectors.upcoming_shifts(o)) for o in found]},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_opportunity(request, pk=None):
+    organisation = _organisation(request)
+    found = get_object_or_404(Opportunity, pk=pk, organisation=organisation) if pk else None
+    form = forms.OpportunityForm(
+        request.POST or None,
+        instance=found,
+        venues=Location.objects.filter(services__owner=organisation).distinct().order_by("name"),
+        schemes=CreditScheme.objects.filter(awarding_organisations=organisation),
+    )
+    if request.method == "POST" and form.is_valid():
+        details = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            saved = services.save_opportunity(request.user, organisation, found, details)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{saved.title} is saved.")
+            return redirect("volunteering:organise")
+    return render(
+        request,
+        "volunteering/form.html",
+        {
+            "form": form,
+            "errors": error_summary(form),
+            "title": f"Change {found}" if found else "Add an opportunity",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_shifts(request, pk):
+    organisation = _organisation(request)
+    found = get_object_or_404(Opportunity, pk=pk, organisation=organisation)
+    form = forms.ShiftsForm(request.POST or None, initial={"weeks": 1})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        tz = timezone.get_current_timezone()
+        starts = datetime.combine(data["on"], data["starts_at"], tzinfo=tz)
+        ends = datetime.combine(data["on"], data["ends_at"], tzinfo=tz)
+        try:
+            made = services.add_shifts(
+                request.user,
+                found,
+                starts_at=starts,
+                ends_at=ends,
+                places=data["places"],
+                weeks=data["weeks"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{len(made)} shift{'s' if len(made) > 1 else ''} added to {found}.")
+            return redirect("volunteering:organise")
+    return render(
+        request,
+        "volunteering/form.html",
+        {"form": form, "errors": error_summary(form), "title": f"Add shifts: {found}"},
     )
