@@ -4,6 +4,18 @@ from django.utils import timezone
 from closeknit.forms import day_field
 
 
+def hours_field() -> forms.DecimalField:
+    """Hours as people type them, in quarter hours (the service checks the steps and limits)."""
+    return forms.DecimalField(
+        label="Hours",
+        help_text="In quarter hours: 0.25, 0.5, 1.75…",
+        max_digits=6,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.25", "min": "0.25", "inputmode": "decimal"}),
+        error_messages={"required": "Enter the hours", "invalid": "The hours must be a number, like 1.5"},
+    )
+
+
 class ExchangeForm(forms.Form):
     GAVE, RECEIVED = "gave", "received"
     other = forms.ModelChoiceField(
@@ -24,14 +36,7 @@ class ExchangeForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose who gave their time"},
     )
-    hours = forms.DecimalField(
-        label="Hours",
-        help_text="In quarter hours: 0.25, 0.5, 1.75…",
-        max_digits=6,
-        decimal_places=2,
-        widget=forms.NumberInput(attrs={"step": "0.25", "min": "0.25", "inputmode": "decimal"}),
-        error_messages={"required": "Enter the hours", "invalid": "The hours must be a number, like 1.5"},
-    )
+    hours = hours_field()
     description = forms.CharField(
         label="What it was for",
         max_length=300,
@@ -176,14 +181,7 @@ class CommunityExchangeForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose what happened"},
     )
-    hours = forms.DecimalField(
-        label="Hours",
-        max_digits=6,
-        decimal_places=2,
-        help_text="In quarter hours: 0.25, 0.5, 1.75…",
-        widget=forms.NumberInput(attrs={"step": "0.25", "min": "0.25", "inputmode": "decimal"}),
-        error_messages={"required": "Enter the hours", "invalid": "The hours must be a number, like 1.5"},
-    )
+    hours = hours_field()
     description = forms.CharField(
         label="What it was for", max_length=300, error_messages={"required": "Say what the time was for"}
     )

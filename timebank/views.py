@@ -117,9 +117,7 @@ def propose(request, slug):
                 happened_on=form.cleaned_data["happened_on"],
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict") and {"giver", "receiver"} & set(error.error_dict):
-                error = ValidationError({"other": [m for ms in error.message_dict.values() for m in ms]})
-            add_service_errors(form, error)
+            add_service_errors(form, _about_the_other_member(error, "other"))
         else:
             messages.success(request, f"Sent to {other.full_name} to confirm: {exchange.hours} hours.")
             return redirect("timebank:member", slug)
@@ -128,6 +126,13 @@ def propose(request, slug):
         "timebank/form.html",
         {"timebank": found, "form": form, "errors": error_summary(form), "title": "Record an exchange"},
     )
+
+
+def _about_the_other_member(error: ValidationError, field: str) -> ValidationError:
+    """The service speaks of the giver and receiver; the form asks only for the other member."""
+    if hasattr(error, "error_dict") and {"giver", "receiver"} & set(error.error_dict):
+        return ValidationError({field: [m for problems in error.message_dict.values() for m in problems]})
+    return error
 
 
 def _exchange(request, pk) -> Exchange:
@@ -490,9 +495,7 @@ def community_exchange(request, slug):
             )
             services.confirm_exchange(request.user, exchange)
         except ValidationError as error:
-            if hasattr(error, "error_dict") and {"giver", "receiver"} & set(error.error_dict):
-                error = ValidationError({"member": [m for ms in error.message_dict.values() for m in ms]})
-            add_service_errors(form, error)
+            add_service_errors(form, _about_the_other_member(error, "member"))
         else:
             messages.success(request, f"{exchange.hours} hours recorded for {member.full_name}.")
             return redirect("timebank:broker", slug)
