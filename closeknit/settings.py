@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "timebank",
     "volunteering",
     "lending",
+    "outcomes",
 ]
 
 MIDDLEWARE = [

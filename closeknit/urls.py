@@ -21,6 +21,7 @@ urlpatterns = [
     path("timebanks/", include("timebank.urls")),
     path("volunteering/", include("volunteering.urls")),
     path("lending/", include("lending.urls")),
+    path("outcomes/", include("outcomes.urls")),
     path("oruk/", include("directory.oruk.urls")),
     path("api/directory/listings/", ListingSearchView.as_view(), name="api_listing_search"),
     path("api/people/", people_api.PeopleView.as_view(), name="api_people"),

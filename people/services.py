@@ -28,6 +28,7 @@ from .models import (
     SafeguardingNote,
 )
 from .selectors import PersonNotVisible
+from .signals import person_erased
 
 
 def _may_change(user: User, person: Person) -> None:
@@ -331,6 +332,7 @@ def erase_person(user: User, person: Person, *, request: HttpRequest | None = No
     person.introductions.update(elsewhere="")
     IntroductionStep.objects.filter(introduction__person=person).update(note="")
     person.attendances.update(note="")
+    person_erased.send(sender=Person, person=person)  # apps above us clear what they hold
     record_audit_event(user, AuditEvent.Action.ERASE, person, request=request)
     return person
 

@@ -18,6 +18,16 @@ def _name(user) -> str:
     return user.full_name if user else ""
 
 
+def _from_other_apps(person: Person) -> dict[str, Any]:
+    """Sections that apps above ``people`` hold about the person (questionnaires, outcomes…)."""
+    from .signals import subject_access_requested
+
+    sections: dict[str, Any] = {}
+    for _receiver, answer in subject_access_requested.send(sender=Person, person=person):
+        sections.update(answer or {})
+    return sections
+
+
 def subject_access_data(person: Person) -> dict[str, Any]:
     """Every record about ``person``, as plain data (JSON-ready), in sections a person can read."""
     person_type = ContentType.objects.get_for_model(Person)
@@ -124,6 +134,7 @@ def subject_access_data(person: Person) -> dict[str, Any]:
             {"recorded_at": n.recorded_at.isoformat(), "note": n.note, "recorded_by": _name(n.recorded_by)}
             for n in person.safeguarding_notes.select_related("recorded_by")
         ],
+        **_from_other_apps(person),
         "who_has_looked_at_or_changed_this_record": [
             {"when": e.occurred_at.isoformat(), "what": e.get_action_display(), "who": e.actor_label}
             for e in AuditEvent.objects.filter(target_type=person_type, target_id=str(person.pk)).order_by(

@@ -37,6 +37,7 @@ NOTES = {
     "elsewhere": "Neighbour Mirabel Thackeray",
     "step": "Step note: loved the Quatermass ceilidh",
     "attendance": "Drop-in: brought Persimmon along",
+    "outcome": "Outcome evidence: landlord Mr Gribble agreed",
 }
 POSTCODE = "M33 9QX"
 
@@ -88,6 +89,11 @@ def person(team, coordinator, make_user):
         ends_at=time(12),
     )
     drop_in.attendances.create(person=person, note=NOTES["attendance"])
+    from outcomes.models import OutcomeEvent
+
+    OutcomeEvent.objects.create(
+        person=person, kind="tenancy_sustained", on=date(2026, 11, 3), evidence=NOTES["outcome"]
+    )
     return person
 
 
@@ -158,6 +164,7 @@ def test_erasure_leaves_no_personal_data_in_any_table_and_keeps_anonymous_counts
     ]
     assert not erased.safeguarding_notes.exists() and not erased.consents.exists()
     assert erased.attendances.count() == 1  # still counted as having come to the drop-in
+    assert erased.outcome_events.count() == 1  # the tenancy sustained still counts, without the evidence
     assert AuditEvent.objects.filter(actor=lead, action="erase", target_id=str(person.pk)).exists()
     assert client.get(reverse("people:person", args=[person.pk])).status_code == 404  # gone from view
 

@@ -1,0 +1,55 @@
+from django import forms
+
+from closeknit.forms import day_field
+
+from .models import OutcomeEvent
+
+
+class ResponseForm(forms.Form):
+    """One field per item of the instrument: radios for named answers, a 0–10 choice for scales."""
+
+    def __init__(self, *args, instrument, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(instrument.items.all())
+        for item in self.items:
+            named = len(item.options) > 2 or item.max_value - item.min_value < 3
+            if named:
+                choices = [(str(v), label) for v, label in item.options]
+            else:
+                ends = dict(item.options)
+                choices = [
+                    (str(v), f"{v}" + (f" ({ends[v]})" if v in ends else ""))
+                    for v in range(item.min_value, item.max_value + 1)
+                ]
+            self.fields[f"item_{item.code}"] = forms.ChoiceField(
+                label=item.text or f"Question {item.position}",
+                choices=choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Answer question {item.position}"},
+            )
+        self.fields["on"] = day_field("Date answered")
+
+    def answers(self) -> dict:
+        return {item.code: self.cleaned_data[f"item_{item.code}"] for item in self.items}
+
+    def add_error(self, field, error):
+        # The service names items by their code; the form's fields are item_<code>.
+        if field and f"item_{field}" in self.fields:
+            field = f"item_{field}"
+        super().add_error(field, error)
+
+
+class OutcomeForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What changed",
+        choices=OutcomeEvent.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what changed"},
+    )
+    on = day_field("When")
+    evidence = forms.CharField(
+        label="Evidence",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What shows it happened: who said so, what changed.",
+        error_messages={"required": "Say what shows it happened"},
+    )

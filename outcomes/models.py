@@ -1,0 +1,109 @@
+"""Measures of what changed for people: questionnaires (instruments) with versioned items and
+scoring, each person's responses, and outcome events recorded with evidence."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Instrument(models.Model):
+    """A questionnaire, one version of it. Its items and scoring never change once responses use
+    it: a new wording is a new version."""
+
+    class Scoring(models.TextChoices):
+        PER_ITEM = "per_item", "Each item scored and banded on its own (ONS4)"
+        SUM = "sum", "Items added up, the total banded (UCLA 3-item)"
+        CATEGORY = "category", "A single answer, reported as its category"
+        SUM_CONVERTED = "sum_converted", "Items added up, then converted by a table (SWEMWBS metric)"
+
+    code = models.SlugField(max_length=40)
+    version = models.PositiveSmallIntegerField(default=1)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    scoring = models.CharField(max_length=14, choices=Scoring.choices)
+    # [{"min": 3, "max": 5, "label": "Not lonely"}, ...] for totals (SUM, SUM_CONVERTED).
+    bands = models.JSONField(default=list, blank=True)
+    # {"7": 7.0, "8": 9.51, ...}: raw total to reported score (SUM_CONVERTED).
+    conversion = models.JSONField(default=dict, blank=True)
+    higher_is_better = models.BooleanField(default=True)
+    source = models.TextField(blank=True, help_text="Where it comes from, and its licence.")
+    is_builtin = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name", "-version"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="one_instrument_version")]
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.version})"
+
+
+class Item(models.Model):
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="items")
+    code = models.SlugField(max_length=40)
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField(help_text="Empty for licensed instruments whose wording is not shipped.")
+    # [[value, label], ...]; for a 0–10 scale, the two ends' labels only.
+    options = models.JSONField(default=list)
+    min_value = models.SmallIntegerField()
+    max_value = models.SmallIntegerField()
+    # [{"min": 0, "max": 4, "label": "Low"}, ...] for PER_ITEM scoring.
+    bands = models.JSONField(default=list, blank=True)
+    higher_is_better = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["instrument", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "code"], name="item_code_once_per_instrument")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument.code}.{self.code}"
+
+
+class Response(models.Model):
+    """One person's answers to an instrument on a day, with the scores worked out when recorded."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="responses")
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="responses")
+    on = models.DateField()
+    answers = models.JSONField(help_text="Item code to the value chosen.")
+    scores = models.JSONField(help_text="What scoring made of the answers: totals and bands.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["on", "pk"]
+        indexes = [models.Index(fields=["person", "instrument", "on"], name="response_person_instrument")]
+
+    def __str__(self) -> str:
+        return f"{self.instrument.code} on {self.on}"
+
+
+class OutcomeEvent(models.Model):
+    """Something that changed for a person, recorded with the evidence for it."""
+
+    class Kind(models.TextChoices):
+        TENANCY_SUSTAINED = "tenancy_sustained", "Tenancy sustained or eviction avoided"
+        CRISIS_AVOIDED = "crisis_avoided", "Crisis avoided"
+        INTO_WORK = "into_work", "Back into work or volunteering"
+        CARE_AVOIDED = "care_avoided", "Care package avoided or reduced"
+        NEW_CONNECTIONS = "new_connections", "New connections made"
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="outcome_events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    on = models.DateField()
+    evidence = models.TextField(help_text="What shows it happened: who said so, what changed.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.on}"

@@ -1,0 +1,71 @@
+"""Figures for commissioners and evaluators: who is reached, by ward and by deprivation decile,
+who introduced them, and how introductions are going. Aggregates only, and every count under 5
+is suppressed (shown as "fewer than 5"), so no one can be picked out."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, F, QuerySet
+from django.db.models.functions import Coalesce
+
+from accounts.models import Role, User
+from people.models import CONNECTED, Introducer, Introduction, Person
+
+SUPPRESS_BELOW = 5
+MOST_DEPRIVED = 3  # deciles 1 to 3: the 30% most deprived areas of England
+
+
+def sees_reports(user: User) -> bool:
+    return user.is_authenticated and (
+        user.is_superuser or user.role in {Role.COMMISSIONER, Role.ADMINISTRATOR}
+    )
+
+
+def shown(count: int) -> int | None:
+    """A count as it may be published: ``None`` (shown as "fewer than 5") when under the threshold."""
+    return count if count >= SUPPRESS_BELOW else None
+
+
+def share(part: int, whole: int) -> Decimal | None:
+    """A percentage to one decimal place, suppressed when either number is under the threshold."""
+    if part < SUPPRESS_BELOW or whole < SUPPRESS_BELOW:
+        return None
+    return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def reach(people: QuerySet[Person] | None = None) -> dict:
+    """Everyone supported (erased records too: they were reached) by decile, ward and introducer."""
+    people = Person.objects.all() if people is None else people
+    with_area = people.annotate(
+        decile=Coalesce(F("postcode__lsoa__imd_decile"), F("imd_decile_when_erased")),
+        ward_name=Coalesce(F("postcode__ward__name"), F("ward_when_erased__name")),
+    )
+    total = with_area.count()
+    by_decile = dict(with_area.exclude(decile=None).values_list("decile").annotate(n=Count("pk")))
+    known = sum(by_decile.values())
+    deprived = sum(n for decile, n in by_decile.items() if decile <= MOST_DEPRIVED)
+    wards = (
+        with_area.exclude(ward_name=None)
+        .values("ward_name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "ward_name")
+    )
+    introducers = dict(people.values_list("introduced_by").annotate(n=Count("pk")))
+    introductions = Introduction.objects.filter(person__in=people)
+    made = introductions.count()
+    working = introductions.filter(status__in=CONNECTED).count()
+    return {
+        "people": shown(total),
+        "deciles": [{"decile": d, "people": shown(by_decile.get(d, 0))} for d in range(1, 11)],
+        "unknown_decile": shown(total - known),
+        "most_deprived_share": share(deprived, known),
+        "wards": [{"ward": w["ward_name"], "people": shown(w["n"])} for w in wards],
+        "introducers": [
+            {"introducer": label, "people": shown(introducers.get(code, 0))}
+            for code, label in Introducer.choices
+        ],
+        "introductions": shown(made),
+        "still_working": shown(working),
+        "still_working_share": share(working, made),
+    }

@@ -1,0 +1,106 @@
+"""Recording what changed: instruments loaded, responses scored, outcome events with evidence.
+One transaction each; refusals name the field."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from people.models import Person
+from people.selectors import PersonNotVisible, people_visible_to
+
+from .models import Instrument, Item, OutcomeEvent, Response
+from .scoring import ScoringError, check_answers, score
+
+
+@transaction.atomic
+def load_instrument(definition: dict, *, builtin: bool = False) -> Instrument:
+    """Create an instrument version from its definition (the shipped ones, or a licensed
+    organisation's own file). A version that already has responses is never changed."""
+    try:
+        code, version = definition["code"], int(definition.get("version", 1))
+        items = definition["items"]
+        scoring = definition["scoring"]
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValidationError(f"The instrument definition is missing {error}.") from None
+    if scoring not in Instrument.Scoring.values:
+        raise ValidationError(
+            f"Unknown scoring “{scoring}”: use one of {', '.join(Instrument.Scoring.values)}."
+        )
+    if not items:
+        raise ValidationError("An instrument needs at least one item.")
+    if scoring == Instrument.Scoring.SUM_CONVERTED:
+        lowest = sum(int(i["min_value"]) for i in items)
+        highest = sum(int(i["max_value"]) for i in items)
+        missing = [t for t in range(lowest, highest + 1) if str(t) not in definition.get("conversion", {})]
+        if missing:
+            raise ValidationError(f"The conversion table has no entry for raw scores {missing[:5]}.")
+    existing = Instrument.objects.filter(code=code, version=version).first()
+    if existing is not None:
+        if existing.responses.exists():
+            raise ValidationError(f"{existing} already has responses: load the new wording as a new version.")
+        existing.delete()
+    instrument = Instrument.objects.create(
+        code=code,
+        version=version,
+        name=definition.get("name", code),
+        description=definition.get("description", ""),
+        scoring=scoring,
+        bands=definition.get("bands", []),
+        conversion=definition.get("conversion", {}),
+        higher_is_better=definition.get("higher_is_better", True),
+        source=definition.get("source", ""),
+        is_builtin=builtin,
+    )
+    for position, item in enumerate(items, start=1):
+        Item.objects.create(
+            instrument=instrument,
+            code=item["code"],
+            position=position,
+            text=item.get("text", ""),
+            options=item.get("options", []),
+            min_value=int(item["min_value"]),
+            max_value=int(item["max_value"]),
+            bands=item.get("bands", []),
+            higher_is_better=item.get("higher_is_better", True),
+        )
+    return instrument
+
+
+def _visible(user: User, person: Person) -> None:
+    if not people_visible_to(user).filter(pk=person.pk).exists():
+        raise PersonNotVisible
+
+
+@transaction.atomic
+def record_response(user: User, person: Person, instrument: Instrument, on: date, answers: dict) -> Response:
+    """A person's answers, checked and scored as they are recorded."""
+    _visible(user, person)
+    if on > timezone.localdate():
+        raise ValidationError({"on": "The date cannot be in the future."})
+    try:
+        checked = check_answers(instrument, answers)
+        scores = score(instrument, checked)
+    except ScoringError as error:
+        raise ValidationError({error.item or "answers": str(error)}) from None
+    return Response.objects.create(
+        person=person, instrument=instrument, on=on, answers=checked, scores=scores, recorded_by=user
+    )
+
+
+@transaction.atomic
+def record_outcome(user: User, person: Person, kind: str, on: date, evidence: str) -> OutcomeEvent:
+    _visible(user, person)
+    if kind not in OutcomeEvent.Kind.values:
+        raise ValidationError({"kind": "Choose what changed."})
+    if on > timezone.localdate():
+        raise ValidationError({"on": "The date cannot be in the future."})
+    if not (evidence or "").strip():
+        raise ValidationError({"evidence": "Say what shows it happened."})
+    return OutcomeEvent.objects.create(
+        person=person, kind=kind, on=on, evidence=evidence.strip(), recorded_by=user
+    )

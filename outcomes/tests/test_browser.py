@@ -1,0 +1,48 @@
+"""Outcome pages in Chromium: axe-clean, including a questionnaire with an error."""
+
+from datetime import date
+
+import pytest
+
+from accounts.models import Role
+from accounts.tests.factories import UserFactory
+from closeknit.testing import PASSWORD, current_code, totp_device
+from outcomes import services
+from outcomes.models import Instrument
+from people.tests.factories import PersonFactory
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(page, user):
+    device = totp_device(user) if user.needs_two_factor else None
+    page.goto("/account/sign-in/")
+    page.fill("#id_username", user.email)
+    page.fill("#id_password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    if device is not None:
+        page.fill("#id_token", current_code(device))
+        page.click("button:has-text('Continue')")
+
+
+def test_outcome_pages_are_accessible(page, axe, transactional_db):
+    person = PersonFactory(full_name="Ada Whitfield")
+    coordinator = UserFactory(role=Role.COORDINATOR, teams=[person.team], email="lac@example.org")
+    ons4 = Instrument.objects.get(code="ons4")
+    for on, satisfied in [(date(2026, 3, 1), 3), (date(2026, 9, 1), 7)]:
+        answers = {"satisfied": satisfied, "worthwhile": 5, "happy": 6, "anxious": 4}
+        services.record_response(coordinator, person, ons4, on, answers)
+    sign_in(page, coordinator)
+    page.goto(f"/outcomes/people/{person.pk}/")
+    assert page.locator("h1").inner_text() == "Wellbeing and outcomes"
+    axe(page)
+    page.click("text=UCLA 3-item loneliness scale")
+    page.click("button:has-text('Save')")
+    assert "Answer question 1" in page.locator(".govuk-error-summary").inner_text()
+    axe(page)
+    page.click("text=Sign out")
+    PersonFactory.create_batch(5, team=person.team)
+    sign_in(page, UserFactory(role=Role.COMMISSIONER, email="commissioner@example.org"))
+    page.goto("/outcomes/reach/")
+    assert page.locator("h1").inner_text() == "Who we reach"
+    axe(page)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "outcomes"
+
+urlpatterns = [
+    path("reach/", views.reach, name="reach"),
+    path("people/<uuid:pk>/", views.person, name="person"),
+    path("people/<uuid:pk>/outcome/", views.record_outcome, name="record_outcome"),
+    path("people/<uuid:pk>/instruments/<int:instrument_pk>/", views.record_response, name="record_response"),
+]

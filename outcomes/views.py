@@ -1,0 +1,91 @@
+"""Outcome pages: reach for commissioners (aggregates only), and a person's wellbeing and
+outcomes for those who may see their record."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from closeknit.forms import add_service_errors, error_summary
+from people.selectors import PersonNotVisible, person_for_viewer, works_with_people
+
+from . import forms, selectors, services
+from .models import Instrument
+from .progress import changes_for
+
+
+@login_required
+def reach(request):
+    if not selectors.sees_reports(request.user):
+        raise PermissionDenied
+    return render(request, "outcomes/reach.html", {"reach": selectors.reach()})
+
+
+def _person(request, pk):
+    if not works_with_people(request.user):
+        raise PermissionDenied
+    try:
+        return person_for_viewer(request.user, pk, request=request)
+    except PersonNotVisible:
+        raise Http404 from None
+
+
+@login_required
+def person(request, pk):
+    """A person's questionnaire results (first and latest, and the change) and outcome events."""
+    found = _person(request, pk)
+    return render(
+        request,
+        "outcomes/person.html",
+        {
+            "person": found,
+            "changes": changes_for(found),
+            "events": found.outcome_events.select_related("recorded_by"),
+            "instruments": Instrument.objects.order_by("name"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_response(request, pk, instrument_pk):
+    found = _person(request, pk)
+    instrument = get_object_or_404(Instrument, pk=instrument_pk)
+    form = forms.ResponseForm(request.POST or None, instrument=instrument)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_response(request.user, found, instrument, form.cleaned_data["on"], form.answers())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{instrument.name} is recorded.")
+            return redirect("outcomes:person", pk)
+    return render(
+        request,
+        "outcomes/form.html",
+        {"form": form, "errors": error_summary(form), "person": found, "title": instrument.name},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_outcome(request, pk):
+    found = _person(request, pk)
+    form = forms.OutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_outcome(request.user, found, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The outcome is recorded.")
+            return redirect("outcomes:person", pk)
+    return render(
+        request,
+        "outcomes/form.html",
+        {"form": form, "errors": error_summary(form), "person": found, "title": "Record an outcome"},
+    )
