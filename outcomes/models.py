@@ -107,3 +107,23 @@ class OutcomeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.on}"
+
+
+class UnitCost(models.Model):
+    """A published cost attached to an outcome, for estimating social value: loaded from a CSV the
+    deploying council provides (with its source), never typed into reports."""
+
+    name = models.CharField(max_length=200)
+    outcome = models.CharField(max_length=20, choices=OutcomeEvent.Kind.choices)
+    value = models.DecimalField(max_digits=12, decimal_places=2, help_text="Pounds per occurrence.")
+    year = models.PositiveSmallIntegerField(help_text="The year the value is priced in.")
+    source = models.CharField(max_length=300)
+    is_example = models.BooleanField(
+        default=False, help_text="Invented, for trying Closeknit out: not a real cost."
+    )
+
+    class Meta:
+        ordering = ["outcome", "-year", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: £{self.value} ({self.year})"

@@ -69,3 +69,33 @@ def reach(people: QuerySet[Person] | None = None) -> dict:
         "still_working": shown(working),
         "still_working_share": share(working, made),
     }
+
+
+METHOD = (
+    "Estimated social value: for each kind of outcome, the number recorded in the period times a "
+    "published unit cost for that outcome (the latest year loaded). It estimates the value to "
+    "society of what changed. It is not cash saved by any budget, and should not be reported as such."
+)
+
+
+def social_value(events=None) -> dict:
+    """Estimated value of outcome events by kind, with the method and the costs used. Kinds with
+    fewer than 5 events are suppressed and left out of the total."""
+    from .models import OutcomeEvent, UnitCost
+
+    events = OutcomeEvent.objects.all() if events is None else events
+    counts = dict(events.values_list("kind").annotate(n=Count("pk")))
+    rows, total = [], Decimal("0")
+    for kind, label in OutcomeEvent.Kind.choices:
+        cost = UnitCost.objects.filter(outcome=kind).order_by("-year", "pk").first()
+        count = counts.get(kind, 0)
+        value = cost.value * count if cost and count >= SUPPRESS_BELOW else None
+        if value is not None:
+            total += value
+        rows.append({"outcome": label, "count": shown(count), "cost": cost, "value": value})
+    return {
+        "rows": rows,
+        "total": total,
+        "method": METHOD,
+        "uses_examples": UnitCost.objects.filter(is_example=True).exists(),
+    }

@@ -4,16 +4,18 @@ One transaction each; refusals name the field."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from closeknit.csvimport import Column, ImportFileError, read_rows
 from people.models import Person
 from people.selectors import PersonNotVisible, people_visible_to
 
-from .models import Instrument, Item, OutcomeEvent, Response
+from .models import Instrument, Item, OutcomeEvent, Response, UnitCost
 from .scoring import ScoringError, check_answers, score
 
 
@@ -104,3 +106,44 @@ def record_outcome(user: User, person: Person, kind: str, on: date, evidence: st
     return OutcomeEvent.objects.create(
         person=person, kind=kind, on=on, evidence=evidence.strip(), recorded_by=user
     )
+
+
+UNIT_COST_COLUMNS = [
+    Column("name", ("name",)),
+    Column("outcome", ("outcome", "outcome_type")),
+    Column("value", ("value", "unit_cost", "cost")),
+    Column("year", ("year", "price_year")),
+    Column("source", ("source",)),
+    Column("example", ("example", "is_example"), required=False),
+]
+
+
+@transaction.atomic
+def import_unit_costs(path) -> int:
+    """Replace the unit cost table with a CSV's rows (by header name). All or nothing."""
+    costs = []
+    for row in read_rows(path, UNIT_COST_COLUMNS):
+        outcome = row.required_text("outcome")
+        if outcome not in OutcomeEvent.Kind.values:
+            raise row.fail("outcome", f"{outcome!r} is not one of {', '.join(OutcomeEvent.Kind.values)}")
+        value = row.number("value", minimum=0)
+        if value is None:
+            raise row.fail("value", "is empty but a value is needed")
+        year = row.whole_number("year", minimum=1990, maximum=2100)
+        if year is None:
+            raise row.fail("year", "is empty but a value is needed")
+        costs.append(
+            UnitCost(
+                name=row.required_text("name"),
+                outcome=outcome,
+                value=Decimal(row.text("value").replace(",", "")).quantize(Decimal("0.01")),
+                year=year,
+                source=row.required_text("source"),
+                is_example=row.text("example").casefold() in {"yes", "true", "1"},
+            )
+        )
+    if not costs:
+        raise ImportFileError(path, "has no rows")
+    UnitCost.objects.all().delete()
+    UnitCost.objects.bulk_create(costs)
+    return len(costs)

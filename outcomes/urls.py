@@ -6,6 +6,7 @@ app_name = "outcomes"
 
 urlpatterns = [
     path("reach/", views.reach, name="reach"),
+    path("social-value/", views.social_value, name="social_value"),
     path("people/<uuid:pk>/", views.person, name="person"),
     path("people/<uuid:pk>/outcome/", views.record_outcome, name="record_outcome"),
     path("people/<uuid:pk>/instruments/<int:instrument_pk>/", views.record_response, name="record_response"),

@@ -25,6 +25,13 @@ def reach(request):
     return render(request, "outcomes/reach.html", {"reach": selectors.reach()})
 
 
+@login_required
+def social_value(request):
+    if not selectors.sees_reports(request.user):
+        raise PermissionDenied
+    return render(request, "outcomes/social_value.html", {"value": selectors.social_value()})
+
+
 def _person(request, pk):
     if not works_with_people(request.user):
         raise PermissionDenied
