@@ -40,7 +40,9 @@ def _item(request, pk, *, provider_too: bool = False) -> Item:
 def dashboard(request):
     organisation = _coordinated(request)
     today = timezone.localdate()
-    waiting_form = forms.WaitingForm(request.POST or None, initial={"wanted_from": today})
+    waiting_form = forms.WaitingForm(
+        request.POST if request.method == "POST" else None, initial={"wanted_from": today}
+    )
     if request.method == "POST" and waiting_form.is_valid():
         try:
             services.join_waiting_list(request.user, organisation, **waiting_form.cleaned_data)
@@ -70,7 +72,7 @@ def item(request, pk):
     found = _item(request, pk, provider_too=True)
     coordinator = services.coordinates(request.user, found.organisation)
     today = timezone.localdate()
-    form = forms.ReserveForm(request.POST or None) if coordinator else None
+    form = forms.ReserveForm(request.POST if request.method == "POST" else None) if coordinator else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             services.reserve(request.user, found, **form.cleaned_data)
@@ -101,7 +103,9 @@ def item(request, pk):
 def service(request, pk):
     """The service provider (or a coordinator) records a service."""
     found = _item(request, pk, provider_too=True)
-    form = forms.ServiceForm(request.POST or None, initial={"serviced_on": timezone.localdate()})
+    form = forms.ServiceForm(
+        request.POST if request.method == "POST" else None, initial={"serviced_on": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.record_service(
@@ -155,7 +159,7 @@ def reservation_action(request, pk, action):
     if action not in ACTIONS:
         raise PermissionDenied
     form_class, act, verb, done = ACTIONS[action]
-    form = form_class(request.POST or None)
+    form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             act(request.user, reservation, form.cleaned_data)
@@ -194,7 +198,9 @@ def cancel(request, pk):
 @require_http_methods(["GET", "POST"])
 def errand(request, pk):
     reservation = _reservation(request, pk)
-    form = forms.ErrandForm(request.POST or None, helpers=Organisation.objects.order_by("name"))
+    form = forms.ErrandForm(
+        request.POST if request.method == "POST" else None, helpers=Organisation.objects.order_by("name")
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.arrange_errand(request.user, reservation, **form.cleaned_data)

@@ -53,3 +53,22 @@ class OutcomeForm(forms.Form):
         help_text="What shows it happened: who said so, what changed.",
         error_messages={"required": "Say what shows it happened"},
     )
+
+
+class SurveyForm(forms.Form):
+    def __init__(self, *args, statements, **kwargs):
+        from .models import Agreement
+
+        super().__init__(*args, **kwargs)
+        self.statements = statements
+        for statement in statements:
+            self.fields[f"statement_{statement.pk}"] = forms.TypedChoiceField(
+                label=statement.text,
+                choices=Agreement.choices,
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Say how far you agree: “{statement.text}”"},
+            )
+
+    def answers(self) -> dict[int, int]:
+        return {s.pk: self.cleaned_data[f"statement_{s.pk}"] for s in self.statements}

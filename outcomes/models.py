@@ -127,3 +127,68 @@ class UnitCost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: £{self.value} ({self.year})"
+
+
+class Survey(models.Model):
+    """A short survey of partner organisations (introducers), e.g. whether Local Area Coordination
+    is a valuable resource in their communities. Each invitation has its own link."""
+
+    title = models.CharField(max_length=200)
+    introduction = models.TextField(blank=True)
+    closes_on = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SurveyStatement(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="statements")
+    position = models.PositiveSmallIntegerField(default=1)
+    text = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["survey", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Agreement(models.IntegerChoices):
+    STRONGLY_AGREE = 5, "Strongly agree"
+    AGREE = 4, "Agree"
+    NEITHER = 3, "Neither agree nor disagree"
+    DISAGREE = 2, "Disagree"
+    STRONGLY_DISAGREE = 1, "Strongly disagree"
+
+
+class SurveyInvitation(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField()
+    token = models.CharField(max_length=64, unique=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["survey", "email"], name="invited_once_per_survey")]
+
+    def __str__(self) -> str:
+        return f"{self.survey} to {self.organisation}"
+
+
+class SurveyAnswer(models.Model):
+    invitation = models.ForeignKey(SurveyInvitation, on_delete=models.CASCADE, related_name="answers")
+    statement = models.ForeignKey(SurveyStatement, on_delete=models.CASCADE, related_name="answers")
+    agreement = models.PositiveSmallIntegerField(choices=Agreement.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["invitation", "statement"], name="one_answer_per_statement")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_agreement_display()}: {self.statement}"

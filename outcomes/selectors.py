@@ -99,3 +99,35 @@ def social_value(events=None) -> dict:
         "method": METHOD,
         "uses_examples": UnitCost.objects.filter(is_example=True).exists(),
     }
+
+
+def _of(part: int, whole: int) -> Decimal | None:
+    """A share of answers, shown once at least 5 have answered."""
+    if whole < SUPPRESS_BELOW:
+        return None
+    return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def survey_results(survey) -> list[dict]:
+    """For each statement: how many answered, and the share agreeing, neither, disagreeing.
+    Shares are suppressed when fewer than 5 answered."""
+    from .models import Agreement
+
+    results = []
+    for statement in survey.statements.all():
+        counts = dict(statement.answers.values_list("agreement").annotate(n=Count("pk")))
+        answered = sum(counts.values())
+        agree = counts.get(Agreement.STRONGLY_AGREE, 0) + counts.get(Agreement.AGREE, 0)
+        disagree = counts.get(Agreement.DISAGREE, 0) + counts.get(Agreement.STRONGLY_DISAGREE, 0)
+        neither = counts.get(Agreement.NEITHER, 0)
+
+        results.append(
+            {
+                "statement": statement.text,
+                "answered": shown(answered),
+                "agree": _of(agree, answered),
+                "neither": _of(neither, answered),
+                "disagree": _of(disagree, answered),
+            }
+        )
+    return results

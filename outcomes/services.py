@@ -147,3 +147,48 @@ def import_unit_costs(path) -> int:
     UnitCost.objects.all().delete()
     UnitCost.objects.bulk_create(costs)
     return len(costs)
+
+
+@transaction.atomic
+def invite_to_survey(survey, organisation, email: str):
+    """Invite someone at a partner organisation; their link is theirs alone."""
+    import secrets
+
+    from django.core.validators import validate_email
+
+    from .models import SurveyInvitation
+
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": "Enter an email address, like name@example.org."}) from None
+    if SurveyInvitation.objects.filter(survey=survey, email=email).exists():
+        raise ValidationError({"email": f"{email} is already invited."})
+    return SurveyInvitation.objects.create(
+        survey=survey, organisation=organisation, email=email, token=secrets.token_urlsafe(24)
+    )
+
+
+@transaction.atomic
+def answer_survey(invitation, answers: dict[int, int]):
+    """Record an invitation's answers, once: every statement answered on the agreement scale."""
+    from .models import Agreement, SurveyAnswer, SurveyInvitation
+
+    invitation = SurveyInvitation.objects.select_for_update().select_related("survey").get(pk=invitation.pk)
+    if invitation.answered_at is not None:
+        raise ValidationError("This survey has already been answered from this link. Thank you.")
+    if invitation.survey.closes_on < timezone.localdate():
+        raise ValidationError("This survey has closed.")
+    statements = list(invitation.survey.statements.all())
+    for statement in statements:
+        if answers.get(statement.pk) not in Agreement.values:
+            raise ValidationError(
+                {f"statement_{statement.pk}": f"Say how far you agree: “{statement.text}”."}
+            )
+    SurveyAnswer.objects.bulk_create(
+        SurveyAnswer(invitation=invitation, statement=s, agreement=answers[s.pk]) for s in statements
+    )
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["answered_at"])
+    return invitation

@@ -14,7 +14,7 @@ from closeknit.forms import add_service_errors, error_summary
 from people.selectors import PersonNotVisible, person_for_viewer, works_with_people
 
 from . import forms, selectors, services
-from .models import Instrument
+from .models import Instrument, Survey, SurveyInvitation
 from .progress import changes_for
 
 
@@ -62,7 +62,7 @@ def person(request, pk):
 def record_response(request, pk, instrument_pk):
     found = _person(request, pk)
     instrument = get_object_or_404(Instrument, pk=instrument_pk)
-    form = forms.ResponseForm(request.POST or None, instrument=instrument)
+    form = forms.ResponseForm(request.POST if request.method == "POST" else None, instrument=instrument)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_response(request.user, found, instrument, form.cleaned_data["on"], form.answers())
@@ -82,7 +82,7 @@ def record_response(request, pk, instrument_pk):
 @require_http_methods(["GET", "POST"])
 def record_outcome(request, pk):
     found = _person(request, pk)
-    form = forms.OutcomeForm(request.POST or None)
+    form = forms.OutcomeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_outcome(request.user, found, **form.cleaned_data)
@@ -95,4 +95,53 @@ def record_outcome(request, pk):
         request,
         "outcomes/form.html",
         {"form": form, "errors": error_summary(form), "person": found, "title": "Record an outcome"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def answer_survey(request, token):
+    """A partner organisation answers from its own link; no sign-in is needed."""
+    invitation = get_object_or_404(
+        SurveyInvitation.objects.select_related("survey", "organisation"), token=token
+    )
+    survey = invitation.survey
+    form = forms.SurveyForm(
+        request.POST if request.method == "POST" else None, statements=list(survey.statements.all())
+    )
+    done = invitation.answered_at is not None
+    if request.method == "POST" and not done and form.is_valid():
+        try:
+            services.answer_survey(invitation, form.answers())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            done = True
+    return render(
+        request,
+        "outcomes/survey.html",
+        {
+            "survey": survey,
+            "invitation": invitation,
+            "form": form,
+            "errors": error_summary(form),
+            "done": done,
+        },
+    )
+
+
+@login_required
+def survey_results(request, pk):
+    if not selectors.sees_reports(request.user):
+        raise PermissionDenied
+    survey = get_object_or_404(Survey, pk=pk)
+    invitations = survey.invitations.all()
+    return render(
+        request,
+        "outcomes/survey_results.html",
+        {
+            "survey": survey,
+            "results": selectors.survey_results(survey),
+            "invited": invitations.count(),
+            "answered": invitations.filter(answered_at__isnull=False).count(),
+        },
     )

@@ -33,7 +33,11 @@ def opportunity(request, pk):
         Opportunity.objects.select_related("organisation", "venue"), pk=pk, is_published=True
     )
     shifts = list(selectors.upcoming_shifts(found))
-    contact = forms.ContactForm(request.POST or None) if not request.user.is_authenticated else None
+    contact = (
+        forms.ContactForm(request.POST if request.method == "POST" else None)
+        if not request.user.is_authenticated
+        else None
+    )
     if request.method == "POST":
         shift = next((s for s in shifts if str(s.pk) == request.POST.get("shift")), None)
         if shift is None:
@@ -155,7 +159,9 @@ def event(request, pk):
     shift_ids = [s.pk for stall in stalls for o in stall["opportunities"] for s in o["shifts"]]
     signed_in = request.user.is_authenticated
     form = forms.EventSignUpForm(
-        request.POST or None, shifts=Shift.objects.filter(pk__in=shift_ids), signed_in=signed_in
+        request.POST if request.method == "POST" else None,
+        shifts=Shift.objects.filter(pk__in=shift_ids),
+        signed_in=signed_in,
     )
     if request.method == "POST" and form.is_valid():
         details = {k: v for k, v in form.cleaned_data.items() if k in ("name", "email", "phone")}
@@ -236,7 +242,7 @@ def edit_opportunity(request, pk=None):
     organisation = _organisation(request)
     found = get_object_or_404(Opportunity, pk=pk, organisation=organisation) if pk else None
     form = forms.OpportunityForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         instance=found,
         venues=Location.objects.filter(services__owner=organisation).distinct().order_by("name"),
         schemes=CreditScheme.objects.filter(awarding_organisations=organisation),
@@ -266,7 +272,7 @@ def edit_opportunity(request, pk=None):
 def add_shifts(request, pk):
     organisation = _organisation(request)
     found = get_object_or_404(Opportunity, pk=pk, organisation=organisation)
-    form = forms.ShiftsForm(request.POST or None, initial={"weeks": 1})
+    form = forms.ShiftsForm(request.POST if request.method == "POST" else None, initial={"weeks": 1})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         tz = timezone.get_current_timezone()

@@ -46,3 +46,33 @@ def test_outcome_pages_are_accessible(page, axe, transactional_db):
     page.goto("/outcomes/reach/")
     assert page.locator("h1").inner_text() == "Who we reach"
     axe(page)
+
+
+def test_survey_and_social_value_pages_are_accessible(page, axe, transactional_db):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from accounts.tests.factories import OrganisationFactory
+    from outcomes.models import Survey
+
+    survey = Survey.objects.create(
+        title="How are we doing?", closes_on=timezone.localdate() + timedelta(days=7)
+    )
+    survey.statements.create(text="Local Area Coordination is a valuable resource in our communities")
+    invitation = services.invite_to_survey(survey, OrganisationFactory(), "partner@example.org")
+    page.goto(f"/outcomes/surveys/answer/{invitation.token}/")
+    axe(page)
+    page.click("button:has-text('Send my answers')")
+    assert "Say how far you agree" in page.locator(".govuk-error-summary").inner_text()
+    axe(page)
+    page.check("input[value='4']")
+    page.click("button:has-text('Send my answers')")
+    assert "Thank you" in page.locator(".govuk-panel").inner_text()
+    call_command("import_unit_costs", "data/unit_costs/example_unit_costs.csv")
+    sign_in(page, UserFactory(role=Role.COMMISSIONER, email="commissioner@example.org"))
+    page.goto("/outcomes/social-value/")
+    axe(page)
+    page.goto(f"/outcomes/surveys/{survey.pk}/")
+    axe(page)
