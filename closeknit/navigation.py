@@ -31,6 +31,11 @@ NAVIGATION = [
     NavItem("Lending", "lending:dashboard", frozenset({Role.ORGANISATION_EDITOR, Role.ADMINISTRATOR})),
     NavItem("Timebanks", "timebank:list", frozenset({Role.RESIDENT, Role.BROKER, Role.ADMINISTRATOR})),
     NavItem("Reach", "outcomes:reach", frozenset({Role.COMMISSIONER, Role.ADMINISTRATOR})),
+    NavItem(
+        "Neighbourhoods",
+        "neighbourhoods:list",
+        frozenset({Role.COORDINATOR, Role.LINK_WORKER, Role.COMMISSIONER, Role.ADMINISTRATOR}),
+    ),
     NavItem("Your area", "places:postcode", EVERYONE),
     NavItem("Your account", "accounts:account", EVERYONE),
     NavItem("Back office", "admin:index", frozenset({Role.ADMINISTRATOR})),

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "volunteering",
     "lending",
     "outcomes",
+    "neighbourhoods",
 ]
 
 MIDDLEWARE = [

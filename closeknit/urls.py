@@ -22,6 +22,7 @@ urlpatterns = [
     path("volunteering/", include("volunteering.urls")),
     path("lending/", include("lending.urls")),
     path("outcomes/", include("outcomes.urls")),
+    path("neighbourhoods/", include("neighbourhoods.urls")),
     path("oruk/", include("directory.oruk.urls")),
     path("api/directory/listings/", ListingSearchView.as_view(), name="api_listing_search"),
     path("api/people/", people_api.PeopleView.as_view(), name="api_people"),

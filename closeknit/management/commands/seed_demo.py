@@ -8,6 +8,7 @@ from accounts.demo import DEMO_PASSWORD, create_demo_people, demo_district_exist
 from accounts.models import Role, User
 from directory.demo import create_demo_directory
 from lending.demo import create_demo_lending
+from neighbourhoods.demo import create_demo_neighbourhood_team
 from outcomes.demo import create_demo_outcomes
 from people.demo import create_demo_caseload
 from timebank.demo import create_demo_timebanks
@@ -61,6 +62,7 @@ class Command(BaseCommand):
                 stalls = create_demo_volunteering()
                 items = create_demo_lending()
                 create_demo_outcomes()
+                create_demo_neighbourhood_team()
             except ValueError as error:
                 raise CommandError(str(error)) from None
             self.stdout.write(

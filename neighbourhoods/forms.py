@@ -1,0 +1,50 @@
+from django import forms
+
+from closeknit.forms import day_field
+
+
+class ReadingForm(forms.Form):
+    on = day_field("Date of the reading")
+    value = forms.DecimalField(
+        label="Reading",
+        max_digits=12,
+        decimal_places=2,
+        error_messages={"required": "Enter the reading", "invalid": "The reading must be a number"},
+    )
+    note = forms.CharField(label="Note", required=False, max_length=300)
+
+
+class SurveyRoundForm(forms.Form):
+    label = forms.CharField(
+        label="Which round",
+        max_length=60,
+        help_text="For example: Baseline, After 12 months.",
+        error_messages={"required": "Say which round this is"},
+    )
+    held_on = day_field("Date")
+    respondents = forms.IntegerField(
+        label="How many answered",
+        min_value=1,
+        error_messages={
+            "required": "Enter how many answered",
+            "invalid": "Enter a whole number",
+            "min_value": "At least one person must have answered",
+        },
+    )
+
+    def __init__(self, *args, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for n, question in enumerate(questions):
+            self.fields[f"q{n}"] = forms.IntegerField(
+                label=f"How many agreed: “{question}”",
+                min_value=0,
+                error_messages={
+                    "required": "Enter how many agreed",
+                    "invalid": "Enter a whole number",
+                    "min_value": "Cannot be below 0",
+                },
+            )
+
+    def results(self) -> dict[str, int]:
+        return {q: self.cleaned_data[f"q{n}"] for n, q in enumerate(self.questions)}

@@ -1,0 +1,55 @@
+"""Reads for neighbourhood teams: each measure's progress, and the survey's change after a year."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from outcomes.selectors import share
+
+from .models import Measure, NeighbourhoodTeam
+
+
+def progress(measure: Measure) -> dict:
+    """The latest reading, and how far it has come from the baseline towards the target (%)."""
+    readings = list(measure.readings.all())
+    latest = readings[-1] if readings else None
+    done = None
+    if latest is not None and measure.target != measure.baseline:
+        fraction = (latest.value - measure.baseline) / (measure.target - measure.baseline)
+        done = (Decimal(100) * fraction).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    return {"measure": measure, "readings": readings, "latest": latest, "done": done}
+
+
+def survey_change(team: NeighbourhoodTeam) -> dict | None:
+    """Each question asked in the first and the latest rounds, with the share agreeing in each and
+    the change in percentage points. Shares resting on fewer than 5 people are suppressed."""
+    rounds = list(team.survey_rounds.prefetch_related("results"))
+    if len(rounds) < 2:
+        return None
+    first, latest = rounds[0], rounds[-1]
+    before = {r.question: r.agreed for r in first.results.all()}
+    rows = []
+    for result in latest.results.all():
+        if result.question not in before:
+            continue
+        a, b = share(before[result.question], first.respondents), share(result.agreed, latest.respondents)
+        rows.append(
+            {
+                "question": result.question,
+                "first": a,
+                "latest": b,
+                "change": None if a is None or b is None else b - a,
+            }
+        )
+    return {"first": first, "latest": latest, "rows": rows}
+
+
+def team_page(team: NeighbourhoodTeam) -> dict:
+    priorities = []
+    for priority in team.priorities.filter(is_active=True).prefetch_related("measures__readings"):
+        priorities.append({"priority": priority, "measures": [progress(m) for m in priority.measures.all()]})
+    return {
+        "members": team.memberships.select_related("user__organisation").order_by("user__full_name"),
+        "priorities": priorities,
+        "survey": survey_change(team),
+    }
