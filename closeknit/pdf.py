@@ -7,6 +7,7 @@ the disk (``allowed_protocols`` is empty), so a page can never make the server r
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 
 from django.contrib.staticfiles import finders
@@ -14,6 +15,10 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 STYLESHEET = "closeknit/css/closeknit.css"
+
+# WeasyPrint reports every screen-only rule of the GOV.UK stylesheet it skips; only errors matter.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+logging.getLogger("weasyprint.progress").setLevel(logging.ERROR)
 
 
 @cache

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from outcomes.selectors import share
+from closeknit.suppression import share
 
 from .models import Measure, NeighbourhoodTeam
 

@@ -72,3 +72,29 @@ class SurveyForm(forms.Form):
 
     def answers(self) -> dict[int, int]:
         return {s.pk: self.cleaned_data[f"statement_{s.pk}"] for s in self.statements}
+
+
+class ReportForm(forms.Form):
+    neighbourhood = forms.ModelChoiceField(
+        queryset=None, required=False, label="Area", empty_label="The whole district"
+    )
+    since = day_field("From", required=False)
+    until = day_field("To", required=False)
+
+    def __init__(self, *args, **kwargs):
+        from places.models import Neighbourhood
+
+        super().__init__(*args, **kwargs)
+        self.fields["neighbourhood"].queryset = Neighbourhood.objects.order_by("name")
+
+    def period(self):
+        from django.utils import timezone
+
+        from .report import Period
+
+        data = self.cleaned_data if self.is_valid() else {}
+        until = data.get("until") or timezone.localdate()
+        since = data.get("since") or until.replace(year=until.year - 1)
+        if since > until:
+            since, until = until, since
+        return Period(since=since, until=until, area=data.get("neighbourhood"))

@@ -10,9 +10,9 @@ from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Coalesce
 
 from accounts.models import Role, User
+from closeknit.suppression import SUPPRESS_BELOW, share, shown
 from people.models import CONNECTED, Introducer, Introduction, Person
 
-SUPPRESS_BELOW = 5
 MOST_DEPRIVED = 3  # deciles 1 to 3: the 30% most deprived areas of England
 
 
@@ -20,18 +20,6 @@ def sees_reports(user: User) -> bool:
     return user.is_authenticated and (
         user.is_superuser or user.role in {Role.COMMISSIONER, Role.ADMINISTRATOR}
     )
-
-
-def shown(count: int) -> int | None:
-    """A count as it may be published: ``None`` (shown as "fewer than 5") when under the threshold."""
-    return count if count >= SUPPRESS_BELOW else None
-
-
-def share(part: int, whole: int) -> Decimal | None:
-    """A percentage to one decimal place, suppressed when either number is under the threshold."""
-    if part < SUPPRESS_BELOW or whole < SUPPRESS_BELOW:
-        return None
-    return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def reach(people: QuerySet[Person] | None = None) -> dict:

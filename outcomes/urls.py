@@ -6,6 +6,7 @@ app_name = "outcomes"
 
 urlpatterns = [
     path("reach/", views.reach, name="reach"),
+    path("report/", views.report, name="report"),
     path("social-value/", views.social_value, name="social_value"),
     path("surveys/<int:pk>/", views.survey_results, name="survey_results"),
     path("surveys/answer/<str:token>/", views.answer_survey, name="answer_survey"),

@@ -3,17 +3,22 @@ outcomes for those who may see their record."""
 
 from __future__ import annotations
 
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from closeknit.charts import bars
 from closeknit.forms import add_service_errors, error_summary
+from closeknit.pdf import pdf_available, pdf_response
 from people.selectors import PersonNotVisible, person_for_viewer, works_with_people
 
 from . import forms, selectors, services
+from . import report as report_module
 from .models import Instrument, Survey, SurveyInvitation
 from .progress import changes_for
 
@@ -145,3 +150,36 @@ def survey_results(request, pk):
             "answered": invitations.filter(answered_at__isnull=False).count(),
         },
     )
+
+
+@login_required
+def report(request):
+    """The evaluation report for a period and area: a page, a PDF or a CSV. Aggregates only."""
+    if not selectors.sees_reports(request.user):
+        raise PermissionDenied
+    form = forms.ReportForm(request.GET or None)
+    period = form.period()
+    data = report_module.evaluation_report(period)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="evaluation-{period.since}-{period.until}.csv"'
+        )
+        writer = csv.writer(response)
+        writer.writerow(["section", "measure", "value"])
+        writer.writerows(report_module.report_rows(data))
+        return response
+    context = {
+        **data,
+        "form": form,
+        "decile_chart": bars(data["deciles"]),
+        "outcome_chart": bars(data["outcomes"]),
+        "connection_chart": bars(data["connections"]),
+        "pdf": pdf_available(),
+        "query": request.GET.urlencode(),
+    }
+    if request.GET.get("format") == "pdf" and pdf_available():
+        return pdf_response(
+            request, "outcomes/report.html", context, f"evaluation-{period.since}-{period.until}.pdf"
+        )
+    return render(request, "outcomes/report.html", context)

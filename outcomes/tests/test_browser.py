@@ -76,3 +76,13 @@ def test_survey_and_social_value_pages_are_accessible(page, axe, transactional_d
     axe(page)
     page.goto(f"/outcomes/surveys/{survey.pk}/")
     axe(page)
+
+
+def test_evaluation_report_page_is_accessible(page, axe, transactional_db):
+    from django.core.management import call_command
+
+    call_command("seed_demo", residents=5, verbosity=0)
+    sign_in(page, UserFactory(role=Role.COMMISSIONER, email="commissioner2@example.org"))
+    page.goto("/outcomes/report/")
+    assert page.locator("h1").inner_text() == "Evaluation report"
+    axe(page)

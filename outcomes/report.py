@@ -1,0 +1,213 @@
+"""The evaluation report a council can publish: for a period and an area (a neighbourhood, or the
+whole district), who was reached, what changed, how wellbeing moved, how connections grew and how
+the neighbourhood priorities are going. Aggregates only, every count under 5 suppressed."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import TruncMonth
+
+from closeknit.suppression import SUPPRESS_BELOW, shown
+from neighbourhoods.models import NeighbourhoodTeam
+from neighbourhoods.selectors import progress
+from people.models import Conversation, IntroductionStep, Person
+from places.models import Neighbourhood
+
+from .models import OutcomeEvent, Response
+from .selectors import reach
+
+
+@dataclass(frozen=True)
+class Period:
+    since: date
+    until: date
+    area: Neighbourhood | None = None
+
+    @property
+    def area_name(self) -> str:
+        return str(self.area) if self.area else "the whole district"
+
+
+def people_in(area: Neighbourhood | None):
+    """Everyone on record who lives (or, once erased, lived) in the area."""
+    people = Person.objects.all()
+    if area is None:
+        return people
+    wards = list(area.wards.values_list("pk", flat=True))
+    lsoas = list(area.lsoas.values_list("pk", flat=True))
+    return people.filter(
+        Q(postcode__ward__in=wards) | Q(postcode__lsoa__in=lsoas) | Q(ward_when_erased__in=wards)
+    )
+
+
+def supported(period: Period):
+    """People in the area with a conversation or an introduction step in the period."""
+    talked = Conversation.objects.filter(
+        person=OuterRef("pk"), happened_on__range=(period.since, period.until)
+    )
+    introduced = IntroductionStep.objects.filter(
+        introduction__person=OuterRef("pk"), on__range=(period.since, period.until)
+    )
+    return people_in(period.area).filter(Q(Exists(talked)) | Q(Exists(introduced)))
+
+
+def _mean(values: list[int]) -> Decimal:
+    return (Decimal(sum(values)) / len(values)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def wellbeing(people, period: Period) -> list[dict]:
+    """ONS4: each item's mean at people's first response and at their latest (in the period), for
+    people who answered at least twice. Suppressed when fewer than 5 people."""
+    firsts, lasts = {}, {}
+    rows = (
+        Response.objects.filter(instrument__code="ons4", person__in=people, on__lte=period.until)
+        .order_by("person_id", "on", "pk")
+        .values_list("person_id", "on", "answers")
+    )
+    for person_id, on, answers in rows.iterator(chunk_size=5000):
+        firsts.setdefault(person_id, (on, answers))
+        if on >= period.since:
+            lasts[person_id] = (on, answers)
+    # A pair is a person's first answers and their latest in the period, given on a later day.
+    pairs = [(firsts[p][1], answers) for p, (on, answers) in lasts.items() if on > firsts[p][0]]
+    items = [
+        ("satisfied", "Life satisfaction", True),
+        ("worthwhile", "Worthwhile", True),
+        ("happy", "Happiness", True),
+        ("anxious", "Anxiety", False),
+    ]
+    if len(pairs) < SUPPRESS_BELOW:
+        return [
+            {"label": label, "people": None, "first": None, "latest": None, "change": None}
+            for _, label, _ in items
+        ]
+    result = []
+    for code, label, higher_is_better in items:
+        first, latest = _mean([f[code] for f, _ in pairs]), _mean([a[code] for _, a in pairs])
+        result.append(
+            {
+                "label": label,
+                "people": len(pairs),
+                "first": first,
+                "latest": latest,
+                "change": latest - first,
+                "better": (latest > first) == higher_is_better if latest != first else None,
+            }
+        )
+    return result
+
+
+def connections(people, period: Period) -> list[dict]:
+    """Introductions reaching "went along" (a connection made) each month of the period."""
+    steps = (
+        IntroductionStep.objects.filter(
+            introduction__person__in=people, status="went_along", on__range=(period.since, period.until)
+        )
+        .annotate(month=TruncMonth("on"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by("month")
+    )
+    return [{"label": f"{row['month']:%b %Y}", "count": shown(row["n"])} for row in steps]
+
+
+def outcome_counts(people, period: Period) -> list[dict]:
+    counts = defaultdict(int)
+    for kind, n in (
+        OutcomeEvent.objects.filter(person__in=people, on__range=(period.since, period.until))
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+    ):
+        counts[kind] = n
+    return [{"label": label, "count": shown(counts[kind])} for kind, label in OutcomeEvent.Kind.choices]
+
+
+def priorities(period: Period) -> list[dict]:
+    teams = NeighbourhoodTeam.objects.all()
+    if period.area is not None:
+        teams = teams.filter(neighbourhood=period.area)
+    rows = []
+    for team in teams.prefetch_related("priorities__measures__readings"):
+        for priority in team.priorities.filter(is_active=True):
+            for measure in priority.measures.all():
+                p = progress(measure)
+                rows.append(
+                    {
+                        "team": team.name,
+                        "priority": priority.title,
+                        "measure": measure.name,
+                        "baseline": measure.baseline,
+                        "target": measure.target,
+                        "latest": p["latest"].value if p["latest"] else None,
+                        "done": p["done"],
+                    }
+                )
+    return rows
+
+
+def evaluation_report(period: Period) -> dict:
+    people = supported(period)
+    figures = reach(people)
+    return {
+        "period": period,
+        "reach": figures,
+        "deciles": [
+            {"label": f"Decile {row['decile']}", "count": row["people"]} for row in figures["deciles"]
+        ],
+        "outcomes": outcome_counts(people, period),
+        "wellbeing": wellbeing(people, period),
+        "connections": connections(people, period),
+        "priorities": priorities(period),
+    }
+
+
+def report_rows(report: dict) -> list[tuple[str, str, str]]:
+    """The report's figures as (section, measure, value) rows, for CSV."""
+    suppressed = "fewer than 5"
+    rows = [
+        ("Reach", "People supported", report["reach"]["people"] or suppressed),
+        (
+            "Reach",
+            "Share in the 30% most deprived areas (%)",
+            report["reach"]["most_deprived_share"] or "suppressed",
+        ),
+    ]
+    rows += [
+        ("Reach by decile", r["label"], r["count"] if r["count"] is not None else suppressed)
+        for r in report["deciles"]
+    ]
+    rows += [
+        ("Outcomes", r["label"], r["count"] if r["count"] is not None else suppressed)
+        for r in report["outcomes"]
+    ]
+    for r in report["wellbeing"]:
+        rows += [
+            (
+                "Wellbeing (ONS4 mean)",
+                f"{r['label']}: first",
+                r["first"] if r["first"] is not None else "suppressed",
+            ),
+            (
+                "Wellbeing (ONS4 mean)",
+                f"{r['label']}: latest",
+                r["latest"] if r["latest"] is not None else "suppressed",
+            ),
+        ]
+    rows += [
+        ("Connections made", r["label"], r["count"] if r["count"] is not None else suppressed)
+        for r in report["connections"]
+    ]
+    rows += [
+        (
+            "Priorities",
+            f"{r['priority']}: {r['measure']}",
+            r["latest"] if r["latest"] is not None else "no reading",
+        )
+        for r in report["priorities"]
+    ]
+    return [(a, b, str(c)) for a, b, c in rows]
