@@ -24,7 +24,7 @@ def forget_person(sender, person, **kwargs):
 
 
 def what_we_hold(sender, person, **kwargs):
-    from .models import OutcomeEvent, Response
+    from .models import GoalRating, OutcomeEvent, Response
 
     return {
         "questionnaires": [
@@ -35,6 +35,10 @@ def what_we_hold(sender, person, **kwargs):
                 "scores": r.scores,
             }
             for r in Response.objects.filter(person=person).select_related("instrument")
+        ],
+        "goal_ratings": [
+            {"goal": r.goal.description, "on": r.on.isoformat(), "rating": r.rating}
+            for r in GoalRating.objects.filter(goal__person=person).select_related("goal")
         ],
         "outcomes": [
             {"what": e.get_kind_display(), "on": e.on.isoformat(), "evidence": e.evidence}

@@ -98,3 +98,20 @@ class ReportForm(forms.Form):
         if since > until:
             since, until = until, since
         return Period(since=since, until=until, area=data.get("neighbourhood"))
+
+
+class GoalRatingForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label="How far have they come with it?",
+        choices=[
+            (str(n), f"{n}" + (" (not started)" if n == 1 else " (achieved)" if n == 10 else ""))
+            for n in range(1, 11)
+        ],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose a rating from 1 to 10",
+            "invalid_choice": "Choose a rating from 1 to 10",
+        },
+    )
+    on = day_field("Date")

@@ -192,3 +192,26 @@ class SurveyAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_agreement_display()}: {self.statement}"
+
+
+class GoalRating(models.Model):
+    """How far the person feels they have come with one of their own goals, 1 (not started) to 10
+    (achieved), rated from time to time: the goal in their words, the progress in their view."""
+
+    goal = models.ForeignKey("people.Goal", on_delete=models.CASCADE, related_name="ratings")
+    on = models.DateField()
+    rating = models.PositiveSmallIntegerField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["goal", "on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=10), name="goal_rating_1_to_10"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating}/10 on {self.on}"

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 
 from closeknit.suppression import SUPPRESS_BELOW, shown
 from neighbourhoods.models import NeighbourhoodTeam
 from neighbourhoods.selectors import progress
-from people.models import Conversation, IntroductionStep, Person
+from people.models import Conversation, Introduction, IntroductionStep, Person
 from places.models import Neighbourhood
 
 from .models import OutcomeEvent, Response
@@ -46,14 +46,20 @@ def people_in(area: Neighbourhood | None):
 
 
 def supported(period: Period):
-    """People in the area with a conversation or an introduction step in the period."""
-    talked = Conversation.objects.filter(
-        person=OuterRef("pk"), happened_on__range=(period.since, period.until)
+    """People in the area with a conversation or an introduction step in the period. Written as
+    IN (subquery) rather than EXISTS, so the database lists those people once, not once a person."""
+    talked = Conversation.objects.filter(happened_on__range=(period.since, period.until)).values("person_id")
+    introduced = IntroductionStep.objects.filter(on__range=(period.since, period.until)).values(
+        "introduction__person_id"
     )
-    introduced = IntroductionStep.objects.filter(
-        introduction__person=OuterRef("pk"), on__range=(period.since, period.until)
-    )
-    return people_in(period.area).filter(Q(Exists(talked)) | Q(Exists(introduced)))
+    return people_in(period.area).filter(Q(pk__in=talked) | Q(pk__in=introduced))
+
+
+def _of_people(rows, people, path: str):
+    """Rows about these people; no filter at all when they are everyone (the whole district)."""
+    if people.query.where:
+        return rows.filter(**{f"{path}__in": people})
+    return rows
 
 
 def _mean(values: list[int]) -> Decimal:
@@ -65,7 +71,7 @@ def wellbeing(people, period: Period) -> list[dict]:
     people who answered at least twice. Suppressed when fewer than 5 people."""
     firsts, lasts = {}, {}
     rows = (
-        Response.objects.filter(instrument__code="ons4", person__in=people, on__lte=period.until)
+        _of_people(Response.objects.filter(instrument__code="ons4", on__lte=period.until), people, "person")
         .order_by("person_id", "on", "pk")
         .values_list("person_id", "on", "answers")
     )
@@ -105,8 +111,10 @@ def wellbeing(people, period: Period) -> list[dict]:
 def connections(people, period: Period) -> list[dict]:
     """Introductions reaching "went along" (a connection made) each month of the period."""
     steps = (
-        IntroductionStep.objects.filter(
-            introduction__person__in=people, status="went_along", on__range=(period.since, period.until)
+        _of_people(
+            IntroductionStep.objects.filter(status="went_along", on__range=(period.since, period.until)),
+            people,
+            "introduction__person",
         )
         .annotate(month=TruncMonth("on"))
         .values("month")
@@ -119,7 +127,7 @@ def connections(people, period: Period) -> list[dict]:
 def outcome_counts(people, period: Period) -> list[dict]:
     counts = defaultdict(int)
     for kind, n in (
-        OutcomeEvent.objects.filter(person__in=people, on__range=(period.since, period.until))
+        _of_people(OutcomeEvent.objects.filter(on__range=(period.since, period.until)), people, "person")
         .values_list("kind")
         .annotate(n=Count("pk"))
     ):
@@ -151,17 +159,22 @@ def priorities(period: Period) -> list[dict]:
 
 
 def evaluation_report(period: Period) -> dict:
-    people = supported(period)
-    figures = reach(people)
+    """Reach counts the people supported in the period; the other sections count what happened in
+    the period to people in the area, which needs no second pass over who was supported."""
+    in_area = people_in(period.area)
+    introductions = Introduction.objects.filter(made_on__range=(period.since, period.until))
+    if period.area is not None:
+        introductions = introductions.filter(person__in=in_area)
+    figures = reach(supported(period), introductions=introductions)
     return {
         "period": period,
         "reach": figures,
         "deciles": [
             {"label": f"Decile {row['decile']}", "count": row["people"]} for row in figures["deciles"]
         ],
-        "outcomes": outcome_counts(people, period),
-        "wellbeing": wellbeing(people, period),
-        "connections": connections(people, period),
+        "outcomes": outcome_counts(in_area, period),
+        "wellbeing": wellbeing(in_area, period),
+        "connections": connections(in_area, period),
         "priorities": priorities(period),
     }
 

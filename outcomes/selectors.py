@@ -4,6 +4,7 @@ is suppressed (shown as "fewer than 5"), so no one can be picked out."""
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, QuerySet
@@ -22,25 +23,28 @@ def sees_reports(user: User) -> bool:
     )
 
 
-def reach(people: QuerySet[Person] | None = None) -> dict:
-    """Everyone supported (erased records too: they were reached) by decile, ward and introducer."""
+def reach(people: QuerySet[Person] | None = None, introductions=None) -> dict:
+    """Everyone supported (erased records too: they were reached) by decile, ward and introducer.
+
+    The people are read once (their decile, ward and introducer) and counted here, so the query
+    choosing them runs once however many breakdowns there are. ``introductions`` defaults to all
+    of these people's."""
     people = Person.objects.all() if people is None else people
-    with_area = people.annotate(
+    rows = people.annotate(
         decile=Coalesce(F("postcode__lsoa__imd_decile"), F("imd_decile_when_erased")),
         ward_name=Coalesce(F("postcode__ward__name"), F("ward_when_erased__name")),
-    )
-    total = with_area.count()
-    by_decile = dict(with_area.exclude(decile=None).values_list("decile").annotate(n=Count("pk")))
+    ).values_list("decile", "ward_name", "introduced_by")
+    total, by_decile, wards, introducers = 0, Counter(), Counter(), Counter()
+    for decile, ward, introducer in rows.iterator(chunk_size=10000):
+        total += 1
+        if decile is not None:
+            by_decile[decile] += 1
+        if ward is not None:
+            wards[ward] += 1
+        introducers[introducer] += 1
     known = sum(by_decile.values())
     deprived = sum(n for decile, n in by_decile.items() if decile <= MOST_DEPRIVED)
-    wards = (
-        with_area.exclude(ward_name=None)
-        .values("ward_name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "ward_name")
-    )
-    introducers = dict(people.values_list("introduced_by").annotate(n=Count("pk")))
-    introductions = Introduction.objects.filter(person__in=people)
+    introductions = Introduction.objects.filter(person__in=people) if introductions is None else introductions
     made = introductions.count()
     working = introductions.filter(status__in=CONNECTED).count()
     return {
@@ -48,7 +52,10 @@ def reach(people: QuerySet[Person] | None = None) -> dict:
         "deciles": [{"decile": d, "people": shown(by_decile.get(d, 0))} for d in range(1, 11)],
         "unknown_decile": shown(total - known),
         "most_deprived_share": share(deprived, known),
-        "wards": [{"ward": w["ward_name"], "people": shown(w["n"])} for w in wards],
+        "wards": [
+            {"ward": w, "people": shown(n)}
+            for w, n in sorted(wards.items(), key=lambda item: (-item[1], item[0]))
+        ],
         "introducers": [
             {"introducer": label, "people": shown(introducers.get(code, 0))}
             for code, label in Introducer.choices

@@ -192,3 +192,18 @@ def answer_survey(invitation, answers: dict[int, int]):
     invitation.answered_at = timezone.now()
     invitation.save(update_fields=["answered_at"])
     return invitation
+
+
+@transaction.atomic
+def rate_goal(user: User, goal, on: date, rating: int):
+    """The person rates how far they have come with one of their goals (1 to 10)."""
+    from .models import GoalRating
+
+    _visible(user, goal.person)
+    if on > timezone.localdate():
+        raise ValidationError({"on": "The date cannot be in the future."})
+    if on < goal.set_on:
+        raise ValidationError({"on": "The date cannot be before the goal was set."})
+    if not isinstance(rating, int) or not 1 <= rating <= 10:
+        raise ValidationError({"rating": "Give a rating from 1 to 10."})
+    return GoalRating.objects.create(goal=goal, on=on, rating=rating, recorded_by=user)

@@ -12,5 +12,6 @@ urlpatterns = [
     path("surveys/answer/<str:token>/", views.answer_survey, name="answer_survey"),
     path("people/<uuid:pk>/", views.person, name="person"),
     path("people/<uuid:pk>/outcome/", views.record_outcome, name="record_outcome"),
+    path("people/<uuid:pk>/goals/<int:goal_pk>/rating/", views.rate_goal, name="rate_goal"),
     path("people/<uuid:pk>/instruments/<int:instrument_pk>/", views.record_response, name="record_response"),
 ]

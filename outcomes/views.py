@@ -57,6 +57,7 @@ def person(request, pk):
             "person": found,
             "changes": changes_for(found),
             "events": found.outcome_events.select_related("recorded_by"),
+            "goals": found.goals.prefetch_related("ratings"),
             "instruments": Instrument.objects.order_by("name"),
         },
     )
@@ -80,6 +81,27 @@ def record_response(request, pk, instrument_pk):
         request,
         "outcomes/form.html",
         {"form": form, "errors": error_summary(form), "person": found, "title": instrument.name},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rate_goal(request, pk, goal_pk):
+    found = _person(request, pk)
+    goal = get_object_or_404(found.goals, pk=goal_pk)
+    form = forms.GoalRatingForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rate_goal(request.user, goal, form.cleaned_data["on"], form.cleaned_data["rating"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The rating is recorded.")
+            return redirect("outcomes:person", pk)
+    return render(
+        request,
+        "outcomes/form.html",
+        {"form": form, "errors": error_summary(form), "person": found, "title": f"Rate: {goal}"},
     )
 
 

@@ -90,3 +90,24 @@ def test_commissioners_see_reach_without_any_personal_data(client, db):
     assert "Quillfeather" not in page and str(people[0].pk) not in page
     sign_in(client, UserFactory(role=Role.COORDINATOR, teams=[people[0].team]))
     assert client.get(reverse("outcomes:reach")).status_code == 403
+
+
+def test_goals_are_rated_over_time_on_the_outcomes_page(client, person):
+    from people.models import Goal
+
+    ada, coordinator = person
+    goal = Goal.objects.create(
+        person=ada, description="Walk to the shops on my own", set_on=date(2026, 1, 10)
+    )
+    sign_in(client, coordinator)
+    url = reverse("outcomes:rate_goal", args=[ada.pk, goal.pk])
+    assert "before the goal was set" in client.post(url, {"rating": "3", "on": "2026-01-01"}).content.decode()
+    assert (
+        "Choose a rating from 1 to 10"
+        in client.post(url, {"rating": "11", "on": "2026-02-01"}).content.decode()
+    )
+    client.post(url, {"rating": "3", "on": "2026-02-01"})
+    client.post(url, {"rating": "7", "on": "2026-08-01"})
+    page = client.get(reverse("outcomes:person", args=[ada.pk])).content.decode()
+    assert "3/10 on 1 Feb 2026 → 7/10 on 1 Aug 2026" in page
+    assert goal.ratings.count() == 2
