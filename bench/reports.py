@@ -24,10 +24,9 @@ from django.db import connection, transaction  # noqa: E402
 from django.template.loader import render_to_string  # noqa: E402
 
 from accounts.models import Organisation, Team  # noqa: E402
-from closeknit.charts import bars  # noqa: E402
 from outcomes.forms import ReportForm  # noqa: E402
 from outcomes.models import Instrument, OutcomeEvent, Response  # noqa: E402
-from outcomes.report import Period, evaluation_report  # noqa: E402
+from outcomes.report import Period, evaluation_report, report_charts  # noqa: E402
 from people.models import Conversation, Introduction, IntroductionStep, Person  # noqa: E402
 from places.models import Postcode  # noqa: E402
 from places.services import import_imd, import_postcodes  # noqa: E402
@@ -149,9 +148,7 @@ def main():
         {
             **report,
             "form": ReportForm(),
-            "decile_chart": bars(report["deciles"]),
-            "outcome_chart": bars(report["outcomes"]),
-            "connection_chart": bars(report["connections"]),
+            **report_charts(report),
             "pdf": False,
             "query": "",
         },

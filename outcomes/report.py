@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 
+from closeknit.charts import bars
 from closeknit.suppression import SUPPRESS_BELOW, shown
 from neighbourhoods.models import NeighbourhoodTeam
 from neighbourhoods.selectors import progress
@@ -176,6 +177,24 @@ def evaluation_report(period: Period) -> dict:
         "wellbeing": wellbeing(in_area, period),
         "connections": connections(in_area, period),
         "priorities": priorities(period),
+    }
+
+
+def report_charts(report: dict) -> dict:
+    """The report's charts: bars drawn beside the tables that say the same."""
+    wellbeing_rows = [
+        {"label": f"{row['label']}: {when}", "count": row[when]}
+        for row in report["wellbeing"]
+        for when in ("first", "latest")
+    ]
+    return {
+        "decile_chart": bars(report["deciles"]),
+        "outcome_chart": bars(report["outcomes"]),
+        "connection_chart": bars(report["connections"]),
+        "wellbeing_chart": bars(wellbeing_rows),
+        "priority_chart": bars(
+            [{"label": row["measure"][:24], "count": row["done"]} for row in report["priorities"]]
+        ),
     }
 
 

@@ -12,7 +12,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from closeknit.charts import bars
 from closeknit.forms import add_service_errors, error_summary
 from closeknit.pdf import pdf_available, pdf_response
 from people.selectors import PersonNotVisible, person_for_viewer, works_with_people
@@ -194,9 +193,7 @@ def report(request):
     context = {
         **data,
         "form": form,
-        "decile_chart": bars(data["deciles"]),
-        "outcome_chart": bars(data["outcomes"]),
-        "connection_chart": bars(data["connections"]),
+        **report_module.report_charts(data),
         "pdf": pdf_available(),
         "query": request.GET.urlencode(),
     }
