@@ -4,13 +4,12 @@ the neighbourhood priorities are going. Aggregates only, every count under 5 sup
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
 
 from closeknit.charts import bars
 from closeknit.suppression import SUPPRESS_BELOW, shown
@@ -110,19 +109,15 @@ def wellbeing(people, period: Period) -> list[dict]:
 
 
 def connections(people, period: Period) -> list[dict]:
-    """Introductions reaching "went along" (a connection made) each month of the period."""
-    steps = (
-        _of_people(
-            IntroductionStep.objects.filter(status="went_along", on__range=(period.since, period.until)),
-            people,
-            "introduction__person",
-        )
-        .annotate(month=TruncMonth("on"))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .order_by("month")
-    )
-    return [{"label": f"{row['month']:%b %Y}", "count": shown(row["n"])} for row in steps]
+    """Introductions reaching "went along" (a connection made) each month of the period. Counted by
+    month here: SQLite truncates dates to months in Python, one call a row, which is far slower."""
+    days = _of_people(
+        IntroductionStep.objects.filter(status="went_along", on__range=(period.since, period.until)),
+        people,
+        "introduction__person",
+    ).values_list("on", flat=True)
+    months = Counter(day.replace(day=1) for day in days.iterator(chunk_size=10000))
+    return [{"label": f"{month:%b %Y}", "count": shown(months[month])} for month in sorted(months)]
 
 
 def outcome_counts(people, period: Period) -> list[dict]:

@@ -289,6 +289,8 @@ class Conversation(models.Model):
                 name="conversation_follow_up_after",
             )
         ]
+        # Reports find who was supported in a period from conversations by date.
+        indexes = [models.Index(fields=["happened_on", "person"], name="conversation_on_person")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.happened_on}"
@@ -400,6 +402,7 @@ class IntroductionStep(models.Model):
 
     class Meta:
         ordering = ["on", "recorded_at"]
+        indexes = [models.Index(fields=["on", "introduction"], name="introduction_step_on")]
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} on {self.on}"
