@@ -38,6 +38,18 @@ def sign_in(client: Client, user: User, *, two_factor: bool = True) -> Client:
     return client
 
 
+def sign_in_on_page(page, user: User, *, password: str = PASSWORD) -> None:
+    """Sign ``user`` in through the pages in a browser, typing their code when their role needs one."""
+    device = totp_device(user) if user.needs_two_factor else None
+    page.goto("/account/sign-in/")
+    page.fill("#id_username", user.email)
+    page.fill("#id_password", password)
+    page.click("button:has-text('Sign in')")
+    if device is not None:
+        page.fill("#id_token", current_code(device))
+        page.click("button:has-text('Continue')")
+
+
 def assert_denied(response, *, allow_not_found: bool = True) -> None:
     """Assert a response refuses access: 403 (or 404 where existence is also hidden),
     or, for someone signed out, a redirect to sign in. Never the page itself."""

@@ -34,6 +34,7 @@ INSTRUMENTS = [
         "items": [
             {
                 "code": "satisfied",
+                "label": "Life satisfaction",
                 "text": "Overall, how satisfied are you with your life nowadays?",
                 "options": ZERO_TO_TEN,
                 "min_value": 0,
@@ -42,6 +43,7 @@ INSTRUMENTS = [
             },
             {
                 "code": "worthwhile",
+                "label": "Worthwhile",
                 "text": (
                     "Overall, to what extent do you feel that the things you do in your life are worthwhile?"
                 ),
@@ -52,6 +54,7 @@ INSTRUMENTS = [
             },
             {
                 "code": "happy",
+                "label": "Happiness",
                 "text": "Overall, how happy did you feel yesterday?",
                 "options": ZERO_TO_TEN,
                 "min_value": 0,
@@ -60,6 +63,7 @@ INSTRUMENTS = [
             },
             {
                 "code": "anxious",
+                "label": "Anxiety",
                 "text": "Overall, how anxious did you feel yesterday?",
                 "options": ZERO_TO_TEN,
                 "min_value": 0,
@@ -84,6 +88,7 @@ INSTRUMENTS = [
         "items": [
             {
                 "code": "companionship",
+                "label": "Lack companionship",
                 "text": "How often do you feel that you lack companionship?",
                 "options": OFTEN,
                 "min_value": 1,
@@ -92,6 +97,7 @@ INSTRUMENTS = [
             },
             {
                 "code": "left_out",
+                "label": "Feel left out",
                 "text": "How often do you feel left out?",
                 "options": OFTEN,
                 "min_value": 1,
@@ -100,6 +106,7 @@ INSTRUMENTS = [
             },
             {
                 "code": "isolated",
+                "label": "Feel isolated",
                 "text": "How often do you feel isolated from others?",
                 "options": OFTEN,
                 "min_value": 1,
@@ -119,6 +126,7 @@ INSTRUMENTS = [
         "items": [
             {
                 "code": "lonely",
+                "label": "How often lonely",
                 "text": "How often do you feel lonely?",
                 "options": [
                     [1, "Often or always"],

@@ -1,5 +1,6 @@
-"""Demo outcomes: questionnaires answered at the start and months later, some outcome events,
-and the example unit costs (invented, and marked as such). All about demo people only."""
+"""Demo outcomes: questionnaires (ONS4, UCLA and the ONS loneliness question) answered at the
+start and months later, some outcome events, and the example unit costs (invented, and marked as
+such). All about demo people only."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ EVIDENCE = {
 def create_demo_outcomes(seed: int = 4) -> int:
     rng, today = random.Random(seed), timezone.localdate()
     ons4, ucla = Instrument.objects.get(code="ons4"), Instrument.objects.get(code="ucla3")
+    ons_lonely = Instrument.objects.get(code="ons_loneliness")
     made = 0
     for person in Person.objects.filter(is_demo=True).order_by("pk"):
         start = today - timedelta(days=rng.randrange(120, 300))
@@ -52,10 +54,21 @@ def create_demo_outcomes(seed: int = 4) -> int:
             "left_out": rng.randrange(2, 4),
             "isolated": rng.randrange(1, 4),
         }
-        checked = check_answers(ucla, lonely)
-        Response.objects.create(
-            person=person, instrument=ucla, on=start, answers=checked, scores=score(ucla, checked)
-        )
+        less_lonely = {k: max(1, v - rng.randrange(0, 2)) for k, v in lonely.items()}
+        how_often = rng.randrange(1, 4)
+        for on, ucla_answers, ons_answers in (
+            (start, lonely, {"lonely": how_often}),
+            (start + timedelta(days=100), less_lonely, {"lonely": min(5, how_often + rng.randrange(0, 3))}),
+        ):
+            for instrument, answers in ((ucla, ucla_answers), (ons_lonely, ons_answers)):
+                checked = check_answers(instrument, answers)
+                Response.objects.create(
+                    person=person,
+                    instrument=instrument,
+                    on=on,
+                    answers=checked,
+                    scores=score(instrument, checked),
+                )
         if rng.random() < 0.6:
             kind = rng.choice(list(EVIDENCE))
             OutcomeEvent.objects.create(

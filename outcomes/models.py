@@ -44,6 +44,9 @@ class Item(models.Model):
     code = models.SlugField(max_length=40)
     position = models.PositiveSmallIntegerField()
     text = models.TextField(help_text="Empty for licensed instruments whose wording is not shipped.")
+    label = models.CharField(
+        max_length=60, blank=True, help_text="A short name for reports and charts, such as “Anxiety”."
+    )
     # [[value, label], ...]; for a 0–10 scale, the two ends' labels only.
     options = models.JSONField(default=list)
     min_value = models.SmallIntegerField()
@@ -60,6 +63,10 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument.code}.{self.code}"
+
+    @property
+    def short_label(self) -> str:
+        return self.label or self.text or self.code
 
 
 class Response(models.Model):

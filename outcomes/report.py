@@ -7,12 +7,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from closeknit.charts import bars
-from closeknit.suppression import SUPPRESS_BELOW, shown
+from closeknit.suppression import shown
 from neighbourhoods.models import NeighbourhoodTeam
 from neighbourhoods.selectors import progress
 from people.models import Conversation, Introduction, IntroductionStep, Person
@@ -20,6 +19,7 @@ from places.models import Neighbourhood
 
 from .models import OutcomeEvent, Response
 from .selectors import reach
+from .wellbeing import wellbeing_change
 
 
 @dataclass(frozen=True)
@@ -46,13 +46,16 @@ def people_in(area: Neighbourhood | None):
 
 
 def supported(period: Period):
-    """People in the area with a conversation or an introduction step in the period. Written as
-    IN (subquery) rather than EXISTS, so the database lists those people once, not once a person."""
-    talked = Conversation.objects.filter(happened_on__range=(period.since, period.until)).values("person_id")
-    introduced = IntroductionStep.objects.filter(on__range=(period.since, period.until)).values(
-        "introduction__person_id"
+    """People in the area with a conversation or an introduction step in the period. Asked as
+    EXISTS for each person, which an index on (person, date) answers at once; a list of the
+    period's activity (IN a subquery) would first gather and sort every id it holds."""
+    talked = Conversation.objects.filter(
+        person=OuterRef("pk"), happened_on__range=(period.since, period.until)
     )
-    return people_in(period.area).filter(Q(pk__in=talked) | Q(pk__in=introduced))
+    introduced = IntroductionStep.objects.filter(
+        introduction__person=OuterRef("pk"), on__range=(period.since, period.until)
+    )
+    return people_in(period.area).filter(Exists(talked) | Exists(introduced))
 
 
 def _of_people(rows, people, path: str):
@@ -62,61 +65,28 @@ def _of_people(rows, people, path: str):
     return rows
 
 
-def _mean(values: list[int]) -> Decimal:
-    return (Decimal(sum(values)) / len(values)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
 def wellbeing(people, period: Period) -> list[dict]:
-    """ONS4: each item's mean at people's first response and at their latest (in the period), for
-    people who answered at least twice. Suppressed when fewer than 5 people."""
-    firsts, lasts = {}, {}
-    rows = (
-        _of_people(Response.objects.filter(instrument__code="ons4", on__lte=period.until), people, "person")
-        .order_by("person_id", "on", "pk")
-        .values_list("person_id", "on", "answers")
-    )
-    for person_id, on, answers in rows.iterator(chunk_size=5000):
-        firsts.setdefault(person_id, (on, answers))
-        if on >= period.since:
-            lasts[person_id] = (on, answers)
-    # A pair is a person's first answers and their latest in the period, given on a later day.
-    pairs = [(firsts[p][1], answers) for p, (on, answers) in lasts.items() if on > firsts[p][0]]
-    items = [
-        ("satisfied", "Life satisfaction", True),
-        ("worthwhile", "Worthwhile", True),
-        ("happy", "Happiness", True),
-        ("anxious", "Anxiety", False),
-    ]
-    if len(pairs) < SUPPRESS_BELOW:
-        return [
-            {"label": label, "people": None, "first": None, "latest": None, "change": None}
-            for _, label, _ in items
-        ]
-    result = []
-    for code, label, higher_is_better in items:
-        first, latest = _mean([f[code] for f, _ in pairs]), _mean([a[code] for _, a in pairs])
-        result.append(
-            {
-                "label": label,
-                "people": len(pairs),
-                "first": first,
-                "latest": latest,
-                "change": latest - first,
-                "better": (latest > first) == higher_is_better if latest != first else None,
-            }
-        )
-    return result
+    """Each questionnaire answered in the period: first and latest answers of people in the area."""
+    return wellbeing_change(_of_people(Response.objects.all(), people, "person"), period.since, period.until)
 
 
 def connections(people, period: Period) -> list[dict]:
-    """Introductions reaching "went along" (a connection made) each month of the period. Counted by
-    month here: SQLite truncates dates to months in Python, one call a row, which is far slower."""
-    days = _of_people(
-        IntroductionStep.objects.filter(status="went_along", on__range=(period.since, period.until)),
-        people,
-        "introduction__person",
-    ).values_list("on", flat=True)
-    months = Counter(day.replace(day=1) for day in days.iterator(chunk_size=10000))
+    """Introductions reaching "went along" (a connection made) each month of the period. The
+    database counts them by day (at most 366 rows a year) and the days are put into months here,
+    the same on every database."""
+    days = (
+        _of_people(
+            IntroductionStep.objects.filter(status="went_along", on__range=(period.since, period.until)),
+            people,
+            "introduction__person",
+        )
+        .order_by()
+        .values_list("on")
+        .annotate(n=Count("pk"))
+    )
+    months = Counter()
+    for day, n in days:
+        months[day.replace(day=1)] += n
     return [{"label": f"{month:%b %Y}", "count": shown(months[month])} for month in sorted(months)]
 
 
@@ -165,9 +135,7 @@ def evaluation_report(period: Period) -> dict:
     return {
         "period": period,
         "reach": figures,
-        "deciles": [
-            {"label": f"Decile {row['decile']}", "count": row["people"]} for row in figures["deciles"]
-        ],
+        "deciles": figures["deciles"],
         "outcomes": outcome_counts(in_area, period),
         "wellbeing": wellbeing(in_area, period),
         "connections": connections(in_area, period),
@@ -177,18 +145,26 @@ def evaluation_report(period: Period) -> dict:
 
 def report_charts(report: dict) -> dict:
     """The report's charts: bars drawn beside the tables that say the same."""
-    wellbeing_rows = [
-        {"label": f"{row['label']}: {when}", "count": row[when]}
-        for row in report["wellbeing"]
-        for when in ("first", "latest")
-    ]
     return {
         "decile_chart": bars(report["deciles"]),
         "outcome_chart": bars(report["outcomes"]),
         "connection_chart": bars(report["connections"]),
-        "wellbeing_chart": bars(wellbeing_rows),
+        "wellbeing_sections": [
+            section
+            | {
+                "chart_title": f"{section['instrument'].name}: {section['unit']} first and latest",
+                "chart": bars(
+                    [
+                        {"label": f"{row['label']}: {when}", "count": row[when]}
+                        for row in section["rows"]
+                        for when in ("first", "latest")
+                    ]
+                ),
+            }
+            for section in report["wellbeing"]
+        ],
         "priority_chart": bars(
-            [{"label": row["measure"][:24], "count": row["done"]} for row in report["priorities"]]
+            [{"label": row["measure"], "count": row["done"]} for row in report["priorities"]]
         ),
     }
 
@@ -204,27 +180,30 @@ def report_rows(report: dict) -> list[tuple[str, str, str]]:
             report["reach"]["most_deprived_share"] or "suppressed",
         ),
     ]
-    rows += [
-        ("Reach by decile", r["label"], r["count"] if r["count"] is not None else suppressed)
-        for r in report["deciles"]
-    ]
+    for section, key in [
+        ("Reach by decile", "deciles"),
+        ("Reach by ward", "wards"),
+        ("Reach by neighbourhood", "neighbourhoods"),
+        ("Reach by introducer", "introducers"),
+    ]:
+        rows += [
+            (section, r["label"], r["count"] if r["count"] is not None else suppressed)
+            for r in report["reach"][key]
+        ]
     rows += [
         ("Outcomes", r["label"], r["count"] if r["count"] is not None else suppressed)
         for r in report["outcomes"]
     ]
-    for r in report["wellbeing"]:
-        rows += [
-            (
-                "Wellbeing (ONS4 mean)",
-                f"{r['label']}: first",
-                r["first"] if r["first"] is not None else "suppressed",
-            ),
-            (
-                "Wellbeing (ONS4 mean)",
-                f"{r['label']}: latest",
-                r["latest"] if r["latest"] is not None else "suppressed",
-            ),
-        ]
+    for section in report["wellbeing"]:
+        for r in section["rows"]:
+            rows += [
+                (
+                    f"Wellbeing: {section['instrument'].name} ({section['unit']})",
+                    f"{r['label']}: {when}",
+                    r[when] if r[when] is not None else "suppressed",
+                )
+                for when in ("first", "latest")
+            ]
     rows += [
         ("Connections made", r["label"], r["count"] if r["count"] is not None else suppressed)
         for r in report["connections"]

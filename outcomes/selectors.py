@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from accounts.models import Role, User
 from closeknit.suppression import SUPPRESS_BELOW, share, shown
 from people.models import CONNECTED, Introducer, Introduction, Person
+from places.models import Neighbourhood, Ward
 
 MOST_DEPRIVED = 3  # deciles 1 to 3: the 30% most deprived areas of England
 
@@ -24,46 +25,70 @@ def sees_reports(user: User) -> bool:
 
 
 def reach(people: QuerySet[Person] | None = None, introductions=None) -> dict:
-    """Everyone supported (erased records too: they were reached) by decile, ward and introducer.
+    """Everyone supported (erased records too: they were reached) by decile, ward, neighbourhood
+    and introducer.
 
-    The people are read once (their decile, ward and introducer) and counted here, so the query
-    choosing them runs once however many breakdowns there are. ``introductions`` defaults to all
-    of these people's."""
+    The database counts the people once, grouped by decile, ward, LSOA and introducer (a few
+    hundred groups however many people), so the query choosing them runs once and no person's row
+    leaves it; each breakdown adds up those groups. ``introductions`` defaults to all of these
+    people's."""
     people = Person.objects.all() if people is None else people
-    rows = people.annotate(
-        decile=Coalesce(F("postcode__lsoa__imd_decile"), F("imd_decile_when_erased")),
-        ward_name=Coalesce(F("postcode__ward__name"), F("ward_when_erased__name")),
-    ).values_list("decile", "ward_name", "introduced_by")
-    total, by_decile, wards, introducers = 0, Counter(), Counter(), Counter()
-    for decile, ward, introducer in rows.iterator(chunk_size=10000):
-        total += 1
-        if decile is not None:
-            by_decile[decile] += 1
-        if ward is not None:
-            wards[ward] += 1
-        introducers[introducer] += 1
+    groups = list(
+        people.order_by()
+        .values(
+            area_decile=Coalesce(F("postcode__lsoa__imd_decile"), F("imd_decile_when_erased")),
+            area_ward=Coalesce(F("postcode__ward"), F("ward_when_erased")),
+            area_lsoa=F("postcode__lsoa"),
+            introducer_kind=F("introduced_by"),
+        )
+        .annotate(n=Count("pk"))
+    )
+    total, by_decile, by_ward, introducers = 0, Counter(), Counter(), Counter()
+    for group in groups:
+        total += group["n"]
+        if group["area_decile"] is not None:
+            by_decile[group["area_decile"]] += group["n"]
+        if group["area_ward"] is not None:
+            by_ward[group["area_ward"]] += group["n"]
+        introducers[group["introducer_kind"]] += group["n"]
     known = sum(by_decile.values())
     deprived = sum(n for decile, n in by_decile.items() if decile <= MOST_DEPRIVED)
+    ward_names = dict(Ward.objects.filter(pk__in=by_ward).values_list("pk", "name"))
+    wards = Counter({ward_names[code]: n for code, n in by_ward.items()})
     introductions = Introduction.objects.filter(person__in=people) if introductions is None else introductions
     made = introductions.count()
     working = introductions.filter(status__in=CONNECTED).count()
     return {
         "people": shown(total),
-        "deciles": [{"decile": d, "people": shown(by_decile.get(d, 0))} for d in range(1, 11)],
+        "deciles": [
+            {"decile": d, "label": f"Decile {d}", "count": shown(by_decile.get(d, 0))} for d in range(1, 11)
+        ],
         "unknown_decile": shown(total - known),
         "most_deprived_share": share(deprived, known),
         "wards": [
-            {"ward": w, "people": shown(n)}
+            {"label": w, "count": shown(n)}
             for w, n in sorted(wards.items(), key=lambda item: (-item[1], item[0]))
         ],
+        "neighbourhoods": _by_neighbourhood(groups),
         "introducers": [
-            {"introducer": label, "people": shown(introducers.get(code, 0))}
-            for code, label in Introducer.choices
+            {"label": label, "count": shown(introducers.get(code, 0))} for code, label in Introducer.choices
         ],
         "introductions": shown(made),
         "still_working": shown(working),
         "still_working_share": share(working, made),
     }
+
+
+def _by_neighbourhood(groups: list[dict]) -> list[dict]:
+    """People in each neighbourhood (one of its wards or LSOAs), from the grouped counts.
+    Neighbourhoods may overlap, so these need not add up to the whole."""
+    rows = []
+    for area in Neighbourhood.objects.prefetch_related("wards", "lsoas"):
+        wards = {ward.pk for ward in area.wards.all()}
+        lsoas = {lsoa.pk for lsoa in area.lsoas.all()}
+        n = sum(g["n"] for g in groups if g["area_ward"] in wards or g["area_lsoa"] in lsoas)
+        rows.append({"label": area.name, "count": shown(n)})
+    return rows
 
 
 METHOD = (

@@ -23,6 +23,8 @@ from .scoring import ScoringError, check_answers, score
 def load_instrument(definition: dict, *, builtin: bool = False) -> Instrument:
     """Create an instrument version from its definition (the shipped ones, or a licensed
     organisation's own file). A version that already has responses is never changed."""
+    if not isinstance(definition, dict):
+        raise ValidationError("The instrument definition must be an object with code, scoring and items.")
     try:
         code, version = definition["code"], int(definition.get("version", 1))
         items = definition["items"]
@@ -33,11 +35,16 @@ def load_instrument(definition: dict, *, builtin: bool = False) -> Instrument:
         raise ValidationError(
             f"Unknown scoring “{scoring}”: use one of {', '.join(Instrument.Scoring.values)}."
         )
-    if not items:
-        raise ValidationError("An instrument needs at least one item.")
+    if not items or not isinstance(items, list):
+        raise ValidationError("An instrument needs a list of at least one item.")
+    items = [_checked_item(position, item) for position, item in enumerate(items, start=1)]
+    codes = [item["code"] for item in items]
+    repeated = sorted({c for c in codes if codes.count(c) > 1})
+    if repeated:
+        raise ValidationError(f"Item code “{repeated[0]}” is used more than once.")
     if scoring == Instrument.Scoring.SUM_CONVERTED:
-        lowest = sum(int(i["min_value"]) for i in items)
-        highest = sum(int(i["max_value"]) for i in items)
+        lowest = sum(item["min_value"] for item in items)
+        highest = sum(item["max_value"] for item in items)
         missing = [t for t in range(lowest, highest + 1) if str(t) not in definition.get("conversion", {})]
         if missing:
             raise ValidationError(f"The conversion table has no entry for raw scores {missing[:5]}.")
@@ -58,19 +65,35 @@ def load_instrument(definition: dict, *, builtin: bool = False) -> Instrument:
         source=definition.get("source", ""),
         is_builtin=builtin,
     )
-    for position, item in enumerate(items, start=1):
-        Item.objects.create(
-            instrument=instrument,
-            code=item["code"],
-            position=position,
-            text=item.get("text", ""),
-            options=item.get("options", []),
-            min_value=int(item["min_value"]),
-            max_value=int(item["max_value"]),
-            bands=item.get("bands", []),
-            higher_is_better=item.get("higher_is_better", True),
-        )
+    Item.objects.bulk_create(
+        Item(instrument=instrument, position=n, **item) for n, item in enumerate(items, 1)
+    )
     return instrument
+
+
+def _checked_item(position: int, item) -> dict:
+    """One item of a definition as Item's fields, or a refusal naming the item and the problem."""
+    if not isinstance(item, dict):
+        raise ValidationError(f"Item {position} must be an object with code, min_value and max_value.")
+    try:
+        checked = {
+            "code": str(item["code"]),
+            "min_value": int(item["min_value"]),
+            "max_value": int(item["max_value"]),
+        }
+    except KeyError as error:
+        raise ValidationError(f"Item {position} is missing {error}.") from None
+    except (TypeError, ValueError):
+        raise ValidationError(f"Item {position}: min_value and max_value must be whole numbers.") from None
+    if checked["min_value"] > checked["max_value"]:
+        raise ValidationError(f"Item {position}: min_value is more than max_value.")
+    return checked | {
+        "text": item.get("text", ""),
+        "label": str(item.get("label", ""))[:60],
+        "options": item.get("options", []),
+        "bands": item.get("bands", []),
+        "higher_is_better": item.get("higher_is_better", True),
+    }
 
 
 def _visible(user: User, person: Person) -> None:

@@ -269,7 +269,8 @@ class Conversation(models.Model):
         MEETING = "meeting", "Meeting somewhere else"
         MESSAGE = "message", "Message or email"
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="conversations")
+    # Indexed with the date below, which serves lookups by person as well.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="conversations", db_index=False)
     happened_on = models.DateField()
     kind = models.CharField(max_length=10, choices=Kind.choices)
     notes = models.TextField()
@@ -289,8 +290,8 @@ class Conversation(models.Model):
                 name="conversation_follow_up_after",
             )
         ]
-        # Reports find who was supported in a period from conversations by date.
-        indexes = [models.Index(fields=["happened_on", "person"], name="conversation_on_person")]
+        # Reports ask, for each person, whether they had a conversation in a period.
+        indexes = [models.Index(fields=["person", "happened_on"], name="conversation_person_on")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.happened_on}"
@@ -391,7 +392,10 @@ CONNECTED = {Introduction.Status.WENT_ALONG, Introduction.Status.STILL_CONNECTED
 class IntroductionStep(models.Model):
     """Each change of an introduction's status, kept so connections can be counted over time."""
 
-    introduction = models.ForeignKey(Introduction, on_delete=models.CASCADE, related_name="steps")
+    # Indexed with the date below, which serves lookups by introduction as well.
+    introduction = models.ForeignKey(
+        Introduction, on_delete=models.CASCADE, related_name="steps", db_index=False
+    )
     status = models.CharField(max_length=20, choices=Introduction.Status.choices)
     on = models.DateField(default=timezone.localdate)
     note = models.TextField(blank=True)
@@ -402,7 +406,12 @@ class IntroductionStep(models.Model):
 
     class Meta:
         ordering = ["on", "recorded_at"]
-        indexes = [models.Index(fields=["on", "introduction"], name="introduction_step_on")]
+        # Reports count steps of a status by date (connections made each month: the index covers
+        # it), and ask, for each person, whether an introduction of theirs moved in a period.
+        indexes = [
+            models.Index(fields=["status", "on", "introduction"], name="introduction_step_status_on"),
+            models.Index(fields=["introduction", "on"], name="introduction_step_intro_on"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} on {self.on}"

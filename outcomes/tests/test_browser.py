@@ -6,23 +6,12 @@ import pytest
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
-from closeknit.testing import PASSWORD, current_code, totp_device
+from closeknit.testing import sign_in_on_page as sign_in
 from outcomes import services
 from outcomes.models import Instrument
 from people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, user):
-    device = totp_device(user) if user.needs_two_factor else None
-    page.goto("/account/sign-in/")
-    page.fill("#id_username", user.email)
-    page.fill("#id_password", PASSWORD)
-    page.click("button:has-text('Sign in')")
-    if device is not None:
-        page.fill("#id_token", current_code(device))
-        page.click("button:has-text('Continue')")
 
 
 def test_outcome_pages_are_accessible(page, axe, transactional_db):

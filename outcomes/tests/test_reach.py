@@ -8,7 +8,7 @@ import pytest
 from outcomes.selectors import reach, share, shown
 from people.models import Introduction
 from people.tests.factories import PersonFactory
-from places.tests.factories import LSOAFactory, PostcodeFactory, WardFactory
+from places.tests.factories import LSOAFactory, NeighbourhoodFactory, PostcodeFactory, WardFactory
 
 
 @pytest.fixture
@@ -33,11 +33,30 @@ def test_share_in_the_most_deprived_areas_is_worked_out_by_hand(district):
     figures = reach()
     assert figures["people"] == 20
     assert figures["most_deprived_share"] == Decimal("75.0")  # (12 + 3) / 20
-    deciles = {row["decile"]: row["people"] for row in figures["deciles"]}
+    deciles = {row["decile"]: row["count"] for row in figures["deciles"]}
     assert deciles[1] == 12 and deciles[8] == 5
     assert deciles[3] is None  # 3 people: suppressed
     assert deciles[2] is None  # 0 people: suppressed too, so a 0 cannot be told from a 3
-    assert {row["ward"]: row["people"] for row in figures["wards"]} == {"Gorse Hill": 16, "Bowdon": None}
+    assert {row["label"]: row["count"] for row in figures["wards"]} == {"Gorse Hill": 16, "Bowdon": None}
+
+
+def test_reach_by_neighbourhood_counts_its_wards_and_its_lsoas_once_each(district):
+    north = district[0].postcode.ward
+    decile_8 = district[-1].postcode.lsoa
+    by_ward = NeighbourhoodFactory(name="North")
+    by_ward.wards.add(north)  # 16 people
+    by_lsoa = NeighbourhoodFactory(name="The Park")
+    by_lsoa.lsoas.add(decile_8)  # 5 people, one of them in North's ward too
+    both = NeighbourhoodFactory(name="North and the park")
+    both.wards.add(north)
+    both.lsoas.add(decile_8)  # 16 + 4: the one in both is counted once
+    NeighbourhoodFactory(name="Empty")
+    assert {row["label"]: row["count"] for row in reach()["neighbourhoods"]} == {
+        "Empty": None,
+        "North": 16,
+        "North and the park": 20,
+        "The Park": 5,
+    }
 
 
 def test_erased_people_still_count_where_they_lived(district):

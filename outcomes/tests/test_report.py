@@ -62,13 +62,17 @@ def test_figures_match_a_hand_count(district):
     assert report["reach"]["people"] == 10
     assert report["reach"]["most_deprived_share"] == Decimal("80.0")  # 8 of 10 in decile 2
     assert {r["label"]: r["count"] for r in report["outcomes"]}["New connections made"] == 6
-    satisfied = report["wellbeing"][0]
-    assert (satisfied["first"], satisfied["latest"], satisfied["people"]) == (
+    (ons4,) = report["wellbeing"]
+    assert ons4["instrument"].code == "ons4" and ons4["people"] == 6
+    satisfied, _, _, anxiety = ons4["rows"]
+    assert (satisfied["label"], satisfied["first"], satisfied["latest"]) == (
+        "Life satisfaction",
         Decimal("4.0"),
-        Decimal("6.5"),
-        6,
+        Decimal("6.5"),  # three 6s and three 7s
     )
-    assert report["wellbeing"][3]["change"] == Decimal("-2.0") and report["wellbeing"][3]["better"]
+    assert anxiety["change"] == Decimal("-2.0") and anxiety["better"]
+    wards = {r["label"]: r["count"] for r in report["reach"]["wards"]}
+    assert wards.pop("Old Trafford") == 8 and list(wards.values()) == [None]  # the other ward's 2
     assert report["connections"] == [{"label": "Apr 2026", "count": 6}]
 
 
@@ -90,6 +94,8 @@ def test_commissioners_get_the_report_page_pdf_and_csv_without_personal_data(cli
     assert "80.0%" in page and "Marrowbone" not in page
     rows = list(csv.reader(io.StringIO(client.get(url, query | {"format": "csv"}).content.decode())))
     assert ["Reach", "People supported", "10"] in rows
+    assert ["Reach by ward", "Old Trafford", "8"] in rows
+    assert ["Wellbeing: ONS4 personal wellbeing (mean)", "Life satisfaction: latest", "6.5"] in rows
     pdf = client.get(url, query | {"format": "pdf"})
     assert pdf["Content-Type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(BytesIO(pdf.content)).pages)

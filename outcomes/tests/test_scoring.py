@@ -144,3 +144,38 @@ def test_load_instrument_command_reads_a_licensed_file_and_refuses_a_broken_one(
         call_command("load_instrument", str(broken))
     with pytest.raises(CommandError, match="no such file"):
         call_command("load_instrument", str(tmp_path / "missing.json"))
+
+
+@pytest.mark.parametrize(
+    ("items", "message"),
+    [
+        ([{"min_value": 1, "max_value": 5}], "Item 1 is missing 'code'"),
+        (
+            [{"code": "q1", "min_value": "one", "max_value": 5}],
+            "Item 1: min_value and max_value must be whole",
+        ),
+        ([{"code": "q1", "min_value": 5, "max_value": 1}], "Item 1: min_value is more than max_value"),
+        (["q1"], "Item 1 must be an object"),
+        ([{"code": "q1", "min_value": 1, "max_value": 5}] * 2, "Item code “q1” is used more than once"),
+        ("q1", "a list of at least one item"),
+    ],
+)
+def test_a_broken_item_is_refused_by_name_and_nothing_is_saved(db, tmp_path, items, message):
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps({"code": "mine", "scoring": "sum", "items": items}))
+    with pytest.raises(CommandError, match=message):
+        call_command("load_instrument", str(broken))
+    assert not Instrument.objects.filter(code="mine").exists()
+
+
+def test_a_definition_that_is_not_an_object_is_refused(db, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    broken = tmp_path / "list.json"
+    broken.write_text("[1, 2]")
+    with pytest.raises(CommandError, match="must be an object"):
+        call_command("load_instrument", str(broken))
