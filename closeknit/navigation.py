@@ -31,11 +31,8 @@ NAVIGATION = [
     NavItem("Lending", "lending:dashboard", frozenset({Role.ORGANISATION_EDITOR, Role.ADMINISTRATOR})),
     NavItem("Timebanks", "timebank:list", frozenset({Role.RESIDENT, Role.BROKER, Role.ADMINISTRATOR})),
     NavItem("Reach", "outcomes:reach", frozenset({Role.COMMISSIONER, Role.ADMINISTRATOR})),
-    NavItem(
-        "Neighbourhoods",
-        "neighbourhoods:list",
-        frozenset({Role.COORDINATOR, Role.LINK_WORKER, Role.COMMISSIONER, Role.ADMINISTRATOR}),
-    ),
+    # Teams bring together staff of every kind (GP practice, council, NHS, community groups).
+    NavItem("Neighbourhoods", "neighbourhoods:list", STAFF),
     NavItem("Your area", "places:postcode", EVERYONE),
     NavItem("Your account", "accounts:account", EVERYONE),
     NavItem("Back office", "admin:index", frozenset({Role.ADMINISTRATOR})),

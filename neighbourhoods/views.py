@@ -12,7 +12,7 @@ from accounts.models import Role
 from closeknit.forms import add_service_errors, error_summary
 
 from . import forms, selectors, services
-from .models import Measure, NeighbourhoodTeam
+from .models import Measure, NeighbourhoodTeam, Priority
 
 DEFAULT_QUESTIONS = [
     "I know my neighbours",
@@ -47,12 +47,72 @@ def team(request, pk):
     )
 
 
+def _form_page(request, form, team, title):
+    return render(
+        request,
+        "neighbourhoods/form.html",
+        {"form": form, "errors": error_summary(form), "team": team, "title": title},
+    )
+
+
+def _member_of(request, team) -> None:
+    if not services.on_team(request.user, team):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_priority(request, pk):
+    found = get_object_or_404(NeighbourhoodTeam, pk=pk)
+    _member_of(request, found)
+    form = forms.PriorityForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_priority(request.user, found, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The priority is added.")
+            return redirect("neighbourhoods:team", pk)
+    return _form_page(request, form, found, "Add a priority")
+
+
+@login_required
+@require_http_methods(["POST"])
+def set_aside_priority(request, pk):
+    priority = get_object_or_404(Priority.objects.select_related("team"), pk=pk)
+    _member_of(request, priority.team)
+    try:
+        services.set_aside_priority(request.user, priority)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"“{priority}” is set aside. Its readings are kept.")
+    return redirect("neighbourhoods:team", priority.team_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_measure(request, pk):
+    priority = get_object_or_404(Priority.objects.select_related("team"), pk=pk)
+    _member_of(request, priority.team)
+    form = forms.MeasureForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_measure(request.user, priority, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The measure is added.")
+            return redirect("neighbourhoods:team", priority.team_id)
+    return _form_page(request, form, priority.team, f"Add a measure of success: {priority}")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def reading(request, pk):
     measure = get_object_or_404(Measure.objects.select_related("priority__team"), pk=pk)
-    if not services.on_team(request.user, measure.priority.team):
-        raise PermissionDenied
+    _member_of(request, measure.priority.team)
     form = forms.ReadingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -62,24 +122,14 @@ def reading(request, pk):
         else:
             messages.success(request, "The reading is recorded.")
             return redirect("neighbourhoods:team", measure.priority.team_id)
-    return render(
-        request,
-        "neighbourhoods/form.html",
-        {
-            "form": form,
-            "errors": error_summary(form),
-            "team": measure.priority.team,
-            "title": f"Record a reading: {measure}",
-        },
-    )
+    return _form_page(request, form, measure.priority.team, f"Record a reading: {measure}")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def survey_round(request, pk):
     found = get_object_or_404(NeighbourhoodTeam, pk=pk)
-    if not services.on_team(request.user, found):
-        raise PermissionDenied
+    _member_of(request, found)
     first = found.survey_rounds.first()
     questions = [r.question for r in first.results.all()] if first else DEFAULT_QUESTIONS
     form = forms.SurveyRoundForm(request.POST if request.method == "POST" else None, questions=questions)
@@ -98,8 +148,4 @@ def survey_round(request, pk):
         else:
             messages.success(request, "The survey round is recorded.")
             return redirect("neighbourhoods:team", pk)
-    return render(
-        request,
-        "neighbourhoods/form.html",
-        {"form": form, "errors": error_summary(form), "team": found, "title": "Record a survey round"},
-    )
+    return _form_page(request, form, found, "Record a survey round")

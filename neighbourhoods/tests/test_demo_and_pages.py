@@ -23,3 +23,35 @@ def test_demo_team_page_is_accessible(page, axe, transactional_db):
     page.goto(f"/neighbourhoods/{team.pk}/")
     assert "Fuel poverty" in page.content() and "points" in page.content()
     axe(page)
+
+
+def test_a_member_sets_priorities_and_measures_on_accessible_pages(page, axe, transactional_db):
+    from accounts.models import Role
+    from accounts.tests.factories import UserFactory
+    from closeknit.testing import sign_in_on_page
+    from neighbourhoods.models import TeamMember
+    from places.tests.factories import NeighbourhoodFactory
+
+    team = NeighbourhoodTeam.objects.create(neighbourhood=NeighbourhoodFactory(), name="Sale West team")
+    member = UserFactory(role=Role.COORDINATOR, email="member@example.org")
+    TeamMember.objects.create(team=team, user=member)
+    sign_in_on_page(page, member)
+    page.goto(f"/neighbourhoods/{team.pk}/")
+    page.click("text=Add a priority")
+    page.click("button:has-text('Save')")
+    assert "Enter the priority" in page.locator(".govuk-error-summary").inner_text()
+    axe(page)
+    page.fill("#id_title", "Self-neglect")
+    page.click("button:has-text('Save')")
+    page.click("text=Add a measure")
+    page.fill("#id_name", "People with a regular visitor")
+    page.fill("#id_baseline", "15")
+    page.fill("#id_target", "15")
+    page.fill("#id_target_by", "2030-06-30")
+    page.click("button:has-text('Save')")
+    assert "The target must differ" in page.locator(".govuk-error-summary").inner_text()
+    axe(page)
+    page.fill("#id_target", "60")
+    page.click("button:has-text('Save')")
+    assert "People with a regular visitor" in page.content()
+    axe(page)

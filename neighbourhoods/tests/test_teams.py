@@ -140,3 +140,110 @@ def test_only_team_members_record_and_residents_do_not_see_teams(client, team):
         == 302
     )
     assert Reading.objects.get().value == Decimal("15")
+
+
+def test_members_add_priorities_and_measures_from_the_team_page(client, team):
+    found, member, _ = team
+    sign_in(client, member)
+    added = client.post(
+        reverse("neighbourhoods:add_priority", args=[found.pk]),
+        {"title": "Falls prevention", "why": "Ambulance call-outs for falls are the highest in Trafford."},
+    )
+    assert added.status_code == 302
+    falls = Priority.objects.get(title="Falls prevention")
+    assert falls.rank == 2  # after fuel poverty
+    target_by = (timezone.localdate() + timedelta(days=365)).isoformat()
+    client.post(
+        reverse("neighbourhoods:add_measure", args=[falls.pk]),
+        {"name": "Falls reported a month", "baseline": "40", "target": "25", "target_by": target_by},
+    )
+    measure = falls.measures.get()
+    assert (measure.baseline, measure.target, measure.higher_is_better) == (
+        Decimal("40"),
+        Decimal("25"),
+        False,
+    )
+    page = client.get(reverse("neighbourhoods:team", args=[found.pk])).content.decode()
+    assert "2. Falls prevention" in page and "Falls reported a month" in page
+
+
+def test_a_measure_with_bad_figures_is_refused_by_field_and_nothing_is_saved(client, team):
+    found, member, measure = team
+    sign_in(client, member)
+    url = reverse("neighbourhoods:add_measure", args=[measure.priority.pk])
+    future = (timezone.localdate() + timedelta(days=30)).isoformat()
+    cases = [
+        (
+            {"name": "", "baseline": "a lot", "target": "5", "target_by": future},
+            ["Enter what is measured", "The baseline must be a number"],
+        ),
+        (
+            {"name": "Homes warm", "baseline": "5", "target": "5", "target_by": future},
+            ["The target must differ"],
+        ),
+        (
+            {"name": "Homes warm", "baseline": "5", "target": "9", "target_by": "2020-01-01"},
+            ["must be in the future"],
+        ),
+        (
+            {"name": "Homes warm", "baseline": "5.123", "target": "9", "target_by": future},
+            ["at most 2 decimal places"],
+        ),
+        (
+            {"name": "homes helped with energy bills", "baseline": "1", "target": "9", "target_by": future},
+            ["already has the measure"],
+        ),
+    ]
+    for data, messages in cases:
+        response = client.post(url, data)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "govuk-error-summary" in page and all(m in page for m in messages), data
+    assert Measure.objects.count() == 1
+
+
+def test_a_priority_set_aside_leaves_the_page_and_the_rest_move_up(client, team):
+    found, member, measure = team
+    services.add_priority(member, found, title="Getting to know each other")
+    with pytest.raises(ValidationError, match="already has the priority"):
+        services.add_priority(member, found, title="getting to know each other")
+    sign_in(client, member)
+    client.post(reverse("neighbourhoods:set_aside_priority", args=[measure.priority.pk]))
+    page = client.get(reverse("neighbourhoods:team", args=[found.pk])).content.decode()
+    assert "“Fuel poverty” is set aside" in page  # the message, once
+    assert "1. Fuel poverty" not in page and "1. Getting to know each other" in page
+    measure.priority.refresh_from_db()
+    assert not measure.priority.is_active and measure.priority.measures.exists()  # its history stays
+    with pytest.raises(ValidationError, match="set aside"):
+        services.add_measure(
+            member, measure.priority, name="New", baseline=1, target=2, target_by=date(2030, 1, 1)
+        )
+
+
+def test_only_members_set_priorities(client, team):
+    found, _, measure = team
+    sign_in(client, UserFactory(role=Role.COORDINATOR))
+    target_by = (timezone.localdate() + timedelta(days=30)).isoformat()
+    attempts = [
+        (reverse("neighbourhoods:add_priority", args=[found.pk]), {"title": "Loneliness"}),
+        (
+            reverse("neighbourhoods:add_measure", args=[measure.priority.pk]),
+            {"name": "Visits", "baseline": "1", "target": "9", "target_by": target_by},
+        ),
+        (reverse("neighbourhoods:set_aside_priority", args=[measure.priority.pk]), {}),
+    ]
+    for url, data in attempts:
+        assert client.get(url).status_code in (403, 405)
+        assert client.post(url, data).status_code == 403
+    assert Priority.objects.filter(is_active=True).count() == 1 and Measure.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", [Role.ORGANISATION_EDITOR, Role.BROKER, Role.COORDINATOR, Role.COMMISSIONER])
+def test_every_staff_role_finds_neighbourhood_teams_in_the_navigation(client, db, role):
+    sign_in(client, UserFactory(role=role))
+    assert 'href="/neighbourhoods/"' in client.get("/").content.decode()
+
+
+def test_residents_have_no_neighbourhood_teams_in_the_navigation(client, db):
+    sign_in(client, UserFactory(role=Role.RESIDENT))
+    assert 'href="/neighbourhoods/"' not in client.get("/").content.decode()
