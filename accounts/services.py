@@ -9,6 +9,8 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from closeknit.network import client_address
+
 from .models import AuditEvent, User
 
 
@@ -22,7 +24,7 @@ def _audit_event(actor, action, target, request, note) -> AuditEvent:
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
         target_id=str(target.pk) if target is not None else "",
         note=note[:500],
-        ip_address=request.META.get("REMOTE_ADDR") if request else None,
+        ip_address=client_address(request) if request else None,
         path=request.path[:500] if request else "",
     )
 

@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from closeknit.network import client_address
+
 from . import selectors
 from .calendar import listings_calendar
 from .forms import ListingProblemForm, ListingSearchForm
@@ -109,7 +111,7 @@ def report_problem(request, pk):
     form = ListingProblemForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            report_listing_problem(item, **form.cleaned_data, sender=request.META.get("REMOTE_ADDR", ""))
+            report_listing_problem(item, **form.cleaned_data, sender=client_address(request) or "")
         except TooManyReports as error:
             form.add_error(None, str(error))
             return render(
