@@ -4,3 +4,24 @@ from django.apps import AppConfig
 class DirectoryConfig(AppConfig):
     name = "directory"
     verbose_name = "Community asset directory"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(index_unindexed_listings, sender=self)
+
+
+def index_unindexed_listings(sender, using="default", **kwargs):
+    """After every migrate, with the whole schema in place, index the listings again if any has
+    no search key: a migration that changes the index clears the keys rather than rebuilding
+    there and then, since a rebuild uses today's models, which may have columns an older
+    migration has not made yet."""
+    from closeknit.schema import fully_migrated
+
+    from .fulltext import rebuild_all
+    from .models import Service
+
+    if using != "default" or not fully_migrated("directory", using):
+        return
+    if Service.objects.filter(search_key__isnull=True).exists():
+        rebuild_all()

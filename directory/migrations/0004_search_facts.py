@@ -4,10 +4,9 @@ from django.db import migrations, models
 
 
 def rebuild_index(apps, schema_editor):
-    """Index every listing again, which fills in the new search facts."""
-    from directory.fulltext import rebuild_all
-
-    rebuild_all()
+    """Clear the search keys, so that every listing is indexed again, with its new search facts,
+    once migrate finishes (directory.apps.index_unindexed_listings), on today's whole schema."""
+    apps.get_model("directory", "SearchKey").objects.all().delete()
 
 
 class Migration(migrations.Migration):

@@ -246,3 +246,15 @@ def test_a_listing_with_two_venues_is_found_by_words_near_either(district):
     found = search_listings(ListingSearch(text="sing", near=Point(53.1, -2.0), miles=1))
     assert [(s.name, s.distance_miles) for s in found] == [("Community choir", 0.0)]  # at its far venue
     assert names(text="sing", near=Point(53.07, -2.0), miles=1) == []  # 2.07 miles from each venue
+
+
+def test_migrate_indexes_listings_left_without_a_search_key(district):
+    from django.core.management import call_command
+
+    from directory.models import SearchKey
+
+    SearchKey.objects.all().delete()  # as a migration that changes the index leaves them
+    assert names(text="choir") == []
+    call_command("migrate", verbosity=0)
+    assert names(text="choir") == ["Community choir"]
+    assert SearchKey.objects.count() == Service.objects.count()
