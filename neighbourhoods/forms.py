@@ -50,12 +50,7 @@ class MeasureForm(forms.Form):
 
 class ReadingForm(forms.Form):
     on = day_field("Date of the reading")
-    value = forms.DecimalField(
-        label="Reading",
-        max_digits=12,
-        decimal_places=2,
-        error_messages={"required": "Enter the reading", "invalid": "The reading must be a number"},
-    )
+    value = _amount("Reading", "the reading")
     note = forms.CharField(label="Note", required=False, max_length=300)
 
 
