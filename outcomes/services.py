@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import slug_re
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,6 +32,11 @@ def load_instrument(definition: dict, *, builtin: bool = False) -> Instrument:
         scoring = definition["scoring"]
     except (KeyError, TypeError, ValueError) as error:
         raise ValidationError(f"The instrument definition is missing {error}.") from None
+    _check_code(code, "The instrument's code")
+    if not 1 <= version <= 32767:
+        raise ValidationError("The version must be a whole number from 1.")
+    if len(str(definition.get("name", ""))) > 200:
+        raise ValidationError("The instrument's name must be 200 characters or fewer.")
     if scoring not in Instrument.Scoring.values:
         raise ValidationError(
             f"Unknown scoring “{scoring}”: use one of {', '.join(Instrument.Scoring.values)}."
@@ -71,6 +77,16 @@ def load_instrument(definition: dict, *, builtin: bool = False) -> Instrument:
     return instrument
 
 
+def _check_code(code, what: str) -> None:
+    """Codes name answers and scores (reports read ``scores.items.<code>``): letters, digits,
+    hyphens and single underscores, up to 40 characters."""
+    text = str(code)
+    if not text or len(text) > 40 or "__" in text or not slug_re.fullmatch(text):
+        raise ValidationError(
+            f"{what} “{text}” must be 1 to 40 letters, digits, hyphens or single underscores."
+        )
+
+
 def _checked_item(position: int, item) -> dict:
     """One item of a definition as Item's fields, or a refusal naming the item and the problem."""
     if not isinstance(item, dict):
@@ -85,6 +101,7 @@ def _checked_item(position: int, item) -> dict:
         raise ValidationError(f"Item {position} is missing {error}.") from None
     except (TypeError, ValueError):
         raise ValidationError(f"Item {position}: min_value and max_value must be whole numbers.") from None
+    _check_code(checked["code"], f"Item {position}'s code")
     if checked["min_value"] > checked["max_value"]:
         raise ValidationError(f"Item {position}: min_value is more than max_value.")
     return checked | {

@@ -158,6 +158,8 @@ def test_load_instrument_command_reads_a_licensed_file_and_refuses_a_broken_one(
         (["q1"], "Item 1 must be an object"),
         ([{"code": "q1", "min_value": 1, "max_value": 5}] * 2, "Item code “q1” is used more than once"),
         ("q1", "a list of at least one item"),
+        ([{"code": "q__1", "min_value": 1, "max_value": 5}], "Item 1's code “q__1” must be 1 to 40 letters"),
+        ([{"code": "how often", "min_value": 1, "max_value": 5}], "Item 1's code “how often” must be"),
     ],
 )
 def test_a_broken_item_is_refused_by_name_and_nothing_is_saved(db, tmp_path, items, message):
@@ -179,3 +181,18 @@ def test_a_definition_that_is_not_an_object_is_refused(db, tmp_path):
     broken.write_text("[1, 2]")
     with pytest.raises(CommandError, match="must be an object"):
         call_command("load_instrument", str(broken))
+
+
+@pytest.mark.parametrize(
+    ("definition", "message"),
+    [
+        ({"code": "my scale", "scoring": "sum"}, "The instrument's code “my scale” must be"),
+        ({"code": "mine", "version": 0, "scoring": "sum"}, "The version must be a whole number from 1"),
+        ({"code": "mine", "name": "x" * 201, "scoring": "sum"}, "200 characters or fewer"),
+    ],
+)
+def test_a_bad_code_version_or_name_is_refused(db, definition, message):
+    items = [{"code": "q1", "min_value": 1, "max_value": 5}]
+    with pytest.raises(ValidationError, match=message):
+        services.load_instrument(definition | {"items": items})
+    assert not Instrument.objects.filter(code__in=["mine", "my scale"]).exists()
