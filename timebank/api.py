@@ -43,19 +43,29 @@ class ExchangeSerializer(serializers.ModelSerializer):
 
 
 class NewExchangeSerializer(serializers.Serializer):
+    # Choices are set from the requester in __init__ (no one until then): an id outside them gets
+    # the same answer as an id that does not exist, and no one's name.
     giver = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(),
+        queryset=User.objects.none(),
         allow_null=True,
         help_text="Who gave their time (earns the hours); null for the community account (brokers only).",
     )
     receiver = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(),
+        queryset=User.objects.none(),
         allow_null=True,
         help_text="Who received help (spends the hours); null for the community account (brokers only).",
     )
     hours = serializers.CharField(help_text="Quarter hours, like 1.5")
     description = serializers.CharField(max_length=300)
     happened_on = serializers.DateField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request, timebank = self.context.get("request"), self.context.get("timebank")
+        if request is not None and timebank is not None:
+            members = selectors.members_visible_to(request.user, timebank)
+            self.fields["giver"].queryset = members
+            self.fields["receiver"].queryset = members
 
 
 class BalanceSerializer(serializers.Serializer):
@@ -120,7 +130,9 @@ class ExchangesView(APIView):
     )
     def post(self, request, slug):
         timebank = _inside(request, slug)
-        serializer = NewExchangeSerializer(data=request.data)
+        serializer = NewExchangeSerializer(
+            data=request.data, context={"request": request, "timebank": timebank}
+        )
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:

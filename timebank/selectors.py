@@ -47,6 +47,20 @@ def members(timebank: Timebank) -> QuerySet[Membership]:
     return timebank.memberships.filter(status=Membership.Status.ACTIVE).select_related("user", "account")
 
 
+def members_visible_to(user: User, timebank: Timebank) -> QuerySet[User]:
+    """The people this user may pick in a timebank (who an exchange was with, whose hours a broker
+    records): its active members, for someone who may see inside it; no one for anyone else. Forms'
+    and the API's choices come from here, so a refusal can never name someone the user could not
+    already see in the timebank."""
+    if not may_see_member_area(user, timebank):
+        return User.objects.none()
+    return User.objects.filter(
+        timebank_memberships__timebank=timebank,
+        timebank_memberships__status=Membership.Status.ACTIVE,
+        is_active=True,
+    ).order_by("full_name", "pk")
+
+
 def exchanges_for(user: User, timebank: Timebank) -> QuerySet[Exchange]:
     """Exchanges the user took part in (every exchange, for a broker)."""
     exchanges = timebank.exchanges.select_related("giver", "receiver", "proposed_by")

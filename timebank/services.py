@@ -186,14 +186,15 @@ def _hours(value) -> Decimal:
 
 
 def _active_account(timebank: Timebank, user: User, field: str) -> Account:
-    membership = Membership.objects.filter(timebank=timebank, user=user).select_related("account").first()
+    # The refusal names no one and says nothing of their membership: the user may have typed the
+    # id of someone they could not otherwise see, and must learn no more than "not a choice".
+    membership = (
+        Membership.objects.filter(timebank=timebank, user=user, status=Membership.Status.ACTIVE)
+        .select_related("account")
+        .first()
+    )
     if membership is None:
-        raise TimebankError(field, f"{user} is not a member of {timebank}.")
-    if membership.status != Membership.Status.ACTIVE:
-        raise TimebankError(
-            field,
-            f"{user} is not an active member of {timebank} ({membership.get_status_display().lower()}).",
-        )
+        raise TimebankError(field, f"Choose an active member of {timebank}.")
     return membership.account
 
 
@@ -278,7 +279,7 @@ def _record(user: User, exchange: Exchange) -> Exchange:
         if account.kind == Account.Kind.MEMBER and (
             membership is None or membership.status != Membership.Status.ACTIVE
         ):
-            raise TimebankError(field, f"{account} is no longer an active member.")
+            raise TimebankError(field, f"The {field} is no longer an active member.")
     try:
         entry = ledger.post_entry(
             exchange.timebank.ledger,
@@ -293,6 +294,33 @@ def _record(user: User, exchange: Exchange) -> Exchange:
     exchange.confirmed_by = exchange.confirmed_by or user
     exchange.save(update_fields=["entry", "status", "confirmed_by"])
     return exchange
+
+
+@transaction.atomic
+def record_community_exchange(
+    broker: User,
+    timebank: Timebank,
+    *,
+    member: User,
+    earned: bool,
+    hours,
+    description: str,
+    happened_on=None,
+) -> Exchange:
+    """A broker records hours between a member and the community account (a group activity):
+    proposed and recorded at once. One action: when the ledger refuses it (a limit, say), no
+    proposal is left behind either."""
+    _broker_only(broker, timebank)
+    exchange = propose_exchange(
+        broker,
+        timebank,
+        giver=member if earned else None,
+        receiver=None if earned else member,
+        hours=hours,
+        description=description,
+        happened_on=happened_on,
+    )
+    return confirm_exchange(broker, exchange)
 
 
 @transaction.atomic

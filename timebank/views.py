@@ -94,13 +94,7 @@ def propose(request, slug):
     found = _inside(request, slug)
     if selectors.active_membership(request.user, found) is None:
         raise PermissionDenied
-    others = (
-        User.objects.filter(
-            timebank_memberships__timebank=found, timebank_memberships__status=Membership.Status.ACTIVE
-        )
-        .exclude(pk=request.user.pk)
-        .order_by("full_name")
-    )
+    others = selectors.members_visible_to(request.user, found).exclude(pk=request.user.pk)
     data = request.POST if request.method == "POST" else None
     form = forms.ExchangeForm(data, others=others)
     if data is not None and form.is_valid():
@@ -440,7 +434,10 @@ def award(request, slug):
             add_service_errors(form, error)
         else:
             messages.success(
-                request, f"Credits awarded to {volunteer.full_name}. Thank you for thanking them."
+                # The address they typed, not the name on the account: an email must not reveal
+                # who holds it.
+                request,
+                f"Credits awarded to {volunteer.email}. Thank you for thanking them.",
             )
             return redirect("timebank:award", slug)
     return render(
@@ -475,25 +472,21 @@ def community_exchange(request, slug):
     """A broker records hours between a member and the community account (group activities)."""
     found = _inside(request, slug)
     _broker(request, found)
-    members = User.objects.filter(
-        timebank_memberships__timebank=found, timebank_memberships__status=Membership.Status.ACTIVE
-    ).order_by("full_name")
     data = request.POST if request.method == "POST" else None
-    form = forms.CommunityExchangeForm(data, members=members)
+    form = forms.CommunityExchangeForm(data, members=selectors.members_visible_to(request.user, found))
     if data is not None and form.is_valid():
         member = form.cleaned_data["member"]
         earned = form.cleaned_data["direction"] == forms.CommunityExchangeForm.EARNED
         try:
-            exchange = services.propose_exchange(
+            exchange = services.record_community_exchange(
                 request.user,
                 found,
-                giver=member if earned else None,
-                receiver=None if earned else member,
+                member=member,
+                earned=earned,
                 hours=form.cleaned_data["hours"],
                 description=form.cleaned_data["description"],
                 happened_on=form.cleaned_data["happened_on"],
             )
-            services.confirm_exchange(request.user, exchange)
         except ValidationError as error:
             add_service_errors(form, _about_the_other_member(error, "member"))
         else:

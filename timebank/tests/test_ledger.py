@@ -102,8 +102,8 @@ def test_a_limit_refuses_the_exchange_and_writes_nothing(db):
         ("lots", "a", "b", "must be a number", "hours"),
         ("NaN", "a", "b", "must be a number", "hours"),
         ("1", "a", "a", "cannot exchange hours with themselves", "receiver"),
-        ("1", "a", "other", "is not a member of", "receiver"),  # across timebanks
-        ("1", "a", "applicant", "not an active member", "receiver"),  # not yet approved
+        ("1", "a", "other", "Choose an active member of", "receiver"),  # across timebanks
+        ("1", "a", "applicant", "Choose an active member of", "receiver"),  # not yet approved
     ],
 )
 def test_bad_exchanges_are_refused_naming_the_field_and_write_nothing(
