@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from accounts.models import AuditEvent, Team, User
 from accounts.services import record_audit_events
-from directory.models import Service
+from directory.selectors import public_listings
 from places.selectors import PostcodeError, find_postcode
 
 from . import selectors, services
@@ -56,9 +56,11 @@ class PostcodeField(serializers.CharField):
 
 class PersonSerializer(serializers.ModelSerializer):
     postcode = PostcodeField(required=False, allow_blank=True)
-    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all())
+    # Choices come from the requester in __init__ (none until then): a team or coordinator they
+    # could not choose on the page gets the same answer as an id that does not exist.
+    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.none())
     coordinator = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(), required=False, allow_null=True
+        queryset=User.objects.none(), required=False, allow_null=True
     )
     ward = serializers.SerializerMethodField()
     imd_decile = serializers.IntegerField(read_only=True)
@@ -99,6 +101,10 @@ class PersonSerializer(serializers.ModelSerializer):
         if self.instance is not None:  # consent is recorded when a record starts, not on change
             for name in ("consent_method", "consent_given_on"):
                 self.fields[name].required = False
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["team"].queryset = selectors.teams_for(request.user)
+            self.fields["coordinator"].queryset = selectors.coordinators_for(request.user)
 
     def get_ward(self, person) -> str:
         return person.ward.name if person.ward else ""
@@ -131,9 +137,7 @@ class StepSerializer(serializers.Serializer):
 
 
 class IntroductionSerializer(serializers.ModelSerializer):
-    listing = serializers.PrimaryKeyRelatedField(
-        queryset=Service.objects.all(), required=False, allow_null=True
-    )
+    listing = serializers.PrimaryKeyRelatedField(queryset=public_listings(), required=False, allow_null=True)
     other_person = serializers.PrimaryKeyRelatedField(
         queryset=Person.objects.none(), required=False, allow_null=True
     )
@@ -163,6 +167,12 @@ class IntroductionSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None:  # only people this user may see can be named
             self.fields["other_person"].queryset = selectors.people_visible_to(request.user)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.other_person_id and instance.across_teams:  # another team's record: no id
+            data["other_person"] = None
+        return data
 
     def get_steps(self, introduction) -> list[dict]:
         return [
@@ -219,7 +229,7 @@ class PeopleView(APIView):
         responses={201: PersonSerializer},
     )
     def post(self, request):
-        serializer = PersonSerializer(data=request.data)
+        serializer = PersonSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         details = dict(serializer.validated_data)
         method, given_on = details.pop("consent_method"), details.pop("consent_given_on")
@@ -247,7 +257,7 @@ class PersonView(APIView):
     )
     def patch(self, request, pk):
         person = _visible_person(request, pk, audit=False)
-        serializer = PersonSerializer(person, data=request.data, partial=True)
+        serializer = PersonSerializer(person, data=request.data, partial=True, context={"request": request})
         serializer.is_valid(raise_exception=True)
         details = {k: v for k, v in serializer.validated_data.items() if not k.startswith("consent_")}
         try:

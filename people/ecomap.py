@@ -74,7 +74,7 @@ def connections(person: Person) -> list[Connection]:
         )
         for i in made
     ]
-    found += [(i.person.display_name, "person", i.status, i.made_on) for i in received]
+    found += [(i.from_label, "person", i.status, i.made_on) for i in received]
     order = list(STYLES)  # strongest first
     found.sort(key=lambda c: (order.index(c[2]), c[0]))
     placed = []

@@ -98,6 +98,14 @@ class Person(models.Model):
         return self.preferred_name or self.full_name
 
     @property
+    def first_name(self) -> str:
+        """The first word of the name they go by: all another team is told of them."""
+        if self.erased_at:
+            return "Erased record"
+        words = (self.preferred_name or self.full_name).split()
+        return words[0] if words else "Someone"
+
+    @property
     def lsoa(self):
         return self.postcode.lsoa if self.postcode_id else None
 
@@ -314,6 +322,9 @@ class SafeguardingNote(models.Model):
         return f"Safeguarding note {self.pk}"
 
 
+ANOTHER_TEAM = "known to another team"
+
+
 class Introduction(models.Model):
     """A practitioner connects a person to a listing, to another person, or to something else
     (a volunteering role, a neighbour not on record), and follows up whether it worked."""
@@ -362,12 +373,29 @@ class Introduction(models.Model):
         return f"Introduction to {self.to_label}"
 
     @property
+    def across_teams(self) -> bool:
+        """Whether it links people on two teams. Each team then knows the other person only by
+        their first name and that another team knows them: a practitioner on both teams made the
+        link, but their colleagues on one team may not read the other team's records."""
+        return self.other_person_id is not None and self.other_person.team_id != self.person.team_id
+
+    @property
     def to_label(self) -> str:
+        """Who or what the person was introduced to, as their own team reads it."""
         if self.listing_id:
             return self.listing.name
         if self.other_person_id:
+            if self.across_teams:
+                return f"{self.other_person.first_name} ({ANOTHER_TEAM})"
             return self.other_person.display_name
         return self.elsewhere or "a listing no longer in the directory"
+
+    @property
+    def from_label(self) -> str:
+        """Who was introduced to the other person, as the other person's team reads it."""
+        if self.across_teams:
+            return f"{self.person.first_name} ({ANOTHER_TEAM})"
+        return self.person.display_name
 
     @property
     def is_open(self) -> bool:

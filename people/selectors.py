@@ -8,7 +8,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from accounts.models import ROLES_THAT_SEE_PERSON_RECORDS, AuditEvent, Role, TeamMembership, User
+from accounts.models import ROLES_THAT_SEE_PERSON_RECORDS, AuditEvent, Role, Team, TeamMembership, User
 from accounts.services import record_audit_event
 from places.selectors import PostcodeError, normalise_postcode
 
@@ -37,6 +37,26 @@ def people_visible_to(user: User) -> QuerySet[Person]:
     if _sees_everyone(user):
         return people
     return people.filter(team__memberships__user=user)
+
+
+def teams_for(user: User) -> QuerySet[Team]:
+    """The teams a user may put a person in, and so may choose: their own, or any for
+    administrators; none for a role that does not work with people."""
+    if not works_with_people(user):
+        return Team.objects.none()
+    if _sees_everyone(user):
+        return Team.objects.select_related("organisation")
+    return Team.objects.filter(memberships__user=user).select_related("organisation")
+
+
+def coordinators_for(user: User) -> QuerySet[User]:
+    """The staff a user may name as a person's coordinator: the active members of the teams they
+    may put a person in (the service then checks the coordinator is on the person's own team)."""
+    return (
+        User.objects.filter(memberships__team__in=teams_for(user), is_active=True)
+        .distinct()
+        .order_by("full_name", "pk")
+    )
 
 
 def person_for_viewer(user: User, person_id, *, request: HttpRequest | None = None) -> Person:

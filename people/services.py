@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.models import AuditEvent, Team, User
+from accounts.models import AuditEvent, User
 from accounts.services import record_audit_event
 
 from . import selectors
@@ -56,9 +56,7 @@ def _coordinator_in_team(person: Person) -> None:
 
 def teams_for(user: User):
     """The teams a user may put a person in: their own, or any for administrators."""
-    if selectors._sees_everyone(user):
-        return Team.objects.select_related("organisation")
-    return Team.objects.filter(memberships__user=user).select_related("organisation")
+    return selectors.teams_for(user)
 
 
 @transaction.atomic

@@ -114,7 +114,7 @@ def subject_access_data(person: Person) -> dict[str, Any]:
         ],
         "introduced_to_by_others": [
             {
-                "by_way_of": i.person.display_name,
+                "by_way_of": i.from_label,
                 "status": i.get_status_display(),
                 "on": i.made_on.isoformat(),
             }

@@ -155,7 +155,10 @@ def test_another_teams_team_is_refused(client, coordinator):
         "consent_given_on": "2026-11-20",
     }
     response = client.post(reverse("api_people"), data, content_type="application/json")
-    assert response.status_code == 400 and response.json()["team"] == ["Choose one of your own teams."]
+    # the same answer as a team that does not exist: an id outside one's choices is no choice
+    assert response.status_code == 400 and response.json()["team"] == [
+        f'Invalid pk "{data["team"]}" - object does not exist.'
+    ]
 
 
 def test_conversation_follow_up_before_it_is_refused(client, person, coordinator):
@@ -232,12 +235,18 @@ def test_openapi_schema_is_valid_without_warnings(tmp_path):
 
 
 def test_coordinator_must_be_from_the_persons_team(client, person, coordinator, make_user):
-    outsider = make_user(Role.COORDINATOR, teams=[TeamFactory()])
+    second_team = TeamFactory()
+    coordinator.teams.add(second_team)
+    colleague = make_user(Role.COORDINATOR, teams=[second_team])  # a choice, but not on Ada's team
+    outsider = make_user(Role.COORDINATOR, teams=[TeamFactory()])  # not a choice at all
     sign_in(client, coordinator)
-    response = client.patch(
-        reverse("api_person", args=[person.pk]), {"coordinator": outsider.pk}, content_type="application/json"
-    )
+    url = reverse("api_person", args=[person.pk])
+    response = client.patch(url, {"coordinator": colleague.pk}, content_type="application/json")
     assert response.status_code == 400 and response.json()["coordinator"] == [
         "Choose a coordinator from the person's team."
+    ]
+    response = client.patch(url, {"coordinator": outsider.pk}, content_type="application/json")
+    assert response.status_code == 400 and response.json()["coordinator"] == [
+        f'Invalid pk "{outsider.pk}" - object does not exist.'
     ]
     assert Person.objects.get(pk=person.pk).coordinator == coordinator
