@@ -158,3 +158,19 @@ def test_member_cannot_record_community_hours_as_if_a_broker(bank):
             ada, timebank, member=ada, earned=True, hours="5", description="Nothing really"
         )
     assert _nothing_recorded() and balance(timebank, ada) == Decimal("1")
+
+
+def test_awarding_credits_by_email_does_not_reveal_the_name_on_the_account(client, db):
+    from accounts.tests.factories import OrganisationFactory, UserFactory
+
+    council = OrganisationFactory()
+    scheme = services.create_credit_scheme("Trafford Time Credits", council)
+    awarder = UserFactory(role=Role.ORGANISATION_EDITOR, organisation=council)
+    UserFactory(email="someone@example.org", full_name="Zelda Quince")
+    sign_in(client, awarder)
+    page = client.post(
+        reverse("timebank:award", args=[scheme.slug]),
+        {"volunteer": "someone@example.org", "hours": "2", "what": "Park clean-up"},
+        follow=True,
+    ).content.decode()
+    assert "Credits awarded to someone@example.org" in page and "Zelda" not in page
