@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from .models import normalise_email
+
 
 class SignInForm(AuthenticationForm):
     """Email and password. The field stays named ``username`` so lockout tracking sees it."""
@@ -24,6 +26,10 @@ class SignInForm(AuthenticationForm):
         "Both are case-sensitive except the email address.",
         "inactive": "This account is switched off. Ask your organisation's administrator.",
     }
+
+    def clean_username(self):
+        # One form of the address for the lookup and for lockout counting alike.
+        return normalise_email(self.cleaned_data["username"])
 
 
 class TwoFactorCodeForm(forms.Form):
