@@ -51,3 +51,19 @@ class TwoFactorCodeForm(forms.Form):
         if not token.isdigit() or len(token) != 6:
             raise forms.ValidationError("Enter the 6 digits your authenticator app shows, like 123456")
         return token
+
+
+class ReplaceTwoFactorForm(TwoFactorCodeForm):
+    """The password again, then a code from the new authenticator app."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password"},
+    )
+    field_order = ["password", "token"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["token"].label = "Code from your new authenticator app"

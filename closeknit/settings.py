@@ -181,6 +181,8 @@ if TRUSTED_PROXY_COUNT < 0:
 AXES_CLIENT_IP_CALLABLE = "closeknit.network.client_address"
 
 OTP_TOTP_ISSUER = os.environ.get("CLOSEKNIT_SITE_NAME", "Closeknit")
+# Belt and braces: accounts.admin replaces django_otp's device admins with ones that show no secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Background tasks (emails, imports) wait in the database; `manage.py db_worker` runs them.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
