@@ -4,7 +4,10 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes import views as contenttype_views
 from django.core.exceptions import ValidationError
+from django.db import DataError, transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -126,3 +129,13 @@ def two_factor_verify(request):
 def account(request):
     """The signed-in person's own account: role, organisation, teams, two-factor state."""
     return render(request, "accounts/account.html", selectors.account_summary(request.user))
+
+
+def view_on_site(request, content_type_id, object_id):
+    """The back office's "view on site" redirect (/admin/r/<type>/<id>/), answering "not found"
+    rather than a server error for an id its model cannot hold (not a UUID, too large)."""
+    try:
+        with transaction.atomic():  # on PostgreSQL a refused value must not spoil the request's queries
+            return contenttype_views.shortcut(request, content_type_id, object_id)
+    except (ValidationError, OverflowError, DataError) as error:
+        raise Http404("There is no such record.") from error
