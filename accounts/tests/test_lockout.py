@@ -1,12 +1,14 @@
 """Lockout counts one account however its email address is typed, on every way to sign in."""
 
 import base64
+from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts.models import Role, User
+from accounts.templatetags.accounts_lockout import duration_in_words
 from closeknit.testing import PASSWORD
 
 SIGN_IN = reverse("accounts:sign_in")
@@ -33,6 +35,7 @@ def test_five_wrong_passwords_across_case_and_space_variants_lock_the_account(cl
     locked = attempt(client, guesses[-1], "guess")
     assert locked.status_code == 429
     assert "Too many attempts to sign in" in locked.content.decode()
+    assert "Try again in 30 minutes, or ask your organisation" in locked.content.decode()
     for variant in [EMAIL, *VARIANTS]:
         again = attempt(client, variant, PASSWORD)
         assert again.status_code == 429, variant
@@ -97,3 +100,10 @@ def test_the_back_office_sign_in_is_the_same_page_with_the_same_lockout(client, 
     for _ in range(settings.AXES_FAILURE_LIMIT):
         attempt(client, EMAIL.upper(), "guess")
     assert attempt(client, EMAIL, PASSWORD).status_code == 429
+
+
+@pytest.mark.parametrize(
+    "hours, words", [(0.5, "30 minutes"), (1, "1 hour"), (1.5, "1 hour 30 minutes"), (2 / 60, "2 minutes")]
+)
+def test_the_locked_page_says_how_long_in_words(hours, words):
+    assert duration_in_words(timedelta(hours=hours)) == words
