@@ -4,6 +4,7 @@ emailed; a lost device is reset by an administrator, never by the person alone."
 import base64
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -343,3 +344,18 @@ def test_a_reset_rolled_back_sends_no_email(
         raise RuntimeError("a later step failed")
     assert callbacks == [] and not mail.outbox
     assert TOTPDevice.objects.filter(user=coordinator).exists()
+
+
+@pytest.mark.django_db
+def test_staff_who_are_not_administrators_cannot_reset_through_the_back_office(
+    client, make_user, coordinator
+):
+    helper = make_user(Role.LINK_WORKER, is_staff=True)
+    helper.user_permissions.add(*Permission.objects.filter(codename__in=["view_user", "change_user"]))
+    device = totp_device(coordinator)
+    sign_in(client, helper)
+    response = client.post(USERS, {"action": "reset_two_factor", "_selected_action": [coordinator.pk]})
+    assert response.status_code in {200, 302}
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.TWO_FACTOR_RESET).exists()
+    assert not mail.outbox
