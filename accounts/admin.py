@@ -1,7 +1,30 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import AuditEvent, Organisation, Team, TeamMembership, User
+from .services import reset_two_factor
+
+
+def _reset_two_factor_of(modeladmin, request, people) -> None:
+    """Reset each person's two factors through the audited, emailing service."""
+    done = 0
+    for person in people:
+        try:
+            reset_two_factor(request, person)
+        except PermissionDenied as refusal:
+            modeladmin.message_user(request, f"{person.email}: {refusal}", messages.ERROR)
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(
+            request,
+            f"Two-factor sign-in reset for {done} {'person' if done == 1 else 'people'}. "
+            "They set up a new authenticator app when they next sign in, and have been emailed.",
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Organisation)
@@ -49,6 +72,51 @@ class UserAdmin(BaseUserAdmin):
         ),
     ]
     inlines = [TeamMembershipInline]
+    actions = ["reset_two_factor"]
+
+    @admin.action(description="Reset two-factor sign-in (lost phone): they set up a new app at next sign-in")
+    def reset_two_factor(self, request, queryset):
+        _reset_two_factor_of(self, request, list(queryset))
+
+
+# django_otp's own device admins show the secret key, a QR code of it and static codes, and answer
+# 500 for a missing device. These replace them: they list devices but never show a secret, and
+# removing a device is only the audited reset, never a plain delete.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+
+class SecondFactorDeviceAdmin(admin.ModelAdmin):
+    """Which second factors people have and when they were used; never their secrets."""
+
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__email", "user__full_name"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    readonly_fields = fields
+    actions = ["reset_two_factor"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Reset these people's two-factor sign-in (every device they have)")
+    def reset_two_factor(self, request, queryset):
+        people = User.objects.filter(pk__in=queryset.values("user_id"))
+        _reset_two_factor_of(self, request, list(people))
+
+
+admin.site.register(TOTPDevice, SecondFactorDeviceAdmin)
+admin.site.register(StaticDevice, SecondFactorDeviceAdmin)
 
 
 @admin.register(AuditEvent)

@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from .models import normalise_email
+
 
 class SignInForm(AuthenticationForm):
     """Email and password. The field stays named ``username`` so lockout tracking sees it."""
@@ -25,6 +27,10 @@ class SignInForm(AuthenticationForm):
         "inactive": "This account is switched off. Ask your organisation's administrator.",
     }
 
+    def clean_username(self):
+        # One form of the address for the lookup and for lockout counting alike.
+        return normalise_email(self.cleaned_data["username"])
+
 
 class TwoFactorCodeForm(forms.Form):
     token = forms.CharField(
@@ -45,3 +51,19 @@ class TwoFactorCodeForm(forms.Form):
         if not token.isdigit() or len(token) != 6:
             raise forms.ValidationError("Enter the 6 digits your authenticator app shows, like 123456")
         return token
+
+
+class ReplaceTwoFactorForm(TwoFactorCodeForm):
+    """The password again, then a code from the new authenticator app."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password"},
+    )
+    field_order = ["password", "token"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["token"].label = "Code from your new authenticator app"

@@ -9,9 +9,11 @@ from django_otp import user_has_device
 
 
 class RequireTwoFactorMiddleware:
-    """Sends a signed-in user whose role needs two factors to set up or verify them.
+    """Sends a signed-in user whose role needs two factors to set up or verify them, and anyone
+    who has set up an authenticator app (a resident who chose to) to verify with it.
 
-    Only the two-factor pages, sign-out and static files are open until then.
+    Only the two-factor pages, sign-out and static files are open until then. The set-up page
+    itself sends anyone with a confirmed device on to verify (accounts.views.two_factor_setup).
     """
 
     def __init__(self, get_response):
@@ -21,9 +23,9 @@ class RequireTwoFactorMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and user.needs_two_factor
             and not user.is_verified()
             and not self._is_open(request.path)
+            and (user.needs_two_factor or user_has_device(user))
         ):
             target = "accounts:two_factor_verify" if user_has_device(user) else ("accounts:two_factor_setup")
             query = urlencode({"next": request.get_full_path()})

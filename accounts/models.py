@@ -5,7 +5,17 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
+
+
+def normalise_email(value: str | None) -> str:
+    """The one form of an email address that signing in, lockout and storage all use.
+
+    Trimmed and lower-cased, so ``Name@Example.org``, ``NAME@EXAMPLE.ORG`` and `` name@example.org``
+    name one account and count against one lockout.
+    """
+    return (value or "").strip().lower()
 
 
 class Organisation(models.Model):
@@ -66,7 +76,7 @@ class UserManager(BaseUserManager):
     def _create_user(self, email, password, **fields):
         if not email:
             raise ValueError("An email address is needed to create an account.")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=normalise_email(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -81,7 +91,9 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **fields)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        # Stored addresses are normalised (User.save), so an exact match on the normalised form
+        # finds the one account every variant names: the same key lockout counts by.
+        return self.get(email=normalise_email(username))
 
 
 class User(AbstractUser):
@@ -112,9 +124,15 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["full_name"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_unique_in_any_case")]
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def save(self, *args, **kwargs):
+        # Every way in (the admin's forms, factories, imports) stores the one normalised form.
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return self.full_name
@@ -158,6 +176,8 @@ class AuditEvent(models.Model):
         SIGN_OUT = "sign_out", "Signed out"
         TWO_FACTOR_SET_UP = "two_factor_set_up", "Set up two-factor sign-in"
         TWO_FACTOR_VERIFIED = "two_factor_verified", "Verified with two-factor code"
+        TWO_FACTOR_REPLACED = "two_factor_replaced", "Replaced two-factor authenticator"
+        TWO_FACTOR_RESET = "two_factor_reset", "Reset someone's two-factor sign-in"
 
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

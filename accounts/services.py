@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import models, transaction
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django_otp import devices_for_user, match_token, user_has_device
 from django_otp import login as otp_login
-from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from closeknit.network import client_address
 
-from .models import AuditEvent, User
+from .models import AuditEvent, Role, User
 
 
 def _audit_event(actor, action, target, request, note) -> AuditEvent:
@@ -62,33 +67,134 @@ class TwoFactorError(ValueError):
     """A two-factor code that did not verify, with a message for the person."""
 
 
+WRONG_CODE = "The code is not right or has expired. Enter the 6-digit code your app shows now."
+
+
+def may_set_up_first_device(user: User) -> bool:
+    """Whether ``user`` may set up two factors with only a password: only while they have none.
+
+    Anyone with a confirmed device proves it before changing anything (see
+    ``replace_totp_device``); a lost device is reset by an administrator (``reset_two_factor``).
+    """
+    return not user_has_device(user, confirmed=True)
+
+
 def pending_totp_device(user: User) -> TOTPDevice:
-    """The unconfirmed authenticator device being set up for ``user``, made if needed."""
+    """The unconfirmed authenticator device being set up for ``user``, made if needed.
+
+    Callers decide first whether this session may see a new secret at all
+    (``may_set_up_first_device``, or a verified session on the replace page).
+    """
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
 
 
 @transaction.atomic
 def confirm_totp_device(request: HttpRequest, device: TOTPDevice, token: str) -> None:
-    """Confirm an authenticator app by its first code, and mark this session verified."""
-    if not device.verify_token(_clean_token(token)):
+    """Confirm someone's first authenticator app by its first code, and mark this session verified.
+
+    Refused once the person has a confirmed device: a password alone never replaces it.
+    """
+    user = User.objects.select_for_update().get(pk=device.user_id)
+    if device.user_id != request.user.pk or device.confirmed or not may_set_up_first_device(user):
         raise TwoFactorError(
-            "The code is not right or has expired. Enter the 6-digit code your app shows now."
+            "Two-factor sign-in is already set up for this account. Enter a code from your app instead."
         )
+    if not device.verify_token(_clean_token(token)):
+        raise TwoFactorError(WRONG_CODE)
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     otp_login(request, device)
-    record_audit_event(device.user, AuditEvent.Action.TWO_FACTOR_SET_UP, device.user, request=request)
+    record_audit_event(user, AuditEvent.Action.TWO_FACTOR_SET_UP, user, request=request)
+    _tell_about_two_factor_change(user, "two_factor_set_up")
+
+
+def replace_totp_device(request: HttpRequest, device: TOTPDevice, password: str, token: str) -> None:
+    """Swap the signed-in person's authenticator app for the new one ``device`` holds.
+
+    Needs a session already verified with a second factor, the person's password again (checked
+    through the same lockout as signing in) and a code from the new app. The old devices go, the
+    change is audited and the person is emailed.
+    """
+    user = request.user
+    if not user.is_authenticated or not user.is_verified():
+        raise PermissionDenied("Enter a code from your current authenticator app first.")
+    if device.user_id != user.pk or device.confirmed:
+        raise ValidationError({"token": "Start again: this set-up has ended."})
+    # authenticate() rather than check_password(): a wrong password here counts towards lockout
+    # too. It runs outside the transaction below, so the refusal does not roll back the count.
+    if authenticate(request, username=user.email, password=password or "") is None:
+        raise ValidationError({"password": "The password is not right. Enter the password you sign in with."})
+    if not device.verify_token(_clean_token(token)):
+        raise ValidationError({"token": WRONG_CODE})
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        otp_login(request, device)  # the session stays verified, now by the new device
+        record_audit_event(user, AuditEvent.Action.TWO_FACTOR_REPLACED, user, request=request)
+        _tell_about_two_factor_change(user, "two_factor_replaced")
+
+
+def may_reset_two_factor(actor: User, person: User) -> bool:
+    """Whether ``actor`` may reset ``person``'s two factors: a verified administrator, never their own.
+
+    A superuser may reset anyone's; an administrator, people in their own organisation.
+    """
+    if not actor.is_authenticated or not actor.is_active or actor.pk == person.pk:
+        return False
+    if not (hasattr(actor, "is_verified") and actor.is_verified()):
+        return False
+    if actor.is_superuser:
+        return True
+    return (
+        actor.role == Role.ADMINISTRATOR
+        and actor.organisation_id is not None
+        and actor.organisation_id == person.organisation_id
+        and not person.is_superuser
+    )
+
+
+@transaction.atomic
+def reset_two_factor(request: HttpRequest, person: User) -> None:
+    """An administrator removes every second factor of ``person`` (their lost phone, say).
+
+    They set up a new authenticator at their next sign-in. Audited, and the person is emailed.
+    """
+    actor = request.user
+    if not may_reset_two_factor(actor, person):
+        if actor.is_authenticated and actor.pk == person.pk:
+            raise PermissionDenied(
+                "Nobody can reset their own two-factor sign-in: ask another administrator."
+            )
+        raise PermissionDenied("Only a verified administrator can reset someone's two-factor sign-in.")
+    for device in devices_for_user(person, confirmed=None):
+        device.delete()
+    record_audit_event(actor, AuditEvent.Action.TWO_FACTOR_RESET, person, request=request)
+    _tell_about_two_factor_change(person, "two_factor_reset")
+
+
+_CHANGE_SUBJECTS = {
+    "two_factor_set_up": "Two-factor sign-in was set up on your account",
+    "two_factor_replaced": "Your two-factor sign-in was changed",
+    "two_factor_reset": "Your two-factor sign-in was reset by an administrator",
+}
+
+
+def _tell_about_two_factor_change(user: User, change: str) -> None:
+    """Email the person once the change is committed: a rolled-back change sends nothing."""
+    context = {"user": user, "change": change, "service_name": settings.CLOSEKNIT_SITE_NAME}
+    subject = _CHANGE_SUBJECTS[change]
+    body = render_to_string("accounts/email/two_factor_changed.txt", context)
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
 
 
 def verify_two_factor(request: HttpRequest, token: str) -> None:
     """Check a code from any of the signed-in user's confirmed devices and mark the session."""
     device = match_token(request.user, _clean_token(token))
     if device is None:
-        raise TwoFactorError(
-            "The code is not right or has expired. Enter the 6-digit code your app shows now."
-        )
+        raise TwoFactorError(WRONG_CODE)
     otp_login(request, device)
     record_audit_event(request.user, AuditEvent.Action.TWO_FACTOR_VERIFIED, request=request)
 

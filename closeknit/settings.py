@@ -166,6 +166,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+# Count attempts by the trimmed, lower-cased email that signing in looks the account up by.
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # Behind a load balancer or reverse proxies: how many of them append to X-Forwarded-For
@@ -179,6 +181,8 @@ if TRUSTED_PROXY_COUNT < 0:
 AXES_CLIENT_IP_CALLABLE = "closeknit.network.client_address"
 
 OTP_TOTP_ISSUER = os.environ.get("CLOSEKNIT_SITE_NAME", "Closeknit")
+# Belt and braces: accounts.admin replaces django_otp's device admins with ones that show no secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Background tasks (emails, imports) wait in the database; `manage.py db_worker` runs them.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
