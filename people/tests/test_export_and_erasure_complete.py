@@ -400,17 +400,59 @@ def test_erasure_reaches_the_sign_in_and_every_app_and_leaves_nothing_in_any_tab
     assert Person.objects.get(pk=person.pk).referrals.get().referring_organisation == ""
 
 
-def test_erasure_checkpoints_the_write_ahead_log_on_sqlite(person, lead, django_capture_on_commit_callbacks):
-    from people.services import erase_person
+MAKE_IN_A_FILE_DATABASE = """
+from accounts.models import Role
+from accounts.tests.factories import TeamFactory, TeamMembershipFactory, UserFactory
+from people.tests.factories import PersonFactory
 
-    if connection.vendor != "sqlite":
-        pytest.skip("the write-ahead log is SQLite's")
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        erase_person(lead, person)
-    statements = []
-    with connection.execute_wrapper(
-        lambda execute, sql, *args: statements.append(sql) or execute(sql, *args)
-    ):
-        for callback in callbacks:
-            callback()
-    assert any("wal_checkpoint(TRUNCATE)" in sql for sql in statements)
+team = TeamFactory()
+lead = UserFactory(role=Role.COORDINATOR, email="lead@example.org")
+TeamMembershipFactory(team=team, user=lead, is_lead=True)
+resident = UserFactory(role=Role.RESIDENT, full_name="Wilhelmina Quoxley-Sign-In", email="wq@example.org")
+person = PersonFactory(
+    team=team, full_name="Wilhelmina Quoxley", address="3 Grimblethorpe Row", account=resident
+)
+person.conversations.create(happened_on="2026-11-01", kind="call", notes="Grimblethorpe conversation")
+"""
+ERASE_IN_A_FILE_DATABASE = """
+from accounts.models import User
+from people.models import Person
+from people.services import erase_person
+
+from pathlib import Path
+
+from django.db import connection
+
+erase_person(User.objects.get(email="lead@example.org"), Person.objects.get(full_name="Wilhelmina Quoxley"))
+# Read the files while the connection is still open, as a running site's is (closing the last
+# connection checkpoints by itself).
+database = Path(connection.settings_dict["NAME"])
+files = [database, database.with_name(database.name + "-wal")]
+content = b"".join(f.read_bytes() for f in files if f.exists())
+print("lingering:", [v.decode() for v in (b"Quoxley", b"Grimblethorpe", b"wq@example.org") if v in content])
+"""
+VALUES = (b"Quoxley", b"Grimblethorpe", b"wq@example.org")
+
+
+def _sqlite_bytes(path) -> bytes:
+    files = [path, path.with_name(path.name + "-wal")]
+    return b"".join(f.read_bytes() for f in files if f.exists())
+
+
+def test_erased_values_do_not_linger_in_the_sqlite_files(tmp_path):
+    """On a real SQLite file in WAL mode (the test database is in memory), the erased values
+    are in neither the database file nor its write-ahead log once the erasure has committed."""
+    from closeknit.tests.test_settings import manage
+
+    path = tmp_path / "erasure.sqlite3"
+    database = {"DATABASE_URL": f"sqlite:///{path}"}
+    assert manage("migrate", "-v0", **database).returncode == 0
+    made = manage("shell", "-c", MAKE_IN_A_FILE_DATABASE, **database)
+    assert made.returncode == 0, made.stderr
+    assert all(value in _sqlite_bytes(path) for value in VALUES)  # the files hold them now
+    erased = manage("shell", "-c", ERASE_IN_A_FILE_DATABASE, **database)
+    assert erased.returncode == 0, erased.stderr
+    assert "lingering: []" in erased.stdout, erased.stdout
+    content = _sqlite_bytes(path)
+    for value in VALUES:
+        assert value not in content, value
