@@ -48,6 +48,6 @@ def what_we_hold(sender, user, contacts, **kwargs) -> list[dict]:
 
 def forget_volunteer(sender, user, contacts, **kwargs) -> None:
     """Names and contact details go; the sign-ups stay, as counts of places taken and hours given."""
-    for sign_up in _sign_ups(user, contacts):
-        # One by one: two of their sign-ups to a shift (one cancelled) must not collide on email.
-        SignUp.objects.filter(pk=sign_up.pk).update(name=ERASED_NAME, email="", phone="")
+    SignUp.objects.filter(pk__in=_sign_ups(user, contacts).values("pk")).update(
+        name=ERASED_NAME, email="", phone=""
+    )

@@ -456,3 +456,23 @@ def test_erased_values_do_not_linger_in_the_sqlite_files(tmp_path):
     content = _sqlite_bytes(path)
     for value in VALUES:
         assert value not in content, value
+
+
+def test_rows_made_under_the_records_email_without_a_sign_in_are_exported_and_erased(client, team, lead):
+    person = PersonFactory(team=team, full_name="Octavia Plimsoll", email="octavia.plimsoll@example.org")
+    item, _ = make_item()
+    WaitingListEntry.objects.create(
+        organisation=item.organisation,
+        kind="wheelchair",
+        name="Octavia P.",
+        contact=" Octavia.Plimsoll@Example.org ",
+        wanted_from=date(2027, 2, 1),
+        notes="Waiting: for the Plimsoll family wedding",
+    )
+    sign_in(client, lead)
+    url = reverse("people:subject_access", args=[person.pk])
+    assert "Waiting: for the Plimsoll family wedding" in client.get(url, {"format": "json"}).content.decode()
+    client.post(reverse("people:erase", args=[person.pk]), {"confirm": "on"})
+    after = _all_database_text()
+    for value in ("plimsoll", "octavia"):
+        assert value not in after, value
