@@ -24,27 +24,42 @@ def forget_person(sender, person, **kwargs):
 
 
 def what_we_hold(sender, person, **kwargs):
+    """Questionnaire answers, goal ratings and outcomes, as subject access sections."""
+    from accounts.privacy import section
+
     from .models import GoalRating, OutcomeEvent, Response
 
-    return {
-        "questionnaires": [
-            {
-                "instrument": r.instrument.name,
-                "on": r.on.isoformat(),
-                "answers": r.answers,
-                "scores": r.scores,
-            }
-            for r in Response.objects.filter(person=person).select_related("instrument")
-        ],
-        "goal_ratings": [
-            {"goal": r.goal.description, "on": r.on.isoformat(), "rating": r.rating}
-            for r in GoalRating.objects.filter(goal__person=person).select_related("goal")
-        ],
-        "outcomes": [
-            {"what": e.get_kind_display(), "on": e.on.isoformat(), "evidence": e.evidence}
-            for e in OutcomeEvent.objects.filter(person=person)
-        ],
-    }
+    return [
+        section(
+            "questionnaires",
+            "Questionnaires",
+            [
+                {
+                    "instrument": r.instrument.name,
+                    "on": r.on.isoformat(),
+                    "answers": r.answers,
+                    "scores": r.scores,
+                }
+                for r in Response.objects.filter(person=person).select_related("instrument")
+            ],
+        ),
+        section(
+            "goal_ratings",
+            "How far they feel they have come with their goals",
+            [
+                {"goal": r.goal.description, "on": r.on.isoformat(), "rating": r.rating}
+                for r in GoalRating.objects.filter(goal__person=person).select_related("goal")
+            ],
+        ),
+        section(
+            "outcomes",
+            "Outcomes",
+            [
+                {"what": e.get_kind_display(), "on": e.on.isoformat(), "evidence": e.evidence}
+                for e in OutcomeEvent.objects.filter(person=person)
+            ],
+        ),
+    ]
 
 
 def ensure_shipped_instruments(sender, using="default", **kwargs):

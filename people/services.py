@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import AuditEvent, User
+from accounts.privacy import contacts_of, erase_account
 from accounts.services import record_audit_event
 
 from . import selectors
@@ -303,15 +304,21 @@ def erase_person(user: User, person: Person, *, request: HttpRequest | None = No
     """Remove a person's personal data for good, keeping anonymous counts for reports: how many
     conversations, goals, referrals and introductions there were, their dates and outcomes, and
     the ward and deprivation decile reached. Free text, names, contact details and safeguarding
-    notes go. For team leads and administrators; written to the audit log."""
+    notes go, and so does everything on their own sign-in (``accounts.privacy.erase_account``:
+    its name and email, timebank notes, posts and exchange descriptions, sign-ups, loans, the
+    audit log's name for it and its lockout records); ledger amounts stay. For team leads and
+    administrators; written to the audit log. On SQLite the write-ahead log is checkpointed
+    after the commit, so the erased values do not linger in the ``-wal`` file."""
     _may_change(user, person)
     if not selectors.may_erase(user, person):
         raise PersonNotVisible
+    _overwrite_freed_space()
     person = (
         Person.objects.select_for_update(of=("self",))
-        .select_related("postcode__lsoa", "postcode__ward")
+        .select_related("postcode__lsoa", "postcode__ward", "account")
         .get(pk=person.pk)
     )
+    erase_account(person.account, contacts_of(person.email, person.phone))
     person.ward_when_erased = person.postcode.ward if person.postcode_id else None
     person.imd_decile_when_erased = person.imd_decile
     for field in ("full_name", "preferred_name", "email", "phone", "address", "communication_needs"):
@@ -325,14 +332,32 @@ def erase_person(user: User, person: Person, *, request: HttpRequest | None = No
     person.consents.all().delete()
     person.safeguarding_notes.all().delete()
     person.goals.update(description="")
-    person.referrals.update(practitioner="")
+    # The referring organisation is free text: a small practice or a named worker identifies.
+    person.referrals.update(practitioner="", referring_organisation="")
     person.conversations.update(notes="", next_step="")
     person.introductions.update(elsewhere="")
     IntroductionStep.objects.filter(introduction__person=person).update(note="")
     person.attendances.update(note="")
     person_erased.send(sender=Person, person=person)  # apps above us clear what they hold
     record_audit_event(user, AuditEvent.Action.ERASE, person, request=request)
+    transaction.on_commit(checkpoint_write_ahead_log)
     return person
+
+
+def _overwrite_freed_space() -> None:
+    """SQLite leaves the old bytes of a changed or deleted row in the file unless told to zero
+    them; PostgreSQL's old row versions go at the next vacuum (see docs/security.md)."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete = ON")
+
+
+def checkpoint_write_ahead_log() -> None:
+    """Copy SQLite's write-ahead log into the database and empty it, so the pages that held an
+    erased person's data are overwritten now rather than whenever SQLite next checkpoints."""
+    if connection.vendor == "sqlite" and not connection.is_in_memory_db():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 @transaction.atomic

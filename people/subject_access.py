@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 
 from accounts.models import AuditEvent
+from accounts.privacy import account_sections, contacts_of, section
 
 from .models import Person
 
@@ -18,127 +19,183 @@ def _name(user) -> str:
     return user.full_name if user else ""
 
 
-def _from_other_apps(person: Person) -> dict[str, Any]:
+def _from_other_apps(person: Person) -> list[dict[str, Any]]:
     """Sections that apps above ``people`` hold about the person (questionnaires, outcomes…)."""
     from .signals import subject_access_requested
 
-    sections: dict[str, Any] = {}
+    sections: list[dict[str, Any]] = []
     for _receiver, answer in subject_access_requested.send(sender=Person, person=person):
-        sections.update(answer or {})
+        sections.extend(answer or [])
     return sections
 
 
+def _about(person: Person) -> dict[str, Any]:
+    return {
+        "id": str(person.pk),
+        "full_name": person.full_name,
+        "preferred_name": person.preferred_name,
+        "email": person.email,
+        "phone": person.phone,
+        "address": person.address,
+        "postcode": person.postcode_id or "",
+        "ward": person.ward.name if person.ward else "",
+        "neighbourhoods": person.neighbourhoods,
+        "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
+        "communication_needs": person.communication_needs,
+        "vision_of_a_good_life": person.vision,
+        "what_matters_to_me": person.what_matters,
+        "strengths_and_gifts": person.strengths,
+        "interests": [term.name for term in person.interests.all()],
+        "team": str(person.team),
+        "coordinator": _name(person.coordinator),
+        "introduced_by": person.get_introduced_by_display(),
+        "introducer_detail": person.introducer_detail,
+        "record_started": person.created_at.isoformat(),
+    }
+
+
 def subject_access_data(person: Person) -> dict[str, Any]:
-    """Every record about ``person``, as plain data (JSON-ready), in sections a person can read."""
+    """Every record about ``person``, as plain data (JSON-ready): a list of sections a person can
+    read (``accounts.privacy.section``). The one builder: the JSON is this, and the page and the
+    PDF draw these same sections generically, so no format can leave anything out. It reaches
+    apps above ``people`` through ``subject_access_requested``, and what is held on the person's
+    own sign-in (timebanks, volunteering, lending) through ``accounts.privacy``."""
     person_type = ContentType.objects.get_for_model(Person)
+    sections = [
+        section("person", "About them", [_about(person)]),
+        section(
+            "consents",
+            "What they agreed to",
+            [
+                {
+                    "agreed_to": c.get_purpose_display(),
+                    "how": c.get_method_display(),
+                    "given_on": c.given_on.isoformat(),
+                    "recorded_by": _name(c.recorded_by),
+                    "withdrawn_on": c.withdrawn_on.isoformat() if c.withdrawn_on else None,
+                }
+                for c in person.consents.select_related("recorded_by")
+            ],
+        ),
+        section(
+            "goals",
+            "Goals",
+            [
+                {
+                    "goal": g.description,
+                    "status": g.get_status_display(),
+                    "set_on": g.set_on.isoformat(),
+                    "finished_on": g.finished_on.isoformat() if g.finished_on else None,
+                }
+                for g in person.goals.all()
+            ],
+        ),
+        section(
+            "referrals",
+            "Referrals",
+            [
+                {
+                    "received_on": r.received_on.isoformat(),
+                    "referring_organisation": r.referring_organisation,
+                    "practitioner": r.practitioner,
+                    "reasons": r.reason_labels(),
+                    "first_contact_on": r.first_contact_on.isoformat() if r.first_contact_on else None,
+                    "contacts": r.contacts,
+                    "closed_on": r.closed_on.isoformat() if r.closed_on else None,
+                    "why_closed": r.get_closure_reason_display(),
+                }
+                for r in person.referrals.all()
+            ],
+        ),
+        section(
+            "conversations",
+            "Conversations",
+            [
+                {
+                    "on": c.happened_on.isoformat(),
+                    "kind": c.get_kind_display(),
+                    "notes": c.notes,
+                    "next_step": c.next_step,
+                    "follow_up_on": c.follow_up_on.isoformat() if c.follow_up_on else None,
+                    "recorded_by": _name(c.recorded_by),
+                }
+                for c in person.conversations.select_related("recorded_by")
+            ],
+        ),
+        section(
+            "introductions",
+            "Introductions",
+            [
+                {
+                    "to": i.to_label,
+                    "status": i.get_status_display(),
+                    "made_on": i.made_on.isoformat(),
+                    "follow_up_on": i.follow_up_on.isoformat() if i.follow_up_on else None,
+                    "steps": [
+                        {"status": s.get_status_display(), "on": s.on.isoformat(), "note": s.note}
+                        for s in i.steps.all()
+                    ],
+                }
+                for i in person.introductions.select_related("listing", "other_person").prefetch_related(
+                    "steps"
+                )
+            ],
+        ),
+        section(
+            "introduced_to_by_others",
+            "Introduced to them by others",
+            [
+                {
+                    "by_way_of": i.from_label,
+                    "status": i.get_status_display(),
+                    "on": i.made_on.isoformat(),
+                }
+                for i in person.introduced_to.select_related("person")
+            ],
+        ),
+        section(
+            "drop_ins",
+            "Drop-ins they came to",
+            [
+                {
+                    "drop_in": a.session.title,
+                    "on": a.session.on.isoformat(),
+                    "spoke_with": _name(a.linked_with),
+                    "linked_with_listing": a.linked_listing.name if a.linked_listing_id else "",
+                    "note": a.note,
+                }
+                for a in person.attendances.select_related("session", "linked_with", "linked_listing")
+            ],
+        ),
+        section(
+            "safeguarding_notes",
+            "Safeguarding notes",
+            [
+                {
+                    "recorded_at": n.recorded_at.isoformat(),
+                    "note": n.note,
+                    "recorded_by": _name(n.recorded_by),
+                }
+                for n in person.safeguarding_notes.select_related("recorded_by")
+            ],
+        ),
+        *_from_other_apps(person),
+        *account_sections(person.account, contacts_of(person.email, person.phone)),
+        section(
+            "who_has_looked_at_or_changed_this_record",
+            "Who has looked at or changed this record",
+            [
+                {"when": e.occurred_at.isoformat(), "what": e.get_action_display(), "who": e.actor_label}
+                for e in AuditEvent.objects.filter(
+                    target_type=person_type, target_id=str(person.pk)
+                ).order_by("occurred_at")
+            ],
+        ),
+    ]
     return {
         "about_this_export": (
             "Everything Closeknit holds about you, gathered for your subject access request. "
             "Ask your coordinator if anything is unclear or wrong."
         ),
-        "person": {
-            "id": str(person.pk),
-            "full_name": person.full_name,
-            "preferred_name": person.preferred_name,
-            "email": person.email,
-            "phone": person.phone,
-            "address": person.address,
-            "postcode": person.postcode_id or "",
-            "ward": person.ward.name if person.ward else "",
-            "neighbourhoods": person.neighbourhoods,
-            "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
-            "communication_needs": person.communication_needs,
-            "vision_of_a_good_life": person.vision,
-            "what_matters_to_me": person.what_matters,
-            "strengths_and_gifts": person.strengths,
-            "interests": [term.name for term in person.interests.all()],
-            "team": str(person.team),
-            "coordinator": _name(person.coordinator),
-            "introduced_by": person.get_introduced_by_display(),
-            "introducer_detail": person.introducer_detail,
-            "record_started": person.created_at.isoformat(),
-        },
-        "consents": [
-            {
-                "agreed_to": c.get_purpose_display(),
-                "how": c.get_method_display(),
-                "given_on": c.given_on.isoformat(),
-                "recorded_by": _name(c.recorded_by),
-                "withdrawn_on": c.withdrawn_on.isoformat() if c.withdrawn_on else None,
-            }
-            for c in person.consents.select_related("recorded_by")
-        ],
-        "goals": [
-            {
-                "goal": g.description,
-                "status": g.get_status_display(),
-                "set_on": g.set_on.isoformat(),
-                "finished_on": g.finished_on.isoformat() if g.finished_on else None,
-            }
-            for g in person.goals.all()
-        ],
-        "referrals": [
-            {
-                "received_on": r.received_on.isoformat(),
-                "referring_organisation": r.referring_organisation,
-                "practitioner": r.practitioner,
-                "reasons": r.reason_labels(),
-                "first_contact_on": r.first_contact_on.isoformat() if r.first_contact_on else None,
-                "contacts": r.contacts,
-                "closed_on": r.closed_on.isoformat() if r.closed_on else None,
-                "why_closed": r.get_closure_reason_display(),
-            }
-            for r in person.referrals.all()
-        ],
-        "conversations": [
-            {
-                "on": c.happened_on.isoformat(),
-                "kind": c.get_kind_display(),
-                "notes": c.notes,
-                "next_step": c.next_step,
-                "follow_up_on": c.follow_up_on.isoformat() if c.follow_up_on else None,
-                "recorded_by": _name(c.recorded_by),
-            }
-            for c in person.conversations.select_related("recorded_by")
-        ],
-        "introductions": [
-            {
-                "to": i.to_label,
-                "status": i.get_status_display(),
-                "steps": [
-                    {"status": s.get_status_display(), "on": s.on.isoformat(), "note": s.note}
-                    for s in i.steps.all()
-                ],
-            }
-            for i in person.introductions.select_related("listing", "other_person").prefetch_related("steps")
-        ],
-        "introduced_to_by_others": [
-            {
-                "by_way_of": i.from_label,
-                "status": i.get_status_display(),
-                "on": i.made_on.isoformat(),
-            }
-            for i in person.introduced_to.select_related("person")
-        ],
-        "drop_ins": [
-            {
-                "drop_in": a.session.title,
-                "on": a.session.on.isoformat(),
-                "spoke_with": _name(a.linked_with),
-                "linked_with_listing": a.linked_listing.name if a.linked_listing_id else "",
-                "note": a.note,
-            }
-            for a in person.attendances.select_related("session", "linked_with", "linked_listing")
-        ],
-        "safeguarding_notes": [
-            {"recorded_at": n.recorded_at.isoformat(), "note": n.note, "recorded_by": _name(n.recorded_by)}
-            for n in person.safeguarding_notes.select_related("recorded_by")
-        ],
-        **_from_other_apps(person),
-        "who_has_looked_at_or_changed_this_record": [
-            {"when": e.occurred_at.isoformat(), "what": e.get_action_display(), "who": e.actor_label}
-            for e in AuditEvent.objects.filter(target_type=person_type, target_id=str(person.pk)).order_by(
-                "occurred_at"
-            )
-        ],
+        "sections": sections,
     }

@@ -5,3 +5,12 @@ class TimebankConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "timebank"
     verbose_name = "Timebanks and time credits"
+
+    def ready(self):
+        from accounts.privacy import account_data_requested, account_erased
+
+        from . import privacy
+
+        # Subject access and erasure reach what this app holds on a sign-in (accounts sits below).
+        account_data_requested.connect(privacy.what_we_hold, dispatch_uid="timebank.what_we_hold")
+        account_erased.connect(privacy.forget_member, dispatch_uid="timebank.forget_member")

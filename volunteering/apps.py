@@ -5,3 +5,12 @@ class VolunteeringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "volunteering"
     verbose_name = "Volunteering and events"
+
+    def ready(self):
+        from accounts.privacy import account_data_requested, account_erased
+
+        from . import privacy
+
+        # Subject access and erasure reach what this app holds on a sign-in (accounts sits below).
+        account_data_requested.connect(privacy.what_we_hold, dispatch_uid="volunteering.what_we_hold")
+        account_erased.connect(privacy.forget_volunteer, dispatch_uid="volunteering.forget_volunteer")

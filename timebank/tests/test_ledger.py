@@ -230,6 +230,8 @@ def test_the_database_refuses_to_change_ledger_rows_behind_the_codes_back(db):
     with pytest.raises(DatabaseError, match="never changed"), transaction.atomic():
         Posting.objects.update(amount=Decimal("100"))
     with pytest.raises(DatabaseError, match="never changed"), transaction.atomic():
-        Entry.objects.update(memo="rewritten")
+        Entry.objects.update(kind=Entry.Kind.AWARD)
+    with pytest.raises(DatabaseError, match="never changed"), transaction.atomic():
+        Entry.objects.update(recorded_at=Entry.objects.first().recorded_at.replace(year=2000))
     assert sorted(Posting.objects.values_list("amount", flat=True)) == [Decimal("-1"), Decimal("1")]
     assert ledger.audit() == []

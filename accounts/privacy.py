@@ -1,0 +1,130 @@
+"""Subject access and erasure for a sign-in, and the hooks apps above fill in.
+
+``accounts`` sits below every app, so it cannot look into timebanks, volunteering or lending.
+Those apps connect to the two signals here (in their ``AppConfig.ready``): a subject access export
+asks each of them for the sections it holds about a sign-in, and an erasure asks each to scrub
+what it holds, before the sign-in itself loses its name and email.
+
+A section is plain data, the same shape everywhere, so one structure feeds the JSON, the page
+and the PDF of an export: ``{"key", "title", "records": [{field: value}]}``. A value is text, a
+number, ``None``, a list of those, a list of records (steps, say) or a mapping (answers)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.dispatch import Signal
+
+from .models import AuditEvent, User
+
+# Sent for a subject access export with ``user`` (a sign-in, or None) and ``contacts`` (lower-cased
+# email addresses and phone numbers the person is known by): return a list of ``section``s.
+account_data_requested = Signal()
+
+# Sent inside the erasure's transaction with ``user`` (or None) and ``contacts``, before the
+# sign-in loses its name and email: remove or pseudonymise the personal data you hold.
+account_erased = Signal()
+
+ERASED_NAME = "Erased person"
+
+
+def section(key: str, title: str, records: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """One part of a subject access export: a title a person reads and its records."""
+    return {"key": key, "title": title, "records": list(records)}
+
+
+def contacts_of(*values: str | None) -> frozenset[str]:
+    """Email addresses and phone numbers, lower-cased and trimmed, for matching rows that hold a
+    person's contact details without a link to their sign-in (a waiting list entry, say)."""
+    return frozenset(v.strip().lower() for v in values if v and v.strip())
+
+
+def account_sections(user: User | None, contacts: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+    """What is held on a sign-in (its own details, then every app's sections), for an export."""
+    sections = []
+    if user is not None:
+        contacts = contacts | {user.email.strip().lower()}
+        sections.append(
+            section(
+                "sign_in",
+                "Their sign-in",
+                [
+                    {
+                        "name": user.full_name,
+                        "email": user.email,
+                        "role": user.get_role_display(),
+                        "home_postcode": user.home_postcode_id or "",
+                        "joined": user.date_joined.isoformat(),
+                        "last_signed_in": user.last_login.isoformat() if user.last_login else None,
+                        "active": "Yes" if user.is_active else "No",
+                    }
+                ],
+            )
+        )
+        sections.append(
+            section(
+                "what_their_sign_in_did",
+                "What their sign-in did (from the audit log)",
+                [
+                    {"when": e.occurred_at.isoformat(), "what": e.get_action_display(), "page": e.path}
+                    for e in AuditEvent.objects.filter(actor=user).order_by("occurred_at", "pk")
+                ],
+            )
+        )
+    if user is None and not contacts:
+        return sections
+    for _receiver, answer in account_data_requested.send(sender=User, user=user, contacts=contacts):
+        sections.extend(answer or [])
+    return sections
+
+
+@transaction.atomic
+def erase_account(user: User | None, contacts: frozenset[str] = frozenset()) -> None:
+    """Erase what is held on a sign-in: every app scrubs its rows first (they may match on the
+    email), then the sign-in keeps only a pseudonym, an address at ``.invalid`` and no way in. The
+    audit log keeps what the account did, under the pseudonym; lockout records of it go."""
+    if user is not None:
+        contacts = contacts | {user.email.strip().lower()}
+    account_erased.send(sender=User, user=user, contacts=contacts)
+    if user is None:
+        return
+    names = set(contacts)
+    pseudonym = f"erased-{secrets.token_hex(8)}@invalid"
+    AuditEvent.objects.filter(Q(actor=user) | Q(actor_label__iexact=user.email)).update(actor_label=pseudonym)
+    _forget_sign_in_attempts(names)
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    user.full_name = ERASED_NAME
+    user.email = pseudonym
+    user.home_postcode = None
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    from django.contrib.sessions.models import Session
+
+    # Sessions hold only the account's id, but signing it out everywhere is part of "no way in".
+    for session in Session.objects.all().iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+
+
+def _forget_sign_in_attempts(names: set[str]) -> None:
+    """django-axes keeps the username typed at each sign-in (in whatever case it was typed) and
+    the form's data: rows naming any of ``names`` go."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        matching = Q()
+        for name in names:
+            matching |= Q(username__iexact=name)
+            if model is AccessAttempt:
+                matching |= Q(post_data__icontains=name) | Q(get_data__icontains=name)
+        if matching:
+            model.objects.filter(matching).delete()

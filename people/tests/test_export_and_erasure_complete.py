@@ -1,0 +1,478 @@
+"""A subject access export holds everything, in every format, and an erasure leaves nothing.
+
+The person here has a record of every kind and a resident sign-in with a timebank membership,
+posts, a reply and an exchange on the ledger, volunteering sign-ups, a loan with an errand and
+a waiting list entry, audit events and lockout records. Every model that points at a person or a
+sign-in is found by introspection: it is either exported (and its text checked in all three
+formats) or on ``NOT_EXPORTED`` with the reason."""
+
+import json
+import re
+from datetime import date, time
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
+from django.conf import settings
+from django.db import connection, models
+from django.urls import reverse
+
+from accounts.models import AuditEvent, Organisation, Role
+from accounts.services import record_audit_event
+from accounts.tests.factories import OrganisationFactory, TeamMembershipFactory
+from closeknit.testing import sign_in
+from directory.tests.factories import ServiceFactory, TaxonomyTermFactory
+from lending.models import Errand, Reservation, WaitingListEntry
+from lending.tests.factories import make_item
+from people.models import DropInSession, Goal, Introduction, IntroductionStep, Person, Referral
+from people.tests.factories import ConversationFactory, PersonFactory
+from places.tests.factories import PostcodeFactory
+from timebank import services as timebank_services
+from timebank.models import Account, Entry, Exchange, Membership, Post, Posting
+from timebank.tests.factories import make_member, make_timebank
+from volunteering.models import SignUp
+from volunteering.tests.factories import make_opportunity, make_shift
+
+User = apps.get_model(settings.AUTH_USER_MODEL)
+
+# Every value below is distinctive, so the export and a scan of the database can look for it.
+RECORD = {
+    "full_name": "Zebedee Quatermass",
+    "preferred_name": "Zebbo",
+    "email": "zebedee.quatermass@example.org",
+    "phone": "07700 900461",
+    "address": "14 Quillfeather Lane",
+    "communication_needs": "Prefers calls after Xylophone practice",
+    "vision": "Vision of marmalade mornings",
+    "what_matters": "Matters: my tortoise Persimmon",
+    "strengths": "Strength: restoring harmoniums",
+    "introducer_detail": "Dr Philippa Wrenfold",
+}
+CASEWORK = {
+    "conversation": "Conversation about Persimmon's shell",
+    "next_step": "Phone Wrenfold surgery",
+    "goal": "Goal: harmonium concert",
+    "referrer": "Quillfeather Lane Surgery",
+    "practitioner": "Practitioner Ottoline Brisk",
+    "safeguarding": "Safeguarding: visitor called Quentin",
+    "elsewhere": "Neighbour Mirabel Thackeray",
+    "step": "Step note: loved the Quatermass ceilidh",
+    "attendance": "Drop-in: brought Persimmon along",
+    "outcome": "Outcome evidence: landlord Mr Gribble agreed",
+}
+SIGN_IN = {
+    "name": "Zeb Quatermass-Resident",
+    "email": "zq.resident@example.org",
+    "welcome": "Welcome: met over dandelion tea at Quillfeather",
+    "checks": "Checks: reference from Mrs Umbridge-Fell",
+    "post_title": "Offer: tuning harmoniums",
+    "post_body": "I bring my own tuning forks, Persimmon stays home",
+    "post_tags": "harmoniumtuning",
+    "reply": "Reply: happy to help Thursday, Zebbo",
+    "exchange": "Exchange: repaired Mrs Ashdown's harmonium",
+    "sign_up_name": "Zebedee Q. Volunteer",
+    "sign_up_phone": "07700 900999",
+    "borrower_name": "Zebedee Q. Borrower",
+    "errand": "Errand: 14 Quillfeather Lane back door",
+    "wait_notes": "Waiting: needs a scooter before the Quatermass reunion",
+}
+# Numbers and dates only this person has: questionnaire scores, a goal rating's day, hours.
+QUESTIONNAIRE_ON, QUESTIONNAIRE_TOTAL = date(2026, 7, 19), 4321
+RATING_ON = date(2026, 6, 17)
+EXCHANGE_HOURS = Decimal("2.75")
+
+# Models that point at a person or a sign-in, by (model, field), and why they are not exported.
+NOT_EXPORTED = {
+    # Who acted: the member of staff's name is not data about the person.
+    **{
+        (label, field): "names the member of staff who acted, not the person"
+        for label, fields in {
+            "people.Person": ["coordinator"],
+            "people.Consent": ["recorded_by", "withdrawal_recorded_by"],
+            "people.Referral": ["recorded_by"],
+            "people.Conversation": ["recorded_by"],
+            "people.SafeguardingNote": ["recorded_by"],
+            "people.Introduction": ["made_by"],
+            "people.IntroductionStep": ["recorded_by"],
+            "people.DropInSession": ["created_by", "hosts"],
+            "people.DropInSession_hosts": ["user"],
+            "people.Attendance": ["linked_with", "recorded_by"],
+            "timebank.Entry": ["recorded_by"],
+            "timebank.Membership": ["approved_by"],
+            "timebank.Exchange": ["proposed_by", "confirmed_by"],
+            "lending.Reservation": ["created_by"],
+            "lending.ServiceRecord": ["recorded_by"],
+            "lending.Errand": ["done_by"],
+            "outcomes.Response": ["recorded_by"],
+            "outcomes.OutcomeEvent": ["recorded_by"],
+            "outcomes.GoalRating": ["recorded_by"],
+            "neighbourhoods.Reading": ["recorded_by"],
+            "directory.ListingProblem": ["resolved_by"],
+            "admin.LogEntry": ["user"],
+        }.items()
+        for field in fields
+    },
+    ("people.Person_interests", "person"): "the interests are exported with the record",
+    ("otp_totp.TOTPDevice", "user"): "a sign-in secret, never shown; deleted on erasure",
+    ("otp_static.StaticDevice", "user"): "a sign-in secret, never shown; deleted on erasure",
+    ("accounts.User_groups", "user"): "permissions, not personal data",
+    ("accounts.User_user_permissions", "user"): "permissions, not personal data",
+    ("accounts.TeamMembership", "user"): "staff teams; a person's own sign-in has none",
+    ("timebank.Timebank", "brokers"): "brokers are staff",
+    ("timebank.Timebank_brokers", "user"): "brokers are staff",
+    ("neighbourhoods.NeighbourhoodTeam", "members"): "professionals on a neighbourhood team",
+    ("neighbourhoods.TeamMember", "user"): "professionals on a neighbourhood team",
+}
+
+
+@pytest.fixture
+def lead(team, make_user):
+    user = make_user(Role.COORDINATOR)
+    TeamMembershipFactory(team=team, user=user, is_lead=True)
+    return user
+
+
+@pytest.fixture
+def coordinator(team, make_user):
+    return make_user(Role.COORDINATOR, teams=[team])
+
+
+def _fill_timebank(resident):
+    timebank, broker = make_timebank("Quillfeather Timebank")
+    neighbour = make_member(timebank, broker, full_name="Ada Neighbour")
+    membership = timebank_services.apply_to_join(resident, timebank)
+    timebank_services.approve_member(broker, membership, SIGN_IN["welcome"], SIGN_IN["checks"])
+    post = timebank_services.post_to_board(
+        resident,
+        timebank,
+        {"kind": "offer", "title": SIGN_IN["post_title"], "description": SIGN_IN["post_body"]},
+    )
+    Post.objects.filter(pk=post.pk).update(tags=SIGN_IN["post_tags"])
+    neighbours_post = timebank_services.post_to_board(
+        neighbour, timebank, {"kind": "request", "title": "Lift"}
+    )
+    timebank_services.reply_to_post(resident, neighbours_post, SIGN_IN["reply"])
+    exchange = timebank_services.propose_exchange(
+        resident,
+        timebank,
+        giver=resident,
+        receiver=neighbour,
+        hours=EXCHANGE_HOURS,
+        description=SIGN_IN["exchange"],
+    )
+    timebank_services.confirm_exchange(neighbour, exchange)
+    assert Exchange.objects.get(pk=exchange.pk).entry.memo == SIGN_IN["exchange"]  # on the ledger too
+    return timebank
+
+
+def _fill_volunteering_and_lending(resident):
+    opportunity, _ = make_opportunity()
+    shift = make_shift(opportunity)
+    SignUp.objects.create(
+        shift=shift,
+        user=resident,
+        name=SIGN_IN["sign_up_name"],
+        email=SIGN_IN["email"],
+        phone=SIGN_IN["sign_up_phone"],
+        hours=Decimal("3.25"),
+    )
+    item, _ = make_item()
+    reservation = Reservation.objects.create(
+        item=item,
+        borrower=resident,
+        borrower_name=SIGN_IN["borrower_name"],
+        borrower_contact=SIGN_IN["email"],
+        starts_on=date(2026, 12, 10),
+        ends_on=date(2026, 12, 12),
+    )
+    Errand.objects.create(
+        reservation=reservation,
+        kind="deliver",
+        helper=OrganisationFactory(kind=Organisation.Kind.PARISH_COUNCIL),
+        on=date(2026, 12, 10),
+        address=SIGN_IN["errand"],
+    )
+    WaitingListEntry.objects.create(  # no link to the sign-in: found by its email, in another case
+        organisation=item.organisation,
+        kind="mobility scooter",
+        name=SIGN_IN["borrower_name"],
+        contact=SIGN_IN["email"].upper(),
+        wanted_from=date(2027, 1, 4),
+        notes=SIGN_IN["wait_notes"],
+    )
+
+
+def _fill_sign_in_records(resident):
+    record_audit_event(resident, AuditEvent.Action.SIGN_IN)
+    for case in (SIGN_IN["email"], SIGN_IN["email"].upper(), SIGN_IN["email"].title()):
+        fields = {"username": case, "ip_address": "203.0.113.9", "user_agent": "x", "path_info": "/accounts/"}
+        AccessLog.objects.create(**fields, http_accept="*/*")
+        AccessFailureLog.objects.create(**fields, http_accept="*/*")
+    AccessAttempt.objects.create(
+        username=SIGN_IN["email"].upper(),
+        ip_address="203.0.113.9",
+        user_agent="x",
+        path_info="/accounts/sign-in/",
+        http_accept="*/*",
+        get_data="",
+        post_data=f"username={SIGN_IN['email']}",
+        failures_since_start=2,
+    )
+
+
+@pytest.fixture
+def person(team, coordinator, make_user):
+    from outcomes.models import GoalRating, Instrument, OutcomeEvent, Response
+
+    resident = make_user(Role.RESIDENT, email=SIGN_IN["email"], full_name=SIGN_IN["name"])
+    person = PersonFactory(
+        team=team,
+        coordinator=coordinator,
+        postcode=PostcodeFactory(postcode="M33 9QX"),
+        date_of_birth=date(1941, 2, 3),
+        account=resident,
+        **RECORD,
+    )
+    person.interests.set([TaxonomyTermFactory(name="Bell ringing")])
+    ConversationFactory(person=person, notes=CASEWORK["conversation"], next_step=CASEWORK["next_step"])
+    goal = Goal.objects.create(person=person, description=CASEWORK["goal"])
+    GoalRating.objects.create(goal=goal, on=RATING_ON, rating=7)
+    Referral.objects.create(
+        person=person,
+        received_on=date(2026, 10, 1),
+        referring_organisation=CASEWORK["referrer"],
+        practitioner=CASEWORK["practitioner"],
+        reasons=["loneliness"],
+    )
+    person.safeguarding_notes.create(note=CASEWORK["safeguarding"], recorded_by=coordinator)
+    listing_intro = Introduction.objects.create(person=person, listing=ServiceFactory(), status="went_along")
+    IntroductionStep.objects.create(introduction=listing_intro, status="went_along", note=CASEWORK["step"])
+    Introduction.objects.create(person=person, elsewhere=CASEWORK["elsewhere"])
+    Introduction.objects.create(person=PersonFactory(team=team), other_person=person)
+    drop_in = DropInSession.objects.create(
+        team=team,
+        title="Sale drop-in",
+        place="Sale library",
+        on=date(2026, 11, 2),
+        starts_at=time(10),
+        ends_at=time(12),
+    )
+    drop_in.attendances.create(person=person, note=CASEWORK["attendance"])
+    OutcomeEvent.objects.create(
+        person=person, kind="tenancy_sustained", on=date(2026, 11, 3), evidence=CASEWORK["outcome"]
+    )
+    Response.objects.create(
+        person=person,
+        instrument=Instrument.objects.first(),
+        on=QUESTIONNAIRE_ON,
+        answers={"q1": 3},
+        scores={"total": QUESTIONNAIRE_TOTAL},
+    )
+    _fill_timebank(resident)
+    _fill_volunteering_and_lending(resident)
+    _fill_sign_in_records(resident)
+    return person
+
+
+def _markers():
+    return [
+        *RECORD.values(),
+        *CASEWORK.values(),
+        *SIGN_IN.values(),
+        QUESTIONNAIRE_ON.isoformat(),
+        str(QUESTIONNAIRE_TOTAL),
+        RATING_ON.isoformat(),
+        str(EXCHANGE_HOURS),
+        "1941-02-03",
+        "Bell ringing",
+    ]
+
+
+def _flat(text: str) -> str:
+    """Text with its whitespace made single spaces (a PDF breaks lines where it likes)."""
+    return re.sub(r"\s+", " ", text)
+
+
+def _three_formats(client, person) -> dict[str, str]:
+    from html import unescape
+
+    from pypdf import PdfReader
+
+    url = reverse("people:subject_access", args=[person.pk])
+    as_json = client.get(url, {"format": "json"})
+    page = client.get(url)
+    pdf = client.get(url, {"format": "pdf"})
+    assert as_json.status_code == page.status_code == pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    pdf_text = " ".join(p.extract_text() for p in PdfReader(BytesIO(pdf.content)).pages)
+    return {
+        "json": _flat(json.dumps(json.loads(as_json.content), ensure_ascii=False)),
+        "page": _flat(unescape(re.sub(r"<[^>]+>", " ", page.content.decode()))),
+        "pdf": _flat(pdf_text),
+    }
+
+
+def _pointing_at_people():
+    """Every (model, field) that points at a person's record or at a sign-in."""
+    for model in apps.get_models(include_auto_created=True):
+        for field in model._meta.get_fields():
+            if field.is_relation and field.concrete and field.related_model in (Person, User):
+                yield model, field
+
+
+def _text_values(model, field, person) -> list[str]:
+    """The free text of the rows of ``model`` that ``field`` links to the person or their sign-in."""
+    target = person if field.related_model is Person else person.account
+    rows = model.objects.filter(**{field.name: target})
+    texts = [
+        f.attname
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.CharField | models.TextField) and not f.choices and not f.is_relation
+    ]
+    assert rows.exists(), f"{model._meta.label}.{field.name}: fill it in the fixture, or say why not"
+    if not texts:
+        return []
+    return [value for row in rows.values_list(*texts) for value in row if value and value.strip()]
+
+
+def test_every_value_held_about_a_person_appears_in_the_json_the_page_and_the_pdf(
+    client, person, coordinator
+):
+    sign_in(client, coordinator)
+    formats = _three_formats(client, person)
+    found_by_introspection = set()
+    for model, field in _pointing_at_people():
+        key = (model._meta.label, field.name)
+        if key in NOT_EXPORTED:
+            continue
+        found_by_introspection.add(key)
+        for value in _text_values(model, field, person):
+            if model is Person and value == str(person.pk):
+                continue
+            for name, text in formats.items():
+                assert _flat(value) in text, f"{key}: {value!r} missing from the {name}"
+    assert ("timebank.Membership", "user") in found_by_introspection  # the walk reaches the sign-in
+    for marker in _markers():
+        for name, text in formats.items():
+            assert _flat(marker) in text, f"{marker!r} missing from the {name}"
+
+
+def _all_database_text() -> str:
+    """Every row of every table, as text (lower case, to catch an email in any case)."""
+    rows = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(include_views=False):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            rows.extend(repr(row) for row in cursor.fetchall())
+    return "\n".join(rows).lower()
+
+
+def test_erasure_reaches_the_sign_in_and_every_app_and_leaves_nothing_in_any_table(client, person, lead):
+    resident = person.account
+    neighbour_balance = Account.objects.get(name="Ada Neighbour").balance
+    ledger_amounts = sorted(Posting.objects.values_list("amount", flat=True))
+    erased_values = [*RECORD.values(), *CASEWORK.values(), *SIGN_IN.values(), repr(date(1941, 2, 3))]
+    before = _all_database_text()
+    assert [v for v in erased_values if v.lower() not in before] == []  # the scan sees them
+
+    sign_in(client, lead)
+    assert client.post(reverse("people:erase", args=[person.pk]), {"confirm": "on"}).status_code == 302
+
+    after = _all_database_text()
+    for value in erased_values:
+        assert value.lower() not in after, value
+    resident.refresh_from_db()
+    assert resident.full_name == "Erased person" and resident.email.endswith("@invalid")
+    assert not resident.is_active and not resident.has_usable_password()
+    assert not AuditEvent.objects.filter(actor_label__iexact=SIGN_IN["email"]).exists()
+    assert AuditEvent.objects.filter(actor=resident, action="sign_in").exists()  # kept, pseudonymised
+    for lockout_log in (AccessLog, AccessFailureLog, AccessAttempt):
+        assert not lockout_log.objects.filter(username__iexact=SIGN_IN["email"]).exists()
+    # The ledger is untouched: the neighbour's balance and every amount stay.
+    assert Account.objects.get(name="Ada Neighbour").balance == neighbour_balance
+    assert sorted(Posting.objects.values_list("amount", flat=True)) == ledger_amounts
+    assert Entry.objects.filter(kind="exchange").count() == 1
+    assert Membership.objects.filter(user=resident).count() == 1  # still counted as a member
+    assert SignUp.objects.filter(user=resident, hours=Decimal("3.25")).count() == 1  # hours still count
+    assert Reservation.objects.filter(borrower=resident).count() == 1
+    assert Person.objects.get(pk=person.pk).referrals.get().referring_organisation == ""
+
+
+MAKE_IN_A_FILE_DATABASE = """
+from accounts.models import Role
+from accounts.tests.factories import TeamFactory, TeamMembershipFactory, UserFactory
+from people.tests.factories import PersonFactory
+
+team = TeamFactory()
+lead = UserFactory(role=Role.COORDINATOR, email="lead@example.org")
+TeamMembershipFactory(team=team, user=lead, is_lead=True)
+resident = UserFactory(role=Role.RESIDENT, full_name="Wilhelmina Quoxley-Sign-In", email="wq@example.org")
+person = PersonFactory(
+    team=team, full_name="Wilhelmina Quoxley", address="3 Grimblethorpe Row", account=resident
+)
+person.conversations.create(happened_on="2026-11-01", kind="call", notes="Grimblethorpe conversation")
+"""
+ERASE_IN_A_FILE_DATABASE = """
+from accounts.models import User
+from people.models import Person
+from people.services import erase_person
+
+from pathlib import Path
+
+from django.db import connection
+
+erase_person(User.objects.get(email="lead@example.org"), Person.objects.get(full_name="Wilhelmina Quoxley"))
+# Read the files while the connection is still open, as a running site's is (closing the last
+# connection checkpoints by itself).
+database = Path(connection.settings_dict["NAME"])
+files = [database, database.with_name(database.name + "-wal")]
+content = b"".join(f.read_bytes() for f in files if f.exists())
+print("lingering:", [v.decode() for v in (b"Quoxley", b"Grimblethorpe", b"wq@example.org") if v in content])
+"""
+VALUES = (b"Quoxley", b"Grimblethorpe", b"wq@example.org")
+
+
+def _sqlite_bytes(path) -> bytes:
+    files = [path, path.with_name(path.name + "-wal")]
+    return b"".join(f.read_bytes() for f in files if f.exists())
+
+
+def test_erased_values_do_not_linger_in_the_sqlite_files(tmp_path):
+    """On a real SQLite file in WAL mode (the test database is in memory), the erased values
+    are in neither the database file nor its write-ahead log once the erasure has committed."""
+    from closeknit.tests.test_settings import manage
+
+    path = tmp_path / "erasure.sqlite3"
+    database = {"DATABASE_URL": f"sqlite:///{path}"}
+    assert manage("migrate", "-v0", **database).returncode == 0
+    made = manage("shell", "-c", MAKE_IN_A_FILE_DATABASE, **database)
+    assert made.returncode == 0, made.stderr
+    assert all(value in _sqlite_bytes(path) for value in VALUES)  # the files hold them now
+    erased = manage("shell", "-c", ERASE_IN_A_FILE_DATABASE, **database)
+    assert erased.returncode == 0, erased.stderr
+    assert "lingering: []" in erased.stdout, erased.stdout
+    content = _sqlite_bytes(path)
+    for value in VALUES:
+        assert value not in content, value
+
+
+def test_rows_made_under_the_records_email_without_a_sign_in_are_exported_and_erased(client, team, lead):
+    person = PersonFactory(team=team, full_name="Octavia Plimsoll", email="octavia.plimsoll@example.org")
+    item, _ = make_item()
+    WaitingListEntry.objects.create(
+        organisation=item.organisation,
+        kind="wheelchair",
+        name="Octavia P.",
+        contact=" Octavia.Plimsoll@Example.org ",
+        wanted_from=date(2027, 2, 1),
+        notes="Waiting: for the Plimsoll family wedding",
+    )
+    sign_in(client, lead)
+    url = reverse("people:subject_access", args=[person.pk])
+    assert "Waiting: for the Plimsoll family wedding" in client.get(url, {"format": "json"}).content.decode()
+    client.post(reverse("people:erase", args=[person.pk]), {"confirm": "on"})
+    after = _all_database_text()
+    for value in ("plimsoll", "octavia"):
+        assert value not in after, value
