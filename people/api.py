@@ -15,8 +15,8 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import AuditEvent, Team, User
-from accounts.services import record_audit_events
+from accounts import audit
+from accounts.models import Team, User
 from directory.models import Service
 from places.selectors import PostcodeError, find_postcode
 
@@ -173,7 +173,7 @@ class IntroductionSerializer(serializers.ModelSerializer):
 def _visible_person(request, pk, *, audit: bool = True) -> Person:
     try:
         if audit:
-            return selectors.person_for_viewer(request.user, pk, request=request)
+            return selectors.person_for_viewer(request.user, pk)
         return selectors.people_visible_to(request.user).get(pk=pk)
     except (selectors.PersonNotVisible, Person.DoesNotExist, DjangoValidationError):
         raise NotFound("No such person, or not one of your teams' people.") from None
@@ -207,9 +207,7 @@ class PeopleView(APIView):
         scope = "team" if request.query_params.get("scope") == "team" else "mine"
         people = selectors.caseload(request.user, scope=scope, text=request.query_params.get("q", "")[:100])
         page, body = _page(request, people, PersonSerializer)
-        record_audit_events(
-            request.user, AuditEvent.Action.VIEW, list(page.object_list), request=request, note="listed"
-        )
+        audit.shown(page.object_list, note="listed")  # the trail writes the VIEW events
         return Response(body)
 
     @extend_schema(
