@@ -15,8 +15,8 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import audit
-from accounts.models import Team, User
+from accounts.models import AuditEvent, Team, User
+from accounts.services import record_audit_events
 from directory.models import Service
 from places.selectors import PostcodeError, find_postcode
 
@@ -207,7 +207,9 @@ class PeopleView(APIView):
         scope = "team" if request.query_params.get("scope") == "team" else "mine"
         people = selectors.caseload(request.user, scope=scope, text=request.query_params.get("q", "")[:100])
         page, body = _page(request, people, PersonSerializer)
-        audit.shown(page.object_list, note="listed")  # the trail writes the VIEW events
+        record_audit_events(
+            request.user, AuditEvent.Action.VIEW, list(page.object_list), request=request, note="listed"
+        )
         return Response(body)
 
     @extend_schema(
