@@ -16,12 +16,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from closeknit.network import client_address
 
+from . import audit
 from .models import AuditEvent, Role, User
 
 
 def _audit_event(actor, action, target, request, note) -> AuditEvent:
     if actor is not None and not actor.is_authenticated:
         actor = None
+    request = request or audit.current_request()  # a service called by a page need not pass it
+    audit.named(target)  # this request's trail then writes no separate VIEW of the record
     return AuditEvent(
         actor=actor,
         actor_label=actor.email if actor else "anonymous",

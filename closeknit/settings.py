@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "accounts.audit.AuditTrailMiddleware",  # one VIEW event per person a successful response shows
 ]
 
 if PRODUCTION:

@@ -11,7 +11,8 @@ from django.core.validators import slug_re
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import AuditEvent, User
+from accounts.services import record_audit_event
 from closeknit.csvimport import Column, ImportFileError, read_rows
 from people.models import Person
 from people.selectors import PersonNotVisible, people_visible_to
@@ -113,6 +114,11 @@ def _checked_item(position: int, item) -> dict:
     }
 
 
+def _changed(user: User, person: Person, note: str) -> None:
+    """What is held about a person changed: the audit log names them (``note``: no personal data)."""
+    record_audit_event(user, AuditEvent.Action.UPDATE, person, note=note)
+
+
 def _visible(user: User, person: Person) -> None:
     if not people_visible_to(user).filter(pk=person.pk).exists():
         raise PersonNotVisible
@@ -129,9 +135,11 @@ def record_response(user: User, person: Person, instrument: Instrument, on: date
         scores = score(instrument, checked)
     except ScoringError as error:
         raise ValidationError({error.item or "answers": str(error)}) from None
-    return Response.objects.create(
+    response = Response.objects.create(
         person=person, instrument=instrument, on=on, answers=checked, scores=scores, recorded_by=user
     )
+    _changed(user, person, f"response {response.pk} recorded")
+    return response
 
 
 @transaction.atomic
@@ -143,9 +151,11 @@ def record_outcome(user: User, person: Person, kind: str, on: date, evidence: st
         raise ValidationError({"on": "The date cannot be in the future."})
     if not (evidence or "").strip():
         raise ValidationError({"evidence": "Say what shows it happened."})
-    return OutcomeEvent.objects.create(
+    event = OutcomeEvent.objects.create(
         person=person, kind=kind, on=on, evidence=evidence.strip(), recorded_by=user
     )
+    _changed(user, person, f"outcome {event.pk} recorded")
+    return event
 
 
 UNIT_COST_COLUMNS = [
@@ -246,4 +256,6 @@ def rate_goal(user: User, goal, on: date, rating: int):
         raise ValidationError({"on": "The date cannot be before the goal was set."})
     if not isinstance(rating, int) or not 1 <= rating <= 10:
         raise ValidationError({"rating": "Give a rating from 1 to 10."})
-    return GoalRating.objects.create(goal=goal, on=on, rating=rating, recorded_by=user)
+    rating = GoalRating.objects.create(goal=goal, on=on, rating=rating, recorded_by=user)
+    _changed(user, goal.person, f"goal {goal.pk} rated")
+    return rating

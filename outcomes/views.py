@@ -40,7 +40,7 @@ def _person(request, pk):
     if not works_with_people(request.user):
         raise PermissionDenied
     try:
-        return person_for_viewer(request.user, pk, request=request)
+        return person_for_viewer(request.user, pk)
     except PersonNotVisible:
         raise Http404 from None
 

@@ -183,7 +183,7 @@ class IntroductionSerializer(serializers.ModelSerializer):
 def _visible_person(request, pk, *, audit: bool = True) -> Person:
     try:
         if audit:
-            return selectors.person_for_viewer(request.user, pk, request=request)
+            return selectors.person_for_viewer(request.user, pk)
         return selectors.people_visible_to(request.user).get(pk=pk)
     except (selectors.PersonNotVisible, Person.DoesNotExist, DjangoValidationError):
         raise NotFound("No such person, or not one of your teams' people.") from None

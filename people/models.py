@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts import audit
+
 
 class Introducer(models.TextChoices):
     """Who brought the person to us."""
@@ -90,6 +92,15 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Every record read while answering a request is on its audit trail: if the response
+        succeeds, a VIEW event names the person (``accounts.audit``), whatever page or API
+        operation read it."""
+        person = super().from_db(db, field_names, values)
+        audit.loaded(person)
+        return person
 
     @property
     def display_name(self) -> str:

@@ -59,31 +59,28 @@ def coordinators_for(user: User) -> QuerySet[User]:
     )
 
 
-def person_for_viewer(user: User, person_id, *, request: HttpRequest | None = None) -> Person:
-    """A person's record for someone who may see it, writing the read to the audit log.
+def person_for_viewer(user: User, person_id) -> Person:
+    """A person's record for someone who may see it. The read is audited by the request's trail
+    (``accounts.audit``): a VIEW event is written if the response shows it.
 
     Raises ``PersonNotVisible`` when there is no such person or the user may not see them.
     """
     try:
-        person = (
+        return (
             people_visible_to(user)
             .select_related("postcode__lsoa", "postcode__ward", "team__organisation", "coordinator")
             .get(pk=person_id)
         )
     except (Person.DoesNotExist, ValueError, TypeError):
         raise PersonNotVisible from None
-    record_audit_event(user, AuditEvent.Action.VIEW, person, request=request)
-    return person
 
 
-def own_record(user: User, *, request: HttpRequest | None = None) -> Person | None:
-    """A resident's own record, when a team has linked it to their sign-in (the read is audited)."""
+def own_record(user: User) -> Person | None:
+    """A resident's own record, when a team has linked it to their sign-in (audited by the
+    request's trail, as every read of a person is)."""
     if not user.is_authenticated:
         return None
-    person = Person.objects.filter(account=user, erased_at__isnull=True).select_related("postcode").first()
-    if person is not None:
-        record_audit_event(user, AuditEvent.Action.VIEW, person, request=request, note="own record")
-    return person
+    return Person.objects.filter(account=user, erased_at__isnull=True).select_related("postcode").first()
 
 
 def sees_safeguarding(user: User, person: Person) -> bool:
@@ -134,8 +131,14 @@ def follow_ups_due(user: User, on: date) -> dict[str, list]:
 
 
 def count_follow_ups_due(user: User, on: date) -> int:
-    due = follow_ups_due(user, on)
-    return len(due["conversations"]) + len(due["introductions"])
+    """How many follow-ups are due: counted in the database, so no one's record is read (and
+    the count is not logged as showing those people)."""
+    mine = people_visible_to(user).filter(coordinator=user)
+    conversations = Conversation.objects.filter(person__in=mine, follow_up_on__lte=on, followed_up=False)
+    introductions = Introduction.objects.filter(person__in=mine, follow_up_on__lte=on).exclude(
+        status=Introduction.Status.DID_NOT_WORK_OUT
+    )
+    return conversations.count() + introductions.count()
 
 
 def person_details(person: Person) -> dict:

@@ -32,6 +32,12 @@ from .selectors import PersonNotVisible
 from .signals import person_erased
 
 
+def _changed(user: User, person: Person, note: str) -> None:
+    """Every change to what is held about a person names them in the audit log, in the change's
+    transaction. ``note`` says what changed, by record type and id: never personal data."""
+    record_audit_event(user, AuditEvent.Action.UPDATE, person, note=note)
+
+
 def _may_change(user: User, person: Person) -> None:
     if not selectors.people_visible_to(user).filter(pk=person.pk).exists():
         raise PersonNotVisible
@@ -156,6 +162,7 @@ def record_conversation(user: User, person: Person, details: dict) -> Conversati
     conversation = Conversation(person=person, recorded_by=user, **details)
     conversation.full_clean()
     conversation.save()
+    _changed(user, person, f"conversation {conversation.pk} recorded")
     return conversation
 
 
@@ -164,6 +171,7 @@ def mark_followed_up(user: User, conversation: Conversation) -> Conversation:
     _may_change(user, conversation.person)
     conversation.followed_up = True
     conversation.save(update_fields=["followed_up"])
+    _changed(user, conversation.person, f"conversation {conversation.pk} followed up")
     return conversation
 
 
@@ -212,6 +220,7 @@ def make_introduction(user: User, person: Person, details: dict) -> Introduction
     IntroductionStep.objects.create(
         introduction=introduction, status=status, on=made_on, note=details.get("note", ""), recorded_by=user
     )
+    _changed(user, person, f"introduction {introduction.pk} made")
     return introduction
 
 
@@ -241,6 +250,7 @@ def update_introduction(
     introduction.follow_up_on = follow_up_on
     introduction.updated_at = timezone.now()
     introduction.save(update_fields=["status", "follow_up_on", "updated_at"])
+    _changed(user, introduction.person, f"introduction {introduction.pk} moved on")
     return introduction
 
 
@@ -252,7 +262,9 @@ def add_goal(user: User, person: Person, description: str, set_on: date | None =
         raise ValidationError({"description": "Enter the goal, in the person's words."})
     set_on = set_on or timezone.localdate()
     _not_in_future("set_on", set_on, "The date the goal was set")
-    return Goal.objects.create(person=person, description=description.strip(), set_on=set_on)
+    goal = Goal.objects.create(person=person, description=description.strip(), set_on=set_on)
+    _changed(user, person, f"goal {goal.pk} added")
+    return goal
 
 
 @transaction.atomic
@@ -265,6 +277,7 @@ def finish_goal(user: User, goal: Goal, status: str, finished_on: date) -> Goal:
         raise ValidationError({"finished_on": "The date cannot be before the goal was set."})
     goal.status, goal.finished_on = status, finished_on
     goal.save(update_fields=["status", "finished_on"])
+    _changed(user, goal.person, f"goal {goal.pk} finished")
     return goal
 
 
@@ -285,6 +298,7 @@ def record_referral(user: User, person: Person, details: dict) -> Referral:
     referral = Referral(person=person, recorded_by=user, **details)
     referral.full_clean()
     referral.save()
+    _changed(user, person, f"referral {referral.pk} recorded")
     return referral
 
 
@@ -296,6 +310,7 @@ def add_safeguarding_note(user: User, person: Person, note: str) -> Safeguarding
         raise ValidationError({"note": "Enter the concern."})
     saved = SafeguardingNote.objects.create(person=person, note=note.strip(), recorded_by=user)
     record_audit_event(user, AuditEvent.Action.CREATE, saved, note="safeguarding note")
+    _changed(user, person, f"safeguarding note {saved.pk} recorded")
     return saved
 
 
@@ -410,6 +425,8 @@ def log_attendance(user: User, session: DropInSession, details: dict) -> Attenda
     )
     attendance.full_clean()
     attendance.save()
+    if person is not None:
+        _changed(user, person, f"attended drop-in {session.pk}")
     return attendance
 
 

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import AuditEvent, User
-from accounts.services import record_audit_events
+from accounts import audit
+from accounts.models import User
 from closeknit.forms import add_service_errors, error_summary
 from closeknit.pdf import pdf_available, pdf_response
 from directory.selectors import public_listings
@@ -37,7 +37,7 @@ def _staff_only(request) -> None:
 def _person(request, pk) -> Person:
     _staff_only(request)
     try:
-        return selectors.person_for_viewer(request.user, pk, request=request)
+        return selectors.person_for_viewer(request.user, pk)
     except PersonNotVisible:
         raise Http404 from None
 
@@ -68,9 +68,7 @@ def caseload(request):
     text = request.GET.get("q", "")[:100]
     people = selectors.caseload(request.user, scope=scope, text=text)
     page = Paginator(people, 25).get_page(request.GET.get("page"))
-    record_audit_events(
-        request.user, AuditEvent.Action.VIEW, list(page.object_list), request=request, note="listed"
-    )
+    audit.shown(page.object_list, note="listed")  # the trail writes the VIEW events
     return render(
         request,
         "people/caseload.html",
@@ -402,7 +400,7 @@ def add_safeguarding_note(request, pk):
 @login_required
 def your_record(request):
     """A resident's own record, when their team has linked it to their sign-in."""
-    found = selectors.own_record(request.user, request=request)
+    found = selectors.own_record(request.user)
     if found is None:
         return render(request, "people/your_record.html", {"person": None})
     return render(
