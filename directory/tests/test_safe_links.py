@@ -149,6 +149,14 @@ def test_oruk_import_refuses_an_unsafe_link_naming_the_record_and_field_and_writ
 
 
 @pytest.mark.django_db
+def test_oruk_import_refuses_a_link_too_long_to_store(example):
+    example["url"] = "https://example.org/" + "a" * 200
+    result = import_records([example])
+    assert result.rejected[0].problems == ["url: is longer than 200 characters"]
+    assert not Service.objects.exists()
+
+
+@pytest.mark.django_db
 def test_oruk_import_keeps_web_email_and_phone_links(example):
     example["url"] = "tel:+441612345678"
     example["organization"]["website"] = "mailto:hello@example.org"
