@@ -1,5 +1,6 @@
 from django import forms
 
+from closeknit.safe_urls import SafeURLFormField
 from places.forms import PostcodeField
 from places.geo import Point
 
@@ -127,10 +128,9 @@ WEEKS_OF_MONTH = [
 class ListingForm(forms.ModelForm):
     """What an editor says about a listing itself."""
 
-    url = forms.URLField(
+    url = SafeURLFormField(
         label="Website",
         required=False,
-        assume_scheme="https",
         error_messages={"invalid": "Enter a website address like https://example.org"},
     )
 

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Organisation
+from closeknit.safe_urls import SafeURLField
 from places.models import Postcode
 
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
@@ -30,9 +31,9 @@ class Provider(models.Model):
     name = models.CharField(max_length=255)
     description = models.TextField()
     email = models.EmailField(blank=True)
-    website = models.URLField(blank=True)
-    logo = models.URLField(blank=True)
-    uri = models.URLField(blank=True)
+    website = SafeURLField(blank=True)
+    logo = SafeURLField(blank=True)
+    uri = SafeURLField(blank=True)
     owner = models.ForeignKey(
         Organisation,
         null=True,
@@ -55,7 +56,7 @@ class Taxonomy(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=255)
     description = models.TextField()
-    uri = models.URLField(blank=True)
+    uri = SafeURLField(blank=True)
     version = models.CharField(max_length=50, blank=True)
 
     class Meta:
@@ -79,7 +80,7 @@ class TaxonomyTerm(models.Model):
     name = models.CharField(max_length=255)
     description = models.TextField()
     code = models.CharField(max_length=100, blank=True, help_text="The term's code in its taxonomy.")
-    term_uri = models.URLField(blank=True)
+    term_uri = SafeURLField(blank=True)
     slug = models.SlugField(max_length=120, unique=True)
 
     class Meta:
@@ -166,7 +167,7 @@ class Service(models.Model):
     name = models.CharField(max_length=255)
     description = models.TextField(blank=True)
     how_to_join = models.TextField(blank=True, help_text="Just turn up? Ring first? Referral?")
-    url = models.URLField(blank=True)
+    url = SafeURLField(blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=30, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
@@ -378,7 +379,7 @@ class ServiceArea(models.Model):
     area_code = models.CharField(
         max_length=9, blank=True, help_text="ONS code of a ward or local authority it covers."
     )
-    uri = models.URLField(blank=True)
+    uri = SafeURLField(blank=True)
 
     def __str__(self) -> str:
         return self.name

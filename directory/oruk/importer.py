@@ -26,6 +26,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
 from accounts.models import Organisation
+from closeknit.safe_urls import url_problem
 from places.selectors import PostcodeError, find_postcode
 
 from .. import fulltext
@@ -48,6 +49,7 @@ from .validation import problems as schema_problems
 
 USER_AGENT = "Closeknit Open Referral UK importer"
 MAX_PAGES = 10_000
+URL_MAX_LENGTH = Service._meta.get_field("url").max_length
 
 
 class FeedError(Exception):
@@ -173,6 +175,32 @@ def _age(value, path: str, found: _Problems) -> int | None:
     return int(value)
 
 
+def _addresses(record: dict):
+    """(path, value) of every web, email or phone address in a record that would be stored."""
+    yield "url", record.get("url")
+    organization = record.get("organization")
+    if isinstance(organization, dict):
+        for key in ("website", "logo", "uri"):
+            yield f"organization.{key}", organization.get(key)
+    for index, area in enumerate(record.get("service_areas") or []):
+        yield f"service_areas.{index}.uri", area.get("uri")
+    for index, attribute in enumerate(record.get("attributes") or []):
+        term = attribute.get("taxonomy_term")
+        if isinstance(term, dict):
+            yield f"attributes.{index}.taxonomy_term.term_uri", term.get("term_uri")
+
+
+def _check_address(value, path: str, found: _Problems) -> None:
+    # Each address is stored and later shown as a link: only http, https, mailto and tel.
+    if value in (None, ""):
+        return
+    problem = url_problem(value)
+    if problem:
+        found.note(path, f"{problem[1]} (found '{value}')")
+    elif len(value) > URL_MAX_LENGTH:
+        found.note(path, f"is longer than {URL_MAX_LENGTH} characters")
+
+
 def check_record(record) -> list[str]:
     """Every problem with one service record: the official schema first, then our rules."""
     if not isinstance(record, dict):
@@ -224,6 +252,8 @@ def check_record(record) -> list[str]:
             found.note(f"cost_options.{index}.amount", "cannot be negative")
         _date(cost.get("valid_from"), f"cost_options.{index}.valid_from", found)
         _date(cost.get("valid_to"), f"cost_options.{index}.valid_to", found)
+    for path, value in _addresses(record):
+        _check_address(value, path, found)
     _date(record.get("assured_date"), "assured_date", found)
     if record.get("last_modified") and parse_datetime(str(record["last_modified"])) is None:
         found.note("last_modified", f"'{record['last_modified']}' is not a date and time")

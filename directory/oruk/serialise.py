@@ -1,7 +1,8 @@
 """Directory records in the shapes of the Open Referral UK profile (HSDS 3.0).
 
 Optional fields that are empty are left out rather than sent as null, because
-the profile's schemas type them as strings or numbers. Child records that have
+the profile's schemas type them as strings or numbers; so is an address that is not a safe link
+(http, https, mailto or tel). Child records that have
 no id of their own here (addresses, accessibility, attributes) get stable
 UUIDs derived from their parent's id.
 """
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+
+from closeknit.safe_urls import is_safe_url
 
 from ..models import Location, Provider, Schedule, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
 
@@ -24,6 +27,12 @@ def _clean(record: dict) -> dict:
     return {k: v for k, v in record.items() if v not in (None, "")}
 
 
+def _link(value: str) -> str:
+    # An address stored before links were checked (or written straight to the database) is left
+    # out rather than handed to other directories' pages as a javascript: or data: link.
+    return value if is_safe_url(value) else ""
+
+
 def _timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
@@ -35,9 +44,9 @@ def organization(provider: Provider) -> dict:
             "name": provider.name,
             "description": provider.description or provider.name,
             "email": provider.email,
-            "website": provider.website,
-            "logo": provider.logo,
-            "uri": provider.uri,
+            "website": _link(provider.website),
+            "logo": _link(provider.logo),
+            "uri": _link(provider.uri),
         }
     )
 
@@ -48,7 +57,7 @@ def taxonomy(item: Taxonomy) -> dict:
             "id": str(item.id),
             "name": item.name,
             "description": item.description,
-            "uri": item.uri,
+            "uri": _link(item.uri),
             "version": item.version,
         }
     )
@@ -63,7 +72,7 @@ def taxonomy_term(term: TaxonomyTerm) -> dict:
             "parent_id": str(term.parent_id) if term.parent_id else None,
             "taxonomy": term.taxonomy.name if term.taxonomy_id else None,
             "taxonomy_id": str(term.taxonomy_id) if term.taxonomy_id else None,
-            "term_uri": term.term_uri,
+            "term_uri": _link(term.term_uri),
             "code": term.code,
         }
     )
@@ -153,7 +162,7 @@ def _service_fields(service: Service) -> dict:
             "organization_id": str(service.provider_id),
             "name": service.name,
             "description": service.description,
-            "url": service.url,
+            "url": _link(service.url),
             "email": service.email,
             "status": service.status,
             "accreditations": service.accreditations,
@@ -192,7 +201,7 @@ def service_full(service: Service) -> dict:
                     "service_id": str(service.id),
                     "name": a.name,
                     "service_area": a.name,
-                    "uri": a.uri,
+                    "uri": _link(a.uri),
                 }
             )
             for a in service.service_areas.all()
