@@ -7,7 +7,6 @@ A role that never reads person records gets 403; someone who may, but not this p
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.paginator import Paginator
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -17,13 +16,12 @@ from rest_framework.views import APIView
 
 from accounts.models import AuditEvent, Team, User
 from accounts.services import record_audit_events
+from closeknit.pagination import NumberedPages
 from directory.models import Service
 from places.selectors import PostcodeError, find_postcode
 
 from . import selectors, services
 from .models import Consent, Conversation, Introduction, Person
-
-PER_PAGE = 50
 
 
 class WorksWithPeople(BasePermission):
@@ -55,13 +53,13 @@ class PostcodeField(serializers.CharField):
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    postcode = PostcodeField(required=False, allow_blank=True)
+    postcode = PostcodeField(required=False, allow_blank=True, allow_null=True)
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all())
     coordinator = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.all(), required=False, allow_null=True
     )
     ward = serializers.SerializerMethodField()
-    imd_decile = serializers.IntegerField(read_only=True)
+    imd_decile = serializers.IntegerField(read_only=True, allow_null=True)
     consent_method = serializers.ChoiceField(
         choices=Consent.Method.choices, write_only=True, help_text="How they agreed to a record (on create)."
     )
@@ -105,7 +103,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
 
 class ConversationSerializer(serializers.ModelSerializer):
-    recorded_by = serializers.StringRelatedField()
+    recorded_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = Conversation
@@ -180,18 +178,15 @@ def _visible_person(request, pk, *, audit: bool = True) -> Person:
 
 
 def _page(request, queryset, serializer_class, **context):
-    page = Paginator(queryset, PER_PAGE).get_page(request.query_params.get("page"))
+    pages = NumberedPages()
+    page = pages.page_of(request, queryset)
     data = serializer_class(page.object_list, many=True, context={"request": request, **context}).data
-    return page, {
-        "count": page.paginator.count,
-        "page": page.number,
-        "pages": page.paginator.num_pages,
-        "results": data,
-    }
+    return page, pages.envelope(page, data)
 
 
 class PeopleView(APIView):
     permission_classes = [WorksWithPeople]
+    pagination_class = NumberedPages  # describes the envelope `_page` sends
 
     @extend_schema(
         tags=["People"],
@@ -199,7 +194,6 @@ class PeopleView(APIView):
         parameters=[
             OpenApiParameter("scope", str, enum=["mine", "team"]),
             OpenApiParameter("q", str, description="Name or postcode"),
-            OpenApiParameter("page", int),
         ],
         responses=PersonSerializer(many=True),
     )
@@ -259,6 +253,7 @@ class PersonView(APIView):
 
 class ConversationsView(APIView):
     permission_classes = [WorksWithPeople]
+    pagination_class = NumberedPages  # describes the envelope `_page` sends
 
     @extend_schema(
         tags=["People"],
@@ -290,6 +285,7 @@ class ConversationsView(APIView):
 
 class IntroductionsView(APIView):
     permission_classes = [WorksWithPeople]
+    pagination_class = NumberedPages  # describes the envelope `_page` sends
 
     @extend_schema(
         tags=["People"],
