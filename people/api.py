@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from accounts.models import AuditEvent, Team, User
 from accounts.services import record_audit_events
+from closeknit.dates import birth_date, sensible_date
 from closeknit.pagination import NumberedPages
 from directory.models import Service
 from places.selectors import PostcodeError, find_postcode
@@ -63,7 +64,11 @@ class PersonSerializer(serializers.ModelSerializer):
     consent_method = serializers.ChoiceField(
         choices=Consent.Method.choices, write_only=True, help_text="How they agreed to a record (on create)."
     )
-    consent_given_on = serializers.DateField(write_only=True, help_text="When they agreed (on create).")
+    consent_given_on = serializers.DateField(
+        write_only=True,
+        help_text="When they agreed (on create).",
+        validators=[sensible_date("date they agreed")],
+    )
 
     class Meta:
         model = Person
@@ -91,6 +96,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "consent_given_on",
         ]
         read_only_fields = ["id", "created_at"]
+        extra_kwargs = {"date_of_birth": {"validators": [birth_date()]}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,13 +125,19 @@ class ConversationSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "followed_up", "recorded_by"]
         validators: list = []  # the service checks meaning, naming the field
+        extra_kwargs = {
+            "happened_on": {"validators": [sensible_date("date of the conversation")]},
+            "follow_up_on": {"validators": [sensible_date("follow-up date")]},
+        }
 
 
 class StepSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Introduction.Status.choices)
-    on = serializers.DateField()
+    on = serializers.DateField(validators=[sensible_date("date")])
     note = serializers.CharField(required=False, allow_blank=True, default="")
-    follow_up_on = serializers.DateField(required=False, allow_null=True, default=None)
+    follow_up_on = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[sensible_date("follow-up date")]
+    )
 
 
 class IntroductionSerializer(serializers.ModelSerializer):
@@ -155,6 +167,10 @@ class IntroductionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id"]
         validators: list = []
+        extra_kwargs = {
+            "made_on": {"validators": [sensible_date("date")]},
+            "follow_up_on": {"validators": [sensible_date("follow-up date")]},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

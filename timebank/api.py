@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from closeknit.dates import sensible_date
 from closeknit.pagination import NumberedPages
 
 from . import selectors, services
@@ -53,7 +54,7 @@ class NewExchangeSerializer(serializers.Serializer):
     )
     hours = serializers.CharField(help_text="Quarter hours, like 1.5")
     description = serializers.CharField(max_length=300)
-    happened_on = serializers.DateField(required=False)
+    happened_on = serializers.DateField(required=False, validators=[sensible_date("date")])
 
 
 class BalanceSerializer(serializers.Serializer):
