@@ -6,6 +6,7 @@ Examples are bounded and derandomised so the run is the same each time and takes
 
 from __future__ import annotations
 
+import os
 import secrets
 from decimal import Decimal
 
@@ -29,7 +30,9 @@ from people.tests.factories import ConversationFactory, IntroductionFactory, Per
 from timebank import services as timebank_services
 from timebank.tests.factories import make_member, make_timebank
 
-EXAMPLES = 8  # per operation and role: enough to find the shapes, small enough for two cores
+# Per operation, role and kind of request: enough to find the shapes, small enough for two cores.
+# CLOSEKNIT_API_EXAMPLES=100 searches harder, locally.
+EXAMPLES = int(os.environ.get("CLOSEKNIT_API_EXAMPLES", "8"))
 
 
 @pytest.fixture
