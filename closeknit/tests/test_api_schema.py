@@ -1,6 +1,7 @@
 """The API description is true: schemathesis sends every operation in /api/schema/ generated
-requests (valid ones, about real records and about random ids, and invalid ones) signed in as
-two roles, and every answer must be no server error and exactly what the description says.
+requests (valid ones, about real records and about random ids, and invalid ones) signed in as a
+coordinator (two factors verified), a timebank's broker and a resident, and every answer must be
+no server error and exactly what the description says.
 
 Examples are bounded and derandomised so the run is the same each time and takes a minute or so."""
 
