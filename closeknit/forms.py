@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .dates import birth_date, sensible_date
 from .templatetags.closeknit_forms import first_input_id
 
 
@@ -38,11 +39,15 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def day_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    """A date typed as 2026-11-24 or 24/11/2026, with a message naming the field when it is not."""
+def day_field(
+    label: str, *, required: bool = True, help_text: str = "", birth: bool = False
+) -> forms.DateField:
+    """A date typed as 2026-11-24 or 24/11/2026, with a message naming the field when it is not,
+    and within the sensible range of ``closeknit.dates`` (a date of birth's with ``birth``)."""
     return forms.DateField(
         label=label,
         required=required,
+        validators=[birth_date(label) if birth else sensible_date(label)],
         help_text=help_text or "For example, 24/11/2026",
         widget=DateInput(),
         input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d %m %Y"],

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from closeknit.pagination import TwentyPerPage
+
 from . import selectors
 from .forms import ListingSearchForm
 from .timetable import next_session
-
-PER_PAGE = 20
 
 
 def _listing(listing, request, now) -> dict:
@@ -43,9 +43,38 @@ def _listing(listing, request, now) -> dict:
     }
 
 
+class NextSessionSerializer(serializers.Serializer):
+    starts = serializers.DateTimeField()
+    ends = serializers.DateTimeField(allow_null=True)
+
+
+class ListingResultSerializer(serializers.Serializer):
+    """What `_listing` sends for one listing (describes the answer; the view builds the dict)."""
+
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    provider = serializers.CharField()
+    description = serializers.CharField()
+    cost = serializers.CharField()
+    status = serializers.CharField()
+    distance_miles = serializers.FloatField(allow_null=True, help_text="Null without a postcode.")
+    covers_area = serializers.BooleanField(help_text="Serves the postcode's area (no venue to measure to).")
+    next_session = NextSessionSerializer(allow_null=True)
+    last_checked = serializers.DateField()
+    stale = serializers.BooleanField()
+    url = serializers.URLField()
+
+
+class SearchErrorsSerializer(serializers.Serializer):
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), help_text="Field name to messages."
+    )
+
+
 class ListingSearchView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    pagination_class = TwentyPerPage  # describes the envelope the view sends
 
     @extend_schema(
         operation_id="directory_listings_search",
@@ -61,11 +90,10 @@ class ListingSearchView(APIView):
             OpenApiParameter("free", bool),
             OpenApiParameter("wheelchair", bool),
             OpenApiParameter("order", str, enum=["relevance", "distance", "name"]),
-            OpenApiParameter("page", int),
         ],
         responses={
-            200: OpenApiResponse(OpenApiTypes.OBJECT, description="count, page, pages, results"),
-            400: OpenApiResponse(OpenApiTypes.OBJECT, description="errors: field name to messages"),
+            200: ListingResultSerializer(many=True),
+            400: OpenApiResponse(SearchErrorsSerializer, description="A field is wrong: `errors` says how."),
         },
     )
     def get(self, request):
@@ -74,13 +102,7 @@ class ListingSearchView(APIView):
             return Response(
                 {"errors": {field: list(errors) for field, errors in form.errors.items()}}, status=400
             )
-        page = selectors.search_page(form.search(), request.query_params.get("page"), PER_PAGE)
+        pages = self.pagination_class()
+        page = selectors.search_page(form.search(), request.query_params.get("page"), pages.page_size)
         now = timezone.now()
-        return Response(
-            {
-                "count": page.paginator.count,
-                "page": page.number,
-                "pages": page.paginator.num_pages,
-                "results": [_listing(listing, request, now) for listing in page],
-            }
-        )
+        return Response(pages.envelope(page, [_listing(listing, request, now) for listing in page]))

@@ -7,7 +7,6 @@ A role that never reads person records gets 403; someone who may, but not this p
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.paginator import Paginator
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -17,13 +16,13 @@ from rest_framework.views import APIView
 
 from accounts.models import AuditEvent, Team, User
 from accounts.services import record_audit_events
+from closeknit.dates import birth_date, sensible_date
+from closeknit.pagination import NumberedPages
 from directory.selectors import public_listings
 from places.selectors import PostcodeError, find_postcode
 
 from . import selectors, services
 from .models import Consent, Conversation, Introduction, Person
-
-PER_PAGE = 50
 
 
 class WorksWithPeople(BasePermission):
@@ -55,7 +54,7 @@ class PostcodeField(serializers.CharField):
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    postcode = PostcodeField(required=False, allow_blank=True)
+    postcode = PostcodeField(required=False, allow_blank=True, allow_null=True)
     # Choices come from the requester in __init__ (none until then): a team or coordinator they
     # could not choose on the page gets the same answer as an id that does not exist.
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.none())
@@ -63,11 +62,15 @@ class PersonSerializer(serializers.ModelSerializer):
         queryset=User.objects.none(), required=False, allow_null=True
     )
     ward = serializers.SerializerMethodField()
-    imd_decile = serializers.IntegerField(read_only=True)
+    imd_decile = serializers.IntegerField(read_only=True, allow_null=True)
     consent_method = serializers.ChoiceField(
         choices=Consent.Method.choices, write_only=True, help_text="How they agreed to a record (on create)."
     )
-    consent_given_on = serializers.DateField(write_only=True, help_text="When they agreed (on create).")
+    consent_given_on = serializers.DateField(
+        write_only=True,
+        help_text="When they agreed (on create).",
+        validators=[sensible_date("date they agreed")],
+    )
 
     class Meta:
         model = Person
@@ -95,6 +98,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "consent_given_on",
         ]
         read_only_fields = ["id", "created_at"]
+        extra_kwargs = {"date_of_birth": {"validators": [birth_date()]}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,7 +115,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
 
 class ConversationSerializer(serializers.ModelSerializer):
-    recorded_by = serializers.StringRelatedField()
+    recorded_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = Conversation
@@ -127,13 +131,19 @@ class ConversationSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "followed_up", "recorded_by"]
         validators: list = []  # the service checks meaning, naming the field
+        extra_kwargs = {
+            "happened_on": {"validators": [sensible_date("date of the conversation")]},
+            "follow_up_on": {"validators": [sensible_date("follow-up date")]},
+        }
 
 
 class StepSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Introduction.Status.choices)
-    on = serializers.DateField()
+    on = serializers.DateField(validators=[sensible_date("date")])
     note = serializers.CharField(required=False, allow_blank=True, default="")
-    follow_up_on = serializers.DateField(required=False, allow_null=True, default=None)
+    follow_up_on = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[sensible_date("follow-up date")]
+    )
 
 
 class IntroductionSerializer(serializers.ModelSerializer):
@@ -161,6 +171,10 @@ class IntroductionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id"]
         validators: list = []
+        extra_kwargs = {
+            "made_on": {"validators": [sensible_date("date")]},
+            "follow_up_on": {"validators": [sensible_date("follow-up date")]},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -190,18 +204,15 @@ def _visible_person(request, pk, *, audit: bool = True) -> Person:
 
 
 def _page(request, queryset, serializer_class, **context):
-    page = Paginator(queryset, PER_PAGE).get_page(request.query_params.get("page"))
+    pages = NumberedPages()
+    page = pages.page_of(request, queryset)
     data = serializer_class(page.object_list, many=True, context={"request": request, **context}).data
-    return page, {
-        "count": page.paginator.count,
-        "page": page.number,
-        "pages": page.paginator.num_pages,
-        "results": data,
-    }
+    return page, pages.envelope(page, data)
 
 
 class PeopleView(APIView):
     permission_classes = [WorksWithPeople]
+    pagination_class = NumberedPages  # describes the envelope `_page` sends
 
     @extend_schema(
         tags=["People"],
@@ -209,7 +220,6 @@ class PeopleView(APIView):
         parameters=[
             OpenApiParameter("scope", str, enum=["mine", "team"]),
             OpenApiParameter("q", str, description="Name or postcode"),
-            OpenApiParameter("page", int),
         ],
         responses=PersonSerializer(many=True),
     )
@@ -269,6 +279,7 @@ class PersonView(APIView):
 
 class ConversationsView(APIView):
     permission_classes = [WorksWithPeople]
+    pagination_class = NumberedPages  # describes the envelope `_page` sends
 
     @extend_schema(
         tags=["People"],
@@ -300,6 +311,7 @@ class ConversationsView(APIView):
 
 class IntroductionsView(APIView):
     permission_classes = [WorksWithPeople]
+    pagination_class = NumberedPages  # describes the envelope `_page` sends
 
     @extend_schema(
         tags=["People"],

@@ -31,7 +31,9 @@ class ShapeOnly:
 
 class PersonForm(ShapeOnly, forms.ModelForm):
     postcode = PostcodeField(label="Postcode", required=False, help_text="Their area is worked out from it.")
-    date_of_birth = day_field("Date of birth", required=False, help_text="Optional. For example, 3/7/1948")
+    date_of_birth = day_field(
+        "Date of birth", required=False, help_text="Optional. For example, 3/7/1948", birth=True
+    )
     interests = forms.ModelMultipleChoiceField(
         queryset=TaxonomyTerm.objects.filter(parent__isnull=True).order_by("name"),
         required=False,

@@ -104,7 +104,8 @@ def caseload(user: User, *, scope: str = "mine", text: str = "") -> QuerySet[Per
     people = people_visible_to(user)
     if scope == "mine":
         people = people.filter(coordinator=user)
-    text = (text or "").strip()
+    # PostgreSQL refuses a NUL character in a query (a 500); no name or postcode holds one.
+    text = (text or "").replace("\x00", "").strip()
     if text:
         matches = Q(full_name__icontains=text) | Q(preferred_name__icontains=text)
         with suppress(PostcodeError):  # not a postcode: search by name only

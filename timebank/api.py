@@ -4,20 +4,19 @@ gets 404; a member asking for broker-only figures gets 403; bad input gets 400 n
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from closeknit.dates import sensible_date
+from closeknit.pagination import NumberedPages
 
 from . import selectors, services
 from .models import Exchange, Timebank
-
-PER_PAGE = 50
 
 
 def _refused(error: DjangoValidationError) -> ValidationError:
@@ -57,7 +56,7 @@ class NewExchangeSerializer(serializers.Serializer):
     )
     hours = serializers.CharField(help_text="Quarter hours, like 1.5")
     description = serializers.CharField(max_length=300)
-    happened_on = serializers.DateField(required=False)
+    happened_on = serializers.DateField(required=False, validators=[sensible_date("date")])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,25 +101,18 @@ class BalancesView(APIView):
 
 
 class ExchangesView(APIView):
+    pagination_class = NumberedPages
+
     @extend_schema(
         tags=["Timebanks"],
         summary="Exchanges you took part in (all of them, for a broker), newest first",
-        parameters=[OpenApiParameter("page", int)],
         responses=ExchangeSerializer(many=True),
     )
     def get(self, request, slug):
         timebank = _inside(request, slug)
-        page = Paginator(selectors.exchanges_for(request.user, timebank), PER_PAGE).get_page(
-            request.query_params.get("page")
-        )
-        return Response(
-            {
-                "count": page.paginator.count,
-                "page": page.number,
-                "pages": page.paginator.num_pages,
-                "results": ExchangeSerializer(page.object_list, many=True).data,
-            }
-        )
+        pages = self.pagination_class()
+        page = pages.page_of(request, selectors.exchanges_for(request.user, timebank))
+        return Response(pages.envelope(page, ExchangeSerializer(page.object_list, many=True).data))
 
     @extend_schema(
         tags=["Timebanks"],

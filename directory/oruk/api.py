@@ -51,6 +51,16 @@ def paginate(request, queryset: QuerySet, render) -> dict:
     }
 
 
+BAD_PARAMETER = {
+    "type": "object",
+    "required": ["detail"],
+    "properties": {
+        "detail": {"type": "string"},
+        "parameter": {"type": "string", "description": "The query parameter that is wrong."},
+    },
+}
+
+
 def oruk_schema(operation_id: str, shape: str, summary: str = "", parameters=()):
     """OpenAPI for one endpoint: the body follows the profile's compiled schema ``shape``."""
     return extend_schema(
@@ -63,8 +73,7 @@ def oruk_schema(operation_id: str, shape: str, summary: str = "", parameters=())
                 OpenApiTypes.OBJECT,
                 description=(f"Follows the Open Referral UK 3.0 compiled schema {shape}."),
             ),
-            400: OpenApiResponse(OpenApiTypes.OBJECT, description="A parameter is wrong: `detail` says how."),
-            404: OpenApiResponse(description="No such record."),
+            400: OpenApiResponse(BAD_PARAMETER, description="A parameter is wrong: `detail` says how."),
         },
     )
 
