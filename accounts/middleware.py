@@ -3,9 +3,13 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import user_has_device
+
+API_PREFIXES = ("/api/", "/oruk/")
+TWO_FACTOR_NEEDED = "Sign in with your second factor (the code from your authenticator app) first."
 
 
 class RequireTwoFactorMiddleware:
@@ -27,6 +31,10 @@ class RequireTwoFactorMiddleware:
             and not self._is_open(request.path)
             and (user.needs_two_factor or user_has_device(user))
         ):
+            if request.path.startswith(API_PREFIXES):
+                # A program calling the API cannot follow a page asking for a code: it gets the
+                # same refusal as anyone else not allowed in (403 with ``detail``, as described).
+                return JsonResponse({"detail": TWO_FACTOR_NEEDED}, status=403)
             target = "accounts:two_factor_verify" if user_has_device(user) else ("accounts:two_factor_setup")
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse(target)}?{query}")

@@ -138,3 +138,15 @@ def test_sending_an_empty_code_form_asks_for_the_code(client, make_user):
     sign_in_with_password(client, link_worker)
     response = client.post(VERIFY, {})
     assert "Enter the 6-digit code from your authenticator app" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/people/", "/api/directory/listings/"])
+def test_api_refuses_a_password_only_session_with_a_403_it_describes(client, make_user, path):
+    """A program cannot follow the page asking for a code: the API answers 403 with ``detail``."""
+    user = make_user(Role.COORDINATOR)
+    totp_device(user)
+    sign_in_with_password(client, user)
+    response = client.get(path)
+    assert response.status_code == 403
+    assert "second factor" in response.json()["detail"]
