@@ -49,14 +49,19 @@ def teams_for(user: User) -> QuerySet[Team]:
     return Team.objects.filter(memberships__user=user).select_related("organisation")
 
 
-def coordinators_for(user: User) -> QuerySet[User]:
-    """The staff a user may name as a person's coordinator: the active members of the teams they
-    may put a person in (the service then checks the coordinator is on the person's own team)."""
+def members_of_teams(teams) -> QuerySet[User]:
+    """The active staff on ``teams``: the only people a form may offer as a coordinator or host."""
     return (
-        User.objects.filter(memberships__team__in=teams_for(user), is_active=True)
+        User.objects.filter(memberships__team__in=teams, is_active=True)
         .distinct()
         .order_by("full_name", "pk")
     )
+
+
+def coordinators_for(user: User) -> QuerySet[User]:
+    """The staff a user may name as a person's coordinator: the active members of the teams they
+    may put a person in (the service then checks the coordinator is on the person's own team)."""
+    return members_of_teams(teams_for(user))
 
 
 def person_for_viewer(user: User, person_id) -> Person:

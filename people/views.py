@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import audit
-from accounts.models import User
 from closeknit.forms import add_service_errors, error_summary
 from closeknit.pdf import pdf_available, pdf_response
 from directory.selectors import public_listings
@@ -54,10 +53,6 @@ def _of_visible_person(request, queryset: QuerySet, pk):
 def _form_page(request, template_context: dict):
     context = {"errors": error_summary(*template_context.get("forms", [template_context.get("form")]))}
     return render(request, "people/form.html", template_context | context)
-
-
-def _members_of(teams) -> QuerySet[User]:
-    return User.objects.filter(memberships__team__in=teams, is_active=True).distinct().order_by("full_name")
 
 
 @login_required
@@ -114,7 +109,7 @@ def add_person(request):
     form = forms.PersonForm(
         data,
         teams=teams,
-        coordinators=_members_of(teams),
+        coordinators=selectors.coordinators_for(request.user),
         initial=_new_person_initial(request),
     )
     consent = forms.NewPersonConsentForm(data, prefix="consent")
@@ -178,7 +173,9 @@ def change_person(request, pk):
     found = _person(request, pk)
     data = request.POST if request.method == "POST" else None
     teams = services.teams_for(request.user)
-    form = forms.PersonForm(data, instance=found, teams=teams, coordinators=_members_of(teams))
+    form = forms.PersonForm(
+        data, instance=found, teams=teams, coordinators=selectors.coordinators_for(request.user)
+    )
     if data is not None and form.is_valid():
         details = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
@@ -482,7 +479,7 @@ def add_drop_in(request):
     form = forms.DropInForm(
         data,
         teams=teams,
-        members=_members_of(teams),
+        members=selectors.coordinators_for(request.user),
         venues=selectors.venues_for_drop_ins(request.user),
         initial={"team": teams[0].pk if len(teams) == 1 else None, "on": timezone.localdate()},
     )
@@ -507,7 +504,7 @@ def drop_in(request, pk):
         session = selectors.drop_in_for_viewer(request.user, pk, request=request)
     except PersonNotVisible:
         raise Http404 from None
-    members = _members_of([session.team])
+    members = selectors.members_of_teams([session.team])
     data = request.POST if request.method == "POST" else None
     form = forms.AttendanceForm(
         data,
