@@ -402,6 +402,15 @@ class Introduction(models.Model):
         return self.elsewhere or "a listing no longer in the directory"
 
     @property
+    def to_label_for_them(self) -> str:
+        """Who or what the person was introduced to, as they read it on their own record: another
+        person by the first name they go by, whichever team knows them (their record is theirs,
+        not the other person's)."""
+        if self.other_person_id and not self.listing_id:
+            return self.other_person.first_name
+        return self.to_label
+
+    @property
     def from_label(self) -> str:
         """Who was introduced to the other person, as the other person's team reads it."""
         if self.across_teams:

@@ -200,3 +200,16 @@ def test_coordinator_links_a_residents_sign_in_so_they_see_their_record(client, 
     assert "already linked to another record" in page.content.decode()
     sign_in(client, resident)
     assert "Walk to the park" in client.get(reverse("people:your_record")).content.decode()
+
+
+def test_resident_reads_someone_they_were_introduced_to_by_first_name_only(client, person, make_user):
+    """Their own record is theirs: the other person on the same team is named as they would be met."""
+    resident = make_user(Role.RESIDENT)
+    person.account = resident
+    person.save()
+    neighbour = PersonFactory(team=person.team, full_name="Bartholomew Quennell-Smythe", preferred_name="")
+    IntroductionFactory(person=person, other_person=neighbour, elsewhere="")
+    sign_in(client, resident)
+    page = client.get(reverse("people:your_record")).content.decode()
+    assert "Bartholomew" in page
+    assert "Quennell-Smythe" not in page
