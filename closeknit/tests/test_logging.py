@@ -126,3 +126,39 @@ def test_a_log_line_naming_a_resident_is_caught(caplog):
     logging.getLogger("people.services").info("Erased %s", person.full_name)
     logging.getLogger("people.services").info(f"Erased {person.full_name.upper()}")
     assert len(_leaks(caplog.records, _personal_values())) >= 3
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "places.services",
+        "outcomes.services",
+        "outcomes.surveys",
+        "directory.oruk.importer",
+        "directory.reminders",
+        "volunteering.reminders",
+        "lending.reminders",
+        "timebank.ledger",
+        "people.services",
+        "people.subject_access",
+        "accounts.privacy",
+    ],
+)
+def test_app_loggers_follow_log_level_which_is_info_by_default(name):
+    """Nothing in the settings' LOGGING quiets an app's logger: it passes its lines to the root's
+    console handler at LOG_LEVEL, INFO unless the operator says otherwise."""
+    import logging.config
+    import os
+
+    from django.conf import settings
+
+    assert settings.LOGGING["root"]["level"] == os.environ.get("LOG_LEVEL", "INFO")
+    assert "console" in settings.LOGGING["root"]["handlers"]
+    root_level = logging.getLogger().level
+    try:
+        logging.config.dictConfig(settings.LOGGING)
+        logger = logging.getLogger(name)
+        assert logger.propagate and not logger.disabled
+        assert logger.getEffectiveLevel() == logging.getLevelName(settings.LOGGING["root"]["level"])
+    finally:
+        logging.getLogger().setLevel(root_level)
