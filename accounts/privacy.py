@@ -11,7 +11,9 @@ number, ``None``, a list of those, a list of records (steps, say) or a mapping (
 
 from __future__ import annotations
 
+import logging
 import secrets
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,6 +22,8 @@ from django.db.models import Q
 from django.dispatch import Signal
 
 from .models import AuditEvent, User
+
+logger = logging.getLogger(__name__)
 
 # Sent for a subject access export with ``user`` (a sign-in, or None) and ``contacts`` (lower-cased
 # email addresses and phone numbers the person is known by): return a list of ``section``s.
@@ -87,10 +91,17 @@ def erase_account(user: User | None, contacts: frozenset[str] = frozenset()) -> 
     """Erase what is held on a sign-in: every app scrubs its rows first (they may match on the
     email), then the sign-in keeps only a pseudonym, an address at ``.invalid`` and no way in. The
     audit log keeps what the account did, under the pseudonym; lockout records of it go."""
+    started = time.monotonic()
     if user is not None:
         contacts = contacts | {user.email.strip().lower()}
     account_erased.send(sender=User, user=user, contacts=contacts)
     if user is None:
+        # How many contact details, never which: they are what was erased.
+        logger.info(
+            "Erased what apps hold under %d contact details (no sign-in) in %.1f s",
+            len(contacts),
+            time.monotonic() - started,
+        )
         return
     names = set(contacts)
     pseudonym = f"erased-{secrets.token_hex(8)}@invalid"
@@ -113,6 +124,7 @@ def erase_account(user: User | None, contacts: frozenset[str] = frozenset()) -> 
     for session in Session.objects.all().iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
             session.delete()
+    logger.info("Erased sign-in %s in %.1f s", user.pk, time.monotonic() - started)
 
 
 def _forget_sign_in_attempts(names: set[str]) -> None:

@@ -12,8 +12,10 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import logging
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -36,6 +38,24 @@ class ImportFileError(Exception):
         if self.column:
             where.append(f"column '{self.column}'")
         return f"{', '.join(where)}: {self.problem}"
+
+
+@contextmanager
+def refusals_logged(logger: logging.Logger, what: str) -> Iterator[None]:
+    """Log a WARNING when the import inside (or the function decorated) refuses its file.
+
+    Only the line and the column are logged: the problem's text quotes the row's value, which may
+    be about a person, so it goes to the operator's screen and never to the log."""
+    try:
+        yield
+    except ImportFileError as error:
+        logger.warning(
+            "Refused the %s import at line %s, column %s: nothing was imported",
+            what,
+            error.line if error.line is not None else "-",
+            error.column or "-",
+        )
+        raise
 
 
 def _header_key(header: str) -> str:

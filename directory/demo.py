@@ -8,9 +8,10 @@ venues and people are invented, and every record is marked ``is_demo``.
 from __future__ import annotations
 
 import random
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from faker import Faker
 
@@ -291,7 +292,7 @@ def create_demo_directory(listings_per_kind: int = 16) -> int:
     Location.objects.bulk_create(venues)
 
     services = []
-    today = date.today()
+    today = timezone.localdate()
     for pattern, categories, (freq, byday, opens, closes), cost, description, how in LISTING_KINDS:
         for venue in chooser.sample(venues, listings_per_kind):
             name = pattern.format(place=venue.city)

@@ -8,6 +8,8 @@ level is sent once per review date, so running this daily is safe.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -23,6 +25,8 @@ from django_tasks import task
 from accounts.models import Role, User
 
 from .models import ListingStatus, ReviewReminder, Service
+
+logger = logging.getLogger(__name__)
 
 ESCALATE_AFTER = timedelta(days=30)
 
@@ -90,6 +94,7 @@ def _send(recipients: list[User], listings: list[Service], level: int, site_url:
 
 def send_review_reminders(today: date, site_url: str = "") -> dict[str, int]:
     """Send what is due today. Returns how many emails went at each level."""
+    started = time.monotonic()
     sent = {"owner": 0, "manager": 0}
     first_due: dict[tuple, list[Service]] = defaultdict(list)
     escalate_due: dict[tuple, list[Service]] = defaultdict(list)
@@ -125,6 +130,14 @@ def send_review_reminders(today: date, site_url: str = "") -> dict[str, int]:
                 if recipients:
                     _send(recipients, listings, level, site_url)
                     sent["owner" if level == ReviewReminder.Level.OWNER else "manager"] += 1
+    logger.info(
+        "Sent %d listing review reminders to editors and %d to managers, for %d and %d listings, in %.1f s",
+        sent["owner"],
+        sent["manager"],
+        sum(len(listings) for listings in first_due.values()),
+        sum(len(listings) for listings in escalate_due.values()),
+        time.monotonic() - started,
+    )
     return sent
 
 

@@ -3,6 +3,8 @@ first seen; borrowers with a phone number only are on the coordinator's dashboar
 
 from __future__ import annotations
 
+import logging
+import time
 from datetime import date
 
 from django.conf import settings
@@ -15,6 +17,8 @@ from django_tasks import task
 
 from .models import Reservation
 
+logger = logging.getLogger(__name__)
+
 
 def _is_email(text: str) -> bool:
     try:
@@ -25,6 +29,8 @@ def _is_email(text: str) -> bool:
 
 
 def send_overdue_reminders(today: date) -> int:
+    """Email each borrower with an email address whose loan is newly overdue. Returns how many."""
+    started = time.monotonic()
     overdue = Reservation.objects.filter(
         status=Reservation.Status.OUT, ends_on__lt=today, reminded_overdue_on__isnull=True
     ).select_related("item__organisation")
@@ -44,6 +50,7 @@ def send_overdue_reminders(today: date) -> int:
                 [loan.borrower_contact],
             )
             sent += 1
+    logger.info("Sent %d overdue loan reminders for %s in %.1f s", sent, today, time.monotonic() - started)
     return sent
 
 

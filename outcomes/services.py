@@ -3,6 +3,8 @@ One transaction each; refusals name the field."""
 
 from __future__ import annotations
 
+import logging
+import time
 from datetime import date
 from decimal import Decimal
 
@@ -13,12 +15,14 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, User
 from accounts.services import record_audit_event
-from closeknit.csvimport import Column, ImportFileError, read_rows
+from closeknit.csvimport import Column, ImportFileError, read_rows, refusals_logged
 from people.models import Person
 from people.selectors import PersonNotVisible, people_visible_to
 
 from .models import Instrument, Item, OutcomeEvent, Response, UnitCost
 from .scoring import ScoringError, check_answers, score
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -168,9 +172,11 @@ UNIT_COST_COLUMNS = [
 ]
 
 
+@refusals_logged(logger, "unit cost")
 @transaction.atomic
 def import_unit_costs(path) -> int:
     """Replace the unit cost table with a CSV's rows (by header name). All or nothing."""
+    started = time.monotonic()
     costs = []
     for row in read_rows(path, UNIT_COST_COLUMNS):
         outcome = row.required_text("outcome")
@@ -196,6 +202,7 @@ def import_unit_costs(path) -> int:
         raise ImportFileError(path, "has no rows")
     UnitCost.objects.all().delete()
     UnitCost.objects.bulk_create(costs)
+    logger.info("Imported %d unit costs in %.1f s", len(costs), time.monotonic() - started)
     return len(costs)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import time
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -11,8 +14,12 @@ from django_tasks import task
 
 from .models import SurveyInvitation
 
+logger = logging.getLogger(__name__)
+
 
 def send_invitations(survey_id: int, site_url: str = "") -> int:
+    """Email each of a survey's invitations not yet sent, once. Returns how many went."""
+    started = time.monotonic()
     sent = 0
     for invitation in SurveyInvitation.objects.filter(
         survey_id=survey_id, sent_at__isnull=True
@@ -31,6 +38,7 @@ def send_invitations(survey_id: int, site_url: str = "") -> int:
                 [invitation.email],
             )
             sent += 1
+    logger.info("Sent %d invitations for survey %s in %.1f s", sent, survey_id, time.monotonic() - started)
     return sent
 
 

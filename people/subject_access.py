@@ -5,6 +5,8 @@ and writes the export to the audit log."""
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -13,6 +15,8 @@ from accounts.models import AuditEvent
 from accounts.privacy import account_sections, contacts_of, section
 
 from .models import Person
+
+logger = logging.getLogger(__name__)
 
 
 def _name(user) -> str:
@@ -60,6 +64,7 @@ def subject_access_data(person: Person) -> dict[str, Any]:
     PDF draw these same sections generically, so no format can leave anything out. It reaches
     apps above ``people`` through ``subject_access_requested``, and what is held on the person's
     own sign-in (timebanks, volunteering, lending) through ``accounts.privacy``."""
+    started = time.monotonic()
     person_type = ContentType.objects.get_for_model(Person)
     sections = [
         section("person", "About them", [_about(person)]),
@@ -192,6 +197,13 @@ def subject_access_data(person: Person) -> dict[str, Any]:
             ],
         ),
     ]
+    logger.info(
+        "Gathered the subject access export for person %s: %d sections, %d records in %.1f s",
+        person.pk,
+        len(sections),
+        sum(len(s["records"]) for s in sections),
+        time.monotonic() - started,
+    )
     return {
         "about_this_export": (
             "Everything Closeknit holds about you, gathered for your subject access request. "

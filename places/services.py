@@ -7,7 +7,9 @@ again with the same or a newer file: rows are upserted by their ONS code.
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,10 +17,12 @@ from pathlib import Path
 from django.db import models, transaction
 from django.utils.text import slugify
 
-from closeknit.csvimport import Column, ImportFileError, Row, read_rows
+from closeknit.csvimport import Column, ImportFileError, Row, read_rows, refusals_logged
 
 from .models import LSOA, LocalAuthority, Neighbourhood, Postcode, Ward
 from .selectors import PostcodeError, normalise_postcode
+
+logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 2000
 _GSS_CODE = re.compile(r"[EWSNLM]\d{8}")
@@ -150,6 +154,7 @@ def _postcode_from_row(row: Row, areas: _AreaCollector) -> Postcode:
     )
 
 
+@refusals_logged(logger, "postcode")
 def import_postcodes(
     path: Path | str, *, local_authority: str | None = None, progress: Progress | None = None
 ) -> ImportReport:
@@ -158,6 +163,7 @@ def import_postcodes(
     ``local_authority`` (a code such as E08000009) keeps only that area's
     postcodes, for loading a district from the national file.
     """
+    started = time.monotonic()
     report = ImportReport()
     before = Postcode.objects.count()
     with transaction.atomic():
@@ -176,6 +182,14 @@ def import_postcodes(
     total = Postcode.objects.count()
     report.created = total - before
     report.updated = report.read - report.skipped - report.created
+    logger.info(
+        "Imported %d postcodes (%d new, %d updated, %d skipped) in %.1f s",
+        report.read - report.skipped,
+        report.created,
+        report.updated,
+        report.skipped,
+        time.monotonic() - started,
+    )
     return report
 
 
@@ -202,8 +216,10 @@ IMD_COLUMNS = [
 ]
 
 
+@refusals_logged(logger, "IMD 2019")
 def import_imd(path: Path | str, *, progress: Progress | None = None) -> ImportReport:
     """Import IMD 2019 rank and decile per LSOA from IoD2019 File 1 or File 7 (CSV)."""
+    started = time.monotonic()
     report = ImportReport()
     before = LSOA.objects.count()
     with transaction.atomic():
@@ -240,6 +256,14 @@ def import_imd(path: Path | str, *, progress: Progress | None = None) -> ImportR
             .distinct()
             .values_list("code", flat=True)
         )
+    logger.info(
+        "Imported IMD 2019 for %d LSOAs (%d new, %d updated; %d with postcodes lack figures) in %.1f s",
+        report.read,
+        report.created,
+        report.updated,
+        len(missing),
+        time.monotonic() - started,
+    )
     if missing:
         report.notes.append(
             f"{len(missing)} LSOA(s) with postcodes have no IMD 2019 figures "
@@ -259,6 +283,7 @@ def _save_lsoas(batch: list[LSOA], authorities: dict[str, str], progress: Progre
     authorities.clear()
 
 
+@refusals_logged(logger, "neighbourhood")
 def import_neighbourhoods(
     path: Path | str, *, name_column: str = "neighbourhood", area_column: str = "area_code"
 ) -> ImportReport:
@@ -268,6 +293,7 @@ def import_neighbourhoods(
     areas are replaced by those in the file, so running it again is safe. The
     areas must already exist (import postcodes first).
     """
+    started = time.monotonic()
     columns = [Column("name", (name_column,)), Column("area", (area_column,))]
     report = ImportReport()
     members: dict[str, tuple[set[str], set[str]]] = {}
@@ -306,4 +332,12 @@ def import_neighbourhoods(
             report.updated += not created
             neighbourhood.wards.set(wards)
             neighbourhood.lsoas.set(lsoas)
+    logger.info(
+        "Imported %d neighbourhoods from %d rows (%d new, %d updated) in %.1f s",
+        len(members),
+        report.read,
+        report.created,
+        report.updated,
+        time.monotonic() - started,
+    )
     return report

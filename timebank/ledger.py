@@ -9,6 +9,8 @@ statement holds. Either way a refused posting rolls the whole entry back."""
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,6 +18,8 @@ from django.db import transaction
 from django.db.models import F, Q, Sum
 
 from .models import QUARTER, Account, Entry, Ledger, Posting
+
+logger = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
 
@@ -71,6 +75,7 @@ def post_entry(
     # Balances in account order, so concurrent entries take their row locks in the same order.
     for account, amount in sorted(legs, key=lambda leg: leg[0].pk):
         _move_balance(ledger, account, amount, enforce_limits and account.limited)
+    logger.info("Posted entry %s (%s) on ledger %s: %d postings", entry.pk, kind, ledger.pk, len(legs))
     return entry
 
 
@@ -84,6 +89,8 @@ def _move_balance(ledger: Ledger, account: Account, amount: Decimal, limited: bo
     if not changed:
         current = Account.objects.get(pk=account.pk).balance
         unit = ledger.get_unit_display()
+        # Ids only: the refusal's message names the account's holder.
+        logger.info("Refused an entry on ledger %s: account %s would pass its limit", ledger.pk, account.pk)
         if amount < 0:
             raise LimitExceeded(
                 f"{account.name} has {current} {unit}; this would take them below the limit of "
@@ -127,9 +134,12 @@ class Drift:
 def audit(ledgers=None) -> list[Drift]:
     """Recompute every balance from the postings and check every rule the ledger keeps.
     Returns what does not hold (nothing, when all is well)."""
+    started = time.monotonic()
     ledgers = Ledger.objects.all() if ledgers is None else ledgers
     found: list[Drift] = []
+    checked = 0
     for ledger in ledgers:
+        checked += 1
         sums = dict(
             Posting.objects.filter(account__ledger=ledger)
             .values_list("account")
@@ -158,4 +168,12 @@ def audit(ledgers=None) -> list[Drift]:
         found += [
             Drift("posting", f"{ledger}: posting {p.pk} is on another ledger's account") for p in strangers
         ]
+    # Counts only: a drift's detail names the account's holder.
+    logger.log(
+        logging.WARNING if found else logging.INFO,
+        "Audited %d ledgers: %d problems in %.1f s",
+        checked,
+        len(found),
+        time.monotonic() - started,
+    )
     return found

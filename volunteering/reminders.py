@@ -3,6 +3,8 @@ this every hour is safe. Volunteers without an email address are left to the org
 
 from __future__ import annotations
 
+import logging
+import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -15,11 +17,14 @@ from django_tasks import task
 
 from .models import SignUp
 
+logger = logging.getLogger(__name__)
+
 AHEAD = timedelta(hours=24)
 
 
 def send_shift_reminders(now: datetime, site_url: str = "") -> int:
     """Email everyone with a place on a shift starting within the next day. Returns how many."""
+    started = time.monotonic()
     due = (
         SignUp.objects.filter(
             status=SignUp.Status.CONFIRMED,
@@ -53,6 +58,7 @@ def send_shift_reminders(now: datetime, site_url: str = "") -> int:
                 [signup.email],
             )
             sent += 1
+    logger.info("Sent %d shift reminders in %.1f s", sent, time.monotonic() - started)
     return sent
 
 

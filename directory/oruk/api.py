@@ -16,11 +16,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from directory import selectors
+from directory.models import Provider, ServiceAtLocation, Taxonomy, TaxonomyTerm
 from places.geo import Point
 from places.selectors import PostcodeError, find_postcode
 
-from .. import selectors
-from ..models import Provider, ServiceAtLocation, Taxonomy, TaxonomyTerm
 from . import params, serialise
 
 METRES_PER_MILE = 1609.344

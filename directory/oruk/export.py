@@ -13,7 +13,8 @@ import io
 import zipfile
 from collections.abc import Iterable
 
-from .. import selectors
+from directory import selectors
+
 from . import serialise
 
 # table name: (columns, how to find its rows in a full service record)

@@ -10,7 +10,9 @@ feed again updates what it imported before.
 from __future__ import annotations
 
 import json
+import logging
 import re
+import time as clock
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -27,10 +29,8 @@ from django.utils.text import slugify
 
 from accounts.models import Organisation
 from closeknit.safe_urls import url_problem
-from places.selectors import PostcodeError, find_postcode
-
-from .. import fulltext
-from ..models import (
+from directory import fulltext
+from directory.models import (
     Contact,
     CostOption,
     Language,
@@ -44,8 +44,12 @@ from ..models import (
     Taxonomy,
     TaxonomyTerm,
 )
-from ..timetable import ScheduleError, check_schedule
+from directory.timetable import ScheduleError, check_schedule
+from places.selectors import PostcodeError, find_postcode
+
 from .validation import problems as schema_problems
+
+logger = logging.getLogger(__name__)
 
 USER_AGENT = "Closeknit Open Referral UK importer"
 MAX_PAGES = 10_000
@@ -468,6 +472,7 @@ def import_records(
     dry_run: bool = False,
 ) -> ImportResult:
     """Check every record; if all pass (and not ``dry_run``), upsert them all in one transaction."""
+    started = clock.monotonic()
     result = ImportResult(read=len(records))
     seen: dict[str, int] = {}
     for position, record in enumerate(records, start=1):
@@ -484,7 +489,22 @@ def import_records(
             record = records[position - 1]
             result.rejected.append(Rejected(position, str(record["id"]), str(record.get("name", "")), found))
         result.rejected.sort(key=lambda r: r.position)
-    if result.rejected or dry_run:
+    if result.rejected:
+        # Positions only: a record's name or problems may quote a person (a named contact).
+        logger.warning(
+            "Refused the Open Referral UK import: %d of %d records have problems (records %s%s)",
+            len(result.rejected),
+            result.read,
+            ", ".join(str(r.position) for r in result.rejected[:20]),
+            ", ..." if len(result.rejected) > 20 else "",
+        )
+        return result
+    if dry_run:
+        logger.info(
+            "Checked %d Open Referral UK records (dry run) in %.1f s",
+            result.read,
+            clock.monotonic() - started,
+        )
         return result
     with transaction.atomic():
         saved = []
@@ -495,6 +515,14 @@ def import_records(
             saved.append(service)
         fulltext.index_services(saved)
         result.warnings = _possible_duplicates(saved)
+    logger.info(
+        "Imported %d Open Referral UK services (%d new, %d updated, %d possible duplicates) in %.1f s",
+        result.read,
+        result.created,
+        result.updated,
+        len(result.warnings),
+        clock.monotonic() - started,
+    )
     return result
 
 

@@ -9,7 +9,7 @@ from datetime import datetime, time
 
 from django.utils.dateparse import parse_datetime
 
-from ..models import WEEKDAY_NAMES, WEEKDAYS
+from directory.models import WEEKDAY_NAMES, WEEKDAYS
 
 
 class BadParameter(ValueError):

@@ -13,8 +13,7 @@ import uuid
 from datetime import UTC, datetime
 
 from closeknit.safe_urls import is_safe_url
-
-from ..models import Location, Provider, Schedule, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from directory.models import Location, Provider, Schedule, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
 
 _DERIVED = uuid.UUID("6f1c6a52-39a7-4b8e-9a5e-0c1c4b2e7d11")
 

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tests.factories import OrganisationFactory
@@ -168,7 +169,7 @@ def test_still_right_marks_it_checked_today(client, editor, own):
     sign_in(client, editor)
     client.post(reverse("directory:listing_checked", args=[own.pk]))
     own.refresh_from_db()
-    assert own.last_checked == date.today() and own.checked_by_email == editor.email
+    assert own.last_checked == timezone.localdate() and own.checked_by_email == editor.email
 
 
 def test_editor_deals_with_a_reported_problem_on_their_listing_only(client, editor, own, others):

@@ -3,6 +3,7 @@
 from datetime import date, time, timedelta
 
 import pytest
+from django.utils import timezone
 from icalendar import Calendar
 
 from accounts.models import Role
@@ -67,7 +68,7 @@ def test_stale_listing_says_when_it_was_last_checked(client, listing):
 
 
 def test_fresh_listing_has_no_warning(client, listing):
-    listing.last_checked = date.today() - timedelta(days=10)
+    listing.last_checked = timezone.localdate() - timedelta(days=10)
     listing.save()
     assert "Not checked since" not in client.get(f"/directory/listings/{listing.pk}/").content.decode()
 
