@@ -3,12 +3,13 @@ only brokers broker; bad input on a form names the field and writes nothing."""
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
@@ -70,7 +71,7 @@ def test_member_records_an_exchange_the_other_confirms(client, bank):
         ({"hours": "lots"}, "The hours must be a number"),
         ({"other": ""}, "Choose who the exchange was with"),
         ({"description": ""}, "Say what the time was for"),
-        ({"happened_on": (date.today() + timedelta(days=2)).isoformat()}, "cannot be in the future"),
+        ({"happened_on": (timezone.localdate() + timedelta(days=2)).isoformat()}, "cannot be in the future"),
         ({"happened_on": "2099-01-01"}, "The date must be no later than"),
         ({"happened_on": "1018-11-20"}, "The date must be on or after 1 January 2000"),
     ],
