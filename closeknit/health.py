@@ -21,6 +21,11 @@ from django_tasks import task_backends
 PATH = "/health/"
 
 
+def tasks_kept_in_database() -> bool:
+    """Whether the default task backend is django-tasks-db's, whose table we can look at."""
+    return type(task_backends["default"]).__module__.split(".")[0] == "django_tasks_db"
+
+
 def check_database() -> str:
     """``ok`` if the default database answers a trivial query."""
     try:
@@ -41,10 +46,10 @@ def check_tasks() -> tuple[str, int | None]:
     which means no worker is taking tasks.
     """
     try:
-        backend = task_backends["default"]
+        in_database = tasks_kept_in_database()
     except Exception:  # noqa: BLE001
         return "down", None
-    if type(backend).__module__.split(".")[0] != "django_tasks_db":
+    if not in_database:
         return "ok", None  # nothing of ours to look at: the backend loaded, which is all we can say
     from django_tasks_db.models import DBTaskResult, get_date_max
 

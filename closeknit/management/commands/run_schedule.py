@@ -16,8 +16,8 @@ from datetime import datetime, time, timedelta
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, connection
 from django.utils import timezone
-from django_tasks import task_backends
 
+from closeknit.health import tasks_kept_in_database
 from directory.reminders import send_review_reminders_task
 from lending.reminders import send_overdue_reminders_task
 from volunteering.reminders import send_shift_reminders_task
@@ -71,7 +71,7 @@ SCHEDULE = [
 def queued_since(job: Job, since: datetime) -> bool | None:
     """Whether the database task queue holds this job's task enqueued at or after ``since``; None
     when tasks are not kept in the database, so only this process's memory can say."""
-    if type(task_backends["default"]).__module__.split(".")[0] != "django_tasks_db":
+    if not tasks_kept_in_database():
         return None
     from django_tasks_db.models import DBTaskResult
 

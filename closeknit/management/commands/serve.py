@@ -12,7 +12,8 @@ import threading
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django_tasks import task_backends
+
+from closeknit.health import tasks_kept_in_database
 
 # How long the children may take to finish what they are doing once asked to stop (gunicorn's own
 # graceful timeout is 30 seconds).
@@ -76,7 +77,7 @@ class Command(BaseCommand):
                 "--no-control-socket",
             ]
         }
-        if type(task_backends["default"]).__module__.split(".")[0] == "django_tasks_db":
+        if tasks_kept_in_database():
             commands["tasks"] = [*manage, "db_worker", "--no-reload"]
         if not options["no_schedule"]:
             commands["schedule"] = [*manage, "run_schedule", "--site-url", options["site_url"]]
