@@ -10,12 +10,14 @@ CHROMIUM := /usr/bin/chromium
 # Root may apt-get directly; anyone else needs sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help run test lint test-sqlite test-postgres test-browser bench clean
+.PHONY: help run serve test lint test-sqlite test-postgres test-browser bench clean
 
 help:
 	@echo "make run   - install, load the demo district and serve on http://127.0.0.1:8000"
 	@echo "make test  - install test tools, lint, and run every test on SQLite, PostgreSQL and Chromium"
 	@echo "make bench - run the benchmarks in bench/"
+	@echo "make serve - production: install the server extra, migrate, collect static files and run"
+	@echo "             gunicorn, the task worker and the reminders' schedule (manage.py serve)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +26,10 @@ $(BIN)/python:
 $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --editable .
 	touch $@
+
+$(VENV)/.installed-server: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --editable ".[server]"
+	touch $@ $(VENV)/.installed-run
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --editable ".[test]"
@@ -44,6 +50,12 @@ run: $(VENV)/.installed-run $(CSS)
 	$(BIN)/python manage.py migrate --no-input -v0
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Settings come from the environment (docs/operations.md): CLOSEKNIT_ENV=production and the rest.
+serve: $(VENV)/.installed-server $(CSS)
+	$(BIN)/python manage.py migrate --no-input -v0
+	$(BIN)/python manage.py collectstatic --no-input -v0
+	$(BIN)/python manage.py serve
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

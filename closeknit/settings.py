@@ -84,6 +84,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /health/ answers monitors before host checks, HTTPS redirects and sign-in (closeknit.health).
+    "closeknit.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Early, so every page gets the policy, even one another middleware answers with.
     "csp.middleware.CSPMiddleware",
@@ -102,7 +104,10 @@ MIDDLEWARE = [
 
 if PRODUCTION:
     # Serves the collected static files; in development runserver serves them from the apps.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "closeknit.urls"
 WSGI_APPLICATION = "closeknit.wsgi.application"
@@ -190,6 +195,8 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Background tasks (emails, imports) wait in the database; `manage.py db_worker` runs them.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# /health/ reports the task queue "stalled" once a ready task has waited this long (seconds; 0: never).
+HEALTH_TASK_MAX_WAIT = int(os.environ.get("HEALTH_TASK_MAX_WAIT", "900"))
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "closeknit.openapi.AutoSchema",  # adds the shared 400/403/404 answers

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, create_demo_people, demo_district_exists
 from accounts.models import Role, User
@@ -40,6 +41,13 @@ class Command(BaseCommand):
         if demo_district_exists() or (options["if_empty"] and User.objects.exists()):
             self.stdout.write("The demo district is already loaded.")
         else:
+            self.load(options)
+        self.print_logins()
+
+    def load(self, options):
+        """Load the whole demo district in one transaction: a failing step leaves none of it behind
+        (the import commands and each demo function nest their own atomic blocks as savepoints)."""
+        with transaction.atomic():
             quiet = {"verbosity": options["verbosity"], "no_progress": options["verbosity"] < 2}
             call_command("import_postcodes", str(DATA / "postcodes" / "trafford_postcodes.csv"), **quiet)
             call_command(
@@ -65,14 +73,13 @@ class Command(BaseCommand):
                 create_demo_neighbourhood_team()
             except ValueError as error:
                 raise CommandError(str(error)) from None
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"Loaded the demo district (Trafford), with {listings} directory listings, "
-                    f"{people} people on coordinators' caseloads, {exchanges} timebank exchanges and a "
-                    f"volunteering evening with {stalls} stalls and {items} items to lend."
-                )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded the demo district (Trafford), with {listings} directory listings, "
+                f"{people} people on coordinators' caseloads, {exchanges} timebank exchanges and a "
+                f"volunteering evening with {stalls} stalls and {items} items to lend."
             )
-        self.print_logins()
+        )
 
     def print_logins(self):
         staff = User.objects.filter(is_demo=True).exclude(role=Role.RESIDENT).order_by("role")
