@@ -14,7 +14,7 @@ from django_otp import devices_for_user, match_token, user_has_device
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from closeknit.network import client_address
+from common.network import client_address
 
 from . import audit
 from .models import AuditEvent, Role, User

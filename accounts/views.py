@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods
 
-from closeknit.forms import add_service_errors
+from common.forms import add_service_errors
 
 from . import selectors
 from .forms import ReplaceTwoFactorForm, SignInForm, TwoFactorCodeForm

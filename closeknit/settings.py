@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "common",  # the shared helpers: template tags, partials, the PDF base (no models)
     "closeknit",
     "places",
     "accounts",
@@ -84,8 +85,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: /health/ answers monitors before host checks, HTTPS redirects and sign-in (closeknit.health).
-    "closeknit.health.HealthCheckMiddleware",
+    # First: /health/ answers monitors before host checks, HTTPS redirects and sign-in (common.health).
+    "common.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Early, so every page gets the policy, even one another middleware answers with.
     "csp.middleware.CSPMiddleware",
@@ -180,14 +181,14 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # Behind a load balancer or reverse proxies: how many of them append to X-Forwarded-For
-# (closeknit.network). 0 reads the connection's own address.
+# (common.network). 0 reads the connection's own address.
 try:
     TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT") or "0")
 except ValueError:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be a whole number (0 for no proxy).") from None
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
-AXES_CLIENT_IP_CALLABLE = "closeknit.network.client_address"
+AXES_CLIENT_IP_CALLABLE = "common.network.client_address"
 
 OTP_TOTP_ISSUER = os.environ.get("CLOSEKNIT_SITE_NAME", "Closeknit")
 # Belt and braces: accounts.admin replaces django_otp's device admins with ones that show no secret.
@@ -199,7 +200,7 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 HEALTH_TASK_MAX_WAIT = int(os.environ.get("HEALTH_TASK_MAX_WAIT", "900"))
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "closeknit.openapi.AutoSchema",  # adds the shared 400/403/404 answers
+    "DEFAULT_SCHEMA_CLASS": "common.openapi.AutoSchema",  # adds the shared 400/403/404 answers
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": [

@@ -3,9 +3,6 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as account_views
-from directory.api import ListingSearchView
-from people import api as people_api
-from timebank import api as timebank_api
 
 from . import views
 
@@ -25,47 +22,10 @@ urlpatterns = [
     path("outcomes/", include("outcomes.urls")),
     path("neighbourhoods/", include("neighbourhoods.urls")),
     path("oruk/", include("directory.oruk.urls")),
-    path("api/directory/listings/", ListingSearchView.as_view(), name="api_listing_search"),
-    path("api/people/", people_api.PeopleView.as_view(), name="api_people"),
-    path("api/people/<uuid:pk>/", people_api.PersonView.as_view(), name="api_person"),
-    path(
-        "api/people/<uuid:pk>/conversations/",
-        people_api.ConversationsView.as_view(),
-        name="api_conversations",
-    ),
-    path(
-        "api/people/<uuid:pk>/introductions/",
-        people_api.IntroductionsView.as_view(),
-        name="api_introductions",
-    ),
-    path(
-        "api/introductions/<int:pk>/steps/",
-        people_api.IntroductionStepsView.as_view(),
-        name="api_introduction_steps",
-    ),
-    path(
-        "api/timebanks/<slug:slug>/balance/", timebank_api.BalanceView.as_view(), name="api_timebank_balance"
-    ),
-    path(
-        "api/timebanks/<slug:slug>/balances/",
-        timebank_api.BalancesView.as_view(),
-        name="api_timebank_balances",
-    ),
-    path(
-        "api/timebanks/<slug:slug>/exchanges/",
-        timebank_api.ExchangesView.as_view(),
-        name="api_timebank_exchanges",
-    ),
-    path(
-        "api/exchanges/<int:pk>/confirm/",
-        timebank_api.ConfirmExchangeView.as_view(),
-        name="api_exchange_confirm",
-    ),
-    path(
-        "api/exchanges/<int:pk>/cancel/",
-        timebank_api.CancelExchangeView.as_view(),
-        name="api_exchange_cancel",
-    ),
+    # Each app's API routes live in the app (its api_urls.py); their names are not namespaced.
+    path("api/", include("directory.api_urls")),
+    path("api/", include("people.api_urls")),
+    path("api/", include("timebank.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves its start-up script from a file-like address: no inline script for CSP.
     path(

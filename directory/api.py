@@ -10,7 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from closeknit.pagination import TwentyPerPage
+from common.pagination import TwentyPerPage
 
 from . import selectors
 from .forms import ListingSearchForm

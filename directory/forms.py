@@ -1,6 +1,6 @@
 from django import forms
 
-from closeknit.safe_urls import SafeURLFormField
+from common.safe_urls import SafeURLFormField
 from places.forms import PostcodeField
 from places.geo import Point
 

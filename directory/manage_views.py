@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
-from closeknit.forms import add_service_errors, error_summary
+from common.forms import add_service_errors, error_summary
 
 from . import selectors
 from .forms import ListingForm, SessionForm, VenueForm

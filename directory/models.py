@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Organisation
-from closeknit.safe_urls import SafeURLField
+from common.safe_urls import SafeURLField
 from places.models import Postcode
 
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]

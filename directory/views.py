@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from closeknit.network import client_address
+from common.network import client_address
 
 from . import selectors
 from .calendar import listings_calendar

@@ -1,6 +1,6 @@
 from django import forms
 
-from closeknit.forms import day_field
+from common.forms import day_field
 
 from .models import Errand, Item
 

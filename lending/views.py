@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Organisation
-from closeknit.forms import add_service_errors, error_summary
+from common.forms import add_service_errors, error_summary
 
 from . import forms, selectors, services
 from .models import Errand, Item, Reservation

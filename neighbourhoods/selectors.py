@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from closeknit.suppression import share
+from common.suppression import share
 
 from .models import Measure, NeighbourhoodTeam
 

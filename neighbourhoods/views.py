@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
-from closeknit.forms import add_service_errors, error_summary
+from common.forms import add_service_errors, error_summary
 
 from . import forms, selectors, services
 from .models import Measure, NeighbourhoodTeam, Priority

@@ -64,7 +64,7 @@ def what_we_hold(sender, person, **kwargs):
 
 def ensure_shipped_instruments(sender, using="default", **kwargs):
     """After every migrate (and test flush), the shipped instruments exist in their current form."""
-    from closeknit.schema import fully_migrated
+    from common.schema import fully_migrated
 
     from .builtin import INSTRUMENTS
     from .models import Instrument

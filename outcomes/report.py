@@ -10,8 +10,8 @@ from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from closeknit.charts import bars
-from closeknit.suppression import shown
+from common.charts import bars
+from common.suppression import shown
 from neighbourhoods.models import NeighbourhoodTeam
 from neighbourhoods.selectors import progress
 from people.models import Conversation, Introduction, IntroductionStep, Person

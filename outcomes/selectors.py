@@ -11,7 +11,7 @@ from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Coalesce
 
 from accounts.models import Role, User
-from closeknit.suppression import SUPPRESS_BELOW, share, shown
+from common.suppression import SUPPRESS_BELOW, share, shown
 from people.models import CONNECTED, Introducer, Introduction, Person
 from places.models import Neighbourhood, Ward
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, User
 from accounts.services import record_audit_event
-from closeknit.csvimport import Column, ImportFileError, read_rows, refusals_logged
+from common.csvimport import Column, ImportFileError, read_rows, refusals_logged
 from people.models import Person
 from people.selectors import PersonNotVisible, people_visible_to
 

@@ -12,8 +12,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from closeknit.forms import add_service_errors, error_summary
-from closeknit.pdf import pdf_available, pdf_response
+from common.forms import add_service_errors, error_summary
+from common.pdf import pdf_available, pdf_response
 from people.selectors import PersonNotVisible, person_for_viewer, works_with_people
 
 from . import forms, selectors, services

@@ -11,7 +11,7 @@ from django.db.models.expressions import Window
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, RowNumber
 
-from closeknit.suppression import SUPPRESS_BELOW, share, shown
+from common.suppression import SUPPRESS_BELOW, share, shown
 
 from .models import Instrument, Response
 

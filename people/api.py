@@ -16,8 +16,8 @@ from rest_framework.views import APIView
 
 from accounts.models import AuditEvent, Team, User
 from accounts.services import record_audit_events
-from closeknit.dates import birth_date, sensible_date
-from closeknit.pagination import NumberedPages
+from common.dates import birth_date, sensible_date
+from common.pagination import NumberedPages
 from directory.selectors import public_listings
 from places.selectors import PostcodeError, find_postcode
 

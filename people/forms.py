@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from closeknit.forms import day_field, time_field
+from common.forms import day_field, time_field
 from directory.models import TaxonomyTerm
 from places.forms import PostcodeField
 

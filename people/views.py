@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import audit
-from closeknit.forms import add_service_errors, error_summary
-from closeknit.pdf import pdf_available, pdf_response
+from common.forms import add_service_errors, error_summary
+from common.pdf import pdf_available, pdf_response
 from directory.selectors import public_listings
 
 from . import ecomap, forms, selectors, services

@@ -17,7 +17,7 @@ from pathlib import Path
 from django.db import models, transaction
 from django.utils.text import slugify
 
-from closeknit.csvimport import Column, ImportFileError, Row, read_rows, refusals_logged
+from common.csvimport import Column, ImportFileError, Row, read_rows, refusals_logged
 
 from .models import LSOA, LocalAuthority, Neighbourhood, Postcode, Ward
 from .selectors import PostcodeError, normalise_postcode

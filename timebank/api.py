@@ -12,8 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from closeknit.dates import sensible_date
-from closeknit.pagination import NumberedPages
+from common.dates import sensible_date
+from common.pagination import NumberedPages
 
 from . import selectors, services
 from .models import Exchange, Timebank

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from closeknit.forms import day_field
+from common.forms import day_field
 
 
 def hours_field() -> forms.DecimalField:

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from closeknit.forms import add_service_errors, error_summary
-from closeknit.pdf import pdf_available, pdf_response
+from common.forms import add_service_errors, error_summary
+from common.pdf import pdf_available, pdf_response
 
 from . import forms, selectors, services
 from .models import CreditScheme, Exchange, Membership, PartnerOffer, Post, Timebank

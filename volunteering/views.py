@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Organisation, User
-from closeknit.forms import add_service_errors, error_summary
+from common.forms import add_service_errors, error_summary
 from directory.models import Location
 from timebank.models import CreditScheme
 

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent, Role
 from accounts.services import record_audit_event
-from closeknit.testing import assert_denied, sign_in
+from common.testing import assert_denied, sign_in
 
 AUDIT_LOG = reverse("admin:accounts_auditevent_changelist")
 

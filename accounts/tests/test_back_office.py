@@ -14,7 +14,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role
-from closeknit.testing import sign_in, totp_device
+from common.testing import sign_in, totp_device
 
 BAD_IDS = ["999999999", "not-a-number", "00000000-0000-0000-0000-000000000000", "9" * 30, "-1"]
 CONVERTER = re.compile(r"<[^>]+>")

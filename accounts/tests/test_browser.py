@@ -4,7 +4,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role
-from closeknit.testing import PASSWORD, current_code, sign_in_on_page
+from common.testing import PASSWORD, current_code, sign_in_on_page
 
 pytestmark = pytest.mark.browser
 

@@ -51,7 +51,7 @@ def test_demo_code_gives_a_code_that_signs_a_demo_coordinator_in(client, capsys)
 
 @pytest.mark.django_db
 def test_demo_code_refuses_real_accounts(make_user):
-    from closeknit.testing import totp_device
+    from common.testing import totp_device
 
     totp_device(make_user(Role.COORDINATOR, email="real@example.org"))
     with pytest.raises(CommandError, match="No demo account"):

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from accounts.templatetags.accounts_lockout import duration_in_words
-from closeknit.testing import PASSWORD
+from common.testing import PASSWORD
 
 SIGN_IN = reverse("accounts:sign_in")
 EMAIL = "coordinator@example.org"

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent, Role
 from closeknit import settings as project_settings
-from closeknit.testing import PASSWORD
+from common.testing import PASSWORD
 
 SIGN_IN = reverse("accounts:sign_in")
 

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import ROLES_THAT_SEE_PERSON_RECORDS, AuditEvent, Role
-from closeknit.testing import PASSWORD, current_code, sign_in, totp_device
+from common.testing import PASSWORD, current_code, sign_in, totp_device
 
 ACCOUNT = reverse("accounts:account")
 SETUP = reverse("accounts:two_factor_setup")

@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import AuditEvent, Role
 from accounts.services import reset_two_factor
-from closeknit.testing import PASSWORD, current_code, sign_in, totp_device
+from common.testing import PASSWORD, current_code, sign_in, totp_device
 from people.tests.factories import PersonFactory
 
 ACCOUNT = reverse("accounts:account")

@@ -25,7 +25,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from accounts.models import Role
-from closeknit.testing import sign_in
+from common.testing import sign_in
 from directory.tests.factories import ServiceFactory, TaxonomyTermFactory
 from people.tests.factories import ConversationFactory, IntroductionFactory, PersonFactory
 from timebank import services as timebank_services

@@ -4,7 +4,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role
-from closeknit.testing import PASSWORD, current_code, totp_device
+from common.testing import PASSWORD, current_code, totp_device
 from places.tests.factories import NeighbourhoodFactory, PostcodeFactory
 
 pytestmark = pytest.mark.browser

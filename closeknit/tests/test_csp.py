@@ -8,12 +8,13 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from closeknit.testing import sign_in
+from common.testing import sign_in
 from directory.tests.factories import ServiceFactory
 from people.tests.factories import PersonFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = [
+    "common",
     "closeknit",
     "accounts",
     "places",

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from closeknit.testing import sign_in_on_page
+from common.testing import sign_in_on_page
 from directory.models import Service
 from directory.tests.factories import ServiceFactory
 from people.tests.factories import PersonFactory

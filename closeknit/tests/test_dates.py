@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from closeknit.dates import birth_date, sensible_date, years_from
-from closeknit.testing import sign_in
+from common.dates import birth_date, sensible_date, years_from
+from common.testing import sign_in
 from people.models import Conversation, Introduction, IntroductionStep, Person
 from people.tests.factories import IntroductionFactory, PersonFactory
 from timebank.models import Exchange

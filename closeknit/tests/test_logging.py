@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
-from closeknit.csvimport import ImportFileError
-from closeknit.testing import sign_in
+from common.csvimport import ImportFileError
+from common.testing import sign_in
 from directory.reminders import send_review_reminders
 from lending.reminders import send_overdue_reminders
 from outcomes.services import import_unit_costs

@@ -6,8 +6,8 @@ from django.test import RequestFactory
 
 from accounts.models import AuditEvent, Role
 from accounts.services import record_audit_event
-from closeknit.network import client_address
-from closeknit.testing import PASSWORD
+from common.network import client_address
+from common.testing import PASSWORD
 
 from .test_settings import manage
 

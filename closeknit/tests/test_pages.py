@@ -6,7 +6,7 @@ from django.urls import path, reverse
 from accounts.models import Role
 from closeknit import urls as project_urls
 from closeknit import views as project_views
-from closeknit.testing import sign_in
+from common.testing import sign_in
 from places.tests.factories import NeighbourhoodFactory, PostcodeFactory
 
 

@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, Role, TeamMembership
 from accounts.tests.factories import TeamFactory, UserFactory
-from closeknit.testing import sign_in
+from common.testing import sign_in
 from outcomes.models import GoalRating, Instrument, OutcomeEvent, Response
 from people.models import (
     Attendance,

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.template import Context, Template
 
-from closeknit.safe_urls import SafeURLFormField, SafeURLSerializerField, is_safe_url, validate_safe_url
+from common.safe_urls import SafeURLFormField, SafeURLSerializerField, is_safe_url, validate_safe_url
 
 ATTACKS = [
     "javascript:alert(1)",

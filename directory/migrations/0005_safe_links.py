@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-import closeknit.safe_urls
+import common.safe_urls
 
 
 class Migration(migrations.Migration):
@@ -14,36 +14,36 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="provider",
             name="logo",
-            field=closeknit.safe_urls.SafeURLField(blank=True),
+            field=common.safe_urls.SafeURLField(blank=True),
         ),
         migrations.AlterField(
             model_name="provider",
             name="uri",
-            field=closeknit.safe_urls.SafeURLField(blank=True),
+            field=common.safe_urls.SafeURLField(blank=True),
         ),
         migrations.AlterField(
             model_name="provider",
             name="website",
-            field=closeknit.safe_urls.SafeURLField(blank=True),
+            field=common.safe_urls.SafeURLField(blank=True),
         ),
         migrations.AlterField(
             model_name="service",
             name="url",
-            field=closeknit.safe_urls.SafeURLField(blank=True),
+            field=common.safe_urls.SafeURLField(blank=True),
         ),
         migrations.AlterField(
             model_name="servicearea",
             name="uri",
-            field=closeknit.safe_urls.SafeURLField(blank=True),
+            field=common.safe_urls.SafeURLField(blank=True),
         ),
         migrations.AlterField(
             model_name="taxonomy",
             name="uri",
-            field=closeknit.safe_urls.SafeURLField(blank=True),
+            field=common.safe_urls.SafeURLField(blank=True),
         ),
         migrations.AlterField(
             model_name="taxonomyterm",
             name="term_uri",
-            field=closeknit.safe_urls.SafeURLField(blank=True),
+            field=common.safe_urls.SafeURLField(blank=True),
         ),
     ]

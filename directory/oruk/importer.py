@@ -28,7 +28,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
 from accounts.models import Organisation
-from closeknit.safe_urls import url_problem
+from common.safe_urls import url_problem
 from directory import fulltext
 from directory.models import (
     Contact,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from closeknit.safe_urls import is_safe_url
+from common.safe_urls import is_safe_url
 from directory.models import Location, Provider, Schedule, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
 
 _DERIVED = uuid.UUID("6f1c6a52-39a7-4b8e-9a5e-0c1c4b2e7d11")

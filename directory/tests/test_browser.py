@@ -5,7 +5,7 @@ from datetime import time
 import pytest
 
 from accounts.models import Role
-from closeknit.testing import PASSWORD
+from common.testing import PASSWORD
 from directory.tests.factories import LocationFactory, ScheduleFactory, ServiceFactory, TaxonomyTermFactory
 from places.tests.factories import PostcodeFactory
 

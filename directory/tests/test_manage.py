@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tests.factories import OrganisationFactory
-from closeknit.testing import assert_denied, sign_in
+from common.testing import assert_denied, sign_in
 from directory.models import ListingProblem, ListingStatus, Service
 from directory.selectors import ListingSearch, search_listings
 from directory.tests.factories import ServiceFactory, TaxonomyTermFactory

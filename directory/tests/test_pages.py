@@ -7,7 +7,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from accounts.models import Role
-from closeknit.testing import sign_in
+from common.testing import sign_in
 from directory.models import ListingProblem, ListingStatus
 from directory.tests.factories import LocationFactory, ScheduleFactory, ServiceFactory
 from places.tests.factories import PostcodeFactory

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.tests.factories import OrganisationFactory
-from closeknit.testing import sign_in
+from common.testing import sign_in
 from directory.models import Location, Provider, Service, ServiceArea, TaxonomyTerm
 from directory.oruk.export import published_services, write_tables_zip
 from directory.oruk.importer import import_records

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from closeknit.testing import PASSWORD
+from common.testing import PASSWORD
 from lending import services
 from lending.tests.factories import make_item
 

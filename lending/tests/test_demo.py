@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from closeknit.testing import sign_in
+from common.testing import sign_in
 from lending.models import Item, Reservation
 from lending.services import servicing_overdue
 

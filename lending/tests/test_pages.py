@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tests.factories import OrganisationFactory, UserFactory
-from closeknit.testing import sign_in
+from common.testing import sign_in
 from lending import services
 from lending.models import Errand, Reservation, ServiceRecord
 from lending.reminders import send_overdue_reminders

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.browser
 def test_demo_team_page_is_accessible(page, axe, transactional_db):
     from accounts.models import Role
     from accounts.tests.factories import UserFactory
-    from closeknit.testing import PASSWORD
+    from common.testing import PASSWORD
 
     call_command("seed_demo", residents=5, verbosity=0)
     team = NeighbourhoodTeam.objects.get()
@@ -28,7 +28,7 @@ def test_demo_team_page_is_accessible(page, axe, transactional_db):
 def test_a_member_sets_priorities_and_measures_on_accessible_pages(page, axe, transactional_db):
     from accounts.models import Role
     from accounts.tests.factories import UserFactory
-    from closeknit.testing import sign_in_on_page
+    from common.testing import sign_in_on_page
     from neighbourhoods.models import TeamMember
     from places.tests.factories import NeighbourhoodFactory
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
-from closeknit.testing import sign_in
+from common.testing import sign_in
 from neighbourhoods import services
 from neighbourhoods.models import Measure, NeighbourhoodTeam, Priority, Reading, SurveyRound, TeamMember
 from neighbourhoods.selectors import progress, survey_change

@@ -6,7 +6,7 @@ import pytest
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
-from closeknit.testing import sign_in_on_page as sign_in
+from common.testing import sign_in_on_page as sign_in
 from outcomes import services
 from outcomes.models import Instrument
 from people.tests.factories import PersonFactory

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.tests.factories import TeamFactory, UserFactory
-from closeknit.testing import sign_in
+from common.testing import sign_in
 from outcomes import services
 from outcomes.models import Instrument, OutcomeEvent, Response
 from people.tests.factories import PersonFactory

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
-from closeknit.testing import sign_in
+from common.testing import sign_in
 from outcomes.models import Instrument, OutcomeEvent, Response
 from outcomes.report import Period, evaluation_report
 from outcomes.scoring import check_answers, score

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
-from closeknit.testing import sign_in
+from common.testing import sign_in
 from outcomes.models import OutcomeEvent, UnitCost
 from outcomes.selectors import social_value
 from people.tests.factories import PersonFactory

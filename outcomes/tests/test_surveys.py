@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tests.factories import OrganisationFactory, UserFactory
-from closeknit.testing import sign_in
+from common.testing import sign_in
 from outcomes import services
 from outcomes.models import Survey, SurveyAnswer
 from outcomes.selectors import survey_results

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent, Role
 from accounts.tests.factories import TeamFactory
-from closeknit.testing import sign_in
+from common.testing import sign_in
 from directory.tests.factories import ServiceFactory
 from people.models import Conversation, Introduction, Person
 from people.tests.factories import ConversationFactory, IntroductionFactory, PersonFactory

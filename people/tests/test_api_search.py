@@ -4,7 +4,7 @@ answered, not a server error, through the API and the page."""
 from django.urls import reverse
 
 from accounts.models import Role
-from closeknit.testing import sign_in
+from common.testing import sign_in
 from people.tests.factories import PersonFactory
 
 

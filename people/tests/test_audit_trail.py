@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, Role
 from accounts.tests.factories import TeamFactory
-from closeknit.testing import sign_in
+from common.testing import sign_in
 from people import services
 from people.models import Attendance, DropInSession
 from people.tests.factories import ConversationFactory, IntroductionFactory, PersonFactory

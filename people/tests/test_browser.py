@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role
-from closeknit.testing import PASSWORD, current_code, totp_device
+from common.testing import PASSWORD, current_code, totp_device
 from directory.tests.factories import ServiceFactory
 from people.models import DropInSession, SafeguardingNote
 from people.tests.factories import ConversationFactory, IntroductionFactory, PersonFactory

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Role
-from closeknit.testing import sign_in
+from common.testing import sign_in
 from directory.tests.factories import ServiceFactory
 from people.models import Consent, Conversation, Introduction, Person
 from people.tests.factories import ConversationFactory, IntroductionFactory, PersonFactory

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.tests.factories import TeamFactory
-from closeknit.testing import sign_in
+from common.testing import sign_in
 from directory.tests.factories import ServiceFactory
 from people.models import Introduction, Person
 from people.tests.factories import PersonFactory

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from accounts.models import User
-from closeknit.testing import sign_in
+from common.testing import sign_in
 from people.models import CONNECTED, DropInSession, Introduction, Person
 from people.selectors import count_follow_ups_due
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent, Role
 from accounts.tests.factories import TeamFactory
-from closeknit.testing import sign_in
+from common.testing import sign_in
 from directory.tests.factories import LocationFactory, ServiceFactory
 from people.models import Attendance, DropInSession
 from people.tests.factories import PersonFactory

@@ -9,7 +9,7 @@ from hypothesis.extra.django import TestCase
 
 from accounts.models import Role
 from accounts.tests.factories import TeamFactory, UserFactory
-from closeknit.testing import sign_in
+from common.testing import sign_in
 from directory.tests.factories import ServiceFactory
 from people.ecomap import active_connections_over_time, connections, month_ends
 from people.models import CONNECTED, NEXT_STEPS, Introduction, IntroductionStep

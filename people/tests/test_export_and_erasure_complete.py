@@ -22,7 +22,7 @@ from django.urls import reverse
 from accounts.models import AuditEvent, Organisation, Role
 from accounts.services import record_audit_event
 from accounts.tests.factories import OrganisationFactory, TeamMembershipFactory
-from closeknit.testing import sign_in
+from common.testing import sign_in
 from directory.tests.factories import ServiceFactory, TaxonomyTermFactory
 from lending.models import Errand, Reservation, WaitingListEntry
 from lending.tests.factories import make_item

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.tests.factories import TeamFactory
-from closeknit.testing import sign_in
+from common.testing import sign_in
 from people.models import Introduction
 from people.subject_access import subject_access_data
 from people.tests.factories import IntroductionFactory, PersonFactory

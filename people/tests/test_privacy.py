@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent, Role
 from accounts.tests.factories import TeamFactory, TeamMembershipFactory
-from closeknit.testing import assert_denied, sign_in
+from common.testing import assert_denied, sign_in
 from people.models import Consent, Conversation, Goal, Introduction, Person, SafeguardingNote
 from people.tests.factories import ConversationFactory, IntroductionFactory, PersonFactory
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent, Role
 from accounts.tests.factories import TeamFactory, TeamMembershipFactory
-from closeknit.testing import sign_in
+from common.testing import sign_in
 from directory.tests.factories import ServiceFactory, TaxonomyTermFactory
 from people.models import Conversation, DropInSession, Goal, Introduction, IntroductionStep, Person, Referral
 from people.tests.factories import ConversationFactory, PersonFactory

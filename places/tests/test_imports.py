@@ -3,7 +3,7 @@ import gzip
 import pytest
 from django.core.management import CommandError, call_command
 
-from closeknit.csvimport import ImportFileError
+from common.csvimport import ImportFileError
 from places.models import LSOA, LocalAuthority, Neighbourhood, Postcode, Ward
 from places.services import import_imd, import_neighbourhoods, import_postcodes
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
-from closeknit.testing import sign_in
+from common.testing import sign_in
 from timebank.models import Entry, Exchange
 from timebank.tests.factories import balance, make_member, make_timebank
 

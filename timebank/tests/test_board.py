@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
-from closeknit.testing import sign_in
+from common.testing import sign_in
 from directory.tests.factories import TaxonomyTermFactory
 from timebank import services
 from timebank.models import Post, Reply

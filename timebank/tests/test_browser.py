@@ -6,7 +6,7 @@ import pytest
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
-from closeknit.testing import PASSWORD, current_code, totp_device
+from common.testing import PASSWORD, current_code, totp_device
 from timebank import services
 from timebank.tests.factories import make_member, make_timebank
 

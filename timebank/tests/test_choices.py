@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import Role
-from closeknit.testing import sign_in
+from common.testing import sign_in
 from timebank import services
 from timebank.models import Entry, Exchange
 from timebank.tests.factories import balance, make_member, make_timebank

@@ -109,7 +109,7 @@ class CreditInvariants(TestCase):
 def test_award_and_spend_through_the_pages(client, db):
     from django.urls import reverse
 
-    from closeknit.testing import sign_in
+    from common.testing import sign_in
 
     scheme, leisure, awarder = make_scheme()
     volunteer = UserFactory(email="vol@example.org")

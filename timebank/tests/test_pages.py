@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
-from closeknit.testing import assert_denied, sign_in
+from common.testing import assert_denied, sign_in
 from timebank import services
 from timebank.models import Exchange, Membership
 from timebank.tests.factories import balance, make_member, make_timebank

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tests.factories import OrganisationFactory, UserFactory
-from closeknit.testing import sign_in
+from common.testing import sign_in
 from timebank import services as timebank
 from volunteering.models import Opportunity, Shift
 from volunteering.tests.factories import make_opportunity, make_shift

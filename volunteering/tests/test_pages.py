@@ -10,7 +10,7 @@ from icalendar import Calendar
 
 from accounts.models import Role
 from accounts.tests.factories import OrganisationFactory, UserFactory
-from closeknit.testing import sign_in
+from common.testing import sign_in
 from volunteering import calendar
 from volunteering.models import Event, SignUp, Stall
 from volunteering.tests.factories import make_opportunity, make_shift

@@ -13,7 +13,7 @@ import threading
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from closeknit.health import tasks_kept_in_database
+from common.health import tasks_kept_in_database
 
 # How long the children may take to finish what they are doing once asked to stop (gunicorn's own
 # graceful timeout is 30 seconds).

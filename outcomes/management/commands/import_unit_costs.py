@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from closeknit.csvimport import ImportFileError
+from common.csvimport import ImportFileError
 from outcomes.services import import_unit_costs
 
 

@@ -1,4 +1,4 @@
-from closeknit.commands import ImportCommand
+from common.commands import ImportCommand
 from places.services import import_imd
 
 

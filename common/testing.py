@@ -1,18 +1,20 @@
-"""Helpers every app's tests use: signing in as a role, and proving a view denies someone."""
+"""Helpers every app's tests use: signing in as a role, and proving a view denies someone.
+
+They take the project's user (``accounts.User``, with ``needs_two_factor``) as any Django user:
+this package is the bottom layer and imports no app."""
 
 from __future__ import annotations
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import User
-
 PASSWORD = "correct horse battery"  # noqa: S105 - the factories' test password
 
 
-def totp_device(user: User) -> TOTPDevice:
+def totp_device(user: AbstractBaseUser) -> TOTPDevice:
     """The user's confirmed authenticator device, made if they have none."""
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     return device or TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
@@ -24,7 +26,7 @@ def current_code(device: TOTPDevice) -> str:
     return f"{totp.token():0{device.digits}d}"
 
 
-def sign_in(client: Client, user: User, *, two_factor: bool = True) -> Client:
+def sign_in(client: Client, user: AbstractBaseUser, *, two_factor: bool = True) -> Client:
     """Sign ``user`` in on ``client``; with ``two_factor`` the session is also verified.
 
     For roles that need two factors, ``two_factor=False`` leaves the session
@@ -38,7 +40,7 @@ def sign_in(client: Client, user: User, *, two_factor: bool = True) -> Client:
     return client
 
 
-def sign_in_on_page(page, user: User, *, password: str = PASSWORD) -> None:
+def sign_in_on_page(page, user: AbstractBaseUser, *, password: str = PASSWORD) -> None:
     """Sign ``user`` in through the pages in a browser, typing their code when their role needs one."""
     device = totp_device(user) if user.needs_two_factor else None
     page.goto("/account/sign-in/")

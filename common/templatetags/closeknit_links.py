@@ -2,7 +2,7 @@
 
 from django import template
 
-from closeknit.safe_urls import is_safe_url
+from common.safe_urls import is_safe_url
 
 register = template.Library()
 

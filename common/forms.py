@@ -43,7 +43,7 @@ def day_field(
     label: str, *, required: bool = True, help_text: str = "", birth: bool = False
 ) -> forms.DateField:
     """A date typed as 2026-11-24 or 24/11/2026, with a message naming the field when it is not,
-    and within the sensible range of ``closeknit.dates`` (a date of birth's with ``birth``)."""
+    and within the sensible range of ``common.dates`` (a date of birth's with ``birth``)."""
     return forms.DateField(
         label=label,
         required=required,

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from closeknit.csvimport import ImportFileError
+from common.csvimport import ImportFileError
 
 
 class ImportCommand(BaseCommand):

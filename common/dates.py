@@ -1,4 +1,4 @@
-"""Which dates are sensible: one rule for the pages (`closeknit.forms.day_field`) and the API.
+"""Which dates are sensible: one rule for the pages (`common.forms.day_field`) and the API.
 
 A date typed by hand can be a slip (1018 for 2018, 2206 for 2026) that would sit in a record,
 a report or a follow-up list for ever. So:
