@@ -60,6 +60,7 @@ serve: $(VENV)/.installed-server $(CSS)
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 
 test-sqlite: $(VENV)/.installed-test $(CSS) $(CHROMIUM)

@@ -14,8 +14,6 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
-from places.models import Postcode
-
 from .models import Organisation, Role, Team, TeamMembership, User
 
 DEMO_PASSWORD = "closeknit-demo"  # noqa: S105 - printed for newcomers; demo accounts only
@@ -102,8 +100,11 @@ def create_demo_people(residents: int = 200) -> dict:
 
     Needs the demo district's postcodes to be imported first.
     """
+    # The postcode model through the field that points at it: accounts sits below places and
+    # imports nothing from it.
+    postcode_model = User._meta.get_field("home_postcode").related_model
     postcodes = list(
-        Postcode.objects.filter(terminated_on__isnull=True, latitude__isnull=False)
+        postcode_model.objects.filter(terminated_on__isnull=True, latitude__isnull=False)
         .order_by("postcode")
         .values_list("postcode", flat=True)
     )

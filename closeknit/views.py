@@ -2,15 +2,13 @@ from urllib.parse import urlencode
 
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
+from people.selectors import count_follow_ups_due, works_with_people
 from places.selectors import district_overview
 
 
 def home(request):
-    from django.utils import timezone
-
-    from people.selectors import count_follow_ups_due, works_with_people
-
     follow_ups = None
     if works_with_people(request.user) and request.user.is_verified():
         follow_ups = count_follow_ups_due(request.user, timezone.localdate())

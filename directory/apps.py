@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from common.schema import fully_migrated
+
 
 class DirectoryConfig(AppConfig):
     name = "directory"
@@ -16,8 +18,6 @@ def index_unindexed_listings(sender, using="default", **kwargs):
     no search key: a migration that changes the index clears the keys rather than rebuilding
     there and then, since a rebuild uses today's models, which may have columns an older
     migration has not made yet."""
-    from common.schema import fully_migrated
-
     from .fulltext import rebuild_all
     from .models import Service
 

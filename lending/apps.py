@@ -7,6 +7,7 @@ class LendingConfig(AppConfig):
     verbose_name = "Lending community resources"
 
     def ready(self):
+        # Here, not at the top: accounts.privacy imports models, which are not loaded when apps.py is.
         from accounts.privacy import account_data_requested, account_erased
 
         from . import privacy

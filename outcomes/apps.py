@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+from common.schema import fully_migrated
+from people.signals import person_erased, subject_access_requested
+
 
 class OutcomesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
@@ -8,8 +11,6 @@ class OutcomesConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_migrate
-
-        from people.signals import person_erased, subject_access_requested
 
         post_migrate.connect(ensure_shipped_instruments, sender=self)
         person_erased.connect(forget_person, dispatch_uid="outcomes.forget_person")
@@ -25,6 +26,7 @@ def forget_person(sender, person, **kwargs):
 
 def what_we_hold(sender, person, **kwargs):
     """Questionnaire answers, goal ratings and outcomes, as subject access sections."""
+    # Here, not at the top: accounts.privacy imports models, which are not loaded when apps.py is.
     from accounts.privacy import section
 
     from .models import GoalRating, OutcomeEvent, Response
@@ -64,8 +66,6 @@ def what_we_hold(sender, person, **kwargs):
 
 def ensure_shipped_instruments(sender, using="default", **kwargs):
     """After every migrate (and test flush), the shipped instruments exist in their current form."""
-    from common.schema import fully_migrated
-
     from .builtin import INSTRUMENTS
     from .models import Instrument
     from .services import load_instrument

@@ -1,6 +1,7 @@
 from django import forms
 
 from common.forms import day_field
+from places.models import Neighbourhood
 
 from .models import OutcomeEvent
 
@@ -82,8 +83,6 @@ class ReportForm(forms.Form):
     until = day_field("To", required=False)
 
     def __init__(self, *args, **kwargs):
-        from places.models import Neighbourhood
-
         super().__init__(*args, **kwargs)
         self.fields["neighbourhood"].queryset = Neighbourhood.objects.order_by("name")
 

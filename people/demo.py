@@ -11,6 +11,7 @@ from django.utils import timezone
 from faker import Faker
 
 from accounts.models import Role, Team, TeamMembership
+from directory.models import Location
 from directory.selectors import public_listings
 from places.models import Postcode
 
@@ -117,8 +118,6 @@ def create_demo_caseload(per_coordinator: int = 10, seed: int = 11) -> int:
 
 def _demo_drop_ins(rng, today) -> None:
     """For each team with demo people: last week's drop-in with who came, and next week's."""
-    from directory.models import Location
-
     venues = list(Location.objects.order_by("name")[:50])
     for team in Team.objects.filter(people__is_demo=True).distinct():
         hosts = list(team.members.filter(is_demo=True))

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts import audit
+from places.selectors import neighbourhoods_for_postcode
 
 
 class Introducer(models.TextChoices):
@@ -127,8 +128,6 @@ class Person(models.Model):
     @property
     def neighbourhoods(self) -> list[str]:
         """The names of the neighbourhoods their postcode is in."""
-        from places.selectors import neighbourhoods_for_postcode
-
         if not self.postcode_id:
             return []
         return list(

@@ -10,6 +10,9 @@ from django.http import HttpRequest
 
 from accounts.models import ROLES_THAT_SEE_PERSON_RECORDS, AuditEvent, Role, Team, TeamMembership, User
 from accounts.services import record_audit_event
+from directory.models import Location
+from directory.selectors import ListingSearch, search_listings
+from places.geo import Point
 from places.selectors import PostcodeError, normalise_postcode
 
 from .models import Conversation, Introduction, Person, SafeguardingNote
@@ -223,9 +226,6 @@ def drop_in_for_viewer(user: User, session_id, *, request: HttpRequest | None = 
 def listings_to_offer(person: Person, text: str = "", limit: int = 50) -> list:
     """Listings to choose from when introducing someone: those matching ``text``, or with no
     words, those within a mile of where the person lives, nearest first."""
-    from directory.selectors import ListingSearch, search_listings
-    from places.geo import Point
-
     if text.strip():
         return list(search_listings(ListingSearch(text=text))[:limit])
     postcode = person.postcode
@@ -238,8 +238,6 @@ def listings_to_offer(person: Person, text: str = "", limit: int = 50) -> list:
 def venues_for_drop_ins(user: User) -> QuerySet:
     """Venues to choose from for a drop-in: those of the user's organisations' listings and those
     their teams have used before, rather than every venue in the directory."""
-    from directory.models import Location
-
     from .models import DropInSession
 
     teams = TeamMembership.objects.filter(user=user).values("team_id")
@@ -254,9 +252,6 @@ def venues_for_drop_ins(user: User) -> QuerySet:
 
 def listings_near_drop_in(session, limit: int = 60) -> list:
     """Listings within a mile of a drop-in's venue, nearest first, to link an attendee with."""
-    from directory.selectors import ListingSearch, search_listings
-    from places.geo import Point
-
     venue = session.venue
     if venue is None or venue.latitude is None or venue.longitude is None:
         return []

@@ -12,9 +12,10 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.models import AuditEvent, User
+from accounts.models import AuditEvent, Role, User
 from accounts.privacy import contacts_of, erase_account
 from accounts.services import record_audit_event
+from directory.selectors import public_listings
 
 from . import selectors
 from .models import (
@@ -183,8 +184,6 @@ def mark_followed_up(user: User, conversation: Conversation) -> Conversation:
 def make_introduction(user: User, person: Person, details: dict) -> Introduction:
     """Connect a person to exactly one of: a published listing, another person the user may see,
     or someone or something else (described in words). Starts as "suggested" unless told."""
-    from directory.selectors import public_listings
-
     _may_change(user, person)
     _needs_consent(person)
     listing, other, elsewhere = (
@@ -442,8 +441,6 @@ def log_attendance(user: User, session: DropInSession, details: dict) -> Attenda
 @transaction.atomic
 def link_account(user: User, person: Person, email: str, *, request: HttpRequest | None = None) -> Person:
     """Let a person see their own record when they sign in: link their resident account."""
-    from accounts.models import Role
-
     _may_change(user, person)
     account = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
     if account is None or account.role != Role.RESIDENT:

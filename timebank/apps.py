@@ -7,6 +7,7 @@ class TimebankConfig(AppConfig):
     verbose_name = "Timebanks and time credits"
 
     def ready(self):
+        # Here, not at the top: accounts.privacy imports models, which are not loaded when apps.py is.
         from accounts.privacy import account_data_requested, account_erased
 
         from . import privacy

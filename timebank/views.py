@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import User
 from common.forms import add_service_errors, error_summary
 from common.pdf import pdf_available, pdf_response
+from directory.models import TaxonomyTerm
 
 from . import forms, selectors, services
 from .models import CreditScheme, Exchange, Membership, PartnerOffer, Post, Timebank
@@ -289,8 +290,6 @@ def correct(request, pk):
 
 
 def _categories():
-    from directory.models import TaxonomyTerm
-
     return TaxonomyTerm.objects.filter(parent__isnull=True).order_by("name")
 
 

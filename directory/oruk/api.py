@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from directory import selectors
 from directory.models import Provider, ServiceAtLocation, Taxonomy, TaxonomyTerm
 from places.geo import Point
-from places.selectors import PostcodeError, find_postcode
+from places.selectors import PostcodeError, find_postcode, within_miles
 
 from . import params, serialise
 
@@ -227,7 +227,6 @@ class ServiceAtLocationListView(OrukView):
                 postcode = find_postcode(postcode_text)
             except PostcodeError as error:
                 raise params.BadParameter("postcode", str(error)) from None
-            from places.selectors import within_miles
 
             miles = (proximity if proximity is not None else DEFAULT_PROXIMITY) / METRES_PER_MILE
             rows = within_miles(
