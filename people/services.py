@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import AuditEvent, User
-from accounts.privacy import contacts_of, erase_account
+from accounts.privacy import erase_account
 from accounts.services import record_audit_event
 
 from . import selectors
@@ -338,7 +338,7 @@ def erase_person(user: User, person: Person, *, request: HttpRequest | None = No
         .select_related("postcode__lsoa", "postcode__ward", "account")
         .get(pk=person.pk)
     )
-    erase_account(person.account, contacts_of(person.email, person.phone))
+    erase_account(person.account)
     person.ward_when_erased = person.postcode.ward if person.postcode_id else None
     person.imd_decile_when_erased = person.imd_decile
     for field in ("full_name", "preferred_name", "email", "phone", "address", "communication_needs"):
