@@ -220,6 +220,17 @@ def drop_in_for_viewer(user: User, session_id, *, request: HttpRequest | None = 
     return session
 
 
+def attendance_for_viewer(user: User, session) -> list:
+    """Who came to a drop-in, as ``user`` may read it. Someone on record whose record they may see
+    is named in full (``visible_person``); someone whose record is now another team's (they moved)
+    only by first name, as across teams everywhere."""
+    visible = set(people_visible_to(user).filter(attendances__session=session).values_list("pk", flat=True))
+    attendances = list(session.attendances.select_related("person", "linked_with", "linked_listing"))
+    for attendance in attendances:
+        attendance.visible_person = attendance.person if attendance.person_id in visible else None
+    return attendances
+
+
 def listings_to_offer(person: Person, text: str = "", limit: int = 50) -> list:
     """Listings to choose from when introducing someone: those matching ``text``, or with no
     words, those within a mile of where the person lives, nearest first."""

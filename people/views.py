@@ -521,7 +521,7 @@ def drop_in(request, pk):
         else:
             messages.success(request, f"{attendance.who} is down as here.")
             return redirect("people:drop_in", session.pk)
-    attendances = session.attendances.select_related("person", "linked_with", "linked_listing")
+    attendances = selectors.attendance_for_viewer(request.user, session)
     return render(
         request,
         "people/drop_in.html",
