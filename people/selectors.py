@@ -60,8 +60,9 @@ def members_of_teams(teams) -> QuerySet[User]:
 
 def coordinators_for(user: User) -> QuerySet[User]:
     """The staff a user may name as a person's coordinator: the active members of the teams they
-    may put a person in (the service then checks the coordinator is on the person's own team)."""
-    return members_of_teams(teams_for(user))
+    may put a person in whose role is to work with people (a resident or a commissioner on the team
+    is not offered); the service then checks the coordinator is on the person's own team."""
+    return members_of_teams(teams_for(user)).filter(role__in=ROLES_THAT_SEE_PERSON_RECORDS)
 
 
 def person_for_viewer(user: User, person_id) -> Person:

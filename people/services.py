@@ -61,7 +61,11 @@ def _needs_consent(person: Person) -> None:
 
 
 def _coordinator_in_team(person: Person) -> None:
-    if person.coordinator_id and not person.coordinator.memberships.filter(team_id=person.team_id).exists():
+    coordinator = person.coordinator
+    if coordinator is not None and (
+        not selectors.works_with_people(coordinator)
+        or not coordinator.memberships.filter(team_id=person.team_id).exists()
+    ):
         raise ValidationError({"coordinator": "Choose a coordinator from the person's team."})
 
 

@@ -479,7 +479,7 @@ def add_drop_in(request):
     form = forms.DropInForm(
         data,
         teams=teams,
-        members=selectors.coordinators_for(request.user),
+        members=selectors.members_of_teams(teams),
         venues=selectors.venues_for_drop_ins(request.user),
         initial={"team": teams[0].pk if len(teams) == 1 else None, "on": timezone.localdate()},
     )
