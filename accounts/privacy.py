@@ -96,7 +96,9 @@ def erase_account(user: User | None) -> None:
     account_erased.send(sender=User, user=user, contacts=contacts)
     names = set(contacts)
     pseudonym = f"erased-{secrets.token_hex(8)}@invalid"
-    AuditEvent.objects.filter(Q(actor=user) | Q(actor_label__iexact=user.email)).update(actor_label=pseudonym)
+    AuditEvent.objects.filter(Q(actor=user) | Q(actor_label__iexact=user.email)).update(
+        actor_label=pseudonym, ip_address=None
+    )
     # The back office's own history names an account it changed by its name at the time.
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)

@@ -209,6 +209,9 @@ def _fill_volunteering_and_lending(resident):
 
 def _fill_sign_in_records(resident):
     record_audit_event(resident, AuditEvent.Action.SIGN_IN)
+    AuditEvent.objects.create(
+        actor=resident, actor_label=resident.email, action="view", ip_address="198.51.100.77"
+    )
     ListingProblem.objects.create(  # reported without signing in, under the sign-in's address
         service=ServiceFactory(), kind="closed", details=SIGN_IN["problem"], reporter_email=SIGN_IN["email"]
     )
@@ -397,6 +400,9 @@ def test_erasure_reaches_the_sign_in_and_every_app_and_leaves_nothing_in_any_tab
     assert not resident.is_active and not resident.has_usable_password()
     assert not AuditEvent.objects.filter(actor_label__iexact=SIGN_IN["email"]).exists()
     assert AuditEvent.objects.filter(actor=resident, action="sign_in").exists()  # kept, pseudonymised
+    assert not AuditEvent.objects.filter(
+        actor=resident, ip_address__isnull=False
+    ).exists()  # where from: gone
     for lockout_log in (AccessLog, AccessFailureLog, AccessAttempt):
         assert not lockout_log.objects.filter(username__iexact=SIGN_IN["email"]).exists()
     # The ledger is untouched: the neighbour's balance and every amount stay.
