@@ -119,7 +119,9 @@ def confirm_totp_device(request: HttpRequest, device: TOTPDevice, token: str) ->
     Refused once the person has a confirmed device: a password alone never replaces it.
     """
     user = User.objects.select_for_update().get(pk=device.user_id)
-    if not _is_this_sessions_pending_device(request, device) or not may_set_up_first_device(user):
+    if not _is_this_sessions_pending_device(request, device):
+        raise TwoFactorError("Start again: this set-up has ended.")
+    if not may_set_up_first_device(user):
         raise TwoFactorError(
             "Two-factor sign-in is already set up for this account. Enter a code from your app instead."
         )
