@@ -115,12 +115,10 @@ def erase_account(user: User | None) -> None:
     user.is_active = False
     user.set_unusable_password()
     user.save()
-    from django.contrib.sessions.models import Session
+    from .services import end_sessions_of
 
     # Sessions hold only the account's id, but signing it out everywhere is part of "no way in".
-    for session in Session.objects.all().iterator():
-        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-            session.delete()
+    end_sessions_of(user)
     logger.info("Erased sign-in %s in %.1f s", user.pk, time.monotonic() - started)
 
 
