@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import suppress
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
@@ -82,11 +83,31 @@ def person_for_viewer(user: User, person_id) -> Person:
 
 
 def own_record(user: User) -> Person | None:
-    """A resident's own record, when a team has linked it to their sign-in (audited by the
-    request's trail, as every read of a person is)."""
+    """The record a team has linked to a resident's sign-in (audited by the request's trail, as
+    every read of a person is). The link may still be pending (``Person.account_link_pending``):
+    then the page shows only the team's question, never the record's contents."""
     if not user.is_authenticated:
         return None
-    return Person.objects.filter(account=user, erased_at__isnull=True).select_related("postcode").first()
+    return (
+        Person.objects.filter(account=user, erased_at__isnull=True)
+        .select_related("postcode", "team", "coordinator")
+        .first()
+    )
+
+
+def pending_link_for(user: User, person_id, *, for_update: bool = False) -> Person:
+    """A record a team has asked to link to this resident's sign-in, not yet confirmed: the only
+    record they may confirm or refuse. Any other id (someone else's link, a confirmed or erased
+    record, no such record) raises ``PersonNotVisible`` without loading it."""
+    if not user.is_authenticated:
+        raise PersonNotVisible
+    people = Person.objects.filter(account=user, account_confirmed_at__isnull=True, erased_at__isnull=True)
+    if for_update:
+        people = people.select_for_update(of=("self",))
+    try:
+        return people.get(pk=person_id)
+    except (Person.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise PersonNotVisible from None
 
 
 def sees_safeguarding(user: User, person: Person) -> bool:

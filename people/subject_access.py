@@ -185,7 +185,7 @@ def subject_access_data(person: Person) -> dict[str, Any]:
             ],
         ),
         *_from_other_apps(person),
-        *account_sections(person.account),
+        *account_sections(person.confirmed_account),
         section(
             "who_has_looked_at_or_changed_this_record",
             "Who has looked at or changed this record",

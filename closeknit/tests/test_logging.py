@@ -71,7 +71,8 @@ def test_logs_say_what_was_done_and_how_many_but_never_whose_data(client, caplog
     person.account = (
         User.objects.filter(role=Role.RESIDENT, is_demo=True).filter(person_record__isnull=True).first()
     )
-    person.save(update_fields=["account"])
+    person.account_confirmed_at = timezone.now()
+    person.save(update_fields=["account", "account_confirmed_at"])
 
     sign_in(client, coordinator)
     url = reverse("people:subject_access", args=[person.pk])

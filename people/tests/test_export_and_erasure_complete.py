@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import connection, models
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AuditEvent, Organisation, Role
 from accounts.services import record_audit_event
@@ -245,6 +246,7 @@ def person(team, coordinator, make_user):
         postcode=PostcodeFactory(postcode="M33 9QX"),
         date_of_birth=date(1941, 2, 3),
         account=resident,
+        account_confirmed_at=timezone.now(),  # they said "Yes, this is me"
         **RECORD,
     )
     person.interests.set([TaxonomyTermFactory(name="Bell ringing")])
@@ -416,6 +418,8 @@ def test_erasure_reaches_the_sign_in_and_every_app_and_leaves_nothing_in_any_tab
 
 
 MAKE_IN_A_FILE_DATABASE = """
+from django.utils import timezone
+
 from accounts.models import Role
 from accounts.tests.factories import TeamFactory, TeamMembershipFactory, UserFactory
 from people.tests.factories import PersonFactory
@@ -425,7 +429,11 @@ lead = UserFactory(role=Role.COORDINATOR, email="lead@example.org")
 TeamMembershipFactory(team=team, user=lead, is_lead=True)
 resident = UserFactory(role=Role.RESIDENT, full_name="Wilhelmina Quoxley-Sign-In", email="wq@example.org")
 person = PersonFactory(
-    team=team, full_name="Wilhelmina Quoxley", address="3 Grimblethorpe Row", account=resident
+    team=team,
+    full_name="Wilhelmina Quoxley",
+    address="3 Grimblethorpe Row",
+    account=resident,
+    account_confirmed_at=timezone.now(),
 )
 person.conversations.create(happened_on="2026-11-01", kind="call", notes="Grimblethorpe conversation")
 """
