@@ -79,6 +79,20 @@ class UserAdmin(BaseUserAdmin):
         _reset_two_factor_of(self, request, list(queryset))
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A back-office page that only shows: nobody, administrators included, adds, changes or
+    deletes through it (the audit log, second factors, the ledger)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 # django_otp's own device admins show the secret key, a QR code of it and static codes, and answer
 # 500 for a missing device. These replace them: they list devices but never show a secret, and
 # removing a device is only the audited reset, never a plain delete.
@@ -87,7 +101,7 @@ for _model in (TOTPDevice, StaticDevice):
         admin.site.unregister(_model)
 
 
-class SecondFactorDeviceAdmin(admin.ModelAdmin):
+class SecondFactorDeviceAdmin(ReadOnlyAdmin):
     """Which second factors people have and when they were used; never their secrets."""
 
     list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
@@ -100,15 +114,6 @@ class SecondFactorDeviceAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.action(description="Reset these people's two-factor sign-in (every device they have)")
     def reset_two_factor(self, request, queryset):
         people = User.objects.filter(pk__in=queryset.values("user_id"))
@@ -120,7 +125,7 @@ admin.site.register(StaticDevice, SecondFactorDeviceAdmin)
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """The audit log: read-only for everyone, including administrators."""
 
     list_display = ["occurred_at", "actor_label", "action", "target_type", "target_id", "path"]
@@ -128,12 +133,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ["actor_label", "target_id", "path"]
     date_hierarchy = "occurred_at"
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -17,6 +17,8 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.dispatch import Signal
@@ -25,8 +27,9 @@ from .models import AuditEvent, User
 
 logger = logging.getLogger(__name__)
 
-# Sent for a subject access export with ``user`` (a sign-in, or None) and ``contacts`` (lower-cased
-# email addresses and phone numbers the person is known by): return a list of ``section``s.
+# Sent for a subject access export with ``user`` (a sign-in, or None) and ``contacts`` (the
+# sign-in's own email address, lower-cased, for rows made without a sign-in under it; never a
+# contact typed on a record, which could be anyone's): return a list of ``section``s.
 account_data_requested = Signal()
 
 # Sent inside the erasure's transaction with ``user`` (or None) and ``contacts``, before the
@@ -41,71 +44,65 @@ def section(key: str, title: str, records: Iterable[dict[str, Any]]) -> dict[str
     return {"key": key, "title": title, "records": list(records)}
 
 
-def contacts_of(*values: str | None) -> frozenset[str]:
-    """Email addresses and phone numbers, lower-cased and trimmed, for matching rows that hold a
-    person's contact details without a link to their sign-in (a waiting list entry, say)."""
-    return frozenset(v.strip().lower() for v in values if v and v.strip())
+def _contacts_of(user: User) -> frozenset[str]:
+    """The sign-in's own address, lower-cased and trimmed: rows made without a sign-in under it
+    (a waiting list entry, say) are the account holder's too."""
+    return frozenset({user.email.strip().lower()})
 
 
-def account_sections(user: User | None, contacts: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+def account_sections(user: User | None) -> list[dict[str, Any]]:
     """What is held on a sign-in (its own details, then every app's sections), for an export."""
-    sections = []
-    if user is not None:
-        contacts = contacts | {user.email.strip().lower()}
-        sections.append(
-            section(
-                "sign_in",
-                "Their sign-in",
-                [
-                    {
-                        "name": user.full_name,
-                        "email": user.email,
-                        "role": user.get_role_display(),
-                        "home_postcode": user.home_postcode_id or "",
-                        "joined": user.date_joined.isoformat(),
-                        "last_signed_in": user.last_login.isoformat() if user.last_login else None,
-                        "active": "Yes" if user.is_active else "No",
-                    }
-                ],
-            )
-        )
-        sections.append(
-            section(
-                "what_their_sign_in_did",
-                "What their sign-in did (from the audit log)",
-                [
-                    {"when": e.occurred_at.isoformat(), "what": e.get_action_display(), "page": e.path}
-                    for e in AuditEvent.objects.filter(actor=user).order_by("occurred_at", "pk")
-                ],
-            )
-        )
-    if user is None and not contacts:
-        return sections
-    for _receiver, answer in account_data_requested.send(sender=User, user=user, contacts=contacts):
+    if user is None:
+        return []
+    sections = [
+        section(
+            "sign_in",
+            "Their sign-in",
+            [
+                {
+                    "name": user.full_name,
+                    "email": user.email,
+                    "role": user.get_role_display(),
+                    "home_postcode": user.home_postcode_id or "",
+                    "joined": user.date_joined.isoformat(),
+                    "last_signed_in": user.last_login.isoformat() if user.last_login else None,
+                    "active": "Yes" if user.is_active else "No",
+                }
+            ],
+        ),
+        section(
+            "what_their_sign_in_did",
+            "What their sign-in did (from the audit log)",
+            [
+                {"when": e.occurred_at.isoformat(), "what": e.get_action_display(), "page": e.path}
+                for e in AuditEvent.objects.filter(actor=user).order_by("occurred_at", "pk")
+            ],
+        ),
+    ]
+    for _receiver, answer in account_data_requested.send(sender=User, user=user, contacts=_contacts_of(user)):
         sections.extend(answer or [])
     return sections
 
 
 @transaction.atomic
-def erase_account(user: User | None, contacts: frozenset[str] = frozenset()) -> None:
+def erase_account(user: User | None) -> None:
     """Erase what is held on a sign-in: every app scrubs its rows first (they may match on the
     email), then the sign-in keeps only a pseudonym, an address at ``.invalid`` and no way in. The
     audit log keeps what the account did, under the pseudonym; lockout records of it go."""
-    started = time.monotonic()
-    if user is not None:
-        contacts = contacts | {user.email.strip().lower()}
-    account_erased.send(sender=User, user=user, contacts=contacts)
     if user is None:
-        # How many contact details, never which: they are what was erased.
-        logger.info(
-            "Erased what apps hold under %d contact details (no sign-in) in %.1f s",
-            len(contacts),
-            time.monotonic() - started,
-        )
         return
+    started = time.monotonic()
+    contacts = _contacts_of(user)
+    account_erased.send(sender=User, user=user, contacts=contacts)
     names = set(contacts)
     pseudonym = f"erased-{secrets.token_hex(8)}@invalid"
-    AuditEvent.objects.filter(Q(actor=user) | Q(actor_label__iexact=user.email)).update(actor_label=pseudonym)
+    AuditEvent.objects.filter(Q(actor=user) | Q(actor_label__iexact=user.email)).update(
+        actor_label=pseudonym, ip_address=None
+    )
+    # The back office's own history names an account it changed by its name at the time.
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
+    ).update(object_repr=ERASED_NAME, change_message="")
     _forget_sign_in_attempts(names)
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -118,12 +115,10 @@ def erase_account(user: User | None, contacts: frozenset[str] = frozenset()) -> 
     user.is_active = False
     user.set_unusable_password()
     user.save()
-    from django.contrib.sessions.models import Session
+    from .services import end_sessions_of
 
     # Sessions hold only the account's id, but signing it out everywhere is part of "no way in".
-    for session in Session.objects.all().iterator():
-        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-            session.delete()
+    end_sessions_of(user)
     logger.info("Erased sign-in %s in %.1f s", user.pk, time.monotonic() - started)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import SESSION_KEY, authenticate
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -82,14 +82,34 @@ def may_set_up_first_device(user: User) -> bool:
     return not user_has_device(user, confirmed=True)
 
 
-def pending_totp_device(user: User) -> TOTPDevice:
-    """The unconfirmed authenticator device being set up for ``user``, made if needed.
+PENDING_DEVICE_SESSION_KEY = "closeknit_pending_totp_device_id"
 
-    Callers decide first whether this session may see a new secret at all
-    (``may_set_up_first_device``, or a verified session on the replace page).
+
+def pending_totp_device(request: HttpRequest) -> TOTPDevice:
+    """The unconfirmed authenticator device this session is setting up, made (with a fresh key) if
+    this session has none, or its device is gone or confirmed.
+
+    The device's id lives in this session only: another session of the same account (someone
+    holding the password, say) gets its own device and never sees this one's secret. Callers
+    decide first whether this session may see a new secret at all (``may_set_up_first_device``,
+    or a verified session on the replace page).
     """
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    device_id = request.session.get(PENDING_DEVICE_SESSION_KEY)
+    device = None
+    if device_id is not None:
+        device = TOTPDevice.objects.filter(pk=device_id, user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="Authenticator app", confirmed=False)
+        request.session[PENDING_DEVICE_SESSION_KEY] = device.pk
+    return device
+
+
+def _is_this_sessions_pending_device(request: HttpRequest, device: TOTPDevice) -> bool:
+    return (
+        device.user_id == request.user.pk
+        and not device.confirmed
+        and request.session.get(PENDING_DEVICE_SESSION_KEY) == device.pk
+    )
 
 
 @transaction.atomic
@@ -99,7 +119,9 @@ def confirm_totp_device(request: HttpRequest, device: TOTPDevice, token: str) ->
     Refused once the person has a confirmed device: a password alone never replaces it.
     """
     user = User.objects.select_for_update().get(pk=device.user_id)
-    if device.user_id != request.user.pk or device.confirmed or not may_set_up_first_device(user):
+    if not _is_this_sessions_pending_device(request, device):
+        raise TwoFactorError("Start again: this set-up has ended.")
+    if not may_set_up_first_device(user):
         raise TwoFactorError(
             "Two-factor sign-in is already set up for this account. Enter a code from your app instead."
         )
@@ -107,7 +129,9 @@ def confirm_totp_device(request: HttpRequest, device: TOTPDevice, token: str) ->
         raise TwoFactorError(WRONG_CODE)
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    # Other sessions' pending devices go: their secrets can never become a second factor.
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    request.session.pop(PENDING_DEVICE_SESSION_KEY, None)
     otp_login(request, device)
     record_audit_event(user, AuditEvent.Action.TWO_FACTOR_SET_UP, user, request=request)
     _tell_about_two_factor_change(user, "two_factor_set_up")
@@ -123,7 +147,7 @@ def replace_totp_device(request: HttpRequest, device: TOTPDevice, password: str,
     user = request.user
     if not user.is_authenticated or not user.is_verified():
         raise PermissionDenied("Enter a code from your current authenticator app first.")
-    if device.user_id != user.pk or device.confirmed:
+    if not _is_this_sessions_pending_device(request, device):
         raise ValidationError({"token": "Start again: this set-up has ended."})
     # authenticate() rather than check_password(): a wrong password here counts towards lockout
     # too. It runs outside the transaction below, so the refusal does not roll back the count.
@@ -132,9 +156,10 @@ def replace_totp_device(request: HttpRequest, device: TOTPDevice, password: str,
     if not device.verify_token(_clean_token(token)):
         raise ValidationError({"token": WRONG_CODE})
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()  # other sessions' too
         device.confirmed = True
         device.save(update_fields=["confirmed"])
+        request.session.pop(PENDING_DEVICE_SESSION_KEY, None)
         otp_login(request, device)  # the session stays verified, now by the new device
         record_audit_event(user, AuditEvent.Action.TWO_FACTOR_REPLACED, user, request=request)
         _tell_about_two_factor_change(user, "two_factor_replaced")
@@ -163,7 +188,9 @@ def may_reset_two_factor(actor: User, person: User) -> bool:
 def reset_two_factor(request: HttpRequest, person: User) -> None:
     """An administrator removes every second factor of ``person`` (their lost phone, say).
 
-    They set up a new authenticator at their next sign-in. Audited, and the person is emailed.
+    They set up a new authenticator at their next sign-in. Every session of theirs ends, so
+    nobody half signed in with the password alone can set up their own app in the gap. Audited,
+    and the person is emailed.
     """
     actor = request.user
     if not may_reset_two_factor(actor, person):
@@ -174,8 +201,22 @@ def reset_two_factor(request: HttpRequest, person: User) -> None:
         raise PermissionDenied("Only a verified administrator can reset someone's two-factor sign-in.")
     for device in devices_for_user(person, confirmed=None):
         device.delete()
+    end_sessions_of(person)
     record_audit_event(actor, AuditEvent.Action.TWO_FACTOR_RESET, person, request=request)
     _tell_about_two_factor_change(person, "two_factor_reset")
+
+
+def end_sessions_of(user: User) -> None:
+    """Sign ``user`` out everywhere: delete every stored session that belongs to them.
+
+    Sessions are stored in the database and only their decoded data names the account, so each
+    is read; run it inside the caller's transaction.
+    """
+    from django.contrib.sessions.models import Session
+
+    for session in Session.objects.all().iterator():
+        if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk):
+            session.delete()
 
 
 _CHANGE_SUBJECTS = {

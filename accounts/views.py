@@ -74,7 +74,7 @@ def two_factor_setup(request):
             messages.info(request, "Two-factor sign-in is already set up for this account.")
             return redirect("accounts:account")
         return _verify_first(request)
-    device = pending_totp_device(request.user)
+    device = pending_totp_device(request)
     form = TwoFactorCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -96,7 +96,7 @@ def two_factor_replace(request):
         if may_set_up_first_device(request.user):
             return redirect("accounts:two_factor_setup")
         return _verify_first(request)
-    device = pending_totp_device(request.user)
+    device = pending_totp_device(request)
     form = ReplaceTwoFactorForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

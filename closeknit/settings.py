@@ -188,7 +188,7 @@ except ValueError:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be a whole number (0 for no proxy).") from None
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
-AXES_CLIENT_IP_CALLABLE = "common.network.client_address"
+AXES_CLIENT_IP_CALLABLE = "common.network.lockout_address"
 
 OTP_TOTP_ISSUER = os.environ.get("CLOSEKNIT_SITE_NAME", "Closeknit")
 # Belt and braces: accounts.admin replaces django_otp's device admins with ones that show no secret.

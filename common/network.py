@@ -36,3 +36,18 @@ def client_address(request: HttpRequest) -> str | None:
     if len(forwarded) < proxies:
         return remote
     return _address(forwarded[-proxies]) or remote
+
+
+def lockout_address(request: HttpRequest) -> str | None:
+    """Where a sign-in attempt came from, as lockout counts it: the client's address, except that
+    an IPv6 client is counted by its /64 network. One home or phone holds a whole /64 and can
+    choose any address in it, so counting each address alone would give it endless guesses."""
+    address = client_address(request)
+    if address is None:
+        return None
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
+    return address

@@ -10,7 +10,14 @@ class DirectoryConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from accounts.privacy import account_data_requested, account_erased
+
+        from . import privacy
+
         post_migrate.connect(index_unindexed_listings, sender=self)
+        # Subject access and erasure reach the problem reports made under a sign-in's address.
+        account_data_requested.connect(privacy.what_we_hold, dispatch_uid="directory.what_we_hold")
+        account_erased.connect(privacy.forget_reporter, dispatch_uid="directory.forget_reporter")
 
 
 def index_unindexed_listings(sender, using="default", **kwargs):

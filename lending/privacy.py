@@ -2,8 +2,9 @@
 entries), for a subject access export, and its erasure. Connected to ``accounts.privacy``'s
 signals in ``LendingConfig.ready``.
 
-Reservations are theirs when linked to their sign-in or made under a contact they are known by;
-waiting list entries have no sign-in, so they are matched by contact."""
+Reservations are theirs when linked to their sign-in, or made without a sign-in under their
+sign-in's own email address; waiting list entries have no sign-in, so they are matched by that
+address. Never by a contact typed on a record: anyone could type a stranger's there."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from .models import Errand, Reservation, WaitingListEntry
 def _reservations(user, contacts):
     matching = Q(borrower=user) if user is not None else Q(pk__in=[])
     if contacts:
-        matching |= Q(contact_key__in=contacts)
+        matching |= Q(borrower__isnull=True, contact_key__in=contacts)
     return Reservation.objects.annotate(contact_key=Lower(Trim("borrower_contact"))).filter(matching)
 
 

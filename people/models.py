@@ -77,6 +77,11 @@ class Person(models.Model):
         related_name="person_record",
         help_text="The person's own sign-in, so they can see their record.",
     )
+    # A team only asks for a link: until the resident says "Yes, this is me" nothing reaches
+    # through it (their record page, subject access, erasure). Read it as ``confirmed_account``.
+    account_confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the resident confirmed that this record is about them."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     erased_at = models.DateTimeField(null=True, blank=True)
     # Kept when a record is erased, so reports can still count who was reached by ward and by
@@ -102,6 +107,19 @@ class Person(models.Model):
         person = super().from_db(db, field_names, values)
         audit.loaded(person)
         return person
+
+    @property
+    def confirmed_account(self):
+        """The person's own sign-in once they have confirmed the link, else None. The one rule
+        for everything that reaches through the link (their record page, subject access,
+        erasure): a link a team made but the resident has not confirmed reaches nothing."""
+        if self.account_id and self.account_confirmed_at:
+            return self.account
+        return None
+
+    @property
+    def account_link_pending(self) -> bool:
+        return bool(self.account_id) and self.account_confirmed_at is None
 
     @property
     def display_name(self) -> str:

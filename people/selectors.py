@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import suppress
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
@@ -63,8 +64,9 @@ def members_of_teams(teams) -> QuerySet[User]:
 
 def coordinators_for(user: User) -> QuerySet[User]:
     """The staff a user may name as a person's coordinator: the active members of the teams they
-    may put a person in (the service then checks the coordinator is on the person's own team)."""
-    return members_of_teams(teams_for(user))
+    may put a person in whose role is to work with people (a resident or a commissioner on the team
+    is not offered); the service then checks the coordinator is on the person's own team."""
+    return members_of_teams(teams_for(user)).filter(role__in=ROLES_THAT_SEE_PERSON_RECORDS)
 
 
 def person_for_viewer(user: User, person_id) -> Person:
@@ -84,11 +86,31 @@ def person_for_viewer(user: User, person_id) -> Person:
 
 
 def own_record(user: User) -> Person | None:
-    """A resident's own record, when a team has linked it to their sign-in (audited by the
-    request's trail, as every read of a person is)."""
+    """The record a team has linked to a resident's sign-in (audited by the request's trail, as
+    every read of a person is). The link may still be pending (``Person.account_link_pending``):
+    then the page shows only the team's question, never the record's contents."""
     if not user.is_authenticated:
         return None
-    return Person.objects.filter(account=user, erased_at__isnull=True).select_related("postcode").first()
+    return (
+        Person.objects.filter(account=user, erased_at__isnull=True)
+        .select_related("postcode", "team", "coordinator")
+        .first()
+    )
+
+
+def pending_link_for(user: User, person_id, *, for_update: bool = False) -> Person:
+    """A record a team has asked to link to this resident's sign-in, not yet confirmed: the only
+    record they may confirm or refuse. Any other id (someone else's link, a confirmed or erased
+    record, no such record) raises ``PersonNotVisible`` without loading it."""
+    if not user.is_authenticated:
+        raise PersonNotVisible
+    people = Person.objects.filter(account=user, account_confirmed_at__isnull=True, erased_at__isnull=True)
+    if for_update:
+        people = people.select_for_update(of=("self",))
+    try:
+        return people.get(pk=person_id)
+    except (Person.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise PersonNotVisible from None
 
 
 def sees_safeguarding(user: User, person: Person) -> bool:
@@ -221,6 +243,17 @@ def drop_in_for_viewer(user: User, session_id, *, request: HttpRequest | None = 
         raise PersonNotVisible
     record_audit_event(user, AuditEvent.Action.VIEW, session, request=request, note="drop-in attendance")
     return session
+
+
+def attendance_for_viewer(user: User, session) -> list:
+    """Who came to a drop-in, as ``user`` may read it. Someone on record whose record they may see
+    is named in full (``visible_person``); someone whose record is now another team's (they moved)
+    only by first name, as across teams everywhere."""
+    visible = set(people_visible_to(user).filter(attendances__session=session).values_list("pk", flat=True))
+    attendances = list(session.attendances.select_related("person", "linked_with", "linked_listing"))
+    for attendance in attendances:
+        attendance.visible_person = attendance.person if attendance.person_id in visible else None
+    return attendances
 
 
 def listings_to_offer(person: Person, text: str = "", limit: int = 50) -> list:

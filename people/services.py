@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Role, User
-from accounts.privacy import contacts_of, erase_account
+from accounts.privacy import erase_account
 from accounts.services import record_audit_event
 from directory.selectors import public_listings
 
@@ -62,7 +62,11 @@ def _needs_consent(person: Person) -> None:
 
 
 def _coordinator_in_team(person: Person) -> None:
-    if person.coordinator_id and not person.coordinator.memberships.filter(team_id=person.team_id).exists():
+    coordinator = person.coordinator
+    if coordinator is not None and (
+        not selectors.works_with_people(coordinator)
+        or not coordinator.memberships.filter(team_id=person.team_id).exists()
+    ):
         raise ValidationError({"coordinator": "Choose a coordinator from the person's team."})
 
 
@@ -322,7 +326,8 @@ def erase_person(user: User, person: Person, *, request: HttpRequest | None = No
     """Remove a person's personal data for good, keeping anonymous counts for reports: how many
     conversations, goals, referrals and introductions there were, their dates and outcomes, and
     the ward and deprivation decile reached. Free text, names, contact details and safeguarding
-    notes go, and so does everything on their own sign-in (``accounts.privacy.erase_account``:
+    notes go, and so does everything on their own sign-in once they have confirmed the link
+    (``Person.confirmed_account``; ``accounts.privacy.erase_account``:
     its name and email, timebank notes, posts and exchange descriptions, sign-ups, loans, the
     audit log's name for it and its lockout records); ledger amounts stay. For team leads and
     administrators; written to the audit log. On SQLite the write-ahead log is checkpointed
@@ -337,14 +342,14 @@ def erase_person(user: User, person: Person, *, request: HttpRequest | None = No
         .select_related("postcode__lsoa", "postcode__ward", "account")
         .get(pk=person.pk)
     )
-    erase_account(person.account, contacts_of(person.email, person.phone))
+    erase_account(person.confirmed_account)
     person.ward_when_erased = person.postcode.ward if person.postcode_id else None
     person.imd_decile_when_erased = person.imd_decile
     for field in ("full_name", "preferred_name", "email", "phone", "address", "communication_needs"):
         setattr(person, field, "")
     for field in ("vision", "what_matters", "strengths", "introducer_detail"):
         setattr(person, field, "")
-    person.postcode = person.date_of_birth = person.account = None
+    person.postcode = person.date_of_birth = person.account = person.account_confirmed_at = None
     person.erased_at = timezone.now()
     person.save()
     person.interests.clear()
@@ -438,17 +443,56 @@ def log_attendance(user: User, session: DropInSession, details: dict) -> Attenda
     return attendance
 
 
+LINK_REFUSED = "That sign-in cannot be linked to this record. Check the address with the person."
+
+
 @transaction.atomic
 def link_account(user: User, person: Person, email: str, *, request: HttpRequest | None = None) -> Person:
-    """Let a person see their own record when they sign in: link their resident account."""
+    """Ask a resident to confirm that this record is about them: the link stays pending (and
+    reaches nothing: ``Person.confirmed_account``) until they say yes on *Your record*.
+
+    One refusal for every case (no such address, a staff sign-in, a sign-in already linked to
+    a record), so the form cannot tell who has a sign-in or who is on another team's caseload;
+    the other record is only counted, never loaded, so no VIEW of it is written."""
     _may_change(user, person)
-    account = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
-    if account is None or account.role != Role.RESIDENT:
-        raise ValidationError({"email": "There is no resident account with that email address."})
-    other = Person.objects.filter(account=account).exclude(pk=person.pk).first()
-    if other is not None:
-        raise ValidationError({"email": "That account is already linked to another record."})
+    account = User.objects.filter(
+        email__iexact=(email or "").strip(), is_active=True, role=Role.RESIDENT
+    ).first()
+    if account is None or Person.objects.filter(account=account).exclude(pk=person.pk).exists():
+        raise ValidationError({"email": LINK_REFUSED})
     person.account = account
-    person.save(update_fields=["account"])
-    record_audit_event(user, AuditEvent.Action.UPDATE, person, request=request, note="sign-in linked")
+    person.account_confirmed_at = None
+    person.save(update_fields=["account", "account_confirmed_at"])
+    record_audit_event(user, AuditEvent.Action.UPDATE, person, request=request, note="sign-in link asked")
+    return person
+
+
+@transaction.atomic
+def confirm_account_link(resident: User, person: Person, *, request: HttpRequest | None = None) -> Person:
+    """The resident says "Yes, this is me": from now on they see the record, and subject access
+    and erasure of it reach their sign-in. Only their own pending link.
+
+    Raises ``PersonNotVisible`` for any other record."""
+    person = selectors.pending_link_for(resident, person.pk, for_update=True)
+    person.account_confirmed_at = timezone.now()
+    person.save(update_fields=["account_confirmed_at"])
+    record_audit_event(
+        resident, AuditEvent.Action.UPDATE, person, request=request, note="sign-in link confirmed"
+    )
+    return person
+
+
+@transaction.atomic
+def refuse_account_link(resident: User, person: Person, *, request: HttpRequest | None = None) -> Person:
+    """The resident says "No, this is not me": the pending link is removed. Only their own
+    pending link.
+
+    Raises ``PersonNotVisible`` for any other record."""
+    person = selectors.pending_link_for(resident, person.pk, for_update=True)
+    person.account = None
+    person.account_confirmed_at = None
+    person.save(update_fields=["account", "account_confirmed_at"])
+    record_audit_event(
+        resident, AuditEvent.Action.UPDATE, person, request=request, note="sign-in link refused"
+    )
     return person

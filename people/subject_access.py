@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 
 from accounts.models import AuditEvent
-from accounts.privacy import account_sections, contacts_of, section
+from accounts.privacy import account_sections, section
 
 from .models import Person
 
@@ -185,7 +185,7 @@ def subject_access_data(person: Person) -> dict[str, Any]:
             ],
         ),
         *_from_other_apps(person),
-        *account_sections(person.account, contacts_of(person.email, person.phone)),
+        *account_sections(person.confirmed_account),
         section(
             "who_has_looked_at_or_changed_this_record",
             "Who has looked at or changed this record",

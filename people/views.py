@@ -377,7 +377,7 @@ def link_account(request, pk):
         forms.LinkAccountForm,
         lambda user, person, data: services.link_account(user, person, data["email"], request=request),
         title="Let {name} see their record",
-        done="Their account is linked: they can see their record when they sign in.",
+        done="We have asked them: once they confirm it is them, they can see their record when they sign in.",
     )
 
 
@@ -396,15 +396,42 @@ def add_safeguarding_note(request, pk):
 
 @login_required
 def your_record(request):
-    """A resident's own record, when their team has linked it to their sign-in."""
+    """A resident's own record, when their team has linked it to their sign-in and they have
+    confirmed it is them; a pending link shows only the team's question."""
     found = selectors.own_record(request.user)
     if found is None:
         return render(request, "people/your_record.html", {"person": None})
+    if found.account_link_pending:
+        return render(request, "people/your_record.html", {"person": found, "pending": True})
     return render(
         request,
         "people/your_record.html",
         {"person": found, **selectors.person_details(found)},
     )
+
+
+@login_required
+@require_POST
+def confirm_account_link(request, pk):
+    """The resident says "Yes, this is me" to a team's pending link. Anyone else's: 404."""
+    try:
+        services.confirm_account_link(request.user, Person(pk=pk), request=request)
+    except PersonNotVisible:
+        raise Http404 from None
+    messages.success(request, "Thank you. This is your record.")
+    return redirect("people:your_record")
+
+
+@login_required
+@require_POST
+def refuse_account_link(request, pk):
+    """The resident says "No, this is not me": the pending link is removed. Anyone else's: 404."""
+    try:
+        services.refuse_account_link(request.user, Person(pk=pk), request=request)
+    except PersonNotVisible:
+        raise Http404 from None
+    messages.success(request, "Thank you. That record is no longer linked to your sign-in.")
+    return redirect("people:your_record")
 
 
 @login_required
@@ -479,7 +506,7 @@ def add_drop_in(request):
     form = forms.DropInForm(
         data,
         teams=teams,
-        members=selectors.coordinators_for(request.user),
+        members=selectors.members_of_teams(teams),
         venues=selectors.venues_for_drop_ins(request.user),
         initial={"team": teams[0].pk if len(teams) == 1 else None, "on": timezone.localdate()},
     )
@@ -521,7 +548,7 @@ def drop_in(request, pk):
         else:
             messages.success(request, f"{attendance.who} is down as here.")
             return redirect("people:drop_in", session.pk)
-    attendances = session.attendances.select_related("person", "linked_with", "linked_listing")
+    attendances = selectors.attendance_for_viewer(request.user, session)
     return render(
         request,
         "people/drop_in.html",

@@ -3,6 +3,8 @@ entries are written only by the services, and corrected by reversing entries."""
 
 from django.contrib import admin
 
+from accounts.admin import ReadOnlyAdmin
+
 from .models import Account, CreditScheme, Entry, Ledger, Partner, PartnerOffer, Posting, Timebank
 
 
@@ -32,17 +34,6 @@ class LedgerAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 class PostingInline(admin.TabularInline):
     model = Posting
     fields = ["account", "amount"]
@@ -55,14 +46,14 @@ class PostingInline(admin.TabularInline):
 
 
 @admin.register(Entry)
-class EntryAdmin(ReadOnly):
+class EntryAdmin(ReadOnlyAdmin):
     list_display = ["pk", "ledger", "kind", "memo", "recorded_at", "recorded_by"]
     list_filter = ["ledger", "kind"]
     inlines = [PostingInline]
 
 
 @admin.register(Account)
-class AccountAdmin(ReadOnly):
+class AccountAdmin(ReadOnlyAdmin):
     list_display = ["name", "ledger", "kind", "balance"]
     list_filter = ["ledger", "kind"]
     search_fields = ["name"]

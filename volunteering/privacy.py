@@ -1,8 +1,9 @@
 """What volunteering holds about someone (their sign-ups), for a subject access export, and its
 erasure. Connected to ``accounts.privacy``'s signals in ``VolunteeringConfig.ready``.
 
-A sign-up is theirs when it is linked to their sign-in, or when it was made without one under an
-email address or phone number they are known by."""
+A sign-up is theirs when it is linked to their sign-in, or when it was made without a sign-in
+under their sign-in's own email address. Never by a phone number or an address typed on a record:
+anyone could type a stranger's there, and reach the stranger's rows."""
 
 from __future__ import annotations
 
@@ -17,10 +18,8 @@ from .models import SignUp
 def _sign_ups(user, contacts):
     matching = Q(user=user) if user is not None else Q(pk__in=[])
     if contacts:
-        matching |= Q(user__isnull=True) & (Q(email_key__in=contacts) | Q(phone_key__in=contacts))
-    return SignUp.objects.annotate(email_key=Lower(Trim("email")), phone_key=Lower(Trim("phone"))).filter(
-        matching
-    )
+        matching |= Q(user__isnull=True, email_key__in=contacts)
+    return SignUp.objects.annotate(email_key=Lower(Trim("email"))).filter(matching)
 
 
 def what_we_hold(sender, user, contacts, **kwargs) -> list[dict]:

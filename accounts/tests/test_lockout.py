@@ -107,3 +107,22 @@ def test_the_back_office_sign_in_is_the_same_page_with_the_same_lockout(client, 
 )
 def test_the_locked_page_says_how_long_in_words(hours, words):
     assert duration_in_words(timedelta(hours=hours)) == words
+
+
+@pytest.mark.django_db
+def test_an_ipv6_client_cannot_rotate_through_its_network_for_more_guesses(client, make_user, settings):
+    """A home or phone holds a whole /64 and may use any address in it: all count as one place."""
+    make_user(Role.COORDINATOR, email=EMAIL)
+    for n in range(1, settings.AXES_FAILURE_LIMIT + 1):
+        answer = client.post(
+            SIGN_IN, {"username": EMAIL, "password": "guess"}, REMOTE_ADDR=f"2001:db8:1:2::{n:x}"
+        )
+    assert answer.status_code == 429
+    elsewhere_in_it = client.post(
+        SIGN_IN, {"username": EMAIL, "password": PASSWORD}, REMOTE_ADDR="2001:db8:1:2:ffff:ffff:ffff:fffe"
+    )
+    assert elsewhere_in_it.status_code == 429
+    another_network = client.post(
+        SIGN_IN, {"username": EMAIL, "password": PASSWORD}, REMOTE_ADDR="2001:db8:9::1"
+    )
+    assert another_network.status_code == 302  # someone elsewhere is not locked out by it

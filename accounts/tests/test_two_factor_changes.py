@@ -8,7 +8,7 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -359,3 +359,122 @@ def test_staff_who_are_not_administrators_cannot_reset_through_the_back_office(
     assert TOTPDevice.objects.filter(pk=device.pk).exists()
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.TWO_FACTOR_RESET).exists()
     assert not mail.outbox
+
+
+# --- A set-up belongs to the session that started it -------------------------------------------
+
+
+def secret_on(page) -> str:
+    return "".join(page.context["secret_groups"])
+
+
+def device_with_secret(secret: str) -> TOTPDevice:
+    return next(d for d in TOTPDevice.objects.all() if base64.b32encode(d.bin_key).decode() == secret)
+
+
+@pytest.mark.django_db
+def test_a_second_password_only_session_never_sees_the_secret_the_person_confirms(
+    client, coordinator, person
+):
+    """The attack: someone holding the password opens set-up too, hoping to hold the secret the
+    person scans next; their own secret must die when the person confirms theirs."""
+    attacker = Client()
+    sign_in_with_password(client, coordinator)
+    sign_in_with_password(attacker, coordinator)
+    own_secret = secret_on(client.get(SETUP))
+    attackers_secret = secret_on(attacker.get(SETUP))
+    assert own_secret != attackers_secret
+    own, attackers = device_with_secret(own_secret), device_with_secret(attackers_secret)
+    assert secret_on(client.get(SETUP)) == own_secret  # the same session keeps its own set-up
+
+    response = client.post(SETUP, {"token": current_code(own), "next": ACCOUNT})
+    assert response.status_code == 302 and response.headers["Location"] == ACCOUNT
+    own.refresh_from_db()
+    assert own.confirmed
+    assert not TOTPDevice.objects.filter(pk=attackers.pk).exists()
+    assert list(TOTPDevice.objects.filter(user=coordinator)) == [own]
+    # The attacker's copy of a secret verifies nothing, and their set-up page is closed.
+    response = attacker.post(VERIFY, {"token": current_code(attackers)})
+    assert response.status_code == 200 and "The code is not right" in response.content.decode()
+    response = attacker.post(SETUP, {"token": current_code(attackers), "next": ACCOUNT})
+    assert response.status_code == 302 and response.headers["Location"].startswith(VERIFY)
+    assert not TOTPDevice.objects.filter(pk=attackers.pk).exists()
+    assert_shut_out(attacker, person)
+
+
+@pytest.mark.django_db
+def test_a_session_cannot_confirm_a_pending_device_it_did_not_make(client, coordinator):
+    """Even if another session's pending device is the one this session's code matches, only the
+    device this session made can be confirmed here."""
+    other = Client()
+    sign_in_with_password(other, coordinator)
+    others_secret = secret_on(other.get(SETUP))
+    others = device_with_secret(others_secret)
+    sign_in_with_password(client, coordinator)
+    page = client.get(SETUP)
+    assert secret_on(page) != others_secret and not secret_shown(others, page.content.decode())
+    response = client.post(SETUP, {"token": current_code(others), "next": ACCOUNT})
+    assert response.status_code == 200
+    assert not TOTPDevice.objects.filter(user=coordinator, confirmed=True).exists()
+    assert DEVICE_ID_SESSION_KEY not in client.session
+
+
+@pytest.mark.django_db
+def test_two_verified_sessions_replacing_the_app_get_different_secrets(client, coordinator):
+    old = totp_device(coordinator)
+    other = Client()
+    sign_in(client, coordinator)
+    sign_in(other, coordinator)
+    own_secret = secret_on(client.get(REPLACE))
+    others_secret = secret_on(other.get(REPLACE))
+    assert own_secret != others_secret
+    own, others = device_with_secret(own_secret), device_with_secret(others_secret)
+    # A code from the other session's new app does not replace anything from this session.
+    response = client.post(REPLACE, {"password": PASSWORD, "token": current_code(others)})
+    assert response.status_code == 200
+    assert TOTPDevice.objects.filter(pk=old.pk, confirmed=True).exists()
+    assert not TOTPDevice.objects.get(pk=others.pk).confirmed
+    # Each session confirms only the app it set up; the one that finishes ends the other's set-up.
+    response = other.post(REPLACE, {"password": PASSWORD, "token": current_code(others)})
+    assert response.status_code == 302
+    assert list(TOTPDevice.objects.filter(user=coordinator)) == [others]
+    assert not TOTPDevice.objects.filter(pk=own.pk).exists()
+    response = client.post(REPLACE, {"password": PASSWORD, "token": current_code(own)})
+    assert list(TOTPDevice.objects.filter(user=coordinator, confirmed=True)) == [others]
+
+
+# --- A reset signs the person out everywhere ---------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_password_only_session_waiting_on_verify_is_ended_by_a_reset(client, superuser, coordinator, person):
+    """The attack: sign in with a stolen password and wait on the verify page; once an
+    administrator resets the lost device, set up the attacker's own app and read records."""
+    totp_device(coordinator)
+    sign_in_with_password(client, coordinator)
+    assert client.get(reverse("people:caseload")).headers["Location"].startswith(VERIFY)
+    request = RequestFactory().post("/")
+    request.user = superuser
+    superuser.is_verified = lambda: True  # as OTPMiddleware marks a verified session
+    reset_two_factor(request, coordinator)
+
+    response = client.get(SETUP)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(reverse("accounts:sign_in"))
+    assert not TOTPDevice.objects.filter(user=coordinator).exists()  # no secret was made
+    response = client.get(reverse("people:person", args=[person.pk]))
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(reverse("accounts:sign_in"))
+    assert client.get(reverse("people:caseload")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_reset_from_the_back_office_ends_the_persons_sessions_only(client, superuser, coordinator):
+    totp_device(coordinator)
+    theirs = Client()
+    sign_in(theirs, coordinator)
+    assert theirs.get(ACCOUNT).status_code == 200
+    sign_in(client, superuser)
+    client.post(USERS, {"action": "reset_two_factor", "_selected_action": [coordinator.pk]})
+    assert theirs.get(ACCOUNT).headers["Location"].startswith(reverse("accounts:sign_in"))
+    assert client.get(USERS).status_code == 200  # the administrator stays signed in

@@ -66,7 +66,13 @@ def test_logs_say_what_was_done_and_how_many_but_never_whose_data(client, caplog
     personal = _personal_values()
     assert len(personal) > 20  # the demo's invented residents, as a check that the search has teeth
     coordinator = User.objects.get(email="coordinator@demo.closeknit.example")
-    person = Person.objects.filter(coordinator=coordinator).order_by("-account", "pk").first()
+    person = Person.objects.filter(coordinator=coordinator).order_by("pk").first()
+    # Their own sign-in, linked, so the export and the erasure reach it (and its apps) too.
+    person.account = (
+        User.objects.filter(role=Role.RESIDENT, is_demo=True).filter(person_record__isnull=True).first()
+    )
+    person.account_confirmed_at = timezone.now()
+    person.save(update_fields=["account", "account_confirmed_at"])
 
     sign_in(client, coordinator)
     url = reverse("people:subject_access", args=[person.pk])

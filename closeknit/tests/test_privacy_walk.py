@@ -135,6 +135,9 @@ CHANGES = {
     ("outcomes:person", "post"): None,
     ("people:erase", "post"): lambda s: {"confirm": "on"},
     ("people:link_account", "post"): lambda s: {"email": s.resident_email},
+    # A resident's answer to a team's pending link: nothing to post; anyone else gets 404.
+    ("people:confirm_account_link", "post"): lambda s: {},
+    ("people:refuse_account_link", "post"): lambda s: {},
     ("people:add_safeguarding_note", "post"): lambda s: {"note": "Someone came asking"},
     ("people:update_introduction", "post"): lambda s: {"status": "introduced", "on": _today()},
     ("people:withdraw_consent", "post"): lambda s: {"withdrawn_on": _today()},

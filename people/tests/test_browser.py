@@ -111,6 +111,7 @@ def test_subject_access_erasure_and_own_record_pages_are_accessible(page, axe, c
     person = Person.objects.get(full_name="Ada Whitfield")
     resident = make_user(Role.RESIDENT, email="ada@example.org")
     person.account = resident
+    person.account_confirmed_at = timezone.now()  # they said "Yes, this is me"
     person.save()
     device = totp_device(coordinator)
     page.goto("/account/sign-in/")
@@ -134,3 +135,29 @@ def test_subject_access_erasure_and_own_record_pages_are_accessible(page, axe, c
     page.goto("/people/your-record/")
     assert page.locator("h1").inner_text() == "Your record" and "My garden" in page.content()
     axe(page)
+
+
+def test_the_question_about_a_pending_link_is_accessible_and_fits_a_phone(phone_page, axe, make_user, team):
+    """A team's pending link shows the resident its question, at 390 px, and "Yes" shows them
+    their record."""
+    from common.testing import sign_in_on_page
+    from people.models import Person
+
+    person = PersonFactory(team=team, full_name="Ada Whitfield", what_matters="My garden")
+    resident = make_user(Role.RESIDENT, email="ada@example.org")
+    Person.objects.filter(pk=person.pk).update(account=resident)
+    phone_page.set_viewport_size({"width": 390, "height": 844})
+    sign_in_on_page(phone_page, resident)
+    phone_page.goto("/people/your-record/")
+    question = f"{team.name} says it keeps a record about you. Is this you?"
+    assert phone_page.locator("h2").first.inner_text() == question
+    assert "My garden" not in phone_page.content()
+    axe(phone_page)
+    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, width
+    for name in ("Yes, this is me", "No, this is not me"):
+        box = phone_page.get_by_role("button", name=name).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (name, box)
+    phone_page.get_by_role("button", name="Yes, this is me").click()
+    assert "My garden" in phone_page.content()
+    axe(phone_page)

@@ -102,3 +102,23 @@ def test_introduction_form_refuses_another_teams_person_without_naming_them(clie
     ).content.decode()
     assert "Choose someone from your own teams" in page and "Zelda" not in page
     assert not Introduction.objects.exists()
+
+
+def test_a_resident_on_the_team_cannot_be_made_someones_coordinator(client, make_user):
+    """Only staff whose work is with people coordinate: a resident or commissioner on the team is
+    neither offered nor accepted."""
+    from people.tests.factories import PersonFactory
+
+    person = PersonFactory()
+    coordinator = make_user(Role.COORDINATOR, teams=[person.team])
+    resident = make_user(Role.RESIDENT, teams=[person.team])
+    sign_in(client, coordinator)
+    form = client.get(reverse("people:change_person", args=[person.pk])).content.decode()
+    assert resident.full_name not in form
+    answer = client.patch(
+        reverse("api_person", args=[person.pk]), {"coordinator": resident.pk}, content_type="application/json"
+    )
+    assert answer.status_code == 400 and "coordinator" in answer.json()
+    assert resident.full_name not in answer.content.decode()
+    person.refresh_from_db()
+    assert person.coordinator_id != resident.pk

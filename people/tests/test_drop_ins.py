@@ -142,3 +142,19 @@ def test_other_teams_and_roles_cannot_see_a_drop_in(client, session, make_user):
     for page in (url, reverse("people:drop_ins"), reverse("people:add_drop_in")):
         assert client.get(page).status_code == 403
     assert not Attendance.objects.exists()
+
+
+def test_someone_who_moved_to_another_team_is_named_by_first_name_on_an_old_drop_in(
+    client, session, coordinator
+):
+    """Their record is the other team's now: the old team's drop-in neither names them in full
+    nor links to a record it may not open."""
+    person = PersonFactory(team=session.team, full_name="Perpetua Wolstenholme", preferred_name="")
+    Attendance.objects.create(session=session, person=person)
+    person.team = TeamFactory()
+    person.save(update_fields=["team"])
+    sign_in(client, coordinator)
+    page = client.get(reverse("people:drop_in", args=[session.pk])).content.decode()
+    assert "Perpetua (known to another team)" in page
+    assert "Wolstenholme" not in page
+    assert reverse("people:person", args=[person.pk]) not in page

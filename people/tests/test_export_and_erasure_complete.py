@@ -16,13 +16,16 @@ import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import connection, models
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AuditEvent, Organisation, Role
 from accounts.services import record_audit_event
-from accounts.tests.factories import OrganisationFactory, TeamMembershipFactory
+from accounts.tests.factories import OrganisationFactory, TeamMembershipFactory, UserFactory
 from common.testing import sign_in
+from directory.models import ListingProblem
 from directory.tests.factories import ServiceFactory, TaxonomyTermFactory
 from lending.models import Errand, Reservation, WaitingListEntry
 from lending.tests.factories import make_item
@@ -77,6 +80,7 @@ SIGN_IN = {
     "borrower_name": "Zebedee Q. Borrower",
     "errand": "Errand: 14 Quillfeather Lane back door",
     "wait_notes": "Waiting: needs a scooter before the Quatermass reunion",
+    "problem": "Problem: the Quillfeather harmonium club moved halls",
 }
 # Numbers and dates only this person has: questionnaire scores, a goal rating's day, hours.
 QUESTIONNAIRE_ON, QUESTIONNAIRE_TOTAL = date(2026, 7, 19), 4321
@@ -206,6 +210,15 @@ def _fill_volunteering_and_lending(resident):
 
 def _fill_sign_in_records(resident):
     record_audit_event(resident, AuditEvent.Action.SIGN_IN)
+    AuditEvent.objects.create(
+        actor=resident, actor_label=resident.email, action="view", ip_address="198.51.100.77"
+    )
+    ListingProblem.objects.create(  # reported without signing in, under the sign-in's address
+        service=ServiceFactory(), kind="closed", details=SIGN_IN["problem"], reporter_email=SIGN_IN["email"]
+    )
+    LogEntry.objects.log_actions(  # the back office's history names the account it changed
+        user_id=resident.pk, queryset=[resident], action_flag=CHANGE, change_message="Changed full name."
+    )
     for case in (SIGN_IN["email"], SIGN_IN["email"].upper(), SIGN_IN["email"].title()):
         fields = {"username": case, "ip_address": "203.0.113.9", "user_agent": "x", "path_info": "/accounts/"}
         AccessLog.objects.create(**fields, http_accept="*/*")
@@ -233,6 +246,7 @@ def person(team, coordinator, make_user):
         postcode=PostcodeFactory(postcode="M33 9QX"),
         date_of_birth=date(1941, 2, 3),
         account=resident,
+        account_confirmed_at=timezone.now(),  # they said "Yes, this is me"
         **RECORD,
     )
     person.interests.set([TaxonomyTermFactory(name="Bell ringing")])
@@ -388,6 +402,9 @@ def test_erasure_reaches_the_sign_in_and_every_app_and_leaves_nothing_in_any_tab
     assert not resident.is_active and not resident.has_usable_password()
     assert not AuditEvent.objects.filter(actor_label__iexact=SIGN_IN["email"]).exists()
     assert AuditEvent.objects.filter(actor=resident, action="sign_in").exists()  # kept, pseudonymised
+    assert not AuditEvent.objects.filter(
+        actor=resident, ip_address__isnull=False
+    ).exists()  # where from: gone
     for lockout_log in (AccessLog, AccessFailureLog, AccessAttempt):
         assert not lockout_log.objects.filter(username__iexact=SIGN_IN["email"]).exists()
     # The ledger is untouched: the neighbour's balance and every amount stay.
@@ -401,6 +418,8 @@ def test_erasure_reaches_the_sign_in_and_every_app_and_leaves_nothing_in_any_tab
 
 
 MAKE_IN_A_FILE_DATABASE = """
+from django.utils import timezone
+
 from accounts.models import Role
 from accounts.tests.factories import TeamFactory, TeamMembershipFactory, UserFactory
 from people.tests.factories import PersonFactory
@@ -410,7 +429,11 @@ lead = UserFactory(role=Role.COORDINATOR, email="lead@example.org")
 TeamMembershipFactory(team=team, user=lead, is_lead=True)
 resident = UserFactory(role=Role.RESIDENT, full_name="Wilhelmina Quoxley-Sign-In", email="wq@example.org")
 person = PersonFactory(
-    team=team, full_name="Wilhelmina Quoxley", address="3 Grimblethorpe Row", account=resident
+    team=team,
+    full_name="Wilhelmina Quoxley",
+    address="3 Grimblethorpe Row",
+    account=resident,
+    account_confirmed_at=timezone.now(),
 )
 person.conversations.create(happened_on="2026-11-01", kind="call", notes="Grimblethorpe conversation")
 """
@@ -458,21 +481,46 @@ def test_erased_values_do_not_linger_in_the_sqlite_files(tmp_path):
         assert value not in content, value
 
 
-def test_rows_made_under_the_records_email_without_a_sign_in_are_exported_and_erased(client, team, lead):
-    person = PersonFactory(team=team, full_name="Octavia Plimsoll", email="octavia.plimsoll@example.org")
+def test_a_stranger_s_rows_are_not_reached_through_contact_details_typed_on_a_record(client, team, lead):
+    """Anyone can type a stranger's email or phone on a record: rows held under them without a
+    sign-in (another scheme's waiting list, a volunteer's sign-up, a loan) are not the record's,
+    so its export does not show them and its erasure leaves them be."""
+    person = PersonFactory(
+        team=team, full_name="Octavia Plimsoll", email="vera.stranger@example.org", phone="07700 900123"
+    )
     item, _ = make_item()
-    WaitingListEntry.objects.create(
+    wait = WaitingListEntry.objects.create(
         organisation=item.organisation,
         kind="wheelchair",
-        name="Octavia P.",
-        contact=" Octavia.Plimsoll@Example.org ",
+        name="Vera Stranger",
+        contact=" Vera.Stranger@Example.org ",
         wanted_from=date(2027, 2, 1),
-        notes="Waiting: for the Plimsoll family wedding",
+        notes="Waiting: after Vera's hip operation",
+    )
+    sign_up = SignUp.objects.create(
+        shift=make_shift(make_opportunity()[0]), name="Vera Stranger", email="", phone="07700 900123"
+    )
+    borrower = UserFactory(email="vera.stranger@example.org", full_name="Vera Stranger")
+    loan = Reservation.objects.create(
+        item=item,
+        borrower=borrower,
+        borrower_name="Vera Stranger",
+        borrower_contact="vera.stranger@example.org",
+        starts_on=date(2026, 12, 10),
+        ends_on=date(2026, 12, 12),
     )
     sign_in(client, lead)
-    url = reverse("people:subject_access", args=[person.pk])
-    assert "Waiting: for the Plimsoll family wedding" in client.get(url, {"format": "json"}).content.decode()
+    export = client.get(
+        reverse("people:subject_access", args=[person.pk]), {"format": "json"}
+    ).content.decode()
+    assert "Vera" not in export and "hip operation" not in export
     client.post(reverse("people:erase", args=[person.pk]), {"confirm": "on"})
-    after = _all_database_text()
-    for value in ("plimsoll", "octavia"):
-        assert value not in after, value
+    assert Person.objects.get(pk=person.pk).erased_at is not None
+    wait.refresh_from_db()
+    sign_up.refresh_from_db()
+    loan.refresh_from_db()
+    assert (wait.name, wait.notes) == ("Vera Stranger", "Waiting: after Vera's hip operation")
+    assert (sign_up.name, sign_up.phone) == ("Vera Stranger", "07700 900123")
+    assert (loan.borrower_name, loan.borrower_contact) == ("Vera Stranger", "vera.stranger@example.org")
+    borrower.refresh_from_db()
+    assert borrower.is_active and borrower.full_name == "Vera Stranger"

@@ -5,6 +5,7 @@ away), by roles that never read person records (403), and by someone signed out 
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AuditEvent, Role
 from accounts.tests.factories import TeamFactory, TeamMembershipFactory
@@ -161,6 +162,7 @@ def test_colleague_can_record_a_concern_they_then_cannot_read(client, person, ma
 def test_resident_sees_their_own_record_and_nobody_elses(client, person, make_user):
     resident = make_user(Role.RESIDENT)
     person.account = resident
+    person.account_confirmed_at = timezone.now()  # they said "Yes, this is me"
     person.save()
     someone_else = make_user(Role.RESIDENT)
     sign_in(client, resident)
@@ -186,9 +188,10 @@ def test_coordinator_links_a_residents_sign_in_so_they_see_their_record(client, 
     resident = make_user(Role.RESIDENT, email="ada@example.org")
     sign_in(client, person.coordinator)
     url = reverse("people:link_account", args=[person.pk])
+    refused = "That sign-in cannot be linked to this record"
     for email, message in [
-        ("nobody@example.org", "There is no resident account"),
-        (person.coordinator.email, "There is no resident account"),  # staff accounts are not linked
+        ("nobody@example.org", refused),
+        (person.coordinator.email, refused),  # staff accounts are not linked
         ("not an email", "Enter an email address"),
     ]:
         assert message in client.post(url, {"email": email}).content.decode()
@@ -197,8 +200,10 @@ def test_coordinator_links_a_residents_sign_in_so_they_see_their_record(client, 
     assert Person.objects.get(pk=person.pk).account == resident
     other = PersonFactory(team=person.team)
     page = client.post(reverse("people:link_account", args=[other.pk]), {"email": "ada@example.org"})
-    assert "already linked to another record" in page.content.decode()
+    assert refused in page.content.decode()
     sign_in(client, resident)
+    assert "Walk to the park" not in client.get(reverse("people:your_record")).content.decode()
+    client.post(reverse("people:confirm_account_link", args=[person.pk]))
     assert "Walk to the park" in client.get(reverse("people:your_record")).content.decode()
 
 
@@ -206,6 +211,7 @@ def test_resident_reads_someone_they_were_introduced_to_by_first_name_only(clien
     """Their own record is theirs: the other person on the same team is named as they would be met."""
     resident = make_user(Role.RESIDENT)
     person.account = resident
+    person.account_confirmed_at = timezone.now()  # they said "Yes, this is me"
     person.save()
     neighbour = PersonFactory(team=person.team, full_name="Bartholomew Quennell-Smythe", preferred_name="")
     IntroductionFactory(person=person, other_person=neighbour, elsewhere="")

@@ -6,6 +6,7 @@ from datetime import date, time
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AuditEvent, Role
 from accounts.tests.factories import TeamFactory, TeamMembershipFactory
@@ -64,6 +65,7 @@ def person(team, coordinator, make_user):
         postcode=postcode,
         date_of_birth=date(1941, 2, 3),
         account=resident,
+        account_confirmed_at=timezone.now(),  # they said "Yes, this is me"
         **MARKERS,
     )
     person.interests.set([TaxonomyTermFactory(name="Bell ringing")])
