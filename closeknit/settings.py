@@ -201,6 +201,8 @@ HEALTH_TASK_MAX_WAIT = int(os.environ.get("HEALTH_TASK_MAX_WAIT", "900"))
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "common.openapi.AutoSchema",  # adds the shared 400/403/404 answers
+    # A service's refusal (Django's ValidationError naming the field) answers as the described 400.
+    "EXCEPTION_HANDLER": "common.api_errors.handle_api_exception",
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": [

@@ -32,13 +32,6 @@ class WorksWithPeople(BasePermission):
         return selectors.works_with_people(request.user)
 
 
-def _refused(error: DjangoValidationError) -> ValidationError:
-    """A service's refusal as a 400 naming the field (or ``non_field_errors``)."""
-    if hasattr(error, "error_dict"):
-        return ValidationError(error.message_dict)
-    return ValidationError({"non_field_errors": error.messages})
-
-
 class PostcodeField(serializers.CharField):
     def to_internal_value(self, data):
         text = super().to_internal_value(data).strip()
@@ -243,10 +236,7 @@ class PeopleView(APIView):
         serializer.is_valid(raise_exception=True)
         details = dict(serializer.validated_data)
         method, given_on = details.pop("consent_method"), details.pop("consent_given_on")
-        try:
-            person = services.create_person(request.user, details, method, given_on, request=request)
-        except DjangoValidationError as error:
-            raise _refused(error) from None
+        person = services.create_person(request.user, details, method, given_on, request=request)
         return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
 
 
@@ -270,10 +260,7 @@ class PersonView(APIView):
         serializer = PersonSerializer(person, data=request.data, partial=True, context={"request": request})
         serializer.is_valid(raise_exception=True)
         details = {k: v for k, v in serializer.validated_data.items() if not k.startswith("consent_")}
-        try:
-            person = services.update_person(request.user, person, details, request=request)
-        except DjangoValidationError as error:
-            raise _refused(error) from None
+        person = services.update_person(request.user, person, details, request=request)
         return Response(PersonSerializer(person).data)
 
 
@@ -302,10 +289,7 @@ class ConversationsView(APIView):
         person = _visible_person(request, pk, audit=False)
         serializer = ConversationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            conversation = services.record_conversation(request.user, person, dict(serializer.validated_data))
-        except DjangoValidationError as error:
-            raise _refused(error) from None
+        conversation = services.record_conversation(request.user, person, dict(serializer.validated_data))
         return Response(ConversationSerializer(conversation).data, status=status.HTTP_201_CREATED)
 
 
@@ -333,10 +317,7 @@ class IntroductionsView(APIView):
         person = _visible_person(request, pk, audit=False)
         serializer = IntroductionSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        try:
-            introduction = services.make_introduction(request.user, person, dict(serializer.validated_data))
-        except DjangoValidationError as error:
-            raise _refused(error) from None
+        introduction = services.make_introduction(request.user, person, dict(serializer.validated_data))
         return Response(IntroductionSerializer(introduction).data, status=status.HTTP_201_CREATED)
 
 
@@ -356,10 +337,5 @@ class IntroductionStepsView(APIView):
             raise NotFound("No such introduction, or not one of your teams' people.")
         serializer = StepSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            introduction = services.update_introduction(
-                request.user, introduction, **serializer.validated_data
-            )
-        except DjangoValidationError as error:
-            raise _refused(error) from None
+        introduction = services.update_introduction(request.user, introduction, **serializer.validated_data)
         return Response(IntroductionSerializer(introduction).data, status=status.HTTP_201_CREATED)

@@ -3,11 +3,10 @@ gets 404; a member asking for broker-only figures gets 403; bad input gets 400 n
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,12 +16,6 @@ from common.pagination import NumberedPages
 
 from . import selectors, services
 from .models import Exchange, Timebank
-
-
-def _refused(error: DjangoValidationError) -> ValidationError:
-    if hasattr(error, "error_dict"):
-        return ValidationError(error.message_dict)
-    return ValidationError({"non_field_errors": error.messages})
 
 
 def _inside(request, slug) -> Timebank:
@@ -127,18 +120,15 @@ class ExchangesView(APIView):
         )
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            exchange = services.propose_exchange(
-                request.user,
-                timebank,
-                giver=data["giver"],
-                receiver=data["receiver"],
-                hours=data["hours"],
-                description=data["description"],
-                happened_on=data.get("happened_on"),
-            )
-        except DjangoValidationError as error:
-            raise _refused(error) from None
+        exchange = services.propose_exchange(
+            request.user,
+            timebank,
+            giver=data["giver"],
+            receiver=data["receiver"],
+            hours=data["hours"],
+            description=data["description"],
+            happened_on=data.get("happened_on"),
+        )
         return Response(ExchangeSerializer(exchange).data, status=status.HTTP_201_CREATED)
 
 
@@ -154,10 +144,7 @@ class ExchangeActionView(APIView):
         ):
             raise NotFound("No such exchange, or not one of yours.")
         act = services.confirm_exchange if self.action == "confirm" else services.cancel_exchange
-        try:
-            exchange = act(request.user, exchange)
-        except DjangoValidationError as error:
-            raise _refused(error) from None
+        exchange = act(request.user, exchange)
         return Response(ExchangeSerializer(exchange).data)
 
 
