@@ -11,16 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
-from django.http import Http404, JsonResponse
+from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import audit
 from common.forms import add_service_errors, error_summary
-from common.pdf import pdf_available, pdf_response
 from directory.selectors import public_listings
 
 from . import ecomap, forms, selectors, services
@@ -391,172 +389,4 @@ def add_safeguarding_note(request, pk):
         lambda user, person, data: services.add_safeguarding_note(user, person, data["note"]),
         title="Record a safeguarding concern about {name}",
         done="The concern is recorded. Their coordinator and the team's leads can read it.",
-    )
-
-
-@login_required
-def your_record(request):
-    """A resident's own record, when their team has linked it to their sign-in and they have
-    confirmed it is them; a pending link shows only the team's question."""
-    found = selectors.own_record(request.user)
-    if found is None:
-        return render(request, "people/your_record.html", {"person": None})
-    if found.account_link_pending:
-        return render(request, "people/your_record.html", {"person": found, "pending": True})
-    return render(
-        request,
-        "people/your_record.html",
-        {"person": found, **selectors.person_details(found)},
-    )
-
-
-@login_required
-@require_POST
-def confirm_account_link(request, pk):
-    """The resident says "Yes, this is me" to a team's pending link. Anyone else's: 404."""
-    try:
-        services.confirm_account_link(request.user, Person(pk=pk), request=request)
-    except PersonNotVisible:
-        raise Http404 from None
-    messages.success(request, "Thank you. This is your record.")
-    return redirect("people:your_record")
-
-
-@login_required
-@require_POST
-def refuse_account_link(request, pk):
-    """The resident says "No, this is not me": the pending link is removed. Anyone else's: 404."""
-    try:
-        services.refuse_account_link(request.user, Person(pk=pk), request=request)
-    except PersonNotVisible:
-        raise Http404 from None
-    messages.success(request, "Thank you. That record is no longer linked to your sign-in.")
-    return redirect("people:your_record")
-
-
-@login_required
-def subject_access(request, pk):
-    """Everything held about a person, as a readable page (prints well) or as JSON."""
-    _staff_only(request)
-    try:
-        found, data = selectors.subject_access_for(request.user, pk, request=request)
-    except PersonNotVisible:
-        raise Http404 from None
-    except selectors.NotAllowed:
-        raise PermissionDenied from None
-    if request.GET.get("format") == "json":
-        response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
-        response["Content-Disposition"] = f'attachment; filename="subject-access-{found.pk}.json"'
-        return response
-    context = {"person": found, "data": data, "pdf": pdf_available()}
-    if request.GET.get("format") == "pdf" and pdf_available():
-        return pdf_response(request, "people/subject_access.html", context, f"subject-access-{found.pk}.pdf")
-    return render(request, "people/subject_access.html", context)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def erase(request, pk):
-    """Erase a person's personal data, after a confirmation. Team leads and administrators only."""
-    found = _person(request, pk)
-    if not selectors.may_erase(request.user, found):
-        raise PermissionDenied
-    data = request.POST if request.method == "POST" else None
-    form = forms.EraseForm(data)
-    if data is not None and form.is_valid():
-        services.erase_person(request.user, found, request=request)
-        messages.success(request, "The record is erased. Only anonymous counts remain.")
-        return redirect("people:caseload")
-    return _form_page(
-        request,
-        {
-            "title": f"Erase {found.display_name}'s record",
-            "form": form,
-            "person": found,
-            "warning": "This removes their name, contact details, notes and safeguarding concerns "
-            "for good. Only anonymous counts stay, for reports. It cannot be undone.",
-            "submit": "Erase the record",
-        },
-    )
-
-
-@login_required
-def drop_ins(request):
-    """The drop-in sessions of the user's teams, the coming ones first."""
-    _staff_only(request)
-    today = timezone.localdate()
-    sessions = selectors.drop_ins_visible_to(request.user).annotate(attended=Count("attendances"))
-    return render(
-        request,
-        "people/drop_ins.html",
-        {
-            "coming": sessions.filter(on__gte=today).order_by("on", "starts_at"),
-            "past": sessions.filter(on__lt=today)[:30],
-            "today": today,
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def add_drop_in(request):
-    _staff_only(request)
-    teams = services.teams_for(request.user)
-    data = request.POST if request.method == "POST" else None
-    form = forms.DropInForm(
-        data,
-        teams=teams,
-        members=selectors.members_of_teams(teams),
-        venues=selectors.venues_for_drop_ins(request.user),
-        initial={"team": teams[0].pk if len(teams) == 1 else None, "on": timezone.localdate()},
-    )
-    if data is not None and form.is_valid():
-        details = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            session = services.plan_drop_in(request.user, details)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{session.title} on {session.on:%-d %B} is planned.")
-            return redirect("people:drop_in", session.pk)
-    return _form_page(request, {"title": "Plan a drop-in", "form": form, "back": reverse("people:drop_ins")})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def drop_in(request, pk):
-    """A drop-in's attendance: add each person as they arrive, on record or not yet."""
-    _staff_only(request)
-    try:
-        session = selectors.drop_in_for_viewer(request.user, pk, request=request)
-    except PersonNotVisible:
-        raise Http404 from None
-    members = selectors.members_of_teams([session.team])
-    data = request.POST if request.method == "POST" else None
-    form = forms.AttendanceForm(
-        data,
-        people=selectors.people_visible_to(request.user).filter(team=session.team).order_by("full_name"),
-        members=members,
-        listings=public_listings(),
-        offered=selectors.listings_near_drop_in(session),
-    )
-    if data is not None and form.is_valid():
-        try:
-            attendance = services.log_attendance(request.user, session, form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{attendance.who} is down as here.")
-            return redirect("people:drop_in", session.pk)
-    attendances = selectors.attendance_for_viewer(request.user, session)
-    return render(
-        request,
-        "people/drop_in.html",
-        {
-            "session": session,
-            "hosts": session.hosts.all(),
-            "attendances": attendances,
-            "form": form,
-            "errors": error_summary(form),
-        },
     )

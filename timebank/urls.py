@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import board_views, credit_views, views
 
 app_name = "timebank"
 
@@ -10,19 +10,19 @@ urlpatterns = [
     path("exchanges/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("exchanges/<int:pk>/correct/", views.correct, name="correct"),
     path("memberships/<int:pk>/approve/", views.approve, name="approve"),
-    path("posts/<int:pk>/", views.post, name="post"),
-    path("credits/<slug:slug>/", views.credit_scheme, name="credits"),
-    path("credits/<slug:slug>/award/", views.award, name="award"),
-    path("credits/offers/<int:pk>/redeem/", views.redeem, name="redeem"),
-    path("posts/<int:pk>/close/", views.close_post, name="close_post"),
+    path("posts/<int:pk>/", board_views.post, name="post"),
+    path("credits/<slug:slug>/", credit_views.credit_scheme, name="credits"),
+    path("credits/<slug:slug>/award/", credit_views.award, name="award"),
+    path("credits/offers/<int:pk>/redeem/", credit_views.redeem, name="redeem"),
+    path("posts/<int:pk>/close/", board_views.close_post, name="close_post"),
     path("<slug:slug>/", views.timebank, name="timebank"),
     path("<slug:slug>/join/", views.join, name="join"),
     path("<slug:slug>/member/", views.member_area, name="member"),
-    path("<slug:slug>/membership/", views.membership_status, name="membership_status"),
+    path("<slug:slug>/membership/", credit_views.membership_status, name="membership_status"),
     path("<slug:slug>/exchanges/new/", views.propose, name="propose"),
     path("<slug:slug>/statement/", views.statement, name="statement"),
-    path("<slug:slug>/board/", views.board, name="board"),
-    path("<slug:slug>/board/new/", views.new_post, name="new_post"),
+    path("<slug:slug>/board/", board_views.board, name="board"),
+    path("<slug:slug>/board/new/", board_views.new_post, name="new_post"),
     path("<slug:slug>/broker/", views.broker_dashboard, name="broker"),
-    path("<slug:slug>/broker/community/", views.community_exchange, name="community_exchange"),
+    path("<slug:slug>/broker/community/", credit_views.community_exchange, name="community_exchange"),
 ]
