@@ -17,13 +17,17 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.dispatch import Signal
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import AuditEvent, User
+from .services import end_sessions_of
 
 logger = logging.getLogger(__name__)
 
@@ -104,8 +108,6 @@ def erase_account(user: User | None) -> None:
         content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
     ).update(object_repr=ERASED_NAME, change_message="")
     _forget_sign_in_attempts(names)
-    from django_otp.plugins.otp_static.models import StaticDevice
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
@@ -115,7 +117,6 @@ def erase_account(user: User | None) -> None:
     user.is_active = False
     user.set_unusable_password()
     user.save()
-    from .services import end_sessions_of
 
     # Sessions hold only the account's id, but signing it out everywhere is part of "no way in".
     end_sessions_of(user)
@@ -125,7 +126,6 @@ def erase_account(user: User | None) -> None:
 def _forget_sign_in_attempts(names: set[str]) -> None:
     """django-axes keeps the username typed at each sign-in (in whatever case it was typed) and
     the form's data: rows naming any of ``names`` go."""
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         matching = Q()
