@@ -101,6 +101,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "accounts.audit.AuditTrailMiddleware",  # one VIEW event per person a successful response shows
+    # Last, so it sees a view's exception first: a NotPermitted or NotVisible refusal that escapes a
+    # view is a 403 or 404, never a 500 (common.errors).
+    "common.errors.RefusalMiddleware",
 ]
 
 if PRODUCTION:

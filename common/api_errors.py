@@ -1,15 +1,21 @@
 """How the API answers a refusal, in one place (``REST_FRAMEWORK["EXCEPTION_HANDLER"]``).
 
-Services refuse with Django's ``ValidationError`` naming the field, so that pages and the API share
-one vocabulary. Here that becomes the 400 the API describes: field -> list of messages, or
-``non_field_errors`` for a refusal that names no field. Everything else is DRF's own answer
-(403 and 404 with ``detail``, its own 400s)."""
+Services refuse with :class:`common.errors.Refusal` (a Django ``ValidationError``) naming the field,
+so that pages and the API share one vocabulary. Here a :class:`~common.errors.NotVisible` becomes
+the API's 404 and a :class:`~common.errors.NotPermitted` its 403, each with ``detail``; any other
+refusal becomes the 400 the API describes: field -> list of messages, or ``non_field_errors`` for a
+refusal that names no field. Everything else is DRF's own answer (its 403, 404 and 400s)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from .errors import NotPermitted, NotVisible, message_of
 
 
 def refusal_as_400(error: DjangoValidationError) -> ValidationError:
@@ -19,8 +25,17 @@ def refusal_as_400(error: DjangoValidationError) -> ValidationError:
     return ValidationError({"non_field_errors": error.messages})
 
 
-def handle_api_exception(exc, context):
-    """DRF's handler, after turning a service's ``ValidationError`` into the described 400."""
-    if isinstance(exc, DjangoValidationError):
-        exc = refusal_as_400(exc)
-    return exception_handler(exc, context)
+def as_api_error(error: Exception) -> Exception:
+    """The DRF exception that answers a service's refusal; any other exception unchanged."""
+    if isinstance(error, NotVisible):
+        return NotFound()
+    if isinstance(error, NotPermitted):
+        return PermissionDenied(message_of(error))
+    if isinstance(error, DjangoValidationError):
+        return refusal_as_400(error)
+    return error
+
+
+def handle_api_exception(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, after turning a service's refusal into the described 403, 404 or 400."""
+    return exception_handler(as_api_error(exc), context)

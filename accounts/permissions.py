@@ -1,0 +1,44 @@
+"""Who may do what: the predicates every app's own ``permissions.py`` is built from.
+
+Each app answers its questions in one module of predicates named ``may_<verb>_<thing>(user, obj)``
+returning a bool, used alike by its views, services, serializers and (through the context a view
+gives) templates. A predicate never raises, never queries more than it must, and is false for an
+anonymous or inactive user. A service that refuses raises :class:`common.errors.NotPermitted`.
+
+The administrator check is written here once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import Organisation, Role
+
+
+def is_signed_in(user: Any) -> bool:
+    """An active person who has signed in (anonymous users and closed accounts are not)."""
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_administrator(user: Any) -> bool:
+    """An administrator of Closeknit: the administrator role, or a superuser."""
+    return is_signed_in(user) and (user.is_superuser or user.role == Role.ADMINISTRATOR)
+
+
+def is_staff_member(user: Any) -> bool:
+    """Anyone signed in who works with Closeknit rather than being a resident."""
+    return is_signed_in(user) and (user.is_superuser or user.role != Role.RESIDENT)
+
+
+def has_role(user: Any, *roles: str) -> bool:
+    """Signed in with one of ``roles`` (an administrator is not thereby every role: ask for it)."""
+    return is_signed_in(user) and user.role in roles
+
+
+def may_act_for_organisation(user: Any, organisation: Organisation | None) -> bool:
+    """An administrator, or an editor of ``organisation``: who runs its shifts, lending, listings."""
+    if organisation is None or not is_signed_in(user):
+        return False
+    if is_administrator(user):
+        return True
+    return bool(user.role == Role.ORGANISATION_EDITOR and user.organisation_id == organisation.pk)

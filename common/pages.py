@@ -1,0 +1,99 @@
+"""The two shapes of a page that changes something, written once.
+
+- :func:`form_page`: a form. GET draws it; a valid POST calls the service; the service's refusal goes
+  on the form beside the field it names (and in the error summary); success says so and redirects.
+- :func:`act`: a button. POST calls the service; success or the refusal is said in a message on the
+  page it redirects to.
+
+Both answer a :class:`~common.errors.NotPermitted` with 403 and a
+:class:`~common.errors.NotVisible` with 404, and neither catches anything else, so a real fault is
+still a fault. A view keeps what is its own (finding the thing, who may see it, the template's other
+context) and hands the rest to these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from .errors import message_of, refusals_as_http
+from .forms import add_service_errors, error_summary
+
+Result = TypeVar("Result")
+FormT = TypeVar("FormT", bound=forms.BaseForm)
+
+# Where to go after success: what ``redirect`` takes (a URL, or a model with get_absolute_url), or a
+# function of the service's result that gives one.
+NextUrl = Any
+# What to say after success: a sentence, a function of the service's result, or None for nothing.
+Said = str | Callable[[Any], str] | None
+
+
+def bind(request: HttpRequest, form_class: type[FormT], **kwargs: Any) -> FormT:
+    """The form, bound to what was posted (with any files) on a POST, unbound on a GET."""
+    if request.method == "POST":
+        return form_class(request.POST, request.FILES or None, **kwargs)
+    return form_class(**kwargs)
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    *,
+    action: Callable[[dict[str, Any]], Result],
+    template: str,
+    next_url: NextUrl,
+    success: Said = None,
+    context: Mapping[str, Any] | None = None,
+) -> HttpResponse:
+    """Draw ``form`` with ``template``; on a valid POST call ``action(form.cleaned_data)``.
+
+    A refusal from ``action`` is put on the form and the page drawn again with the error summary;
+    success flashes ``success`` and redirects to ``next_url``. The template gets ``form``,
+    ``errors`` (for the GOV.UK error summary) and ``context``."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            with refusals_as_http():
+                result = action(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _done(request, result, success, next_url)
+    return render(request, template, {**(context or {}), "form": form, "errors": error_summary(form)})
+
+
+def act(
+    request: HttpRequest,
+    action: Callable[[], Result],
+    *,
+    next_url: Any,
+    success: Said = None,
+) -> HttpResponse:
+    """Call ``action()`` for a button's POST; say what happened, or why not, and redirect to
+    ``next_url`` (what ``redirect`` takes: the same page either way)."""
+    try:
+        with refusals_as_http():
+            result = action()
+    except ValidationError as error:
+        messages.error(request, message_of(error))
+        return redirect(next_url)
+    return _done(request, result, success, next_url)
+
+
+def form_refusal(form: forms.BaseForm) -> ValidationError:
+    """A form's own errors as one refusal, for a button whose small form (a number, a choice) is
+    checked before the service is called: ``act`` then says them like any other refusal."""
+    return ValidationError([message for problems in form.errors.values() for message in problems])
+
+
+def _done(request: HttpRequest, result: Any, success: Said, next_url: NextUrl) -> HttpResponse:
+    said = success(result) if callable(success) else success
+    if said:
+        messages.success(request, said)
+    return redirect(next_url(result) if callable(next_url) else next_url)
