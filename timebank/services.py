@@ -127,14 +127,14 @@ def approve_member(
         raise Refusal(f"Only an application can be approved; this membership is {membership.status}.")
     if not (welcome_note or "").strip():
         raise Refusal("Note the welcome conversation before approving.", field="welcome_note")
-    first_time = membership.account_id is None
-    if first_time:
-        membership.account = Account.objects.create(
-            ledger=timebank.ledger,
-            kind=Account.Kind.MEMBER,
-            holder=membership.user,
-            name=membership.user.full_name,
-        )
+    first_time = membership.account is None
+    account = membership.account or Account.objects.create(
+        ledger=timebank.ledger,
+        kind=Account.Kind.MEMBER,
+        holder=membership.user,
+        name=membership.user.full_name,
+    )
+    membership.account = account
     membership.status = Membership.Status.ACTIVE
     membership.approved_at, membership.approved_by = timezone.now(), broker
     membership.welcome_note, membership.checks_note = welcome_note.strip(), (checks_note or "").strip()
@@ -144,7 +144,7 @@ def approve_member(
             timebank.ledger,
             [
                 (community_account(timebank), -timebank.welcome_hours),
-                (membership.account, timebank.welcome_hours),
+                (account, timebank.welcome_hours),
             ],
             Entry.Kind.WELCOME,
             memo=f"Welcome to {timebank}",
@@ -162,11 +162,12 @@ def set_membership_status(user: User, membership: Membership, status: str) -> Me
     )
     if not may_change_membership(user, membership):
         raise NotPermitted(f"Only {membership.timebank}'s brokers can do this.")
-    allowed = {
+    becomes: dict[str, set[str]] = {
         Membership.Status.ACTIVE: {Membership.Status.PAUSED, Membership.Status.LEFT},
         Membership.Status.PAUSED: {Membership.Status.ACTIVE, Membership.Status.LEFT},
         Membership.Status.APPLIED: {Membership.Status.LEFT},
-    }.get(membership.status, set())
+    }
+    allowed = becomes.get(membership.status, set())
     if status not in allowed:
         raise Refusal(f"A membership that is {membership.status} cannot become {status}.", field="status")
     membership.status = status
