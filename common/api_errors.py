@@ -7,8 +7,11 @@ one vocabulary. Here that becomes the 400 the API describes: field -> list of me
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 
@@ -19,7 +22,7 @@ def refusal_as_400(error: DjangoValidationError) -> ValidationError:
     return ValidationError({"non_field_errors": error.messages})
 
 
-def handle_api_exception(exc, context):
+def handle_api_exception(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, after turning a service's ``ValidationError`` into the described 400."""
     if isinstance(exc, DjangoValidationError):
         exc = refusal_as_400(exc)
