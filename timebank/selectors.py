@@ -7,12 +7,12 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.permissions import Requester
 from directory.models import TaxonomyTerm
 
 from .models import Account, CreditScheme, Exchange, Membership, Post, Posting, Timebank
@@ -31,14 +31,14 @@ def public_credit_schemes() -> QuerySet[CreditScheme]:
     return CreditScheme.objects.order_by("name")
 
 
-def membership_of(user: User | AnonymousUser, timebank: Timebank) -> Membership | None:
+def membership_of(user: Requester, timebank: Timebank) -> Membership | None:
     """The user's membership of the timebank in any state (applied, active, paused, left)."""
     if not user.is_authenticated:
         return None
     return Membership.objects.filter(user=user, timebank=timebank).select_related("account").first()
 
 
-def active_membership(user: User | AnonymousUser, timebank: Timebank) -> Membership | None:
+def active_membership(user: Requester, timebank: Timebank) -> Membership | None:
     """The user's membership of the timebank while it is active, else None."""
     membership = membership_of(user, timebank)
     return membership if membership and membership.status == Membership.Status.ACTIVE else None
@@ -49,7 +49,7 @@ def members(timebank: Timebank) -> QuerySet[Membership]:
     return timebank.memberships.filter(status=Membership.Status.ACTIVE).select_related("user", "account")
 
 
-def members_visible_to(user: User | AnonymousUser, timebank: Timebank) -> QuerySet[User]:
+def members_visible_to(user: Requester, timebank: Timebank) -> QuerySet[User]:
     """The people this user may pick in a timebank (who an exchange was with, whose hours a broker
     records): its active members, for someone who may see inside it; no one for anyone else. Forms'
     and the API's choices come from here, so a refusal can never name someone the user could not
@@ -163,7 +163,7 @@ def balances(timebank: Timebank) -> QuerySet[Account]:
     return timebank.ledger.accounts.order_by("kind", "name")
 
 
-def credit_account_of(user: User | AnonymousUser, scheme: CreditScheme) -> Account | None:
+def credit_account_of(user: Requester, scheme: CreditScheme) -> Account | None:
     """The user's account in a time-credit scheme, if they have been awarded credits."""
     if not user.is_authenticated:
         return None

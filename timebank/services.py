@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Organisation, User
+from accounts.permissions import Requester
 from common.errors import NotPermitted, NotVisible, Refusal, message_of
 
 from . import ledger, selectors
@@ -90,7 +91,7 @@ def community_account(timebank: Timebank) -> Account:
 
 
 @transaction.atomic
-def apply_to_join(user: User, timebank: Timebank) -> Membership:
+def apply_to_join(user: Requester, timebank: Timebank) -> Membership:
     """A person asks to join; a broker will welcome them. Rejoining after leaving is an application too."""
     if not user.is_authenticated:
         raise NotPermitted("Sign in to join a timebank.")
