@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from common.errors import Refusal
 
-class ScoringError(ValueError):
-    """Answers that cannot be scored, naming the item and the problem."""
 
-    def __init__(self, item: str, message: str):
-        super().__init__(message)
+class ScoringError(Refusal):
+    """Answers that cannot be scored: a refusal naming the item (``item``, its code, is the field)
+    and the problem, or the field ``answers`` when no one item is at fault."""
+
+    def __init__(self, item: str, message: str) -> None:
+        super().__init__(message, field=item or "answers")
         self.item = item
 
 
