@@ -55,7 +55,10 @@ def reach(
         )
         .annotate(n=Count("pk"))
     )
-    total, by_decile, by_ward, introducers = 0, Counter(), Counter(), Counter()
+    total = 0
+    by_decile: Counter[int] = Counter()
+    by_ward: Counter[str] = Counter()
+    introducers: Counter[str] = Counter()
     for group in groups:
         total += group["n"]
         if group["area_decile"] is not None:

@@ -80,7 +80,7 @@ def load_instrument(definition: Any, *, builtin: bool = False) -> Instrument:
     instrument = Instrument.objects.create(
         code=code,
         version=version,
-        name=definition.get("name", code),
+        name=str(definition.get("name") or code),
         description=definition.get("description", ""),
         scoring=scoring,
         bands=definition.get("bands", []),
@@ -108,19 +108,18 @@ def _checked_item(position: int, item: Any) -> dict[str, Any]:
     if not isinstance(item, dict):
         raise Refusal(f"Item {position} must be an object with code, min_value and max_value.")
     try:
-        checked = {
-            "code": str(item["code"]),
-            "min_value": int(item["min_value"]),
-            "max_value": int(item["max_value"]),
-        }
+        code, lowest, highest = str(item["code"]), int(item["min_value"]), int(item["max_value"])
     except KeyError as error:
         raise Refusal(f"Item {position} is missing {error}.") from None
     except (TypeError, ValueError):
         raise Refusal(f"Item {position}: min_value and max_value must be whole numbers.") from None
-    _check_code(checked["code"], f"Item {position}'s code")
-    if checked["min_value"] > checked["max_value"]:
+    _check_code(code, f"Item {position}'s code")
+    if lowest > highest:
         raise Refusal(f"Item {position}: min_value is more than max_value.")
-    return checked | {
+    return {
+        "code": code,
+        "min_value": lowest,
+        "max_value": highest,
         "text": item.get("text", ""),
         "label": str(item.get("label", ""))[:60],
         "options": item.get("options", []),

@@ -205,3 +205,8 @@ def test_a_scoring_error_is_a_refusal_naming_the_item_as_its_field(db):
         check_answers(instrument("ons4"), {"satisfied": 11, "worthwhile": 6, "happy": 9, "anxious": 1})
     assert refused.value.message_dict == {"satisfied": [str(refused.value)]}
     assert "must be 0 to 10" in str(refused.value)
+
+
+def test_an_instrument_without_a_name_is_named_by_its_code(db):
+    loaded = services.load_instrument(LICENSED | {"code": "unnamed", "name": None})
+    assert loaded.name == "unnamed"
