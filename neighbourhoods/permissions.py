@@ -8,22 +8,21 @@ measures of success, record readings and record survey rounds.
 
 from __future__ import annotations
 
-from typing import Any
-
-from accounts.permissions import is_administrator, is_signed_in, is_staff_member
+from accounts.models import User
+from accounts.permissions import Requester, is_administrator, is_signed_in, is_staff_member
 
 from .models import NeighbourhoodTeam
 
 
-def may_see_teams(user: Any) -> bool:
+def may_see_teams(user: Requester) -> bool:
     """Everyone on the staff side reads the neighbourhood teams' pages; residents do not."""
     return is_staff_member(user)
 
 
-def may_record_for_team(user: Any, team: NeighbourhoodTeam) -> bool:
+def may_record_for_team(user: Requester, team: NeighbourhoodTeam) -> bool:
     """A member of ``team`` (or an administrator) sets its priorities and measures and records its
     readings and survey rounds."""
-    if not is_signed_in(user):
+    if not isinstance(user, User) or not is_signed_in(user):
         return False
     if is_administrator(user):
         return True

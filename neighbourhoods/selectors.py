@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from accounts.permissions import Requester
 from common.suppression import share
 
 from .models import Measure, NeighbourhoodTeam
@@ -19,7 +20,7 @@ DEFAULT_QUESTIONS = [
 ]
 
 
-def teams_visible_to(user: Any) -> QuerySet[NeighbourhoodTeam]:
+def teams_visible_to(user: Requester) -> QuerySet[NeighbourhoodTeam]:
     """Every neighbourhood team, with its neighbourhood, for someone on the staff side; none for a
     resident."""
     if not may_see_teams(user):

@@ -13,25 +13,25 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from accounts.models import Role
-from accounts.permissions import has_role, is_administrator, is_signed_in
+from accounts.models import Role, User
+from accounts.permissions import Requester, has_role, is_administrator, is_signed_in
 from people.models import Person
 from people.selectors import people_visible_to, works_with_people
 
 
-def may_see_reports(user: Any) -> bool:
+def may_see_reports(user: Requester) -> bool:
     """Commissioners and administrators read reach, social value, survey results and the report."""
     return has_role(user, Role.COMMISSIONER) or is_administrator(user)
 
 
-def may_record_outcomes(user: Any) -> bool:
+def may_record_outcomes(user: Requester) -> bool:
     """Whether the user's work is with people, and so with their outcomes (a commissioner,
     organisation editor or resident records none)."""
-    return is_signed_in(user) and bool(works_with_people(user))
+    return isinstance(user, User) and is_signed_in(user) and works_with_people(user)
 
 
-def may_record_outcomes_for(user: Any, person: Person) -> bool:
+def may_record_outcomes_for(user: Requester, person: Person) -> bool:
     """Someone who records outcomes, for a person whose record they may see."""
-    return may_record_outcomes(user) and people_visible_to(user).filter(pk=person.pk).exists()
+    if not isinstance(user, User) or not may_record_outcomes(user):
+        return False
+    return people_visible_to(user).filter(pk=person.pk).exists()

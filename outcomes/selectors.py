@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Coalesce
 
+from accounts.permissions import Requester
 from common.suppression import SUPPRESS_BELOW, share, shown
 from people.models import CONNECTED, Introducer, Introduction, Person
 from places.models import Neighbourhood, Ward
@@ -21,7 +22,7 @@ from .permissions import may_see_reports
 MOST_DEPRIVED = 3  # deciles 1 to 3: the 30% most deprived areas of England
 
 
-def report_areas(user: Any) -> QuerySet[Neighbourhood]:
+def report_areas(user: Requester) -> QuerySet[Neighbourhood]:
     """The areas the evaluation report may be drawn for, by name, for someone who reads reports:
     every neighbourhood (the report holds only aggregates); none for anyone else."""
     if not may_see_reports(user):
