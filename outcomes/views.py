@@ -14,7 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from common.forms import add_service_errors, error_summary
 from common.pdf import pdf_available, pdf_response
-from people.selectors import PersonNotVisible, person_for_viewer, works_with_people
+from people.permissions import may_work_with_people
+from people.selectors import PersonNotVisible, person_for_viewer
 
 from . import forms, selectors, services
 from . import report as report_module
@@ -37,7 +38,7 @@ def social_value(request):
 
 
 def _person(request, pk):
-    if not works_with_people(request.user):
+    if not may_work_with_people(request.user):
         raise PermissionDenied
     try:
         return person_for_viewer(request.user, pk)
