@@ -3,6 +3,8 @@ a person over their record: a subject access copy and erasure."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -36,7 +38,7 @@ def your_record(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def confirm_account_link(request: HttpRequest, pk: object) -> HttpResponse:
+def confirm_account_link(request: HttpRequest, pk: UUID) -> HttpResponse:
     """The resident says "Yes, this is me" to a team's pending link. Anyone else's: 404."""
     return act(
         request,
@@ -48,7 +50,7 @@ def confirm_account_link(request: HttpRequest, pk: object) -> HttpResponse:
 
 @login_required
 @require_POST
-def refuse_account_link(request: HttpRequest, pk: object) -> HttpResponse:
+def refuse_account_link(request: HttpRequest, pk: UUID) -> HttpResponse:
     """The resident says "No, this is not me": the pending link is removed. Anyone else's: 404."""
     return act(
         request,
@@ -59,7 +61,7 @@ def refuse_account_link(request: HttpRequest, pk: object) -> HttpResponse:
 
 
 @login_required
-def subject_access(request: HttpRequest, pk: object) -> HttpResponse:
+def subject_access(request: HttpRequest, pk: UUID) -> HttpResponse:
     """Everything held about a person, as a readable page (prints well) or as JSON. Someone who
     may see the person but not read safeguarding notes gets 403; anyone else 404."""
     _staff_only(request)
@@ -77,7 +79,7 @@ def subject_access(request: HttpRequest, pk: object) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def erase(request: HttpRequest, pk: object) -> HttpResponse:
+def erase(request: HttpRequest, pk: UUID) -> HttpResponse:
     """Erase a person's personal data, after a confirmation. Team leads and administrators only."""
     found = _person(request, pk)
     if not permissions.may_erase_person(request.user, found):

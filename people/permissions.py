@@ -16,9 +16,9 @@ raises ``common.errors.NotPermitted`` (or ``NotVisible`` where the record must n
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
-from accounts.models import ROLES_THAT_SEE_PERSON_RECORDS, TeamMembership
+from accounts.models import ROLES_THAT_SEE_PERSON_RECORDS, TeamMembership, User
 from accounts.permissions import is_administrator, is_signed_in
 
 from . import selectors
@@ -31,8 +31,9 @@ def has_role_that_reads_records(user: Any) -> bool:
     return bool(user.is_superuser or user.role in ROLES_THAT_SEE_PERSON_RECORDS)
 
 
-def may_work_with_people(user: Any) -> bool:
-    """Signed in with a role whose work means reading person records."""
+def may_work_with_people(user: Any) -> TypeGuard[User]:
+    """Signed in with a role whose work means reading person records (so, when true, an account:
+    a ``TypeGuard``, for the type checker)."""
     return is_signed_in(user) and has_role_that_reads_records(user)
 
 
@@ -41,7 +42,7 @@ def may_see_everyone(user: Any) -> bool:
     return may_work_with_people(user) and is_administrator(user)
 
 
-def _leads_team(user: Any, team_id: int | None) -> bool:
+def _leads_team(user: Any, team_id: int) -> bool:
     return TeamMembership.objects.filter(team_id=team_id, user=user, is_lead=True).exists()
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from contextlib import suppress
 from datetime import date
 from typing import Any, TypeVar
+from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
@@ -83,7 +84,7 @@ def coordinators_for(user: Viewer) -> QuerySet[User]:
     return members_of_teams(teams_for(user)).filter(role__in=ROLES_THAT_SEE_PERSON_RECORDS)
 
 
-def person_for_viewer(user: Viewer, person_id: object) -> Person:
+def person_for_viewer(user: Viewer, person_id: UUID | str) -> Person:
     """A person's record for someone who may see it. The read is audited by the request's trail
     (``accounts.audit``): a VIEW event is written if the response shows it.
 
@@ -99,7 +100,7 @@ def person_for_viewer(user: Viewer, person_id: object) -> Person:
         raise PersonNotVisible from None
 
 
-def _of_visible_person(user: Viewer, records: QuerySet[Owned], pk: object) -> Owned:
+def _of_visible_person(user: Viewer, records: QuerySet[Owned], pk: int | str) -> Owned:
     """A record (conversation, consent, goal, introduction) of someone this user may see; any
     other id, or one that is not a number, raises ``PersonNotVisible``."""
     try:
@@ -111,22 +112,22 @@ def _of_visible_person(user: Viewer, records: QuerySet[Owned], pk: object) -> Ow
     return found
 
 
-def conversation_for_viewer(user: Viewer, pk: object) -> Conversation:
+def conversation_for_viewer(user: Viewer, pk: int | str) -> Conversation:
     """A conversation with someone this user may see, else ``PersonNotVisible``."""
     return _of_visible_person(user, Conversation.objects.select_related("person"), pk)
 
 
-def consent_for_viewer(user: Viewer, pk: object) -> Consent:
+def consent_for_viewer(user: Viewer, pk: int | str) -> Consent:
     """A consent of someone this user may see, else ``PersonNotVisible``."""
     return _of_visible_person(user, Consent.objects.select_related("person"), pk)
 
 
-def goal_for_viewer(user: Viewer, pk: object) -> Goal:
+def goal_for_viewer(user: Viewer, pk: int | str) -> Goal:
     """A goal of someone this user may see, else ``PersonNotVisible``."""
     return _of_visible_person(user, Goal.objects.select_related("person"), pk)
 
 
-def introduction_for_viewer(user: Viewer, pk: object) -> Introduction:
+def introduction_for_viewer(user: Viewer, pk: int | str) -> Introduction:
     """An introduction of someone this user may see, else ``PersonNotVisible``."""
     records = Introduction.objects.select_related("person", "listing", "other_person")
     return _of_visible_person(user, records, pk)
@@ -151,7 +152,7 @@ def own_record(user: Viewer) -> Person | None:
     )
 
 
-def pending_link_for(user: Viewer, person_id: object, *, for_update: bool = False) -> Person:
+def pending_link_for(user: Viewer, person_id: UUID | str, *, for_update: bool = False) -> Person:
     """A record a team has asked to link to this resident's sign-in, not yet confirmed: the only
     record they may confirm or refuse. Any other id (someone else's link, a confirmed or erased
     record, no such record) raises ``PersonNotVisible`` without loading it."""
@@ -174,7 +175,7 @@ def safeguarding_notes(user: Viewer, person: Person) -> QuerySet[SafeguardingNot
     return person.safeguarding_notes.select_related("recorded_by")
 
 
-def caseload(user: Viewer, *, scope: str = "mine", text: str = "") -> QuerySet[Person]:
+def caseload(user: User, *, scope: str = "mine", text: str = "") -> QuerySet[Person]:
     """People the user may see: ``mine`` (they coordinate) or ``team`` (all their teams'),
     optionally narrowed by name or postcode."""
     people = people_visible_to(user)
@@ -190,7 +191,7 @@ def caseload(user: Viewer, *, scope: str = "mine", text: str = "") -> QuerySet[P
     return people.select_related("team", "coordinator", "postcode__ward").order_by("full_name", "pk")
 
 
-def follow_ups_due(user: Viewer, on: date) -> dict[str, list[Any]]:
+def follow_ups_due(user: User, on: date) -> dict[str, list[Any]]:
     """What the user said they would follow up, due on or before ``on``, for people they coordinate."""
     mine = people_visible_to(user).filter(coordinator=user)
     conversations = (
@@ -207,7 +208,7 @@ def follow_ups_due(user: Viewer, on: date) -> dict[str, list[Any]]:
     return {"conversations": list(conversations), "introductions": list(introductions)}
 
 
-def count_follow_ups_due(user: Viewer, on: date) -> int:
+def count_follow_ups_due(user: User, on: date) -> int:
     """How many follow-ups are due: counted in the database, so no one's record is read (and
     the count is not logged as showing those people)."""
     mine = people_visible_to(user).filter(coordinator=user)
@@ -240,7 +241,7 @@ def has_consent_to_keep_record(person: Person) -> bool:
 
 
 def subject_access_for(
-    user: Viewer, person_id: object, *, request: HttpRequest | None = None
+    user: User, person_id: UUID | str, *, request: HttpRequest | None = None
 ) -> tuple[Person, dict[str, Any]]:
     """A person and all the data about them, for a subject access request, written to the audit
     log as one export. It includes safeguarding notes, so only those who may read them (the
@@ -264,7 +265,7 @@ def drop_ins_visible_to(user: Viewer) -> QuerySet[DropInSession]:
 
 
 def drop_in_for_viewer(
-    user: Viewer, session_id: object, *, request: HttpRequest | None = None
+    user: User, session_id: int | str, *, request: HttpRequest | None = None
 ) -> DropInSession:
     """A drop-in session with its attendance, for someone in its team; ``PersonNotVisible``
     otherwise. Attendees are people, so the read is audited."""
@@ -307,13 +308,13 @@ def listings_to_offer(person: Person, text: str = "", limit: int = 50) -> list[S
     if text.strip():
         return list(search_listings(ListingSearch(text=text))[:limit])
     postcode = person.postcode
-    if postcode is None or not postcode.has_location:
+    if postcode is None or postcode.latitude is None or postcode.longitude is None:
         return []
     near = Point(postcode.latitude, postcode.longitude)
     return list(search_listings(ListingSearch(near=near, miles=1, order="distance"))[:limit])
 
 
-def venues_for_drop_ins(user: Viewer) -> QuerySet[Location]:
+def venues_for_drop_ins(user: User) -> QuerySet[Location]:
     """Venues to choose from for a drop-in: those of the user's organisations' listings and those
     their teams have used before, rather than every venue in the directory."""
     teams = TeamMembership.objects.filter(user=user).values("team_id")

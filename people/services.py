@@ -356,7 +356,7 @@ def erase_person(user: User, person: Person, *, request: HttpRequest | None = No
         .get(pk=person.pk)
     )
     erase_account(person.confirmed_account)
-    person.ward_when_erased = person.postcode.ward if person.postcode_id else None
+    person.ward_when_erased = person.postcode.ward if person.postcode is not None else None
     person.imd_decile_when_erased = person.imd_decile
     for field in ("full_name", "preferred_name", "email", "phone", "address", "communication_needs"):
         setattr(person, field, "")
@@ -396,7 +396,8 @@ def _overwrite_freed_space() -> None:
 def checkpoint_write_ahead_log() -> None:
     """Copy SQLite's write-ahead log into the database and empty it, so the pages that held an
     erased person's data are overwritten now rather than whenever SQLite next checkpoints."""
-    if connection.vendor == "sqlite" and not connection.is_in_memory_db():
+    # Only SQLite's connection has is_in_memory_db, and only SQLite is asked.
+    if connection.vendor == "sqlite" and not connection.is_in_memory_db():  # type: ignore[attr-defined]
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 

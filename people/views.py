@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
+from uuid import UUID
 
 from django import forms as django_forms
 from django.contrib import messages
@@ -38,7 +39,7 @@ def _staff_only(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _person(request: HttpRequest, pk: object) -> Person:
+def _person(request: HttpRequest, pk: UUID) -> Person:
     _staff_only(request)
     try:
         return selectors.person_for_viewer(request.user, pk)
@@ -46,7 +47,7 @@ def _person(request: HttpRequest, pk: object) -> Person:
         raise Http404 from None
 
 
-def _of_visible_person(request: HttpRequest, find: Callable[[Any, object], Any], pk: object) -> Any:
+def _of_visible_person(request: HttpRequest, find: Callable[[Any, int], Any], pk: int) -> Any:
     """A record belonging to someone this user may see (``find`` is its selector), or 404."""
     _staff_only(request)
     with refusals_as_http():
@@ -151,7 +152,7 @@ def _new_person_initial(request: HttpRequest) -> dict[str, Any]:
 
 
 @login_required
-def person(request: HttpRequest, pk: object) -> HttpResponse:
+def person(request: HttpRequest, pk: UUID) -> HttpResponse:
     """A person's record. Every view of it is written to the audit log."""
     found = _person(request, pk)
     return render(
@@ -177,7 +178,7 @@ def person(request: HttpRequest, pk: object) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def change_person(request: HttpRequest, pk: object) -> HttpResponse:
+def change_person(request: HttpRequest, pk: UUID) -> HttpResponse:
     found = _person(request, pk)
     form = bind(
         request,
@@ -205,7 +206,7 @@ def change_person(request: HttpRequest, pk: object) -> HttpResponse:
 
 def _record(
     request: HttpRequest,
-    pk: object,
+    pk: UUID,
     form_class: type[django_forms.BaseForm],
     save: Callable[[Any, Person, dict[str, Any]], object],
     *,
@@ -231,7 +232,7 @@ def _person_page(person: Person) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def add_conversation(request: HttpRequest, pk: object) -> HttpResponse:
+def add_conversation(request: HttpRequest, pk: UUID) -> HttpResponse:
     return _record(
         request,
         pk,
@@ -244,7 +245,7 @@ def add_conversation(request: HttpRequest, pk: object) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def add_introduction(request: HttpRequest, pk: object) -> HttpResponse:
+def add_introduction(request: HttpRequest, pk: UUID) -> HttpResponse:
     """Introduce a person. Listings to choose from are found by a search on the same page (a plain
     GET form, so it works without JavaScript), or are those near where the person lives."""
     found = _person(request, pk)
@@ -302,7 +303,7 @@ def update_introduction(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def add_consent(request: HttpRequest, pk: object) -> HttpResponse:
+def add_consent(request: HttpRequest, pk: UUID) -> HttpResponse:
     return _record(
         request,
         pk,
@@ -330,7 +331,7 @@ def withdraw_consent(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def add_goal(request: HttpRequest, pk: object) -> HttpResponse:
+def add_goal(request: HttpRequest, pk: UUID) -> HttpResponse:
     return _record(
         request,
         pk,
@@ -357,7 +358,7 @@ def finish_goal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def add_referral(request: HttpRequest, pk: object) -> HttpResponse:
+def add_referral(request: HttpRequest, pk: UUID) -> HttpResponse:
     return _record(
         request,
         pk,
@@ -370,7 +371,7 @@ def add_referral(request: HttpRequest, pk: object) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def link_account(request: HttpRequest, pk: object) -> HttpResponse:
+def link_account(request: HttpRequest, pk: UUID) -> HttpResponse:
     return _record(
         request,
         pk,
@@ -383,7 +384,7 @@ def link_account(request: HttpRequest, pk: object) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def add_safeguarding_note(request: HttpRequest, pk: object) -> HttpResponse:
+def add_safeguarding_note(request: HttpRequest, pk: UUID) -> HttpResponse:
     return _record(
         request,
         pk,
