@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, authenticate
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -20,7 +21,13 @@ from . import audit
 from .models import AuditEvent, Role, User
 
 
-def _audit_event(actor, action, target, request, note) -> AuditEvent:
+def _audit_event(
+    actor: User | AnonymousUser | None,
+    action: str,
+    target: models.Model | None,
+    request: HttpRequest | None,
+    note: str,
+) -> AuditEvent:
     if actor is not None and not actor.is_authenticated:
         actor = None
     request = request or audit.current_request()  # a service called by a page need not pass it
@@ -38,7 +45,7 @@ def _audit_event(actor, action, target, request, note) -> AuditEvent:
 
 
 def record_audit_event(
-    actor: User | None,
+    actor: User | AnonymousUser | None,
     action: str,
     target: models.Model | None = None,
     *,
@@ -55,7 +62,7 @@ def record_audit_event(
 
 
 def record_audit_events(
-    actor: User | None,
+    actor: User | AnonymousUser | None,
     action: str,
     targets: list[models.Model],
     *,
@@ -145,7 +152,8 @@ def replace_totp_device(request: HttpRequest, device: TOTPDevice, password: str,
     change is audited and the person is emailed.
     """
     user = request.user
-    if not user.is_authenticated or not user.is_verified():
+    # django-otp's OTPMiddleware gives request.user is_verified(); the stubs' User has no such method.
+    if not user.is_authenticated or not user.is_verified():  # type: ignore[attr-defined]
         raise PermissionDenied("Enter a code from your current authenticator app first.")
     if not _is_this_sessions_pending_device(request, device):
         raise ValidationError({"token": "Start again: this set-up has ended."})
@@ -165,7 +173,7 @@ def replace_totp_device(request: HttpRequest, device: TOTPDevice, password: str,
         _tell_about_two_factor_change(user, "two_factor_replaced")
 
 
-def may_reset_two_factor(actor: User, person: User) -> bool:
+def may_reset_two_factor(actor: User | AnonymousUser, person: User) -> bool:
     """Whether ``actor`` may reset ``person``'s two factors: a verified administrator, never their own.
 
     A superuser may reset anyone's; an administrator, people in their own organisation.
