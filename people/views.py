@@ -190,8 +190,9 @@ def change_person(request: HttpRequest, pk: UUID) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> Person:
         details = {name: data[name] for name in forms.PersonForm.Meta.fields}
-        # A fresh copy: the form's instance is the one the page draws.
-        return services.update_person(request.user, Person.objects.get(pk=found.pk), details, request=request)
+        # A fresh copy: the page draws ``found`` again if the service refuses the change.
+        fresh = selectors.person_for_viewer(request.user, found.pk)
+        return services.update_person(request.user, fresh, details, request=request)
 
     return form_page(
         request,
