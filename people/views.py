@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +29,6 @@ from directory.selectors import public_listings
 
 from . import ecomap, forms, permissions, selectors, services
 from .models import NEXT_STEPS, Introduction, Person
-from .selectors import PersonNotVisible
 
 FORM = "people/form.html"
 
@@ -41,10 +40,8 @@ def _staff_only(request: HttpRequest) -> None:
 
 def _person(request: HttpRequest, pk: UUID) -> Person:
     _staff_only(request)
-    try:
+    with refusals_as_http():
         return selectors.person_for_viewer(request.user, pk)
-    except PersonNotVisible:
-        raise Http404 from None
 
 
 def _of_visible_person(request: HttpRequest, find: Callable[[Any, int], Any], pk: int) -> Any:
