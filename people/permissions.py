@@ -16,64 +16,64 @@ raises ``common.errors.NotPermitted`` (or ``NotVisible`` where the record must n
 
 from __future__ import annotations
 
-from typing import Any, TypeGuard
+from typing import TypeGuard
 
 from accounts.models import ROLES_THAT_SEE_PERSON_RECORDS, TeamMembership, User
-from accounts.permissions import is_administrator, is_signed_in
+from accounts.permissions import Requester, is_administrator, is_signed_in
 
 from . import selectors
 from .models import DropInSession, Person
 
 
-def has_role_that_reads_records(user: Any) -> bool:
+def has_role_that_reads_records(user: User) -> bool:
     """Whether the account's role is one whose work means reading person records, signed in or
     not: also asked of the coordinator named on a record, who need not be the one asking."""
     return bool(user.is_superuser or user.role in ROLES_THAT_SEE_PERSON_RECORDS)
 
 
-def may_work_with_people(user: Any) -> TypeGuard[User]:
+def may_work_with_people(user: Requester) -> TypeGuard[User]:
     """Signed in with a role whose work means reading person records (so, when true, an account:
     a ``TypeGuard``, for the type checker)."""
-    return is_signed_in(user) and has_role_that_reads_records(user)
+    return isinstance(user, User) and is_signed_in(user) and has_role_that_reads_records(user)
 
 
-def may_see_everyone(user: Any) -> bool:
+def may_see_everyone(user: Requester) -> bool:
     """Administrators see every team's people and drop-ins; everyone else only their teams'."""
     return may_work_with_people(user) and is_administrator(user)
 
 
-def _leads_team(user: Any, team_id: int) -> bool:
+def _leads_team(user: User, team_id: int) -> bool:
     return TeamMembership.objects.filter(team_id=team_id, user=user, is_lead=True).exists()
 
 
-def may_see_person(user: Any, person: Person) -> bool:
+def may_see_person(user: Requester, person: Person) -> bool:
     """Whether ``person``'s record is one this user may see (and so add to and change)."""
     if not may_work_with_people(user):
         return False
     return selectors.people_visible_to(user).filter(pk=person.pk).exists()
 
 
-def may_change_person(user: Any, person: Person) -> bool:
+def may_change_person(user: Requester, person: Person) -> bool:
     """Whoever may see a record may add to it and change it."""
     return may_see_person(user, person)
 
 
-def may_read_safeguarding(user: Any, person: Person) -> bool:
+def may_read_safeguarding(user: Requester, person: Person) -> bool:
     """Safeguarding notes are for the person's coordinator and their team's leads only."""
-    if not is_signed_in(user):
+    if not isinstance(user, User) or not is_signed_in(user):
         return False
     if person.coordinator_id == user.pk:
         return True
     return _leads_team(user, person.team_id)
 
 
-def may_request_subject_access(user: Any, person: Person) -> bool:
+def may_request_subject_access(user: Requester, person: Person) -> bool:
     """The subject access copy holds the safeguarding notes, so it is for those who may read them
     (the service asks this of a person the user may already see)."""
     return may_read_safeguarding(user, person)
 
 
-def may_erase_person(user: Any, person: Person) -> bool:
+def may_erase_person(user: Requester, person: Person) -> bool:
     """Erasing a record is for the team's leads and administrators."""
     if not may_work_with_people(user):
         return False
@@ -82,7 +82,7 @@ def may_erase_person(user: Any, person: Person) -> bool:
     return _leads_team(user, person.team_id)
 
 
-def may_see_drop_in(user: Any, session: DropInSession) -> bool:
+def may_see_drop_in(user: Requester, session: DropInSession) -> bool:
     """Whether this user's teams hold the drop-in (any team's, for administrators): then they may
     see who came and log more."""
     if not may_work_with_people(user):

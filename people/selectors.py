@@ -8,12 +8,12 @@ from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 
 from accounts.models import ROLES_THAT_SEE_PERSON_RECORDS, AuditEvent, Team, TeamMembership, User
+from accounts.permissions import Requester
 from accounts.services import record_audit_event
 from common.errors import NotPermitted, NotVisible
 from directory.models import Location, Service, TaxonomyTerm
@@ -35,8 +35,6 @@ from .models import (
 from .subject_access import subject_access_data
 
 Owned = TypeVar("Owned", bound=Model)
-# Who is asking: a request's user, signed in or not (an anonymous one sees nothing).
-Viewer = User | AnonymousUser
 
 
 class PersonNotVisible(NotVisible):
@@ -47,7 +45,7 @@ class NotAllowed(NotPermitted):
     """The user may see this person, but not do this with their record (403)."""
 
 
-def people_visible_to(user: Viewer) -> QuerySet[Person]:
+def people_visible_to(user: Requester) -> QuerySet[Person]:
     """The people this user may see: their teams' people, or everyone's for administrators.
     Erased records are seen by no one."""
     if not permissions.may_work_with_people(user):
@@ -58,7 +56,7 @@ def people_visible_to(user: Viewer) -> QuerySet[Person]:
     return people.filter(team__memberships__user=user)
 
 
-def teams_for(user: Viewer) -> QuerySet[Team]:
+def teams_for(user: Requester) -> QuerySet[Team]:
     """The teams a user may put a person in, and so may choose: their own, or any for
     administrators; none for a role that does not work with people."""
     if not permissions.may_work_with_people(user):
@@ -77,14 +75,14 @@ def members_of_teams(teams: Iterable[Team] | QuerySet[Team]) -> QuerySet[User]:
     )
 
 
-def coordinators_for(user: Viewer) -> QuerySet[User]:
+def coordinators_for(user: Requester) -> QuerySet[User]:
     """The staff a user may name as a person's coordinator: the active members of the teams they
     may put a person in whose role is to work with people (a resident or a commissioner on the team
     is not offered); the service then checks the coordinator is on the person's own team."""
     return members_of_teams(teams_for(user)).filter(role__in=ROLES_THAT_SEE_PERSON_RECORDS)
 
 
-def person_for_viewer(user: Viewer, person_id: UUID | str) -> Person:
+def person_for_viewer(user: Requester, person_id: UUID | str) -> Person:
     """A person's record for someone who may see it. The read is audited by the request's trail
     (``accounts.audit``): a VIEW event is written if the response shows it.
 
@@ -100,7 +98,7 @@ def person_for_viewer(user: Viewer, person_id: UUID | str) -> Person:
         raise PersonNotVisible from None
 
 
-def _of_visible_person(user: Viewer, records: QuerySet[Owned], pk: int | str) -> Owned:
+def _of_visible_person(user: Requester, records: QuerySet[Owned], pk: int | str) -> Owned:
     """A record (conversation, consent, goal, introduction) of someone this user may see; any
     other id, or one that is not a number, raises ``PersonNotVisible``."""
     try:
@@ -112,34 +110,34 @@ def _of_visible_person(user: Viewer, records: QuerySet[Owned], pk: int | str) ->
     return found
 
 
-def conversation_for_viewer(user: Viewer, pk: int | str) -> Conversation:
+def conversation_for_viewer(user: Requester, pk: int | str) -> Conversation:
     """A conversation with someone this user may see, else ``PersonNotVisible``."""
     return _of_visible_person(user, Conversation.objects.select_related("person"), pk)
 
 
-def consent_for_viewer(user: Viewer, pk: int | str) -> Consent:
+def consent_for_viewer(user: Requester, pk: int | str) -> Consent:
     """A consent of someone this user may see, else ``PersonNotVisible``."""
     return _of_visible_person(user, Consent.objects.select_related("person"), pk)
 
 
-def goal_for_viewer(user: Viewer, pk: int | str) -> Goal:
+def goal_for_viewer(user: Requester, pk: int | str) -> Goal:
     """A goal of someone this user may see, else ``PersonNotVisible``."""
     return _of_visible_person(user, Goal.objects.select_related("person"), pk)
 
 
-def introduction_for_viewer(user: Viewer, pk: int | str) -> Introduction:
+def introduction_for_viewer(user: Requester, pk: int | str) -> Introduction:
     """An introduction of someone this user may see, else ``PersonNotVisible``."""
     records = Introduction.objects.select_related("person", "listing", "other_person")
     return _of_visible_person(user, records, pk)
 
 
-def people_to_introduce(user: Viewer, person: Person) -> QuerySet[Person]:
+def people_to_introduce(user: Requester, person: Person) -> QuerySet[Person]:
     """The people a user may offer when introducing ``person`` to someone: those they may see,
     other than the person themselves."""
     return people_visible_to(user).exclude(pk=person.pk).order_by("full_name")
 
 
-def own_record(user: Viewer) -> Person | None:
+def own_record(user: Requester) -> Person | None:
     """The record a team has linked to a resident's sign-in (audited by the request's trail, as
     every read of a person is). The link may still be pending (``Person.account_link_pending``):
     then the page shows only the team's question, never the record's contents."""
@@ -152,7 +150,7 @@ def own_record(user: Viewer) -> Person | None:
     )
 
 
-def pending_link_for(user: Viewer, person_id: UUID | str, *, for_update: bool = False) -> Person:
+def pending_link_for(user: Requester, person_id: UUID | str, *, for_update: bool = False) -> Person:
     """A record a team has asked to link to this resident's sign-in, not yet confirmed: the only
     record they may confirm or refuse. Any other id (someone else's link, a confirmed or erased
     record, no such record) raises ``PersonNotVisible`` without loading it."""
@@ -167,7 +165,7 @@ def pending_link_for(user: Viewer, person_id: UUID | str, *, for_update: bool = 
         raise PersonNotVisible from None
 
 
-def safeguarding_notes(user: Viewer, person: Person) -> QuerySet[SafeguardingNote]:
+def safeguarding_notes(user: Requester, person: Person) -> QuerySet[SafeguardingNote]:
     """The safeguarding notes about ``person`` this user may read: all of them for the coordinator
     and the team's leads, none for anyone else."""
     if not permissions.may_read_safeguarding(user, person):
@@ -254,7 +252,7 @@ def subject_access_for(
     return person, subject_access_data(person)
 
 
-def drop_ins_visible_to(user: Viewer) -> QuerySet[DropInSession]:
+def drop_ins_visible_to(user: Requester) -> QuerySet[DropInSession]:
     """Drop-in sessions of the user's teams (every team's for administrators)."""
     if not permissions.may_work_with_people(user):
         return DropInSession.objects.none()
@@ -279,7 +277,7 @@ def drop_in_for_viewer(
     return session
 
 
-def attendance_for_viewer(user: Viewer, session: DropInSession) -> list[Attendance]:
+def attendance_for_viewer(user: Requester, session: DropInSession) -> list[Attendance]:
     """Who came to a drop-in, as ``user`` may read it. Someone on record whose record they may see
     is named in full (``visible_person``); someone whose record is now another team's (they moved)
     only by first name, as across teams everywhere."""
@@ -291,7 +289,7 @@ def attendance_for_viewer(user: Viewer, session: DropInSession) -> list[Attendan
     return attendances
 
 
-def people_at_drop_in(user: Viewer, session: DropInSession) -> QuerySet[Person]:
+def people_at_drop_in(user: Requester, session: DropInSession) -> QuerySet[Person]:
     """The people a user may log as having come to a drop-in: those of its team they may see."""
     return people_visible_to(user).filter(team=session.team).order_by("full_name")
 
