@@ -14,42 +14,41 @@ Every predicate is false for an anonymous user. The coordinator check is the one
 
 from __future__ import annotations
 
-from typing import Any
-
-from accounts.models import Organisation
-from accounts.permissions import is_signed_in, may_act_for_organisation
+from accounts.models import Organisation, User
+from accounts.permissions import Requester, is_signed_in, may_act_for_organisation
 
 from .models import Errand, Item, Reservation
 
 
-def may_run_lending(user: Any, organisation: Organisation | None) -> bool:
+def may_run_lending(user: Requester, organisation: Organisation | None) -> bool:
     """A lending coordinator of ``organisation``: its editors and administrators."""
     return may_act_for_organisation(user, organisation)
 
 
-def may_coordinate_item(user: Any, item: Item) -> bool:
+def may_coordinate_item(user: Requester, item: Item) -> bool:
     """A lending coordinator of the organisation that lends the item."""
     return may_run_lending(user, item.organisation)
 
 
-def may_coordinate_reservation(user: Any, reservation: Reservation) -> bool:
+def may_coordinate_reservation(user: Requester, reservation: Reservation) -> bool:
     """A lending coordinator of the organisation that lends the booked item."""
     return may_coordinate_item(user, reservation.item)
 
 
-def may_service_item(user: Any, item: Item) -> bool:
+def may_service_item(user: Requester, item: Item) -> bool:
     """The item's coordinators, or anyone from the organisation that services it."""
     if may_coordinate_item(user, item):
         return True
     return (
-        is_signed_in(user)
+        isinstance(user, User)
+        and is_signed_in(user)
         and item.service_provider_id is not None
         and user.organisation_id == item.service_provider_id
     )
 
 
-def may_mark_errand_done(user: Any, errand: Errand) -> bool:
+def may_mark_errand_done(user: Requester, errand: Errand) -> bool:
     """Anyone from the errand's helper organisation, or the item's coordinators."""
-    if is_signed_in(user) and user.organisation_id is not None and user.organisation_id == errand.helper_id:
+    if isinstance(user, User) and is_signed_in(user) and user.organisation_id == errand.helper_id:
         return True
     return may_coordinate_reservation(user, errand.reservation)

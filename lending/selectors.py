@@ -5,18 +5,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from accounts.models import Organisation, User
-from accounts.permissions import is_administrator, is_signed_in
+from accounts.permissions import Requester, is_administrator, is_signed_in
 
 from .models import Errand, Item, Reservation, WaitingListEntry
 from .permissions import may_coordinate_reservation, may_run_lending
 from .services import servicing_due_on
 
 
-def organisations_coordinated(user: User | AnonymousUser) -> QuerySet[Organisation]:
+def organisations_coordinated(user: Requester) -> QuerySet[Organisation]:
     """The organisations whose lending the user runs (that have items, for administrators)."""
     if is_administrator(user):
         return Organisation.objects.filter(items__isnull=False).distinct()
@@ -95,7 +94,7 @@ def calendar_for(item: Item, today: date) -> QuerySet[Reservation]:
     ).order_by("starts_on")
 
 
-def errands_for(user: User | AnonymousUser) -> QuerySet[Errand]:
+def errands_for(user: Requester) -> QuerySet[Errand]:
     """Errands given to the user's organisation (a helper such as the parish council)."""
     if not isinstance(user, User) or not is_signed_in(user) or user.organisation_id is None:
         return Errand.objects.none()

@@ -15,42 +15,40 @@ Every predicate is false for an anonymous user. The organiser check is the one i
 
 from __future__ import annotations
 
-from typing import Any
-
-from accounts.models import Organisation
-from accounts.permissions import is_signed_in, may_act_for_organisation
+from accounts.models import Organisation, User
+from accounts.permissions import Requester, is_signed_in, may_act_for_organisation
 
 from .models import Event, Shift, SignUp
 
 
-def may_run_volunteering(user: Any, organisation: Organisation | None) -> bool:
+def may_run_volunteering(user: Requester, organisation: Organisation | None) -> bool:
     """An organiser of ``organisation``'s volunteering: its editors and administrators."""
     return may_act_for_organisation(user, organisation)
 
 
-def may_organise_own_volunteering(user: Any) -> bool:
+def may_organise_own_volunteering(user: Requester) -> bool:
     """Whether the user runs the volunteering of the organisation they belong to (the
     "Your organisation's opportunities" pages)."""
-    return is_signed_in(user) and may_run_volunteering(user, user.organisation)
+    return isinstance(user, User) and is_signed_in(user) and may_run_volunteering(user, user.organisation)
 
 
-def may_run_shift(user: Any, shift: Shift) -> bool:
+def may_run_shift(user: Requester, shift: Shift) -> bool:
     """An organiser of the organisation whose opportunity the shift is for."""
     return may_run_volunteering(user, shift.opportunity.organisation)
 
 
-def may_cancel_sign_up(user: Any, signup: SignUp) -> bool:
+def may_cancel_sign_up(user: Requester, signup: SignUp) -> bool:
     """The volunteer who signed up, or an organiser of the shift."""
-    own = is_signed_in(user) and signup.user_id is not None and signup.user_id == user.pk
+    own = isinstance(user, User) and is_signed_in(user) and signup.user_id == user.pk
     return own or may_run_shift(user, signup.shift)
 
 
-def may_see_event_summary(user: Any, event: Event) -> bool:
+def may_see_event_summary(user: Requester, event: Event) -> bool:
     """The organisers of the organisation that held the event."""
     return may_run_volunteering(user, event.organisation)
 
 
-def may_see_event_sign_ups(user: Any, event: Event) -> bool:
+def may_see_event_sign_ups(user: Requester, event: Event) -> bool:
     """The organisers of any organisation with a stall at the event, or of the one that held it."""
     if may_see_event_summary(user, event):
         return True

@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, User
+from accounts.permissions import Requester
 from common.errors import NotPermitted, NotVisible, Refusal, message_of
 from timebank import services as timebank
 
@@ -22,7 +22,7 @@ from .permissions import may_cancel_sign_up, may_run_volunteering
 QUARTER = Decimal("0.25")
 
 
-def _organiser_only(user: User | AnonymousUser | None, organisation: Organisation) -> None:
+def _organiser_only(user: Requester, organisation: Organisation) -> None:
     """Refuse unless the user runs ``organisation``'s volunteering."""
     if not may_run_volunteering(user, organisation):
         raise NotPermitted(f"Only {organisation}'s organisers can do this.")
@@ -118,7 +118,7 @@ def sign_up(
 
 
 @transaction.atomic
-def cancel(user: User | AnonymousUser | None, signup: SignUp) -> SignUp:
+def cancel(user: Requester, signup: SignUp) -> SignUp:
     """The volunteer (or an organiser) cancels; the first person waiting takes the place. Anyone
     else is answered as if the sign-up did not exist."""
     signup = SignUp.objects.select_related("shift__opportunity__organisation").get(pk=signup.pk)
