@@ -52,4 +52,7 @@ def may_see_event_sign_ups(user: Requester, event: Event) -> bool:
     """The organisers of any organisation with a stall at the event, or of the one that held it."""
     if may_see_event_summary(user, event):
         return True
-    return any(may_run_volunteering(user, stall.organisation) for stall in event.stalls.all())
+    return any(
+        may_run_volunteering(user, stall.organisation)
+        for stall in event.stalls.select_related("organisation")
+    )
