@@ -4,13 +4,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from people.selectors import count_follow_ups_due, works_with_people
+from people.permissions import may_work_with_people
+from people.selectors import count_follow_ups_due
 from places.selectors import district_overview
 
 
 def home(request):
     follow_ups = None
-    if works_with_people(request.user) and request.user.is_verified():
+    if may_work_with_people(request.user) and request.user.is_verified():
         follow_ups = count_follow_ups_due(request.user, timezone.localdate())
     return render(request, "closeknit/home.html", {"district": district_overview(), "follow_ups": follow_ups})
 

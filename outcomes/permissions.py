@@ -16,7 +16,8 @@ from __future__ import annotations
 from accounts.models import Role, User
 from accounts.permissions import Requester, has_role, is_administrator, is_signed_in
 from people.models import Person
-from people.selectors import people_visible_to, works_with_people
+from people.permissions import may_work_with_people
+from people.selectors import people_visible_to
 
 
 def may_see_reports(user: Requester) -> bool:
@@ -27,7 +28,7 @@ def may_see_reports(user: Requester) -> bool:
 def may_record_outcomes(user: Requester) -> bool:
     """Whether the user's work is with people, and so with their outcomes (a commissioner,
     organisation editor or resident records none)."""
-    return isinstance(user, User) and is_signed_in(user) and works_with_people(user)
+    return isinstance(user, User) and is_signed_in(user) and may_work_with_people(user)
 
 
 def may_record_outcomes_for(user: Requester, person: Person) -> bool:

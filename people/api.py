@@ -6,7 +6,6 @@ A role that never reads person records gets 403; someone who may, but not this p
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -21,7 +20,7 @@ from common.pagination import NumberedPages
 from directory.selectors import public_listings
 from places.selectors import PostcodeError, find_postcode
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .models import Consent, Conversation, Introduction, Person
 
 
@@ -29,7 +28,7 @@ class WorksWithPeople(BasePermission):
     message = "Your role does not read person records."
 
     def has_permission(self, request, view):
-        return selectors.works_with_people(request.user)
+        return permissions.may_work_with_people(request.user)
 
 
 class PostcodeField(serializers.CharField):
@@ -187,12 +186,12 @@ class IntroductionSerializer(serializers.ModelSerializer):
         ]
 
 
-def _visible_person(request, pk, *, audit: bool = True) -> Person:
+def _visible_person(request, pk) -> Person:
+    """The person, for someone who may see them; else the 404 of any missing record, with a
+    sentence saying either may be the case."""
     try:
-        if audit:
-            return selectors.person_for_viewer(request.user, pk)
-        return selectors.people_visible_to(request.user).get(pk=pk)
-    except (selectors.PersonNotVisible, Person.DoesNotExist, DjangoValidationError):
+        return selectors.person_for_viewer(request.user, pk)
+    except selectors.PersonNotVisible:
         raise NotFound("No such person, or not one of your teams' people.") from None
 
 
@@ -256,7 +255,7 @@ class PersonView(APIView):
         responses=PersonSerializer,
     )
     def patch(self, request, pk):
-        person = _visible_person(request, pk, audit=False)
+        person = _visible_person(request, pk)
         serializer = PersonSerializer(person, data=request.data, partial=True, context={"request": request})
         serializer.is_valid(raise_exception=True)
         details = {k: v for k, v in serializer.validated_data.items() if not k.startswith("consent_")}
@@ -286,7 +285,7 @@ class ConversationsView(APIView):
         responses={201: ConversationSerializer},
     )
     def post(self, request, pk):
-        person = _visible_person(request, pk, audit=False)
+        person = _visible_person(request, pk)
         serializer = ConversationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         conversation = services.record_conversation(request.user, person, dict(serializer.validated_data))
@@ -314,7 +313,7 @@ class IntroductionsView(APIView):
         responses={201: IntroductionSerializer},
     )
     def post(self, request, pk):
-        person = _visible_person(request, pk, audit=False)
+        person = _visible_person(request, pk)
         serializer = IntroductionSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         introduction = services.make_introduction(request.user, person, dict(serializer.validated_data))
@@ -331,10 +330,10 @@ class IntroductionStepsView(APIView):
         responses={201: IntroductionSerializer},
     )
     def post(self, request, pk):
-        visible = selectors.people_visible_to(request.user)
-        introduction = Introduction.objects.filter(pk=pk, person__in=visible).select_related("person").first()
-        if introduction is None:
-            raise NotFound("No such introduction, or not one of your teams' people.")
+        try:
+            introduction = selectors.introduction_for_viewer(request.user, pk)
+        except selectors.PersonNotVisible:
+            raise NotFound("No such introduction, or not one of your teams' people.") from None
         serializer = StepSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         introduction = services.update_introduction(request.user, introduction, **serializer.validated_data)

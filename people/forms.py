@@ -7,10 +7,10 @@ from django import forms
 from django.utils import timezone
 
 from common.forms import day_field, time_field
-from directory.models import TaxonomyTerm
 from places.forms import PostcodeField
 
 from .models import Attendance, Consent, Conversation, DropInSession, Goal, Introduction, Person, Referral
+from .selectors import interests_to_choose
 
 
 def _required(field: forms.Field, message: str) -> None:
@@ -35,7 +35,7 @@ class PersonForm(ShapeOnly, forms.ModelForm):
         "Date of birth", required=False, help_text="Optional. For example, 3/7/1948", birth=True
     )
     interests = forms.ModelMultipleChoiceField(
-        queryset=TaxonomyTerm.objects.filter(parent__isnull=True).order_by("name"),
+        queryset=interests_to_choose(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Interests",

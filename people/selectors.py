@@ -2,58 +2,71 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextlib import suppress
 from datetime import date
+from typing import Any, TypeVar
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 
-from accounts.models import ROLES_THAT_SEE_PERSON_RECORDS, AuditEvent, Role, Team, TeamMembership, User
+from accounts.models import ROLES_THAT_SEE_PERSON_RECORDS, AuditEvent, Team, TeamMembership, User
+from accounts.permissions import Requester
 from accounts.services import record_audit_event
-from directory.models import Location
+from common.errors import NotPermitted, NotVisible
+from directory.models import Location, Service, TaxonomyTerm
 from directory.selectors import ListingSearch, search_listings
 from places.geo import Point
 from places.selectors import PostcodeError, normalise_postcode
 
-from .models import Conversation, Introduction, Person, SafeguardingNote
+from . import permissions
+from .models import (
+    Attendance,
+    Consent,
+    Conversation,
+    DropInSession,
+    Goal,
+    Introduction,
+    Person,
+    SafeguardingNote,
+)
+from .subject_access import subject_access_data
+
+Owned = TypeVar("Owned", bound=Model)
 
 
-class PersonNotVisible(Exception):
-    """The person does not exist, or this user may not see them: the two look the same."""
+class PersonNotVisible(NotVisible):
+    """The person does not exist, or this user may not see them: the two look the same (404)."""
 
 
-def works_with_people(user: User) -> bool:
-    """Whether the user's role is one whose work means reading person records."""
-    return user.is_authenticated and (user.is_superuser or user.role in ROLES_THAT_SEE_PERSON_RECORDS)
+class NotAllowed(NotPermitted):
+    """The user may see this person, but not do this with their record (403)."""
 
 
-def _sees_everyone(user: User) -> bool:
-    return user.is_superuser or user.role == Role.ADMINISTRATOR
-
-
-def people_visible_to(user: User) -> QuerySet[Person]:
+def people_visible_to(user: Requester) -> QuerySet[Person]:
     """The people this user may see: their teams' people, or everyone's for administrators.
     Erased records are seen by no one."""
-    if not works_with_people(user):
+    if not permissions.may_work_with_people(user):
         return Person.objects.none()
     people = Person.objects.filter(erased_at__isnull=True)
-    if _sees_everyone(user):
+    if permissions.may_see_everyone(user):
         return people
     return people.filter(team__memberships__user=user)
 
 
-def teams_for(user: User) -> QuerySet[Team]:
+def teams_for(user: Requester) -> QuerySet[Team]:
     """The teams a user may put a person in, and so may choose: their own, or any for
     administrators; none for a role that does not work with people."""
-    if not works_with_people(user):
+    if not permissions.may_work_with_people(user):
         return Team.objects.none()
-    if _sees_everyone(user):
+    if permissions.may_see_everyone(user):
         return Team.objects.select_related("organisation")
     return Team.objects.filter(memberships__user=user).select_related("organisation")
 
 
-def members_of_teams(teams) -> QuerySet[User]:
+def members_of_teams(teams: Iterable[Team] | QuerySet[Team]) -> QuerySet[User]:
     """The active staff on ``teams``: the only people a form may offer as a coordinator or host."""
     return (
         User.objects.filter(memberships__team__in=teams, is_active=True)
@@ -62,14 +75,14 @@ def members_of_teams(teams) -> QuerySet[User]:
     )
 
 
-def coordinators_for(user: User) -> QuerySet[User]:
+def coordinators_for(user: Requester) -> QuerySet[User]:
     """The staff a user may name as a person's coordinator: the active members of the teams they
     may put a person in whose role is to work with people (a resident or a commissioner on the team
     is not offered); the service then checks the coordinator is on the person's own team."""
     return members_of_teams(teams_for(user)).filter(role__in=ROLES_THAT_SEE_PERSON_RECORDS)
 
 
-def person_for_viewer(user: User, person_id) -> Person:
+def person_for_viewer(user: Requester, person_id: UUID | str) -> Person:
     """A person's record for someone who may see it. The read is audited by the request's trail
     (``accounts.audit``): a VIEW event is written if the response shows it.
 
@@ -81,11 +94,50 @@ def person_for_viewer(user: User, person_id) -> Person:
             .select_related("postcode__lsoa", "postcode__ward", "team__organisation", "coordinator")
             .get(pk=person_id)
         )
-    except (Person.DoesNotExist, ValueError, TypeError):
+    except (Person.DoesNotExist, ValueError, TypeError, ValidationError):
         raise PersonNotVisible from None
 
 
-def own_record(user: User) -> Person | None:
+def _of_visible_person(user: Requester, records: QuerySet[Owned], pk: int | str) -> Owned:
+    """A record (conversation, consent, goal, introduction) of someone this user may see; any
+    other id, or one that is not a number, raises ``PersonNotVisible``."""
+    try:
+        found = records.filter(person__in=people_visible_to(user), pk=pk).first()
+    except (ValueError, TypeError, ValidationError):
+        found = None
+    if found is None:
+        raise PersonNotVisible
+    return found
+
+
+def conversation_for_viewer(user: Requester, pk: int | str) -> Conversation:
+    """A conversation with someone this user may see, else ``PersonNotVisible``."""
+    return _of_visible_person(user, Conversation.objects.select_related("person"), pk)
+
+
+def consent_for_viewer(user: Requester, pk: int | str) -> Consent:
+    """A consent of someone this user may see, else ``PersonNotVisible``."""
+    return _of_visible_person(user, Consent.objects.select_related("person"), pk)
+
+
+def goal_for_viewer(user: Requester, pk: int | str) -> Goal:
+    """A goal of someone this user may see, else ``PersonNotVisible``."""
+    return _of_visible_person(user, Goal.objects.select_related("person"), pk)
+
+
+def introduction_for_viewer(user: Requester, pk: int | str) -> Introduction:
+    """An introduction of someone this user may see, else ``PersonNotVisible``."""
+    records = Introduction.objects.select_related("person", "listing", "other_person")
+    return _of_visible_person(user, records, pk)
+
+
+def people_to_introduce(user: Requester, person: Person) -> QuerySet[Person]:
+    """The people a user may offer when introducing ``person`` to someone: those they may see,
+    other than the person themselves."""
+    return people_visible_to(user).exclude(pk=person.pk).order_by("full_name")
+
+
+def own_record(user: Requester) -> Person | None:
     """The record a team has linked to a resident's sign-in (audited by the request's trail, as
     every read of a person is). The link may still be pending (``Person.account_link_pending``):
     then the page shows only the team's question, never the record's contents."""
@@ -98,7 +150,7 @@ def own_record(user: User) -> Person | None:
     )
 
 
-def pending_link_for(user: User, person_id, *, for_update: bool = False) -> Person:
+def pending_link_for(user: Requester, person_id: UUID | str, *, for_update: bool = False) -> Person:
     """A record a team has asked to link to this resident's sign-in, not yet confirmed: the only
     record they may confirm or refuse. Any other id (someone else's link, a confirmed or erased
     record, no such record) raises ``PersonNotVisible`` without loading it."""
@@ -113,17 +165,10 @@ def pending_link_for(user: User, person_id, *, for_update: bool = False) -> Pers
         raise PersonNotVisible from None
 
 
-def sees_safeguarding(user: User, person: Person) -> bool:
-    """Safeguarding notes are for the person's coordinator and their team's leads only."""
-    if not user.is_authenticated:
-        return False
-    if person.coordinator_id == user.pk:
-        return True
-    return TeamMembership.objects.filter(team_id=person.team_id, user=user, is_lead=True).exists()
-
-
-def safeguarding_notes(user: User, person: Person) -> QuerySet[SafeguardingNote]:
-    if not sees_safeguarding(user, person):
+def safeguarding_notes(user: Requester, person: Person) -> QuerySet[SafeguardingNote]:
+    """The safeguarding notes about ``person`` this user may read: all of them for the coordinator
+    and the team's leads, none for anyone else."""
+    if not permissions.may_read_safeguarding(user, person):
         return SafeguardingNote.objects.none()
     return person.safeguarding_notes.select_related("recorded_by")
 
@@ -144,7 +189,7 @@ def caseload(user: User, *, scope: str = "mine", text: str = "") -> QuerySet[Per
     return people.select_related("team", "coordinator", "postcode__ward").order_by("full_name", "pk")
 
 
-def follow_ups_due(user: User, on: date) -> dict[str, list]:
+def follow_ups_due(user: User, on: date) -> dict[str, list[Any]]:
     """What the user said they would follow up, due on or before ``on``, for people they coordinate."""
     mine = people_visible_to(user).filter(coordinator=user)
     conversations = (
@@ -172,7 +217,7 @@ def count_follow_ups_due(user: User, on: date) -> int:
     return conversations.count() + introductions.count()
 
 
-def person_details(person: Person) -> dict:
+def person_details(person: Person) -> dict[str, list[Any]]:
     """Everything on a person's page other than safeguarding notes (ask ``safeguarding_notes``)."""
     return {
         "consents": list(person.consents.select_related("recorded_by")),
@@ -189,90 +234,87 @@ def person_details(person: Person) -> dict:
 
 
 def has_consent_to_keep_record(person: Person) -> bool:
-    from .models import Consent
-
+    """Whether the person agrees, now, to us keeping a record: nothing new is added without it."""
     return person.consents.filter(purpose=Consent.Purpose.KEEP_RECORD, withdrawn_on__isnull=True).exists()
 
 
-class NotAllowed(Exception):
-    """The user may see this person, but not do this with their record."""
-
-
-def subject_access_for(user: User, person_id, *, request: HttpRequest | None = None) -> tuple[Person, dict]:
+def subject_access_for(
+    user: User, person_id: UUID | str, *, request: HttpRequest | None = None
+) -> tuple[Person, dict[str, Any]]:
     """A person and all the data about them, for a subject access request, written to the audit
     log as one export. It includes safeguarding notes, so only those who may read them (the
     coordinator and team leads) may export it: ``NotAllowed`` for other team members,
     ``PersonNotVisible`` for everyone else."""
-    from .subject_access import subject_access_data
-
-    person = people_visible_to(user).filter(pk=person_id).first()
-    if person is None:
-        raise PersonNotVisible
-    if not sees_safeguarding(user, person):
-        raise NotAllowed
+    person = person_for_viewer(user, person_id)
+    if not permissions.may_request_subject_access(user, person):
+        raise NotAllowed("Only their coordinator and the team's leads may export a person's record.")
     record_audit_event(user, AuditEvent.Action.EXPORT, person, request=request, note="subject access")
     return person, subject_access_data(person)
 
 
-def may_erase(user: User, person: Person) -> bool:
-    """Erasing a record is for the team's leads and administrators."""
-    if not works_with_people(user):
-        return False
-    if _sees_everyone(user):
-        return True
-    return TeamMembership.objects.filter(team_id=person.team_id, user=user, is_lead=True).exists()
-
-
-def drop_ins_visible_to(user: User) -> QuerySet:
+def drop_ins_visible_to(user: Requester) -> QuerySet[DropInSession]:
     """Drop-in sessions of the user's teams (every team's for administrators)."""
-    from .models import DropInSession
-
-    if not works_with_people(user):
+    if not permissions.may_work_with_people(user):
         return DropInSession.objects.none()
     sessions = DropInSession.objects.select_related("team", "venue")
-    if _sees_everyone(user):
+    if permissions.may_see_everyone(user):
         return sessions
     return sessions.filter(team__memberships__user=user)
 
 
-def drop_in_for_viewer(user: User, session_id, *, request: HttpRequest | None = None):
+def drop_in_for_viewer(
+    user: User, session_id: int | str, *, request: HttpRequest | None = None
+) -> DropInSession:
     """A drop-in session with its attendance, for someone in its team; ``PersonNotVisible``
     otherwise. Attendees are people, so the read is audited."""
-    session = drop_ins_visible_to(user).filter(pk=session_id).first()
+    try:
+        session = drop_ins_visible_to(user).filter(pk=session_id).first()
+    except (ValueError, TypeError, ValidationError):
+        session = None
     if session is None:
         raise PersonNotVisible
     record_audit_event(user, AuditEvent.Action.VIEW, session, request=request, note="drop-in attendance")
     return session
 
 
-def attendance_for_viewer(user: User, session) -> list:
+def attendance_for_viewer(user: Requester, session: DropInSession) -> list[Attendance]:
     """Who came to a drop-in, as ``user`` may read it. Someone on record whose record they may see
     is named in full (``visible_person``); someone whose record is now another team's (they moved)
     only by first name, as across teams everywhere."""
     visible = set(people_visible_to(user).filter(attendances__session=session).values_list("pk", flat=True))
     attendances = list(session.attendances.select_related("person", "linked_with", "linked_listing"))
     for attendance in attendances:
-        attendance.visible_person = attendance.person if attendance.person_id in visible else None
+        shown = attendance.person if attendance.person_id in visible else None
+        attendance.visible_person = shown  # type: ignore[attr-defined]  # for the template, not a field
     return attendances
 
 
-def listings_to_offer(person: Person, text: str = "", limit: int = 50) -> list:
+def people_at_drop_in(user: Requester, session: DropInSession) -> QuerySet[Person]:
+    """The people a user may log as having come to a drop-in: those of its team they may see."""
+    return people_visible_to(user).filter(team=session.team).order_by("full_name")
+
+
+def interests_to_choose() -> QuerySet[TaxonomyTerm]:
+    """The interests a person's record may name: the directory's top-level categories, the same
+    for everyone (so suggestions can follow what they enjoy)."""
+    return TaxonomyTerm.objects.filter(parent__isnull=True).order_by("name")
+
+
+def listings_to_offer(person: Person, text: str = "", limit: int = 50) -> list[Service]:
     """Listings to choose from when introducing someone: those matching ``text``, or with no
     words, those within a mile of where the person lives, nearest first."""
     if text.strip():
         return list(search_listings(ListingSearch(text=text))[:limit])
     postcode = person.postcode
-    if postcode is None or not postcode.has_location:
+    if postcode is None or postcode.latitude is None or postcode.longitude is None:
         return []
     near = Point(postcode.latitude, postcode.longitude)
     return list(search_listings(ListingSearch(near=near, miles=1, order="distance"))[:limit])
 
 
-def venues_for_drop_ins(user: User) -> QuerySet:
+def venues_for_drop_ins(user: User) -> QuerySet[Location]:
     """Venues to choose from for a drop-in: those of the user's organisations' listings and those
     their teams have used before, rather than every venue in the directory."""
-    from .models import DropInSession
-
     teams = TeamMembership.objects.filter(user=user).values("team_id")
     organisations = TeamMembership.objects.filter(user=user).values("team__organisation_id")
     used = DropInSession.objects.filter(team_id__in=teams, venue__isnull=False).values("venue_id")
@@ -283,7 +325,7 @@ def venues_for_drop_ins(user: User) -> QuerySet:
     )
 
 
-def listings_near_drop_in(session, limit: int = 60) -> list:
+def listings_near_drop_in(session: DropInSession, limit: int = 60) -> list[Service]:
     """Listings within a mile of a drop-in's venue, nearest first, to link an attendee with."""
     venue = session.venue
     if venue is None or venue.latitude is None or venue.longitude is None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 import time
 from datetime import date
+from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -15,9 +15,10 @@ from django.utils import timezone
 from accounts.models import AuditEvent, Role, User
 from accounts.privacy import erase_account
 from accounts.services import record_audit_event
+from common.errors import NotPermitted, Refusal
 from directory.selectors import public_listings
 
-from . import selectors
+from . import permissions, selectors
 from .models import (
     NEXT_STEPS,
     Attendance,
@@ -36,6 +37,8 @@ from .signals import person_erased
 
 logger = logging.getLogger(__name__)
 
+ROLE_REFUSED = "Your role does not read person records."
+
 
 def _changed(user: User, person: Person, note: str) -> None:
     """Every change to what is held about a person names them in the audit log, in the change's
@@ -44,18 +47,28 @@ def _changed(user: User, person: Person, note: str) -> None:
 
 
 def _may_change(user: User, person: Person) -> None:
-    if not selectors.people_visible_to(user).filter(pk=person.pk).exists():
+    if not permissions.may_change_person(user, person):
         raise PersonNotVisible
+
+
+def _works_with_people(user: User) -> None:
+    if not permissions.may_work_with_people(user):
+        raise NotPermitted(ROLE_REFUSED)
+
+
+def _one_of_own_teams(user: User, team: Any) -> None:
+    if team is None or not selectors.teams_for(user).filter(pk=team.pk).exists():
+        raise Refusal("Choose one of your own teams.", field="team")
 
 
 def _not_in_future(field: str, value: date | None, what: str) -> None:
     if value is not None and value > timezone.localdate():
-        raise ValidationError({field: f"{what} cannot be in the future."})
+        raise Refusal(f"{what} cannot be in the future.", field=field)
 
 
 def _needs_consent(person: Person) -> None:
     if not selectors.has_consent_to_keep_record(person):
-        raise ValidationError(
+        raise Refusal(
             f"{person.display_name} has not agreed, or no longer agrees, to us keeping a record, so "
             "nothing new can be added. If they agree again, record their consent first."
         )
@@ -64,21 +77,16 @@ def _needs_consent(person: Person) -> None:
 def _coordinator_in_team(person: Person) -> None:
     coordinator = person.coordinator
     if coordinator is not None and (
-        not selectors.works_with_people(coordinator)
+        not permissions.has_role_that_reads_records(coordinator)
         or not coordinator.memberships.filter(team_id=person.team_id).exists()
     ):
-        raise ValidationError({"coordinator": "Choose a coordinator from the person's team."})
-
-
-def teams_for(user: User):
-    """The teams a user may put a person in: their own, or any for administrators."""
-    return selectors.teams_for(user)
+        raise Refusal("Choose a coordinator from the person's team.", field="coordinator")
 
 
 @transaction.atomic
 def create_person(
     user: User,
-    details: dict,
+    details: dict[str, Any],
     consent_method: str,
     consent_given_on: date,
     *,
@@ -86,11 +94,8 @@ def create_person(
 ) -> Person:
     """Start a person's record. They must have agreed to us keeping one: that consent is recorded
     with it. ``details`` are Person fields (``interests`` a list of terms)."""
-    if not selectors.works_with_people(user):
-        raise PersonNotVisible
-    team = details.get("team")
-    if team is None or not teams_for(user).filter(pk=team.pk).exists():
-        raise ValidationError({"team": "Choose one of your own teams."})
+    _works_with_people(user)
+    _one_of_own_teams(user, details.get("team"))
     _not_in_future("date_of_birth", details.get("date_of_birth"), "Date of birth")
     _not_in_future("given_on", consent_given_on, "The date they agreed")
     interests = details.pop("interests", [])
@@ -111,11 +116,13 @@ def create_person(
 
 
 @transaction.atomic
-def update_person(user: User, person: Person, details: dict, *, request: HttpRequest | None = None) -> Person:
+def update_person(
+    user: User, person: Person, details: dict[str, Any], *, request: HttpRequest | None = None
+) -> Person:
     """Change a person's details, vision, what matters, strengths, interests, team or coordinator."""
     _may_change(user, person)
-    if "team" in details and not teams_for(user).filter(pk=details["team"].pk).exists():
-        raise ValidationError({"team": "Choose one of your own teams."})
+    if "team" in details:
+        _one_of_own_teams(user, details["team"])
     _not_in_future("date_of_birth", details.get("date_of_birth"), "Date of birth")
     interests = details.pop("interests", None)
     for name, value in details.items():
@@ -135,7 +142,7 @@ def record_consent(user: User, person: Person, purpose: str, method: str, given_
     _may_change(user, person)
     _not_in_future("given_on", given_on, "The date they agreed")
     if person.consents.filter(purpose=purpose, withdrawn_on__isnull=True).exists():
-        raise ValidationError({"purpose": "They have already agreed to this, and have not withdrawn it."})
+        raise Refusal("They have already agreed to this, and have not withdrawn it.", field="purpose")
     consent = Consent(person=person, purpose=purpose, method=method, given_on=given_on, recorded_by=user)
     consent.full_clean()
     consent.save()
@@ -148,10 +155,10 @@ def withdraw_consent(user: User, consent: Consent, withdrawn_on: date) -> Consen
     """The person no longer agrees. Kept, with when it was withdrawn and who recorded that."""
     _may_change(user, consent.person)
     if consent.withdrawn_on is not None:
-        raise ValidationError({"withdrawn_on": "This consent has already been withdrawn."})
+        raise Refusal("This consent has already been withdrawn.", field="withdrawn_on")
     _not_in_future("withdrawn_on", withdrawn_on, "The date they withdrew")
     if withdrawn_on < consent.given_on:
-        raise ValidationError({"withdrawn_on": "The date they withdrew cannot be before they agreed."})
+        raise Refusal("The date they withdrew cannot be before they agreed.", field="withdrawn_on")
     consent.withdrawn_on = withdrawn_on
     consent.withdrawal_recorded_by = user
     consent.save(update_fields=["withdrawn_on", "withdrawal_recorded_by"])
@@ -160,14 +167,14 @@ def withdraw_consent(user: User, consent: Consent, withdrawn_on: date) -> Consen
 
 
 @transaction.atomic
-def record_conversation(user: User, person: Person, details: dict) -> Conversation:
+def record_conversation(user: User, person: Person, details: dict[str, Any]) -> Conversation:
     """A visit, call or chat, with the next step and a follow-up date on or after it."""
     _may_change(user, person)
     _needs_consent(person)
     happened_on, follow_up_on = details.get("happened_on"), details.get("follow_up_on")
     _not_in_future("happened_on", happened_on, "The date of the conversation")
     if happened_on and follow_up_on and follow_up_on < happened_on:
-        raise ValidationError({"follow_up_on": "The follow-up date must be on or after the conversation."})
+        raise Refusal("The follow-up date must be on or after the conversation.", field="follow_up_on")
     conversation = Conversation(person=person, recorded_by=user, **details)
     conversation.full_clean()
     conversation.save()
@@ -177,6 +184,7 @@ def record_conversation(user: User, person: Person, details: dict) -> Conversati
 
 @transaction.atomic
 def mark_followed_up(user: User, conversation: Conversation) -> Conversation:
+    """The follow-up the user said they would do after a conversation is done."""
     _may_change(user, conversation.person)
     conversation.followed_up = True
     conversation.save(update_fields=["followed_up"])
@@ -185,7 +193,7 @@ def mark_followed_up(user: User, conversation: Conversation) -> Conversation:
 
 
 @transaction.atomic
-def make_introduction(user: User, person: Person, details: dict) -> Introduction:
+def make_introduction(user: User, person: Person, details: dict[str, Any]) -> Introduction:
     """Connect a person to exactly one of: a published listing, another person the user may see,
     or someone or something else (described in words). Starts as "suggested" unless told."""
     _may_change(user, person)
@@ -196,24 +204,22 @@ def make_introduction(user: User, person: Person, details: dict) -> Introduction
         details.get("elsewhere", ""),
     )
     if sum(bool(x) for x in (listing, other, elsewhere.strip())) != 1:
-        raise ValidationError(
-            {"listing": "Choose one listing, one person, or describe who or what, not more."}
-        )
+        raise Refusal("Choose one listing, one person, or describe who or what, not more.", field="listing")
     if listing is not None and not public_listings().filter(pk=listing.pk).exists():
-        raise ValidationError({"listing": "That listing is not published in the directory."})
+        raise Refusal("That listing is not published in the directory.", field="listing")
     if other is not None:
         if other.pk == person.pk:
-            raise ValidationError({"other_person": "Choose someone other than the person themselves."})
-        if not selectors.people_visible_to(user).filter(pk=other.pk).exists():
-            raise ValidationError({"other_person": "Choose someone from your own teams."})
+            raise Refusal("Choose someone other than the person themselves.", field="other_person")
+        if not permissions.may_see_person(user, other):
+            raise Refusal("Choose someone from your own teams.", field="other_person")
     made_on = details.get("made_on") or timezone.localdate()
     _not_in_future("made_on", made_on, "The date of the introduction")
     follow_up_on = details.get("follow_up_on")
     if follow_up_on and follow_up_on < made_on:
-        raise ValidationError({"follow_up_on": "The follow-up date must be on or after the introduction."})
+        raise Refusal("The follow-up date must be on or after the introduction.", field="follow_up_on")
     status = details.get("status") or Introduction.Status.SUGGESTED
     if status not in (Introduction.Status.SUGGESTED, Introduction.Status.INTRODUCED):
-        raise ValidationError({"status": "A new introduction is either suggested or already made."})
+        raise Refusal("A new introduction is either suggested or already made.", field="status")
     introduction = Introduction.objects.create(
         person=person,
         listing=listing,
@@ -233,7 +239,12 @@ def make_introduction(user: User, person: Person, details: dict) -> Introduction
 
 @transaction.atomic
 def update_introduction(
-    user: User, introduction: Introduction, status: str, on: date, note: str = "", follow_up_on=None
+    user: User,
+    introduction: Introduction,
+    status: str,
+    on: date,
+    note: str = "",
+    follow_up_on: date | None = None,
 ) -> Introduction:
     """Move an introduction on (introduced, went along, still connected, or didn't work out),
     keeping each step. ``follow_up_on`` replaces the follow-up date (``None`` clears it)."""
@@ -243,13 +254,13 @@ def update_introduction(
     allowed = NEXT_STEPS[current]
     if status not in allowed:
         names = " or ".join(f"“{Introduction.Status(s).label}”" for s in allowed) or "nothing: it has ended"
-        raise ValidationError({"status": f"From “{current.label}” it can only go to {names}."})
+        raise Refusal(f"From “{current.label}” it can only go to {names}.", field="status")
     _not_in_future("on", on, "The date")
     last = introduction.steps.order_by("-on").first()
     if last is not None and on < last.on:
-        raise ValidationError({"on": f"The date cannot be before the last step, on {last.on:%-d %B %Y}."})
+        raise Refusal(f"The date cannot be before the last step, on {last.on:%-d %B %Y}.", field="on")
     if follow_up_on is not None and follow_up_on < on:
-        raise ValidationError({"follow_up_on": "The follow-up date must be on or after this step."})
+        raise Refusal("The follow-up date must be on or after this step.", field="follow_up_on")
     IntroductionStep.objects.create(
         introduction=introduction, status=status, on=on, note=note, recorded_by=user
     )
@@ -263,10 +274,11 @@ def update_introduction(
 
 @transaction.atomic
 def add_goal(user: User, person: Person, description: str, set_on: date | None = None) -> Goal:
+    """A goal in the person's own words, set today unless told."""
     _may_change(user, person)
     _needs_consent(person)
     if not (description or "").strip():
-        raise ValidationError({"description": "Enter the goal, in the person's words."})
+        raise Refusal("Enter the goal, in the person's words.", field="description")
     set_on = set_on or timezone.localdate()
     _not_in_future("set_on", set_on, "The date the goal was set")
     goal = Goal.objects.create(person=person, description=description.strip(), set_on=set_on)
@@ -276,12 +288,13 @@ def add_goal(user: User, person: Person, description: str, set_on: date | None =
 
 @transaction.atomic
 def finish_goal(user: User, goal: Goal, status: str, finished_on: date) -> Goal:
+    """A goal is achieved, or no longer wanted."""
     _may_change(user, goal.person)
     if status not in (Goal.Status.ACHIEVED, Goal.Status.CHANGED):
-        raise ValidationError({"status": "Choose whether the goal was achieved or is no longer wanted."})
+        raise Refusal("Choose whether the goal was achieved or is no longer wanted.", field="status")
     _not_in_future("finished_on", finished_on, "The date")
     if finished_on < goal.set_on:
-        raise ValidationError({"finished_on": "The date cannot be before the goal was set."})
+        raise Refusal("The date cannot be before the goal was set.", field="finished_on")
     goal.status, goal.finished_on = status, finished_on
     goal.save(update_fields=["status", "finished_on"])
     _changed(user, goal.person, f"goal {goal.pk} finished")
@@ -289,7 +302,7 @@ def finish_goal(user: User, goal: Goal, status: str, finished_on: date) -> Goal:
 
 
 @transaction.atomic
-def record_referral(user: User, person: Person, details: dict) -> Referral:
+def record_referral(user: User, person: Person, details: dict[str, Any]) -> Referral:
     """A social prescribing referral: dates must run received → first contact → closed."""
     _may_change(user, person)
     _needs_consent(person)
@@ -299,9 +312,9 @@ def record_referral(user: User, person: Person, details: dict) -> Referral:
         value = details.get(field)
         _not_in_future(field, value, f"The date of {what}")
         if value and received and value < received:
-            raise ValidationError({field: f"The date of {what} cannot be before the referral was received."})
+            raise Refusal(f"The date of {what} cannot be before the referral was received.", field=field)
     if bool(details.get("closed_on")) != bool(details.get("closure_reason")):
-        raise ValidationError({"closure_reason": "Give both the date it closed and why, or neither."})
+        raise Refusal("Give both the date it closed and why, or neither.", field="closure_reason")
     referral = Referral(person=person, recorded_by=user, **details)
     referral.full_clean()
     referral.save()
@@ -314,7 +327,7 @@ def add_safeguarding_note(user: User, person: Person, note: str) -> Safeguarding
     """Anyone in the team may record a concern; only the coordinator and team leads read them."""
     _may_change(user, person)
     if not (note or "").strip():
-        raise ValidationError({"note": "Enter the concern."})
+        raise Refusal("Enter the concern.", field="note")
     saved = SafeguardingNote.objects.create(person=person, note=note.strip(), recorded_by=user)
     record_audit_event(user, AuditEvent.Action.CREATE, saved, note="safeguarding note")
     _changed(user, person, f"safeguarding note {saved.pk} recorded")
@@ -333,8 +346,8 @@ def erase_person(user: User, person: Person, *, request: HttpRequest | None = No
     administrators; written to the audit log. On SQLite the write-ahead log is checkpointed
     after the commit, so the erased values do not linger in the ``-wal`` file."""
     _may_change(user, person)
-    if not selectors.may_erase(user, person):
-        raise PersonNotVisible
+    if not permissions.may_erase_person(user, person):
+        raise NotPermitted("Only the team's leads and administrators may erase a record.")
     started = time.monotonic()
     _overwrite_freed_space()
     person = (
@@ -343,7 +356,7 @@ def erase_person(user: User, person: Person, *, request: HttpRequest | None = No
         .get(pk=person.pk)
     )
     erase_account(person.confirmed_account)
-    person.ward_when_erased = person.postcode.ward if person.postcode_id else None
+    person.ward_when_erased = person.postcode.ward if person.postcode is not None else None
     person.imd_decile_when_erased = person.imd_decile
     for field in ("full_name", "preferred_name", "email", "phone", "address", "communication_needs"):
         setattr(person, field, "")
@@ -383,27 +396,26 @@ def _overwrite_freed_space() -> None:
 def checkpoint_write_ahead_log() -> None:
     """Copy SQLite's write-ahead log into the database and empty it, so the pages that held an
     erased person's data are overwritten now rather than whenever SQLite next checkpoints."""
-    if connection.vendor == "sqlite" and not connection.is_in_memory_db():
+    # Only SQLite's connection has is_in_memory_db, and only SQLite is asked.
+    if connection.vendor == "sqlite" and not connection.is_in_memory_db():  # type: ignore[attr-defined]
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 @transaction.atomic
-def plan_drop_in(user: User, details: dict) -> DropInSession:
+def plan_drop_in(user: User, details: dict[str, Any]) -> DropInSession:
     """A drop-in session for one of the user's teams, with its hosts from that team."""
-    if not selectors.works_with_people(user):
-        raise PersonNotVisible
+    _works_with_people(user)
     team = details.get("team")
-    if team is None or not teams_for(user).filter(pk=team.pk).exists():
-        raise ValidationError({"team": "Choose one of your own teams."})
+    _one_of_own_teams(user, team)
     if details.get("starts_at") and details.get("ends_at") and details["ends_at"] <= details["starts_at"]:
-        raise ValidationError({"ends_at": "The end time must be after the start time."})
+        raise Refusal("The end time must be after the start time.", field="ends_at")
     if not details.get("venue") and not (details.get("place") or "").strip():
-        raise ValidationError({"venue": "Choose a venue, or say where it is."})
+        raise Refusal("Choose a venue, or say where it is.", field="venue")
     hosts = details.pop("hosts", [])
     strangers = [h for h in hosts if not h.memberships.filter(team=team).exists()]
     if strangers:
-        raise ValidationError({"hosts": "Hosts must be members of the team running the drop-in."})
+        raise Refusal("Hosts must be members of the team running the drop-in.", field="hosts")
     session = DropInSession(created_by=user, **details)
     session.full_clean(exclude=["hosts"])
     session.save()
@@ -412,21 +424,21 @@ def plan_drop_in(user: User, details: dict) -> DropInSession:
 
 
 @transaction.atomic
-def log_attendance(user: User, session: DropInSession, details: dict) -> Attendance:
+def log_attendance(user: User, session: DropInSession, details: dict[str, Any]) -> Attendance:
     """Someone came to a drop-in: a person on record (from the session's team), or someone not
     yet on record by first name; optionally linked with a professional or a listing."""
-    if not selectors.drop_ins_visible_to(user).filter(pk=session.pk).exists():
+    if not permissions.may_see_drop_in(user, session):
         raise PersonNotVisible
     person, first_name = details.get("person"), (details.get("first_name") or "").strip()
     if bool(person) == bool(first_name):
-        raise ValidationError(
-            {"person": "Choose someone on record, or give the first name of someone who is not."}
+        raise Refusal(
+            "Choose someone on record, or give the first name of someone who is not.", field="person"
         )
     if person is not None:
         if person.team_id != session.team_id or person.erased_at:
-            raise ValidationError({"person": "Choose someone from the team running this drop-in."})
+            raise Refusal("Choose someone from the team running this drop-in.", field="person")
         if session.attendances.filter(person=person).exists():
-            raise ValidationError({"person": f"{person.display_name} is already down as here."})
+            raise Refusal(f"{person.display_name} is already down as here.", field="person")
     attendance = Attendance(
         session=session,
         person=person,
@@ -459,7 +471,7 @@ def link_account(user: User, person: Person, email: str, *, request: HttpRequest
         email__iexact=(email or "").strip(), is_active=True, role=Role.RESIDENT
     ).first()
     if account is None or Person.objects.filter(account=account).exclude(pk=person.pk).exists():
-        raise ValidationError({"email": LINK_REFUSED})
+        raise Refusal(LINK_REFUSED, field="email")
     person.account = account
     person.account_confirmed_at = None
     person.save(update_fields=["account", "account_confirmed_at"])

@@ -5,56 +5,60 @@ Someone whose role never reads person records gets 403; someone who may, but not
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
+from uuid import UUID
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
-from django.http import Http404
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import audit
+from common.errors import refusals_as_http
 from common.forms import add_service_errors, error_summary
+from common.pages import act, bind, form_page
 from directory.selectors import public_listings
 
-from . import ecomap, forms, selectors, services
-from .models import NEXT_STEPS, Consent, Conversation, Goal, Introduction, Person
-from .selectors import PersonNotVisible
+from . import ecomap, forms, permissions, selectors, services
+from .models import NEXT_STEPS, Introduction, Person
+
+FORM = "people/form.html"
 
 
-def _staff_only(request) -> None:
-    if not selectors.works_with_people(request.user):
+def _staff_only(request: HttpRequest) -> None:
+    if not permissions.may_work_with_people(request.user):
         raise PermissionDenied
 
 
-def _person(request, pk) -> Person:
+def _person(request: HttpRequest, pk: UUID) -> Person:
     _staff_only(request)
-    try:
+    with refusals_as_http():
         return selectors.person_for_viewer(request.user, pk)
-    except PersonNotVisible:
-        raise Http404 from None
 
 
-def _of_visible_person(request, queryset: QuerySet, pk):
-    """A record belonging to someone this user may see, or 404."""
+def _of_visible_person(request: HttpRequest, find: Callable[[Any, int], Any], pk: int) -> Any:
+    """A record belonging to someone this user may see (``find`` is its selector), or 404."""
     _staff_only(request)
-    found = queryset.filter(person__in=selectors.people_visible_to(request.user), pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
+    with refusals_as_http():
+        return find(request.user, pk)
 
 
-def _form_page(request, template_context: dict):
+def _form_page(request: HttpRequest, template_context: dict[str, Any]) -> HttpResponse:
+    """``people/form.html`` drawn by hand, for a page with two forms (see ``add_person``)."""
     context = {"errors": error_summary(*template_context.get("forms", [template_context.get("form")]))}
-    return render(request, "people/form.html", template_context | context)
+    return render(request, FORM, template_context | context)
 
 
 @login_required
-def caseload(request):
+def caseload(request: HttpRequest) -> HttpResponse:
     """The people the user coordinates, or all their teams' people; searchable by name or postcode."""
     _staff_only(request)
     scope = "team" if request.GET.get("scope") == "team" else "mine"
@@ -76,7 +80,7 @@ def caseload(request):
 
 
 @login_required
-def follow_ups(request):
+def follow_ups(request: HttpRequest) -> HttpResponse:
     """What the user said they would follow up, due today or earlier."""
     _staff_only(request)
     today = timezone.localdate()
@@ -89,24 +93,27 @@ def follow_ups(request):
 
 @login_required
 @require_POST
-def followed_up(request, pk):
-    conversation = _of_visible_person(request, Conversation.objects.select_related("person"), pk)
-    services.mark_followed_up(request.user, conversation)
-    messages.success(request, f"The follow-up with {conversation.person.display_name} is done.")
-    if request.POST.get("next") == "person":
-        return redirect("people:person", conversation.person_id)
-    return redirect("people:follow_ups")
+def followed_up(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = _of_visible_person(request, selectors.conversation_for_viewer, pk)
+    to_person = request.POST.get("next") == "person"
+    return act(
+        request,
+        lambda: services.mark_followed_up(request.user, conversation),
+        next_url=_person_page(conversation.person) if to_person else reverse("people:follow_ups"),
+        success=f"The follow-up with {conversation.person.display_name} is done.",
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def add_person(request):
+def add_person(request: HttpRequest) -> HttpResponse:
+    """Two forms on one page (the record and their agreement to it), so drawn by hand: both are
+    checked, to show every error at once, before the service is called."""
     _staff_only(request)
     data = request.POST if request.method == "POST" else None
-    teams = services.teams_for(request.user)
     form = forms.PersonForm(
         data,
-        teams=teams,
+        teams=selectors.teams_for(request.user),
         coordinators=selectors.coordinators_for(request.user),
         initial=_new_person_initial(request),
     )
@@ -114,13 +121,14 @@ def add_person(request):
     if data is not None and all([form.is_valid(), consent.is_valid()]):  # both, to show every error
         details = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            person = services.create_person(
-                request.user,
-                details,
-                consent.cleaned_data["method"],
-                consent.cleaned_data["given_on"],
-                request=request,
-            )
+            with refusals_as_http():
+                person = services.create_person(
+                    request.user,
+                    details,
+                    consent.cleaned_data["method"],
+                    consent.cleaned_data["given_on"],
+                    request=request,
+                )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -131,8 +139,8 @@ def add_person(request):
     )
 
 
-def _new_person_initial(request) -> dict:
-    teams = list(services.teams_for(request.user)[:2])
+def _new_person_initial(request: HttpRequest) -> dict[str, Any]:
+    teams = list(selectors.teams_for(request.user)[:2])
     return {
         "team": teams[0].pk if len(teams) == 1 else None,
         "coordinator": request.user.pk,
@@ -141,7 +149,7 @@ def _new_person_initial(request) -> dict:
 
 
 @login_required
-def person(request, pk):
+def person(request: HttpRequest, pk: UUID) -> HttpResponse:
     """A person's record. Every view of it is written to the audit log."""
     found = _person(request, pk)
     return render(
@@ -151,8 +159,8 @@ def person(request, pk):
             "person": found,
             **selectors.person_details(found),
             "safeguarding": list(selectors.safeguarding_notes(request.user, found)),
-            "sees_safeguarding": selectors.sees_safeguarding(request.user, found),
-            "may_erase": selectors.may_erase(request.user, found),
+            "sees_safeguarding": permissions.may_read_safeguarding(request.user, found),
+            "may_erase": permissions.may_erase_person(request.user, found),
             "connections": ecomap.connections(found),
             "centre_label": ecomap.centre_label(found),
             "timeline": ecomap.bars(
@@ -167,48 +175,62 @@ def person(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def change_person(request, pk):
+def change_person(request: HttpRequest, pk: UUID) -> HttpResponse:
     found = _person(request, pk)
-    data = request.POST if request.method == "POST" else None
-    teams = services.teams_for(request.user)
-    form = forms.PersonForm(
-        data, instance=found, teams=teams, coordinators=selectors.coordinators_for(request.user)
+    form = bind(
+        request,
+        forms.PersonForm,
+        instance=found,
+        teams=selectors.teams_for(request.user),
+        coordinators=selectors.coordinators_for(request.user),
     )
-    if data is not None and form.is_valid():
-        details = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            services.update_person(request.user, Person.objects.get(pk=found.pk), details, request=request)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{found.display_name}'s record is saved.")
-            return redirect("people:person", found.pk)
-    return _form_page(
-        request, {"title": f"Change {found.display_name}'s record", "form": form, "person": found}
+
+    def save(data: dict[str, Any]) -> Person:
+        details = {name: data[name] for name in forms.PersonForm.Meta.fields}
+        # A fresh copy: the page draws ``found`` again if the service refuses the change.
+        fresh = selectors.person_for_viewer(request.user, found.pk)
+        return services.update_person(request.user, fresh, details, request=request)
+
+    return form_page(
+        request,
+        form,
+        action=save,
+        template=FORM,
+        next_url=_person_page(found),
+        success=f"{found.display_name}'s record is saved.",
+        context={"title": f"Change {found.display_name}'s record", "person": found},
     )
 
 
-def _record(request, pk, form_class, save, *, title: str, done: str, **form_kwargs):
-    """A page adding one thing to a person's record through ``save(user, person, form)``."""
+def _record(
+    request: HttpRequest,
+    pk: UUID,
+    form_class: type[django_forms.BaseForm],
+    save: Callable[[Any, Person, dict[str, Any]], object],
+    *,
+    title: str,
+    done: str,
+) -> HttpResponse:
+    """A page adding one thing to a person's record through ``save(user, person, cleaned_data)``."""
     found = _person(request, pk)
-    data = request.POST if request.method == "POST" else None
-    form = form_class(data, **form_kwargs)
-    if data is not None and form.is_valid():
-        try:
-            save(request.user, found, form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("people:person", found.pk)
-    return _form_page(
-        request, {"title": title.format(name=found.display_name), "form": form, "person": found}
+    return form_page(
+        request,
+        bind(request, form_class),
+        action=lambda data: save(request.user, found, data),
+        template=FORM,
+        next_url=_person_page(found),
+        success=done,
+        context={"title": title.format(name=found.display_name), "person": found},
     )
+
+
+def _person_page(person: Person) -> str:
+    return reverse("people:person", args=[person.pk])
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def add_conversation(request, pk):
+def add_conversation(request: HttpRequest, pk: UUID) -> HttpResponse:
     return _record(
         request,
         pk,
@@ -221,27 +243,18 @@ def add_conversation(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def add_introduction(request, pk):
+def add_introduction(request: HttpRequest, pk: UUID) -> HttpResponse:
     """Introduce a person. Listings to choose from are found by a search on the same page (a plain
     GET form, so it works without JavaScript), or are those near where the person lives."""
     found = _person(request, pk)
     text = request.GET.get("listing_q", "")[:100]
-    offered = selectors.listings_to_offer(found, text)
-    data = request.POST if request.method == "POST" else None
-    form = forms.IntroductionForm(
-        data,
+    form = bind(
+        request,
+        forms.IntroductionForm,
         listings=public_listings(),
-        offered=offered,
-        people=selectors.people_visible_to(request.user).exclude(pk=pk).order_by("full_name"),
+        offered=selectors.listings_to_offer(found, text),
+        people=selectors.people_to_introduce(request.user, found),
     )
-    if data is not None and form.is_valid():
-        try:
-            services.make_introduction(request.user, found, dict(form.cleaned_data))
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The introduction is recorded.")
-            return redirect("people:person", found.pk)
     search = {
         "name": "listing_q",
         "value": text,
@@ -249,11 +262,15 @@ def add_introduction(request, pk):
         "hint": "For example: bowls, lunch club, carers. Without words, the list shows listings within "
         "a mile of where they live.",
     }
-    return _form_page(
+    return form_page(
         request,
-        {
+        form,
+        action=lambda data: services.make_introduction(request.user, found, dict(data)),
+        template=FORM,
+        next_url=_person_page(found),
+        success="The introduction is recorded.",
+        context={
             "title": f"Make an introduction for {found.display_name}",
-            "form": form,
             "person": found,
             "search": search,
         },
@@ -262,28 +279,20 @@ def add_introduction(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def update_introduction(request, pk):
-    introduction = _of_visible_person(
-        request, Introduction.objects.select_related("person", "listing", "other_person"), pk
-    )
+def update_introduction(request: HttpRequest, pk: int) -> HttpResponse:
+    introduction = _of_visible_person(request, selectors.introduction_for_viewer, pk)
     choices = [
         (s, Introduction.Status(s).label) for s in NEXT_STEPS[Introduction.Status(introduction.status)]
     ]
-    data = request.POST if request.method == "POST" else None
-    form = forms.IntroductionStepForm(data, choices=choices)
-    if data is not None and form.is_valid():
-        try:
-            services.update_introduction(request.user, introduction, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"The introduction to {introduction.to_label} is updated.")
-            return redirect("people:person", introduction.person_id)
-    return _form_page(
+    return form_page(
         request,
-        {
+        bind(request, forms.IntroductionStepForm, choices=choices),
+        action=lambda data: services.update_introduction(request.user, introduction, **data),
+        template=FORM,
+        next_url=_person_page(introduction.person),
+        success=f"The introduction to {introduction.to_label} is updated.",
+        context={
             "title": f"How is the introduction to {introduction.to_label} going?",
-            "form": form,
             "person": introduction.person,
             "ended": not choices,
         },
@@ -292,7 +301,7 @@ def update_introduction(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def add_consent(request, pk):
+def add_consent(request: HttpRequest, pk: UUID) -> HttpResponse:
     return _record(
         request,
         pk,
@@ -305,31 +314,22 @@ def add_consent(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def withdraw_consent(request, pk):
-    consent = _of_visible_person(request, Consent.objects.select_related("person"), pk)
-    data = request.POST if request.method == "POST" else None
-    form = forms.WithdrawConsentForm(data, initial={"withdrawn_on": timezone.localdate()})
-    if data is not None and form.is_valid():
-        try:
-            services.withdraw_consent(request.user, consent, form.cleaned_data["withdrawn_on"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"“{consent.get_purpose_display()}” is withdrawn.")
-            return redirect("people:person", consent.person_id)
-    return _form_page(
+def withdraw_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    consent = _of_visible_person(request, selectors.consent_for_viewer, pk)
+    return form_page(
         request,
-        {
-            "title": f"Withdraw consent: {consent.get_purpose_display()}",
-            "form": form,
-            "person": consent.person,
-        },
+        bind(request, forms.WithdrawConsentForm, initial={"withdrawn_on": timezone.localdate()}),
+        action=lambda data: services.withdraw_consent(request.user, consent, data["withdrawn_on"]),
+        template=FORM,
+        next_url=_person_page(consent.person),
+        success=f"“{consent.get_purpose_display()}” is withdrawn.",
+        context={"title": f"Withdraw consent: {consent.get_purpose_display()}", "person": consent.person},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def add_goal(request, pk):
+def add_goal(request: HttpRequest, pk: UUID) -> HttpResponse:
     return _record(
         request,
         pk,
@@ -342,20 +342,21 @@ def add_goal(request, pk):
 
 @login_required
 @require_POST
-def finish_goal(request, pk):
-    goal = _of_visible_person(request, Goal.objects.select_related("person"), pk)
-    try:
-        services.finish_goal(request.user, goal, request.POST.get("status", ""), timezone.localdate())
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"The goal is marked “{goal.get_status_display()}”.")
-    return redirect("people:person", goal.person_id)
+def finish_goal(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = _of_visible_person(request, selectors.goal_for_viewer, pk)
+    return act(
+        request,
+        lambda: services.finish_goal(
+            request.user, goal, request.POST.get("status", ""), timezone.localdate()
+        ),
+        next_url=_person_page(goal.person),
+        success=lambda finished: f"The goal is marked “{finished.get_status_display()}”.",
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def add_referral(request, pk):
+def add_referral(request: HttpRequest, pk: UUID) -> HttpResponse:
     return _record(
         request,
         pk,
@@ -368,7 +369,7 @@ def add_referral(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def link_account(request, pk):
+def link_account(request: HttpRequest, pk: UUID) -> HttpResponse:
     return _record(
         request,
         pk,
@@ -381,7 +382,7 @@ def link_account(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def add_safeguarding_note(request, pk):
+def add_safeguarding_note(request: HttpRequest, pk: UUID) -> HttpResponse:
     return _record(
         request,
         pk,

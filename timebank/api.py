@@ -3,24 +3,28 @@ gets 404; a member asking for broker-only figures gets 403; bad input gets 400 n
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
 from common.dates import sensible_date
+from common.errors import NotVisible
 from common.pagination import NumberedPages
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .models import Exchange, Timebank
 
 
-def _inside(request, slug) -> Timebank:
+def _inside(request: Request, slug: str) -> Timebank:
     timebank = get_object_or_404(Timebank.objects.select_related("ledger"), slug=slug)
-    if not selectors.may_see_member_area(request.user, timebank):
+    if not permissions.may_see_inside_timebank(request.user, timebank):
         raise NotFound("No such timebank, or you are not a member of it.")
     return timebank
 
@@ -51,7 +55,7 @@ class NewExchangeSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=300)
     happened_on = serializers.DateField(required=False, validators=[sensible_date("date")])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         request, timebank = self.context.get("request"), self.context.get("timebank")
         if request is not None and timebank is not None:
@@ -67,7 +71,7 @@ class BalanceSerializer(serializers.Serializer):
 
 class BalanceView(APIView):
     @extend_schema(tags=["Timebanks"], summary="Your balance in a timebank", responses=BalanceSerializer)
-    def get(self, request, slug):
+    def get(self, request: Request, slug: str) -> Response:
         timebank = _inside(request, slug)
         membership = selectors.membership_of(request.user, timebank)
         if membership is None or membership.account is None:
@@ -83,11 +87,11 @@ class BalancesView(APIView):
         summary="Every member's balance (brokers only)",
         responses=BalanceSerializer(many=True),
     )
-    def get(self, request, slug):
+    def get(self, request: Request, slug: str) -> Response:
         timebank = _inside(request, slug)
-        if not services.is_broker(request.user, timebank):
+        if not permissions.may_broker_timebank(request.user, timebank):
             raise PermissionDenied("Only the timebank's brokers see every balance.")
-        accounts = timebank.ledger.accounts.order_by("kind", "name")
+        accounts = selectors.balances(timebank)
         return Response(
             BalanceSerializer([{"member": a.name, "balance": a.balance} for a in accounts], many=True).data
         )
@@ -101,7 +105,7 @@ class ExchangesView(APIView):
         summary="Exchanges you took part in (all of them, for a broker), newest first",
         responses=ExchangeSerializer(many=True),
     )
-    def get(self, request, slug):
+    def get(self, request: Request, slug: str) -> Response:
         timebank = _inside(request, slug)
         pages = self.pagination_class()
         page = pages.page_of(request, selectors.exchanges_for(request.user, timebank))
@@ -113,7 +117,7 @@ class ExchangesView(APIView):
         request=NewExchangeSerializer,
         responses={201: ExchangeSerializer},
     )
-    def post(self, request, slug):
+    def post(self, request: Request, slug: str) -> Response:
         timebank = _inside(request, slug)
         serializer = NewExchangeSerializer(
             data=request.data, context={"request": request, "timebank": timebank}
@@ -136,13 +140,12 @@ class ExchangeActionView(APIView):
     action = ""
 
     @extend_schema(tags=["Timebanks"], request=None, responses=ExchangeSerializer)
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
+        # The service answers someone who may not see the exchange as if it did not exist; a
+        # missing one is answered the same way.
         exchange = Exchange.objects.select_related("timebank").filter(pk=pk).first()
-        if (
-            exchange is None
-            or not selectors.exchanges_for(request.user, exchange.timebank).filter(pk=pk).exists()
-        ):
-            raise NotFound("No such exchange, or not one of yours.")
+        if exchange is None:
+            raise NotVisible()
         act = services.confirm_exchange if self.action == "confirm" else services.cancel_exchange
         exchange = act(request.user, exchange)
         return Response(ExchangeSerializer(exchange).data)
@@ -157,7 +160,7 @@ class ConfirmExchangeView(ExchangeActionView):
         request=None,
         responses=ExchangeSerializer,
     )
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
 
@@ -170,5 +173,5 @@ class CancelExchangeView(ExchangeActionView):
         request=None,
         responses=ExchangeSerializer,
     )
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)

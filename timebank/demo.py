@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, Role, User
+from common.errors import Refusal
 from directory.models import TaxonomyTerm
 
 from . import services
@@ -99,7 +100,7 @@ def create_demo_timebanks(seed: int = 5) -> int:
                 if bank.needs_broker_approval:
                     services.confirm_exchange(broker, exchange)
                 recorded += 1
-            except services.TimebankError:
+            except Refusal:
                 services.cancel_exchange(receiver, exchange)  # over a limit: it did not go ahead
     _demo_time_credits(rng, organisation, residents)
     return recorded
@@ -126,7 +127,7 @@ def _demo_time_credits(rng, organisation, residents) -> None:
     offers = [offer for venue in venues for offer in venue.offers.all()]
     for person in residents[:30]:
         services.award_credits(awarder, scheme, person, Decimal(rng.choice([2, 3, 4, 6])), rng.choice(WHAT))
-        with suppress(services.TimebankError):  # not enough credits for that one yet
+        with suppress(Refusal):  # not enough credits for that one yet
             services.redeem(person, rng.choice(offers))
 
 

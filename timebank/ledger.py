@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F, Q, Sum
 
 from accounts.models import User
+from common.errors import Refusal
 
 from .models import QUARTER, Account, Entry, Ledger, Posting
 
@@ -27,7 +28,7 @@ logger = logging.getLogger(__name__)
 CENT = Decimal("0.01")
 
 
-class LedgerError(ValueError):
+class LedgerError(Refusal):
     """An entry that cannot be written, with a message a person understands."""
 
 
@@ -38,15 +39,15 @@ class LimitExceeded(LedgerError):
 def check_amount(amount: Decimal, ledger: Ledger, field: str = "hours") -> Decimal:
     """A positive amount in the ledger's steps: quarter hours, or whole credits."""
     if not isinstance(amount, Decimal):
-        raise LedgerError(f"The {field} must be a number.")
+        raise LedgerError(f"The {field} must be a number.", field=field)
     step = QUARTER if ledger.unit == Ledger.Unit.HOURS else Decimal("1")
     if amount <= 0:
-        raise LedgerError(f"The {field} must be more than zero.")
+        raise LedgerError(f"The {field} must be more than zero.", field=field)
     if amount % step:
         unit = "quarter hours (0.25, 0.5, 0.75…)" if step == QUARTER else "whole credits"
-        raise LedgerError(f"The {field} must be in {unit}.")
+        raise LedgerError(f"The {field} must be in {unit}.", field=field)
     if amount > Decimal("1000"):
-        raise LedgerError(f"The {field} must be at most 1,000.")
+        raise LedgerError(f"The {field} must be at most 1,000.", field=field)
     return amount
 
 

@@ -5,54 +5,56 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.permissions import Requester
+from directory.models import TaxonomyTerm
 
-from .models import Account, Exchange, Membership, Posting, Timebank
-from .services import is_broker
+from .models import Account, CreditScheme, Exchange, Membership, Post, Posting, Timebank
+from .permissions import may_broker_timebank, may_see_inside_timebank
 
 
 def public_timebanks() -> QuerySet[Timebank]:
+    """Every timebank, with its count of active members: what anyone may read about."""
     return Timebank.objects.annotate(
         active_members=Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE))
     ).order_by("name")
 
 
-def membership_of(user: User, timebank: Timebank) -> Membership | None:
+def public_credit_schemes() -> QuerySet[CreditScheme]:
+    """Every time-credit scheme, by name: what anyone may read about."""
+    return CreditScheme.objects.order_by("name")
+
+
+def membership_of(user: Requester, timebank: Timebank) -> Membership | None:
+    """The user's membership of the timebank in any state (applied, active, paused, left)."""
     if not user.is_authenticated:
         return None
     return Membership.objects.filter(user=user, timebank=timebank).select_related("account").first()
 
 
-def active_membership(user: User, timebank: Timebank) -> Membership | None:
+def active_membership(user: Requester, timebank: Timebank) -> Membership | None:
+    """The user's membership of the timebank while it is active, else None."""
     membership = membership_of(user, timebank)
     return membership if membership and membership.status == Membership.Status.ACTIVE else None
 
 
-def may_see_member_area(user: User, timebank: Timebank) -> bool:
-    """Members (active or paused) and the timebank's brokers see inside it."""
-    membership = membership_of(user, timebank)
-    in_it = membership is not None and membership.status in (
-        Membership.Status.ACTIVE,
-        Membership.Status.PAUSED,
-    )
-    return in_it or is_broker(user, timebank)
-
-
 def members(timebank: Timebank) -> QuerySet[Membership]:
+    """The timebank's active memberships, with each member and account."""
     return timebank.memberships.filter(status=Membership.Status.ACTIVE).select_related("user", "account")
 
 
-def members_visible_to(user: User, timebank: Timebank) -> QuerySet[User]:
+def members_visible_to(user: Requester, timebank: Timebank) -> QuerySet[User]:
     """The people this user may pick in a timebank (who an exchange was with, whose hours a broker
     records): its active members, for someone who may see inside it; no one for anyone else. Forms'
     and the API's choices come from here, so a refusal can never name someone the user could not
     already see in the timebank."""
-    if not may_see_member_area(user, timebank):
+    if not may_see_inside_timebank(user, timebank):
         return User.objects.none()
     return User.objects.filter(
         timebank_memberships__timebank=timebank,
@@ -61,10 +63,15 @@ def members_visible_to(user: User, timebank: Timebank) -> QuerySet[User]:
     ).order_by("full_name", "pk")
 
 
+def exchange_partners_for(user: User, timebank: Timebank) -> QuerySet[User]:
+    """Who the user may record an exchange with: the members they may pick, less themself."""
+    return members_visible_to(user, timebank).exclude(pk=user.pk)
+
+
 def exchanges_for(user: User, timebank: Timebank) -> QuerySet[Exchange]:
     """Exchanges the user took part in (every exchange, for a broker)."""
     exchanges = timebank.exchanges.select_related("giver", "receiver", "proposed_by")
-    if is_broker(user, timebank):
+    if may_broker_timebank(user, timebank):
         return exchanges
     return exchanges.filter(Q(giver__holder=user) | Q(receiver__holder=user))
 
@@ -74,7 +81,7 @@ def waiting_for(user: User, timebank: Timebank) -> QuerySet[Exchange]:
     those confirmed and waiting for approval."""
     proposed = timebank.exchanges.filter(status=Exchange.Status.PROPOSED).exclude(proposed_by=user)
     mine = proposed.filter(Q(giver__holder=user) | Q(receiver__holder=user))
-    if is_broker(user, timebank):
+    if may_broker_timebank(user, timebank):
         mine = mine | timebank.exchanges.filter(status=Exchange.Status.CONFIRMED)
     return mine.select_related("giver", "receiver", "proposed_by").order_by("created_at")
 
@@ -98,7 +105,8 @@ def statement(account: Account, since: date, until: date) -> tuple[Decimal, list
     opening = postings.filter(entry__recorded_at__lt=start).aggregate(total=Sum("amount"))[
         "total"
     ] or Decimal("0")
-    lines, running = [], Decimal(opening)
+    lines: list[StatementLine] = []
+    running = Decimal(opening)
     for posting in (
         postings.filter(entry__recorded_at__gte=start, entry__recorded_at__lt=end)
         .select_related("entry")
@@ -112,7 +120,7 @@ def statement(account: Account, since: date, until: date) -> tuple[Decimal, list
     return Decimal(opening).quantize(Decimal("0.01")), lines
 
 
-def broker_dashboard(timebank: Timebank, today: date) -> dict:
+def broker_dashboard(timebank: Timebank, today: date) -> dict[str, Any]:
     """The figures a broker watches, by the day each exchange happened: hours exchanged each month
     for a year, members active and new in the last 90 days, and members who have not exchanged in
     90 days. Corrected exchanges do not count."""
@@ -143,10 +151,41 @@ def broker_dashboard(timebank: Timebank, today: date) -> dict:
     }
 
 
-def board(timebank: Timebank, *, text: str = "", kind: str = "", category=None) -> QuerySet:
-    """A timebank's open offers and requests, newest first, narrowed by words, kind or category."""
-    from .models import Post
+def recently_recorded(timebank: Timebank, limit: int = 20) -> QuerySet[Exchange]:
+    """The timebank's latest recorded exchanges, for a broker to correct."""
+    return timebank.exchanges.filter(status=Exchange.Status.RECORDED).select_related("giver", "receiver")[
+        :limit
+    ]
 
+
+def balances(timebank: Timebank) -> QuerySet[Account]:
+    """Every account of the timebank's ledger (members and the community account), for a broker."""
+    return timebank.ledger.accounts.order_by("kind", "name")
+
+
+def credit_account_of(user: Requester, scheme: CreditScheme) -> Account | None:
+    """The user's account in a time-credit scheme, if they have been awarded credits."""
+    if not user.is_authenticated:
+        return None
+    return scheme.ledger.accounts.filter(holder=user).first()
+
+
+def volunteer_by_email(email: str) -> User | None:
+    """The active sign-in with this address (any letter case), to award credits to."""
+    return User.objects.filter(email__iexact=email, is_active=True).first()
+
+
+def board_categories() -> QuerySet[TaxonomyTerm]:
+    """The top-level categories of the directory's taxonomy an offer or request may be filed
+    under, or the board searched by. They are public (the directory shows them to anyone), so
+    they are the same for every member."""
+    return TaxonomyTerm.objects.filter(parent__isnull=True).order_by("name")
+
+
+def board(
+    timebank: Timebank, *, text: str = "", kind: str = "", category: TaxonomyTerm | None = None
+) -> QuerySet[Post]:
+    """A timebank's open offers and requests, newest first, narrowed by words, kind or category."""
     posts = Post.objects.filter(timebank=timebank, is_open=True).select_related("author__user", "category")
     for word in text.split()[:8]:
         posts = posts.filter(
@@ -159,10 +198,8 @@ def board(timebank: Timebank, *, text: str = "", kind: str = "", category=None) 
     return posts.annotate(reply_count=Count("replies")).order_by("-created_at", "-pk")
 
 
-def top_categories(timebank: Timebank, limit: int = 5) -> list[dict]:
+def top_categories(timebank: Timebank, limit: int = 5) -> list[dict[str, Any]]:
     """The categories members offer and ask for most."""
-    from .models import Post
-
     return list(
         Post.objects.filter(timebank=timebank, category__isnull=False)
         .values("category__name")

@@ -1,19 +1,25 @@
 """Timebank actions: joining, brokers' approvals, and exchanges of hours between members.
 
-Every refusal is a ``TimebankError`` naming the field; nothing is written when one is raised."""
+Every refusal is a ``common.errors.Refusal`` naming the field (``NotPermitted`` when the person may
+not do it, ``NotVisible`` when they may not know the thing exists); nothing is written when one is
+raised. Who may do what is asked of ``timebank.permissions``."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.models import Organisation, Role, User
+from accounts.models import Organisation, User
+from accounts.permissions import Requester
+from common.errors import NotPermitted, NotVisible, Refusal, message_of
 
-from . import ledger
+from . import ledger, selectors
 from .models import (
     QUARTER,
     Account,
@@ -28,26 +34,23 @@ from .models import (
     Reply,
     Timebank,
 )
+from .permissions import (
+    may_award_credits,
+    may_broker_timebank,
+    may_cancel_exchange,
+    may_change_membership,
+    may_close_post,
+    may_confirm_exchange,
+    may_see_exchange,
+)
 
-
-class TimebankError(ValidationError):
-    """Bad input or a step not allowed, with a message naming the field."""
-
-    def __init__(self, field: str | None, message: str):
-        super().__init__({field: message} if field else message)
-
-
-def is_broker(user: User, timebank: Timebank) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser or user.role == Role.ADMINISTRATOR:
-        return True
-    return user.role == Role.BROKER and timebank.brokers.filter(pk=user.pk).exists()
+# Hours as a caller gives them: typed on a page ("1.5"), from the API, or a Decimal.
+Hours = Decimal | str | int | float
 
 
 def _broker_only(user: User, timebank: Timebank) -> None:
-    if not is_broker(user, timebank):
-        raise TimebankError(None, f"Only {timebank}'s brokers can do this.")
+    if not may_broker_timebank(user, timebank):
+        raise NotPermitted(f"Only {timebank}'s brokers can do this.")
 
 
 @transaction.atomic
@@ -60,7 +63,7 @@ def create_timebank(
     min_balance: Decimal | None = Decimal("-10"),
     max_balance: Decimal | None = None,
     welcome_hours: Decimal = Decimal("1"),
-    brokers=(),
+    brokers: Iterable[User] = (),
     is_demo: bool = False,
 ) -> Timebank:
     """A timebank with its ledger of hours and its community account."""
@@ -83,14 +86,15 @@ def create_timebank(
 
 
 def community_account(timebank: Timebank) -> Account:
+    """The timebank's community account: group activities and welcome hours."""
     return timebank.ledger.accounts.get(kind=Account.Kind.COMMUNITY)
 
 
 @transaction.atomic
-def apply_to_join(user: User, timebank: Timebank) -> Membership:
+def apply_to_join(user: Requester, timebank: Timebank) -> Membership:
     """A person asks to join; a broker will welcome them. Rejoining after leaving is an application too."""
     if not user.is_authenticated:
-        raise TimebankError(None, "Sign in to join a timebank.")
+        raise NotPermitted("Sign in to join a timebank.")
     membership, created = Membership.objects.select_for_update(of=("self",)).get_or_create(
         timebank=timebank, user=user
     )
@@ -100,9 +104,7 @@ def apply_to_join(user: User, timebank: Timebank) -> Membership:
             Membership.Status.ACTIVE,
             Membership.Status.PAUSED,
         ):
-            raise TimebankError(
-                None, f"You are already {membership.get_status_display().lower()} in {timebank}."
-            )
+            raise Refusal(f"You are already {membership.get_status_display().lower()} in {timebank}.")
         membership.status = Membership.Status.APPLIED
         membership.applied_at = timezone.now()
         membership.save(update_fields=["status", "applied_at"])
@@ -123,19 +125,17 @@ def approve_member(
     timebank = membership.timebank
     _broker_only(broker, timebank)
     if membership.status != Membership.Status.APPLIED:
-        raise TimebankError(
-            None, f"Only an application can be approved; this membership is {membership.status}."
-        )
+        raise Refusal(f"Only an application can be approved; this membership is {membership.status}.")
     if not (welcome_note or "").strip():
-        raise TimebankError("welcome_note", "Note the welcome conversation before approving.")
-    first_time = membership.account_id is None
-    if first_time:
-        membership.account = Account.objects.create(
-            ledger=timebank.ledger,
-            kind=Account.Kind.MEMBER,
-            holder=membership.user,
-            name=membership.user.full_name,
-        )
+        raise Refusal("Note the welcome conversation before approving.", field="welcome_note")
+    first_time = membership.account is None
+    account = membership.account or Account.objects.create(
+        ledger=timebank.ledger,
+        kind=Account.Kind.MEMBER,
+        holder=membership.user,
+        name=membership.user.full_name,
+    )
+    membership.account = account
     membership.status = Membership.Status.ACTIVE
     membership.approved_at, membership.approved_by = timezone.now(), broker
     membership.welcome_note, membership.checks_note = welcome_note.strip(), (checks_note or "").strip()
@@ -145,7 +145,7 @@ def approve_member(
             timebank.ledger,
             [
                 (community_account(timebank), -timebank.welcome_hours),
-                (membership.account, timebank.welcome_hours),
+                (account, timebank.welcome_hours),
             ],
             Entry.Kind.WELCOME,
             memo=f"Welcome to {timebank}",
@@ -161,31 +161,33 @@ def set_membership_status(user: User, membership: Membership, status: str) -> Me
     membership = (
         Membership.objects.select_for_update(of=("self",)).select_related("timebank").get(pk=membership.pk)
     )
-    if membership.user_id != user.pk:
-        _broker_only(user, membership.timebank)
-    allowed = {
+    if not may_change_membership(user, membership):
+        raise NotPermitted(f"Only {membership.timebank}'s brokers can do this.")
+    becomes: dict[str, set[str]] = {
         Membership.Status.ACTIVE: {Membership.Status.PAUSED, Membership.Status.LEFT},
         Membership.Status.PAUSED: {Membership.Status.ACTIVE, Membership.Status.LEFT},
         Membership.Status.APPLIED: {Membership.Status.LEFT},
-    }.get(membership.status, set())
+    }
+    allowed = becomes.get(membership.status, set())
     if status not in allowed:
-        raise TimebankError("status", f"A membership that is {membership.status} cannot become {status}.")
+        raise Refusal(f"A membership that is {membership.status} cannot become {status}.", field="status")
     membership.status = status
     membership.save(update_fields=["status"])
     return membership
 
 
-def _hours(value) -> Decimal:
+def _hours(value: Hours) -> Decimal:
     try:
         hours = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise TimebankError("hours", "The hours must be a number, like 1.5.") from None
+        raise Refusal("The hours must be a number, like 1.5.", field="hours") from None
     if not hours.is_finite():
-        raise TimebankError("hours", "The hours must be a number, like 1.5.")
+        raise Refusal("The hours must be a number, like 1.5.", field="hours")
     return hours
 
 
 def _active_account(timebank: Timebank, user: User, field: str) -> Account:
+    """The account of an active member of the timebank, or a refusal on ``field``."""
     # The refusal names no one and says nothing of their membership: the user may have typed the
     # id of someone they could not otherwise see, and must learn no more than "not a choice".
     membership = (
@@ -193,8 +195,8 @@ def _active_account(timebank: Timebank, user: User, field: str) -> Account:
         .select_related("account")
         .first()
     )
-    if membership is None:
-        raise TimebankError(field, f"Choose an active member of {timebank}.")
+    if membership is None or membership.account is None:
+        raise Refusal(f"Choose an active member of {timebank}.", field=field)
     return membership.account
 
 
@@ -205,32 +207,28 @@ def propose_exchange(
     *,
     giver: User | None,
     receiver: User | None,
-    hours,
+    hours: Hours,
     description: str,
-    happened_on=None,
+    happened_on: date | None = None,
 ) -> Exchange:
     """Record that ``giver`` gave ``hours`` of their time to ``receiver``. Either may be ``None``
     for the community account (group activities); only a broker may use the community account.
     The person proposing must be one of the two, or a broker; the other confirms."""
-    hours = _hours(hours)
-    try:
-        ledger.check_amount(hours, timebank.ledger)
-    except ledger.LedgerError as error:
-        raise TimebankError("hours", str(error)) from None
+    amount = ledger.check_amount(_hours(hours), timebank.ledger)  # refused naming "hours"
     if giver is None and receiver is None:
-        raise TimebankError("giver", "An exchange is between two accounts.")
+        raise Refusal("An exchange is between two accounts.", field="giver")
     if giver is not None and receiver is not None and giver.pk == receiver.pk:
-        raise TimebankError("receiver", "Someone cannot exchange hours with themselves.")
-    broker = is_broker(user, timebank)
+        raise Refusal("Someone cannot exchange hours with themselves.", field="receiver")
+    broker = may_broker_timebank(user, timebank)
     if (giver is None or receiver is None) and not broker:
-        raise TimebankError("giver", "Only a broker can record hours with the community account.")
+        raise NotPermitted("Only a broker can record hours with the community account.")
     if not broker and user.pk not in {getattr(giver, "pk", None), getattr(receiver, "pk", None)}:
-        raise TimebankError(None, "You can only record exchanges you took part in.")
+        raise NotPermitted("You can only record exchanges you took part in.")
     if not (description or "").strip():
-        raise TimebankError("description", "Say what the time was for.")
+        raise Refusal("Say what the time was for.", field="description")
     happened_on = happened_on or timezone.localdate()
     if happened_on > timezone.localdate():
-        raise TimebankError("happened_on", "The date cannot be in the future.")
+        raise Refusal("The date cannot be in the future.", field="happened_on")
     giver_account = _active_account(timebank, giver, "giver") if giver else community_account(timebank)
     receiver_account = (
         _active_account(timebank, receiver, "receiver") if receiver else community_account(timebank)
@@ -239,7 +237,7 @@ def propose_exchange(
         timebank=timebank,
         giver=giver_account,
         receiver=receiver_account,
-        hours=hours,
+        hours=amount,
         description=description.strip()[:300],
         happened_on=happened_on,
         proposed_by=user,
@@ -249,22 +247,24 @@ def propose_exchange(
 @transaction.atomic
 def confirm_exchange(user: User, exchange: Exchange) -> Exchange:
     """The other member (or a broker) confirms. It is recorded on the ledger then, unless the
-    timebank has brokers approve every exchange and the one confirming is not a broker."""
+    timebank has brokers approve every exchange and the one confirming is not a broker. Someone
+    who may not see the exchange is answered as if it did not exist."""
     exchange = (
         Exchange.objects.select_for_update(of=("self",))
         .select_related("timebank__ledger", "giver", "receiver")
         .get(pk=exchange.pk)
     )
-    broker = is_broker(user, exchange.timebank)
+    if not may_see_exchange(user, exchange):
+        raise NotVisible()
+    broker = may_broker_timebank(user, exchange.timebank)
     if exchange.status == Exchange.Status.CONFIRMED:
         if not broker:
-            raise TimebankError(None, "This exchange is waiting for a broker.")
+            raise Refusal("This exchange is waiting for a broker.")
         return _record(user, exchange)
     if exchange.status != Exchange.Status.PROPOSED:
-        raise TimebankError(None, f"This exchange is {exchange.get_status_display().lower()}.")
-    parties = {exchange.giver.holder_id, exchange.receiver.holder_id} - {None}
-    if not broker and (user.pk not in parties or user.pk == exchange.proposed_by_id):
-        raise TimebankError(None, "The other person in the exchange, or a broker, confirms it.")
+        raise Refusal(f"This exchange is {exchange.get_status_display().lower()}.")
+    if not may_confirm_exchange(user, exchange):
+        raise NotPermitted("The other person in the exchange, or a broker, confirms it.")
     exchange.confirmed_by = user
     if exchange.timebank.needs_broker_approval and not broker:
         exchange.status = Exchange.Status.CONFIRMED
@@ -279,7 +279,7 @@ def _record(user: User, exchange: Exchange) -> Exchange:
         if account.kind == Account.Kind.MEMBER and (
             membership is None or membership.status != Membership.Status.ACTIVE
         ):
-            raise TimebankError(field, f"The {field} is no longer an active member.")
+            raise Refusal(f"The {field} is no longer an active member.", field=field)
     try:
         entry = ledger.post_entry(
             exchange.timebank.ledger,
@@ -288,8 +288,8 @@ def _record(user: User, exchange: Exchange) -> Exchange:
             memo=exchange.description,
             by=user,
         )
-    except ledger.LedgerError as error:
-        raise TimebankError("hours", str(error)) from None
+    except ledger.LedgerError as error:  # a limit: the hours are what would change it
+        raise Refusal(message_of(error), field="hours") from None
     exchange.entry, exchange.status = entry, Exchange.Status.RECORDED
     exchange.confirmed_by = exchange.confirmed_by or user
     exchange.save(update_fields=["entry", "status", "confirmed_by"])
@@ -303,9 +303,9 @@ def record_community_exchange(
     *,
     member: User,
     earned: bool,
-    hours,
+    hours: Hours,
     description: str,
-    happened_on=None,
+    happened_on: date | None = None,
 ) -> Exchange:
     """A broker records hours between a member and the community account (a group activity):
     proposed and recorded at once. One action: when the ledger refuses it (a limit, say), no
@@ -325,17 +325,19 @@ def record_community_exchange(
 
 @transaction.atomic
 def cancel_exchange(user: User, exchange: Exchange) -> Exchange:
-    """Either member, or a broker, cancels an exchange that is not yet recorded."""
+    """Either member, or a broker, cancels an exchange that is not yet recorded. Someone who may
+    not see the exchange is answered as if it did not exist."""
     exchange = (
         Exchange.objects.select_for_update(of=("self",))
         .select_related("timebank", "giver", "receiver")
         .get(pk=exchange.pk)
     )
-    parties = {exchange.giver.holder_id, exchange.receiver.holder_id} - {None}
-    if user.pk not in parties and not is_broker(user, exchange.timebank):
-        raise TimebankError(None, "Only the people in the exchange, or a broker, can cancel it.")
+    if not may_see_exchange(user, exchange):
+        raise NotVisible()
+    if not may_cancel_exchange(user, exchange):
+        raise NotPermitted("Only the people in the exchange, or a broker, can cancel it.")
     if exchange.status not in (Exchange.Status.PROPOSED, Exchange.Status.CONFIRMED):
-        raise TimebankError(None, "A recorded exchange cannot be cancelled: a broker can correct it.")
+        raise Refusal("A recorded exchange cannot be cancelled: a broker can correct it.")
     exchange.status = Exchange.Status.CANCELLED
     exchange.save(update_fields=["status"])
     return exchange
@@ -350,36 +352,31 @@ def correct_exchange(broker: User, exchange: Exchange, reason: str) -> Exchange:
         .get(pk=exchange.pk)
     )
     _broker_only(broker, exchange.timebank)
-    if exchange.status != Exchange.Status.RECORDED:
-        raise TimebankError(None, "Only a recorded exchange can be corrected.")
+    if exchange.status != Exchange.Status.RECORDED or exchange.entry is None:
+        raise Refusal("Only a recorded exchange can be corrected.")
     if not (reason or "").strip():
-        raise TimebankError("reason", "Say why the exchange is being corrected.")
-    try:
-        ledger.reverse_entry(exchange.entry, by=broker, memo=f"Correction: {reason.strip()}"[:300])
-    except ledger.LedgerError as error:
-        raise TimebankError(None, str(error)) from None
+        raise Refusal("Say why the exchange is being corrected.", field="reason")
+    ledger.reverse_entry(exchange.entry, by=broker, memo=f"Correction: {reason.strip()}"[:300])
     exchange.status = Exchange.Status.REVERSED
     exchange.save(update_fields=["status"])
     return exchange
 
 
-def _member_of(user: User, timebank: Timebank, field: str = "") -> Membership:
-    membership = Membership.objects.filter(
-        timebank=timebank, user=user, status=Membership.Status.ACTIVE
-    ).first()
+def _member_of(user: User, timebank: Timebank) -> Membership:
+    membership = selectors.active_membership(user, timebank)
     if membership is None:
-        raise TimebankError(field or None, f"Only active members of {timebank} can do this.")
+        raise NotPermitted(f"Only active members of {timebank} can do this.")
     return membership
 
 
 @transaction.atomic
-def post_to_board(user: User, timebank: Timebank, details: dict) -> Post:
+def post_to_board(user: User, timebank: Timebank, details: dict[str, Any]) -> Post:
     """An active member offers help or asks for it."""
     membership = _member_of(user, timebank)
     if details.get("kind") not in Post.Kind.values:
-        raise TimebankError("kind", "Choose whether you are offering or asking.")
+        raise Refusal("Choose whether you are offering or asking.", field="kind")
     if not (details.get("title") or "").strip():
-        raise TimebankError("title", "Give it a short title, like “Lifts to the shops”.")
+        raise Refusal("Give it a short title, like “Lifts to the shops”.", field="title")
     post = Post(timebank=timebank, author=membership, **details)
     post.title = post.title.strip()
     post.tags = ", ".join(t.strip() for t in (post.tags or "").split(",") if t.strip())
@@ -391,19 +388,19 @@ def post_to_board(user: User, timebank: Timebank, details: dict) -> Post:
 @transaction.atomic
 def reply_to_post(user: User, post: Post, message: str) -> Reply:
     """An active member of the same timebank answers an offer or request."""
-    membership = _member_of(user, post.timebank, "message")
+    membership = _member_of(user, post.timebank)
     if not post.is_open:
-        raise TimebankError("message", "This has been closed; it takes no more replies.")
+        raise Refusal("This has been closed; it takes no more replies.", field="message")
     if not (message or "").strip():
-        raise TimebankError("message", "Write your reply.")
+        raise Refusal("Write your reply.", field="message")
     return Reply.objects.create(post=post, author=membership, message=message.strip())
 
 
 @transaction.atomic
 def close_post(user: User, post: Post) -> Post:
     """The author, or a broker, takes an offer or request off the board."""
-    if post.author.user_id != user.pk:
-        _broker_only(user, post.timebank)
+    if not may_close_post(user, post):
+        raise NotPermitted(f"Only {post.timebank}'s brokers can do this.")
     post.is_open = False
     post.save(update_fields=["is_open"])
     return post
@@ -414,8 +411,13 @@ def close_post(user: User, post: Post) -> Post:
 
 @transaction.atomic
 def create_credit_scheme(
-    name: str, organisation: Organisation, *, description: str = "", awarding=(), is_demo=False
-):
+    name: str,
+    organisation: Organisation,
+    *,
+    description: str = "",
+    awarding: Iterable[Organisation] = (),
+    is_demo: bool = False,
+) -> CreditScheme:
     """A time-credit scheme with its own ledger: the issuing account goes below zero by the credits
     in circulation; members never do."""
     book = Ledger.objects.create(name=f"{name} credits", unit=Ledger.Unit.CREDITS, min_balance=Decimal("0"))
@@ -436,6 +438,7 @@ def create_credit_scheme(
 def add_partner(
     scheme: CreditScheme, name: str, offers: list[tuple[str, int]], description: str = ""
 ) -> Partner:
+    """A venue taking the scheme's credits, with its account and what each credit buys there."""
     account = Account.objects.create(ledger=scheme.ledger, kind=Account.Kind.PARTNER, name=name)
     partner = Partner.objects.create(scheme=scheme, name=name, description=description, account=account)
     for what, credits in offers:
@@ -443,19 +446,8 @@ def add_partner(
     return partner
 
 
-def may_award(user: User, scheme: CreditScheme) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser or user.role == Role.ADMINISTRATOR:
-        return True
-    return (
-        user.role == Role.ORGANISATION_EDITOR
-        and user.organisation_id is not None
-        and scheme.awarding_organisations.filter(pk=user.organisation_id).exists()
-    )
-
-
 def credit_account(scheme: CreditScheme, user: User) -> Account:
+    """The person's account in the scheme, opened the first time they are awarded credits."""
     account, _ = Account.objects.get_or_create(
         ledger=scheme.ledger, holder=user, defaults={"kind": Account.Kind.MEMBER, "name": user.full_name}
     )
@@ -463,20 +455,22 @@ def credit_account(scheme: CreditScheme, user: User) -> Account:
 
 
 @transaction.atomic
-def award_credits(awarder: User, scheme: CreditScheme, volunteer: User, hours, what: str) -> Entry:
+def award_credits(
+    awarder: User, scheme: CreditScheme, volunteer: User | None, hours: Hours, what: str
+) -> Entry:
     """An organisation thanks a volunteer: one credit for each whole hour given."""
-    if not may_award(awarder, scheme):
-        raise TimebankError(None, f"Only organisations taking part in {scheme} award its credits.")
+    if not may_award_credits(awarder, scheme):
+        raise NotPermitted(f"Only organisations taking part in {scheme} award its credits.")
     hours = _hours(hours)
     if hours <= 0 or hours % QUARTER:
-        raise TimebankError("hours", "The hours must be more than zero, in quarter hours.")
+        raise Refusal("The hours must be more than zero, in quarter hours.", field="hours")
     credits = hours.to_integral_value(rounding="ROUND_FLOOR")
     if credits < 1:
-        raise TimebankError("hours", "A credit is earned for each whole hour: give at least 1 hour.")
+        raise Refusal("A credit is earned for each whole hour: give at least 1 hour.", field="hours")
     if volunteer is None or not volunteer.is_active:
-        raise TimebankError("volunteer", "Choose the volunteer.")
+        raise Refusal("Choose the volunteer.", field="volunteer")
     if not (what or "").strip():
-        raise TimebankError("what", "Say what the volunteering was.")
+        raise Refusal("Say what the volunteering was.", field="what")
     issuer = scheme.ledger.accounts.get(kind=Account.Kind.COMMUNITY)
     return ledger.post_entry(
         scheme.ledger,
@@ -488,14 +482,27 @@ def award_credits(awarder: User, scheme: CreditScheme, volunteer: User, hours, w
 
 
 @transaction.atomic
+def award_credits_by_email(awarder: User, scheme: CreditScheme, email: str, hours: Hours, what: str) -> User:
+    """Award credits to whoever signs in with ``email`` (what an awarder knows of a volunteer);
+    returns the volunteer awarded."""
+    if not may_award_credits(awarder, scheme):
+        raise NotPermitted(f"Only organisations taking part in {scheme} award its credits.")
+    volunteer = selectors.volunteer_by_email(email)
+    if volunteer is None:
+        raise Refusal("There is no account with that email address.", field="volunteer")
+    award_credits(awarder, scheme, volunteer, hours, what)
+    return volunteer
+
+
+@transaction.atomic
 def redeem(user: User, offer: PartnerOffer) -> Entry:
     """A member spends credits at a partner venue; they cannot spend more than they have."""
     partner = offer.partner
     if not offer.is_active:
-        raise TimebankError("offer", f"{partner} no longer offers {offer.what}.")
-    account = Account.objects.filter(ledger=partner.scheme.ledger, holder=user).first()
+        raise Refusal(f"{partner} no longer offers {offer.what}.", field="offer")
+    account = selectors.credit_account_of(user, partner.scheme)
     if account is None:
-        raise TimebankError("offer", "You have no time credits yet: they are earned by volunteering.")
+        raise Refusal("You have no time credits yet: they are earned by volunteering.", field="offer")
     try:
         return ledger.post_entry(
             partner.scheme.ledger,
@@ -505,6 +512,6 @@ def redeem(user: User, offer: PartnerOffer) -> Entry:
             by=user,
         )
     except ledger.LimitExceeded:
-        raise TimebankError(
-            "offer", f"{offer.what} takes {offer.credits} credits; you have {account.balance:.0f}."
+        raise Refusal(
+            f"{offer.what} takes {offer.credits} credits; you have {account.balance:.0f}.", field="offer"
         ) from None

@@ -5,31 +5,35 @@ Someone outside a timebank gets 404 for its member pages; a member gets 403 for 
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common.forms import add_service_errors, error_summary
+from common.errors import NotPermitted, NotVisible, Refusal
+from common.pages import act, bind, form_page
 from common.pdf import pdf_available, pdf_response
 
-from . import forms, selectors, services
-from .models import CreditScheme, Exchange, Membership, Timebank
+from . import forms, permissions, selectors, services
+from .models import Exchange, Membership, Timebank
 
 
-def timebanks(request):
+def timebanks(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "timebank/list.html",
-        {"timebanks": selectors.public_timebanks(), "schemes": CreditScheme.objects.order_by("name")},
+        {"timebanks": selectors.public_timebanks(), "schemes": selectors.public_credit_schemes()},
     )
 
 
-def timebank(request, slug):
+def timebank(request: HttpRequest, slug: str) -> HttpResponse:
     found = get_object_or_404(selectors.public_timebanks(), slug=slug)
     return render(
         request,
@@ -37,39 +41,43 @@ def timebank(request, slug):
         {
             "timebank": found,
             "membership": selectors.membership_of(request.user, found),
-            "inside": selectors.may_see_member_area(request.user, found),
-            "broker": services.is_broker(request.user, found),
+            "inside": permissions.may_see_inside_timebank(request.user, found),
+            "broker": permissions.may_broker_timebank(request.user, found),
         },
     )
 
 
 @login_required
 @require_POST
-def join(request, slug):
+def join(request: HttpRequest, slug: str) -> HttpResponse:
     found = get_object_or_404(Timebank, slug=slug)
-    try:
-        services.apply_to_join(request.user, found)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Thank you. A broker from {found} will be in touch to welcome you.")
-    return redirect("timebank:timebank", slug)
+    return act(
+        request,
+        lambda: services.apply_to_join(request.user, found),
+        next_url=reverse("timebank:timebank", args=[slug]),
+        success=f"Thank you. A broker from {found} will be in touch to welcome you.",
+    )
 
 
-def _inside(request, slug) -> Timebank:
+def _inside(request: HttpRequest, slug: str) -> Timebank:
     found = get_object_or_404(Timebank.objects.select_related("ledger"), slug=slug)
-    if not selectors.may_see_member_area(request.user, found):
-        raise Http404
+    _refuse_outsiders(request, found)
     return found
 
 
-def _broker(request, timebank: Timebank) -> None:
-    if not services.is_broker(request.user, timebank):
+def _refuse_outsiders(request: HttpRequest, timebank: Timebank) -> None:
+    """Someone outside the timebank is answered as if its member pages did not exist."""
+    if not permissions.may_see_inside_timebank(request.user, timebank):
+        raise Http404
+
+
+def _broker(request: HttpRequest, timebank: Timebank) -> None:
+    if not permissions.may_broker_timebank(request.user, timebank):
         raise PermissionDenied
 
 
 @login_required
-def member_area(request, slug):
+def member_area(request: HttpRequest, slug: str) -> HttpResponse:
     """A member's balance, what waits for them to confirm, and their exchanges."""
     found = _inside(request, slug)
     membership = selectors.membership_of(request.user, found)
@@ -81,94 +89,101 @@ def member_area(request, slug):
             "membership": membership,
             "waiting": selectors.waiting_for(request.user, found),
             "exchanges": selectors.exchanges_for(request.user, found)[:30],
-            "broker": services.is_broker(request.user, found),
+            "broker": permissions.may_broker_timebank(request.user, found),
         },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def propose(request, slug):
+def propose(request: HttpRequest, slug: str) -> HttpResponse:
     found = _inside(request, slug)
-    if selectors.active_membership(request.user, found) is None:
+    if not permissions.may_take_part_in_timebank(request.user, found):
         raise PermissionDenied
-    others = selectors.members_visible_to(request.user, found).exclude(pk=request.user.pk)
-    data = request.POST if request.method == "POST" else None
-    form = forms.ExchangeForm(data, others=others)
-    if data is not None and form.is_valid():
-        gave = form.cleaned_data["direction"] == forms.ExchangeForm.GAVE
-        other = form.cleaned_data["other"]
-        try:
-            exchange = services.propose_exchange(
+    form = bind(request, forms.ExchangeForm, others=selectors.exchange_partners_for(request.user, found))
+
+    def record(data: dict[str, Any]) -> Exchange:
+        gave = data["direction"] == forms.ExchangeForm.GAVE
+        other = data["other"]
+        with refusals_about_the_other_member("other"):
+            return services.propose_exchange(
                 request.user,
                 found,
                 giver=request.user if gave else other,
                 receiver=other if gave else request.user,
-                hours=form.cleaned_data["hours"],
-                description=form.cleaned_data["description"],
-                happened_on=form.cleaned_data["happened_on"],
+                hours=data["hours"],
+                description=data["description"],
+                happened_on=data["happened_on"],
             )
-        except ValidationError as error:
-            add_service_errors(form, _about_the_other_member(error, "other"))
-        else:
-            messages.success(request, f"Sent to {other.full_name} to confirm: {exchange.hours} hours.")
-            return redirect("timebank:member", slug)
-    return render(
+
+    return form_page(
         request,
-        "timebank/form.html",
-        {"timebank": found, "form": form, "errors": error_summary(form), "title": "Record an exchange"},
+        form,
+        action=record,
+        template="timebank/form.html",
+        next_url=reverse("timebank:member", args=[slug]),
+        success=lambda exchange: (
+            f"Sent to {form.cleaned_data['other'].full_name} to confirm: {exchange.hours} hours."
+        ),
+        context={"timebank": found, "title": "Record an exchange"},
     )
 
 
-def _about_the_other_member(error: ValidationError, field: str) -> ValidationError:
-    """The service speaks of the giver and receiver; the form asks only for the other member."""
-    if hasattr(error, "error_dict") and {"giver", "receiver"} & set(error.error_dict):
-        return ValidationError({field: [m for problems in error.message_dict.values() for m in problems]})
-    return error
+@contextmanager
+def refusals_about_the_other_member(field: str) -> Iterator[None]:
+    """The service speaks of the giver and receiver; the form asks only for the other member, so
+    a refusal about either is said on ``field``."""
+    try:
+        yield
+    except (NotPermitted, NotVisible):
+        raise
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and {"giver", "receiver"} & set(error.error_dict):
+            said = [message for problems in error.message_dict.values() for message in problems]
+            raise Refusal(said, field=field) from None
+        raise
 
 
-def _exchange(request, pk) -> Exchange:
+def _exchange(request: HttpRequest, pk: int) -> Exchange:
     exchange = get_object_or_404(Exchange.objects.select_related("timebank", "giver", "receiver"), pk=pk)
-    if not selectors.may_see_member_area(request.user, exchange.timebank):
-        raise Http404
-    if not selectors.exchanges_for(request.user, exchange.timebank).filter(pk=pk).exists():
+    if not permissions.may_see_exchange(request.user, exchange):
         raise Http404
     return exchange
 
 
-@login_required
-@require_POST
-def confirm(request, pk):
-    exchange = _exchange(request, pk)
-    try:
-        exchange = services.confirm_exchange(request.user, exchange)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        done = (
-            "recorded"
-            if exchange.status == Exchange.Status.RECORDED
-            else "confirmed; a broker will record it"
-        )
-        messages.success(request, f"The exchange is {done}.")
-    return redirect("timebank:member", exchange.timebank.slug)
+def _confirmed(exchange: Exchange) -> str:
+    if exchange.status == Exchange.Status.RECORDED:
+        return "The exchange is recorded."
+    return "The exchange is confirmed; a broker will record it."
 
 
 @login_required
 @require_POST
-def cancel(request, pk):
-    exchange = _exchange(request, pk)
-    try:
-        services.cancel_exchange(request.user, exchange)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "The exchange is cancelled.")
-    return redirect("timebank:member", exchange.timebank.slug)
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    # The service answers someone who may not see the exchange as if it did not exist (404).
+    exchange = get_object_or_404(Exchange.objects.select_related("timebank"), pk=pk)
+    return act(
+        request,
+        lambda: services.confirm_exchange(request.user, exchange),
+        next_url=reverse("timebank:member", args=[exchange.timebank.slug]),
+        success=_confirmed,
+    )
 
 
 @login_required
-def statement(request, slug):
+@require_POST
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    exchange = get_object_or_404(Exchange.objects.select_related("timebank"), pk=pk)
+    return act(
+        request,
+        lambda: services.cancel_exchange(request.user, exchange),
+        next_url=reverse("timebank:member", args=[exchange.timebank.slug]),
+        success="The exchange is cancelled.",
+    )
+
+
+@login_required
+def statement(request: HttpRequest, slug: str) -> HttpResponse:
     """A member's statement over a period (a year by default), as a page or CSV."""
     found = _inside(request, slug)
     membership = selectors.membership_of(request.user, found)
@@ -213,7 +228,7 @@ def statement(request, slug):
 
 
 @login_required
-def broker_dashboard(request, slug):
+def broker_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     found = _inside(request, slug)
     _broker(request, found)
     return render(
@@ -223,63 +238,42 @@ def broker_dashboard(request, slug):
             "timebank": found,
             **selectors.broker_dashboard(found, timezone.localdate()),
             "waiting": selectors.waiting_for(request.user, found),
-            "recorded": found.exchanges.filter(status=Exchange.Status.RECORDED).select_related(
-                "giver", "receiver"
-            )[:20],
+            "recorded": selectors.recently_recorded(found),
         },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def approve(request, pk):
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(Membership.objects.select_related("timebank", "user"), pk=pk)
-    _inside(request, membership.timebank.slug)
+    _refuse_outsiders(request, membership.timebank)
     _broker(request, membership.timebank)
-    data = request.POST if request.method == "POST" else None
-    form = forms.ApproveForm(data)
-    if data is not None and form.is_valid():
-        try:
-            services.approve_member(request.user, membership, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{membership.user.full_name} is welcomed to {membership.timebank}.")
-            return redirect("timebank:broker", membership.timebank.slug)
-    return render(
+    return form_page(
         request,
-        "timebank/form.html",
-        {
-            "timebank": membership.timebank,
-            "form": form,
-            "errors": error_summary(form),
-            "title": f"Welcome {membership.user.full_name}",
-        },
+        bind(request, forms.ApproveForm),
+        action=lambda data: services.approve_member(request.user, membership, **data),
+        template="timebank/form.html",
+        next_url=reverse("timebank:broker", args=[membership.timebank.slug]),
+        success=f"{membership.user.full_name} is welcomed to {membership.timebank}.",
+        context={"timebank": membership.timebank, "title": f"Welcome {membership.user.full_name}"},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def correct(request, pk):
+def correct(request: HttpRequest, pk: int) -> HttpResponse:
     exchange = _exchange(request, pk)
     _broker(request, exchange.timebank)
-    data = request.POST if request.method == "POST" else None
-    form = forms.CorrectForm(data)
-    if data is not None and form.is_valid():
-        try:
-            services.correct_exchange(request.user, exchange, form.cleaned_data["reason"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The exchange is corrected with a reversing entry.")
-            return redirect("timebank:broker", exchange.timebank.slug)
-    return render(
+    return form_page(
         request,
-        "timebank/form.html",
-        {
+        bind(request, forms.CorrectForm),
+        action=lambda data: services.correct_exchange(request.user, exchange, data["reason"]),
+        template="timebank/form.html",
+        next_url=reverse("timebank:broker", args=[exchange.timebank.slug]),
+        success="The exchange is corrected with a reversing entry.",
+        context={
             "timebank": exchange.timebank,
-            "form": form,
-            "errors": error_summary(form),
             "title": f"Correct: {exchange.hours} hours, {exchange.description}",
             "submit": "Correct the exchange",
         },
