@@ -3,27 +3,40 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import QuerySet
 
 from accounts.models import Organisation, User
+from accounts.permissions import Requester, is_administrator, is_signed_in
 
 from .models import Errand, Item, Reservation, WaitingListEntry
-from .services import coordinates, servicing_due_on
+from .permissions import may_coordinate_reservation, may_run_lending
+from .services import servicing_due_on
 
 
-def organisations_coordinated(user: User) -> QuerySet[Organisation]:
+def organisations_coordinated(user: Requester) -> QuerySet[Organisation]:
     """The organisations whose lending the user runs (that have items, for administrators)."""
-    if not user.is_authenticated:
-        return Organisation.objects.none()
-    if user.is_superuser or user.role == "administrator":
+    if is_administrator(user):
         return Organisation.objects.filter(items__isnull=False).distinct()
-    if user.organisation_id is None or not coordinates(user, user.organisation):
+    organisation = user.organisation if isinstance(user, User) else None
+    if organisation is None or not may_run_lending(user, organisation):
         return Organisation.objects.none()
-    return Organisation.objects.filter(pk=user.organisation_id)
+    return Organisation.objects.filter(pk=organisation.pk)
 
 
-def dashboard(organisation: Organisation, today: date) -> dict:
+def helpers_choosable_by(user: User, reservation: Reservation) -> QuerySet[Organisation]:
+    """The organisations a coordinator may ask to deliver or collect the booked item: any
+    organisation (a parish council, a befriending group) for the item's coordinators; none for
+    anyone else."""
+    if not may_coordinate_reservation(user, reservation):
+        return Organisation.objects.none()
+    return Organisation.objects.order_by("name")
+
+
+def dashboard(organisation: Organisation, today: date) -> dict[str, Any]:
+    """What a coordinator acts on: loans out, overdue and due back, bookings going out, servicing
+    due in the next fortnight, the waiting list and the errands not yet done."""
     items = list(organisation.items.filter(is_retired=False))
     active = Reservation.objects.filter(item__organisation=organisation).select_related("item")
     out = active.filter(status=Reservation.Status.OUT).order_by("ends_on")
@@ -51,7 +64,7 @@ def dashboard(organisation: Organisation, today: date) -> dict:
     }
 
 
-def usage(organisation: Organisation, today: date) -> dict:
+def usage(organisation: Organisation, today: date) -> dict[str, Any]:
     """Loans each month for a year (by the day they went out), days on loan, and people helped."""
     since = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
     loans = Reservation.objects.filter(
@@ -59,7 +72,7 @@ def usage(organisation: Organisation, today: date) -> dict:
         status__in=[Reservation.Status.OUT, Reservation.Status.RETURNED],
         starts_on__gte=since,
     )
-    per_month: dict = {}
+    per_month: dict[date, dict[str, Any]] = {}
     for loan in loans:
         month = loan.starts_on.replace(day=1)
         row = per_month.setdefault(month, {"month": month, "loans": 0, "days": 0})
@@ -81,9 +94,9 @@ def calendar_for(item: Item, today: date) -> QuerySet[Reservation]:
     ).order_by("starts_on")
 
 
-def errands_for(user: User) -> QuerySet[Errand]:
+def errands_for(user: Requester) -> QuerySet[Errand]:
     """Errands given to the user's organisation (a helper such as the parish council)."""
-    if not user.is_authenticated or user.organisation_id is None:
+    if not isinstance(user, User) or not is_signed_in(user) or user.organisation_id is None:
         return Errand.objects.none()
     return (
         Errand.objects.filter(helper_id=user.organisation_id)

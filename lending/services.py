@@ -7,34 +7,28 @@ from __future__ import annotations
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import Organisation, Role, User
+from accounts.models import Organisation, User
+from common.errors import NotPermitted, NotVisible, Refusal
 
 from .models import Errand, Item, Reservation, ServiceRecord, WaitingListEntry
+from .permissions import may_coordinate_item, may_mark_errand_done, may_run_lending, may_service_item
 
 MAX_LOAN_DAYS = 92
 
 
-def coordinates(user: User, organisation: Organisation) -> bool:
-    """Whether the user runs this organisation's lending (its editors; administrators)."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser or user.role == Role.ADMINISTRATOR:
-        return True
-    return user.role == Role.ORGANISATION_EDITOR and user.organisation_id == organisation.pk
-
-
 def _coordinator_only(user: User, item: Item) -> None:
-    if not coordinates(user, item.organisation):
-        raise ValidationError(f"Only {item.organisation}'s lending coordinators can do this.")
+    """Refuse unless the user coordinates the lending of ``item``."""
+    if not may_coordinate_item(user, item):
+        raise NotPermitted(f"Only {item.organisation}'s lending coordinators can do this.")
 
 
 def servicing_due_on(item: Item) -> date | None:
     """The day the item's next service is due (it may be today or past), or None if none is."""
-    dates = []
+    dates: list[date] = []
     if item.service_every_months:
         base = item.last_serviced_on or item.created_at.date()
         dates.append(base + relativedelta(months=item.service_every_months))
@@ -51,11 +45,15 @@ def servicing_due_on(item: Item) -> date | None:
 
 
 def servicing_overdue(item: Item, today: date) -> bool:
+    """Whether the item's service was due on or before ``today`` and is not yet recorded."""
     due = servicing_due_on(item)
     return due is not None and due <= today
 
 
-def _overlapping(item: Item, starts_on: date, ends_on: date, exclude=None):
+def _overlapping(
+    item: Item, starts_on: date, ends_on: date, exclude: Reservation | None = None
+) -> QuerySet[Reservation]:
+    """The item's current bookings that share a day with ``starts_on`` to ``ends_on``."""
     clash = item.reservations.filter(
         status__in=Reservation.ACTIVE, starts_on__lte=ends_on, ends_on__gte=starts_on
     )
@@ -70,8 +68,8 @@ def reserve(
     starts_on: date,
     ends_on: date,
     borrower: User | None = None,
-    name="",
-    contact="",
+    name: str = "",
+    contact: str = "",
 ) -> Reservation:
     """Book an item for someone. Never two overlapping bookings of one item: the item's row is
     locked while the calendar is checked (and on PostgreSQL the database refuses it too)."""
@@ -79,25 +77,25 @@ def reserve(
     _coordinator_only(user, item)
     today = timezone.localdate()
     if starts_on < today:
-        raise ValidationError({"starts_on": "A reservation cannot start in the past."})
+        raise Refusal("A reservation cannot start in the past.", field="starts_on")
     if ends_on < starts_on:
-        raise ValidationError({"ends_on": "The end date must be on or after the start date."})
+        raise Refusal("The end date must be on or after the start date.", field="ends_on")
     if (ends_on - starts_on).days + 1 > MAX_LOAN_DAYS:
-        raise ValidationError(
-            {"ends_on": f"A loan can be at most {MAX_LOAN_DAYS} days: extend it later if needed."}
+        raise Refusal(
+            f"A loan can be at most {MAX_LOAN_DAYS} days: extend it later if needed.", field="ends_on"
         )
     if item.is_retired:
-        raise ValidationError({"item": f"{item} is no longer lent."})
+        raise Refusal(f"{item} is no longer lent.", field="item")
     name = (borrower.full_name if borrower else (name or "")).strip()
     contact = (contact or (borrower.email if borrower else "")).strip()
     if not name:
-        raise ValidationError({"name": "Enter the borrower's name."})
+        raise Refusal("Enter the borrower's name.", field="name")
     if not contact:
-        raise ValidationError({"contact": "Give a phone number or email address for the borrower."})
+        raise Refusal("Give a phone number or email address for the borrower.", field="contact")
     clash = _overlapping(item, starts_on, ends_on).first()
     if clash is not None:
         booked = f"{clash.starts_on:%-d %b} to {clash.ends_on:%-d %b}"
-        raise ValidationError({"starts_on": f"{item} is booked {booked}: choose other days."})
+        raise Refusal(f"{item} is booked {booked}: choose other days.", field="starts_on")
     try:
         with transaction.atomic():
             return Reservation.objects.create(
@@ -110,19 +108,18 @@ def reserve(
                 created_by=user,
             )
     except IntegrityError:  # PostgreSQL's exclusion constraint: someone booked these days meanwhile
-        raise ValidationError({"starts_on": f"{item} has just been booked for some of these days."}) from None
+        raise Refusal(f"{item} has just been booked for some of these days.", field="starts_on") from None
 
 
 @transaction.atomic
 def cancel(user: User, reservation: Reservation) -> Reservation:
+    """Cancel a booking not yet lent."""
     reservation = (
         Reservation.objects.select_for_update().select_related("item__organisation").get(pk=reservation.pk)
     )
     _coordinator_only(user, reservation.item)
     if reservation.status != Reservation.Status.RESERVED:
-        raise ValidationError(
-            f"Only a reservation not yet lent can be cancelled; this one is {reservation.status}."
-        )
+        raise Refusal(f"Only a reservation not yet lent can be cancelled; this one is {reservation.status}.")
     reservation.status = Reservation.Status.CANCELLED
     reservation.save(update_fields=["status"])
     return reservation
@@ -139,22 +136,22 @@ def lend(user: User, reservation: Reservation, *, condition: str, agreement_sign
     _coordinator_only(user, item)
     today = timezone.localdate()
     if reservation.status != Reservation.Status.RESERVED:
-        raise ValidationError(f"This reservation is {reservation.get_status_display().lower()}.")
-    if servicing_overdue(item, today):
-        raise ValidationError(
-            {
-                "condition": f"{item} is due a service (since {servicing_due_on(item):%-d %B %Y}): "
-                "it cannot be lent until the service is recorded."
-            }
+        raise Refusal(f"This reservation is {reservation.get_status_display().lower()}.")
+    due = servicing_due_on(item)
+    if due is not None and due <= today:  # servicing_overdue, with the day it fell due
+        raise Refusal(
+            f"{item} is due a service (since {due:%-d %B %Y}): "
+            "it cannot be lent until the service is recorded.",
+            field="condition",
         )
     if item.reservations.filter(status=Reservation.Status.OUT).exists():
-        raise ValidationError({"condition": f"{item} is still out on another loan."})
+        raise Refusal(f"{item} is still out on another loan.", field="condition")
     if condition not in Item.Condition.values:
-        raise ValidationError({"condition": "Note the item's condition."})
+        raise Refusal("Note the item's condition.", field="condition")
     if condition == Item.Condition.NEEDS_REPAIR:
-        raise ValidationError({"condition": "An item that needs repair cannot be lent."})
+        raise Refusal("An item that needs repair cannot be lent.", field="condition")
     if not agreement_signed:
-        raise ValidationError({"agreement_signed": "The borrower must sign the loan agreement."})
+        raise Refusal("The borrower must sign the loan agreement.", field="agreement_signed")
     if reservation.starts_on > today:
         reservation.starts_on = today  # collected early: the loan starts today
     reservation.status, reservation.condition_out = Reservation.Status.OUT, condition
@@ -167,14 +164,15 @@ def lend(user: User, reservation: Reservation, *, condition: str, agreement_sign
 
 @transaction.atomic
 def take_back(user: User, reservation: Reservation, *, condition: str) -> Reservation:
+    """The item comes back: its condition noted, and the days after an early return freed."""
     reservation = (
         Reservation.objects.select_for_update().select_related("item__organisation").get(pk=reservation.pk)
     )
     _coordinator_only(user, reservation.item)
     if reservation.status != Reservation.Status.OUT:
-        raise ValidationError("Only an item on loan can be taken back.")
+        raise Refusal("Only an item on loan can be taken back.")
     if condition not in Item.Condition.values:
-        raise ValidationError({"condition": "Note the item's condition."})
+        raise Refusal("Note the item's condition.", field="condition")
     today = timezone.localdate()
     reservation.status, reservation.condition_in, reservation.returned_at = (
         Reservation.Status.RETURNED,
@@ -190,45 +188,37 @@ def take_back(user: User, reservation: Reservation, *, condition: str) -> Reserv
 
 @transaction.atomic
 def extend(user: User, reservation: Reservation, new_end: date) -> Reservation:
+    """Keep a booking or loan longer, up to the day before the item's next booking."""
     reservation = (
         Reservation.objects.select_for_update().select_related("item__organisation").get(pk=reservation.pk)
     )
     item = Item.objects.select_for_update().get(pk=reservation.item_id)
     _coordinator_only(user, item)
     if reservation.status not in Reservation.ACTIVE:
-        raise ValidationError("Only a current reservation or loan can be extended.")
+        raise Refusal("Only a current reservation or loan can be extended.")
     if new_end <= reservation.ends_on:
-        raise ValidationError({"ends_on": "The new end date must be after the current one."})
+        raise Refusal("The new end date must be after the current one.", field="ends_on")
     if (new_end - reservation.starts_on).days + 1 > MAX_LOAN_DAYS:
-        raise ValidationError({"ends_on": f"A loan can be at most {MAX_LOAN_DAYS} days."})
+        raise Refusal(f"A loan can be at most {MAX_LOAN_DAYS} days.", field="ends_on")
     clash = _overlapping(item, reservation.ends_on, new_end, exclude=reservation).first()
     if clash is not None:
-        raise ValidationError(
-            {"ends_on": f"{item} is booked from {clash.starts_on:%-d %B}: extend to the day before at most."}
+        raise Refusal(
+            f"{item} is booked from {clash.starts_on:%-d %B}: extend to the day before at most.",
+            field="ends_on",
         )
     reservation.ends_on = new_end
     reservation.save(update_fields=["ends_on"])
     return reservation
 
 
-def may_service(user: User, item: Item) -> bool:
-    """The item's service provider's staff, or its coordinators, record services."""
-    if coordinates(user, item.organisation):
-        return True
-    return (
-        user.is_authenticated
-        and item.service_provider_id is not None
-        and user.organisation_id == item.service_provider_id
-    )
-
-
 @transaction.atomic
 def record_service(user: User, item: Item, serviced_on: date, notes: str = "") -> ServiceRecord:
+    """The service provider (or a coordinator) records a service; the item may be lent again."""
     item = Item.objects.select_for_update().get(pk=item.pk)
-    if not may_service(user, item):
-        raise ValidationError(f"Only {item}'s service provider or coordinators record its services.")
+    if not may_service_item(user, item):
+        raise NotPermitted(f"Only {item}'s service provider or coordinators record its services.")
     if serviced_on > timezone.localdate():
-        raise ValidationError({"serviced_on": "The service date cannot be in the future."})
+        raise Refusal("The service date cannot be in the future.", field="serviced_on")
     record = ServiceRecord.objects.create(
         item=item,
         serviced_on=serviced_on,
@@ -248,13 +238,14 @@ def record_service(user: User, item: Item, serviced_on: date, notes: str = "") -
 def arrange_errand(
     user: User, reservation: Reservation, *, kind: str, helper: Organisation, on: date, address: str
 ) -> Errand:
+    """Ask an organisation (the helper) to deliver the item to the borrower or collect it."""
     _coordinator_only(user, reservation.item)
     if kind not in Errand.Kind.values:
-        raise ValidationError({"kind": "Choose a delivery or a collection."})
+        raise Refusal("Choose a delivery or a collection.", field="kind")
     if on < timezone.localdate():
-        raise ValidationError({"on": "The date cannot be in the past."})
+        raise Refusal("The date cannot be in the past.", field="on")
     if not (address or "").strip():
-        raise ValidationError({"address": "Enter the address."})
+        raise Refusal("Enter the address.", field="address")
     return Errand.objects.create(
         reservation=reservation, kind=kind, helper=helper, on=on, address=address.strip()
     )
@@ -262,14 +253,10 @@ def arrange_errand(
 
 @transaction.atomic
 def errand_done(user: User, errand: Errand) -> Errand:
-    if not (
-        user.is_authenticated
-        and (
-            user.organisation_id == errand.helper_id
-            or coordinates(user, errand.reservation.item.organisation)
-        )
-    ):
-        raise ValidationError("Only the helper organisation or the coordinators mark an errand done.")
+    """The helper (or a coordinator) marks a delivery or collection done. Anyone else is answered
+    as if the errand did not exist: it names the borrower and their address."""
+    if not may_mark_errand_done(user, errand):
+        raise NotVisible()
     errand.done_at, errand.done_by = timezone.now(), user
     errand.save(update_fields=["done_at", "done_by"])
     return errand
@@ -277,14 +264,22 @@ def errand_done(user: User, errand: Errand) -> Errand:
 
 @transaction.atomic
 def join_waiting_list(
-    user: User, organisation: Organisation, *, kind: str, name: str, contact: str, wanted_from: date, notes=""
-):
-    if not coordinates(user, organisation):
-        raise ValidationError(f"Only {organisation}'s lending coordinators keep its waiting list.")
+    user: User,
+    organisation: Organisation,
+    *,
+    kind: str,
+    name: str,
+    contact: str,
+    wanted_from: date,
+    notes: str = "",
+) -> WaitingListEntry:
+    """A coordinator puts someone on the waiting list for a kind of item."""
+    if not may_run_lending(user, organisation):
+        raise NotPermitted(f"Only {organisation}'s lending coordinators keep its waiting list.")
     if not (name or "").strip():
-        raise ValidationError({"name": "Enter their name."})
+        raise Refusal("Enter their name.", field="name")
     if not (contact or "").strip():
-        raise ValidationError({"contact": "Give a phone number or email address."})
+        raise Refusal("Give a phone number or email address.", field="contact")
     return WaitingListEntry.objects.create(
         organisation=organisation,
         kind=kind.strip(),

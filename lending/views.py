@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Organisation
-from common.forms import add_service_errors, error_summary
+from common.pages import act, bind, form_page
 
-from . import forms, selectors, services
+from . import forms, permissions, selectors, services
 from .models import Errand, Item, Reservation
 
 
@@ -25,11 +25,7 @@ def _coordinated(request) -> Organisation:
 
 def _item(request, pk, *, provider_too: bool = False) -> Item:
     item = get_object_or_404(Item.objects.select_related("organisation", "service_provider"), pk=pk)
-    allowed = (
-        services.may_service
-        if provider_too
-        else (lambda user, it: services.coordinates(user, it.organisation))
-    )
+    allowed = permissions.may_service_item if provider_too else permissions.may_coordinate_item
     if not allowed(request.user, item):
         raise PermissionDenied
     return item
@@ -40,27 +36,20 @@ def _item(request, pk, *, provider_too: bool = False) -> Item:
 def dashboard(request):
     organisation = _coordinated(request)
     today = timezone.localdate()
-    waiting_form = forms.WaitingForm(
-        request.POST if request.method == "POST" else None, initial={"wanted_from": today}
-    )
-    if request.method == "POST" and waiting_form.is_valid():
-        try:
-            services.join_waiting_list(request.user, organisation, **waiting_form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(waiting_form, error)
-        else:
-            messages.success(request, "Added to the waiting list.")
-            return redirect("lending:dashboard")
-    return render(
+    waiting_form = bind(request, forms.WaitingForm, initial={"wanted_from": today})
+    return form_page(
         request,
-        "lending/dashboard.html",
-        {
+        waiting_form,
+        action=lambda data: services.join_waiting_list(request.user, organisation, **data),
+        template="lending/dashboard.html",
+        next_url=reverse("lending:dashboard"),
+        success="Added to the waiting list.",
+        context={
             "organisation": organisation,
             **selectors.dashboard(organisation, today),
             "usage": selectors.usage(organisation, today),
             "today": today,
             "waiting_form": waiting_form,
-            "errors": error_summary(waiting_form),
         },
     )
 
@@ -68,33 +57,29 @@ def dashboard(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def item(request, pk):
-    """An item: its bookings, servicing, and a form to book it."""
+    """An item: its bookings, servicing, and (for its coordinators) a form to book it."""
     found = _item(request, pk, provider_too=True)
-    coordinator = services.coordinates(request.user, found.organisation)
+    coordinator = permissions.may_coordinate_item(request.user, found)
     today = timezone.localdate()
-    form = forms.ReserveForm(request.POST if request.method == "POST" else None) if coordinator else None
-    if request.method == "POST" and form is not None and form.is_valid():
-        try:
-            services.reserve(request.user, found, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Booked.")
-            return redirect("lending:item", pk)
-    return render(
+    page = {
+        "item": found,
+        "bookings": selectors.calendar_for(found, today) if coordinator else [],
+        "services_done": found.services.all()[:10],
+        "servicing_due_on": services.servicing_due_on(found),
+        "overdue_service": services.servicing_overdue(found, today),
+        "coordinator": coordinator,
+        "today": today,
+    }
+    if not coordinator:  # the service provider sees the item, and has nothing here to post
+        return render(request, "lending/item.html", page | {"form": None, "errors": []})
+    return form_page(
         request,
-        "lending/item.html",
-        {
-            "item": found,
-            "bookings": selectors.calendar_for(found, today) if coordinator else [],
-            "services_done": found.services.all()[:10],
-            "servicing_due_on": services.servicing_due_on(found),
-            "overdue_service": services.servicing_overdue(found, today),
-            "form": form,
-            "errors": error_summary(form) if form else [],
-            "coordinator": coordinator,
-            "today": today,
-        },
+        bind(request, forms.ReserveForm),
+        action=lambda data: services.reserve(request.user, found, **data),
+        template="lending/item.html",
+        next_url=reverse("lending:item", args=[pk]),
+        success="Booked.",
+        context=page,
     )
 
 
@@ -103,29 +88,20 @@ def item(request, pk):
 def service(request, pk):
     """The service provider (or a coordinator) records a service."""
     found = _item(request, pk, provider_too=True)
-    form = forms.ServiceForm(
-        request.POST if request.method == "POST" else None, initial={"serviced_on": timezone.localdate()}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_service(
-                request.user, found, form.cleaned_data["serviced_on"], form.cleaned_data["notes"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"The service of {found} is recorded.")
-            return redirect("lending:item", pk)
-    return render(
+    return form_page(
         request,
-        "lending/form.html",
-        {"form": form, "errors": error_summary(form), "item": found, "title": f"Record a service: {found}"},
+        bind(request, forms.ServiceForm, initial={"serviced_on": timezone.localdate()}),
+        action=lambda data: services.record_service(request.user, found, data["serviced_on"], data["notes"]),
+        template="lending/form.html",
+        next_url=reverse("lending:item", args=[pk]),
+        success=f"The service of {found} is recorded.",
+        context={"item": found, "title": f"Record a service: {found}"},
     )
 
 
 def _reservation(request, pk) -> Reservation:
     reservation = get_object_or_404(Reservation.objects.select_related("item__organisation"), pk=pk)
-    if not services.coordinates(request.user, reservation.item.organisation):
+    if not permissions.may_coordinate_reservation(request.user, reservation):
         raise PermissionDenied
     return reservation
 
@@ -158,22 +134,15 @@ def reservation_action(request, pk, action):
     reservation = _reservation(request, pk)
     if action not in ACTIONS:
         raise PermissionDenied
-    form_class, act, verb, done = ACTIONS[action]
-    form = form_class(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            act(request.user, reservation, form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("lending:item", reservation.item_id)
-    return render(
+    form_class, change, verb, done = ACTIONS[action]
+    return form_page(
         request,
-        "lending/form.html",
-        {
-            "form": form,
-            "errors": error_summary(form),
+        bind(request, form_class),
+        action=lambda data: change(request.user, reservation, data),
+        template="lending/form.html",
+        next_url=reverse("lending:item", args=[reservation.item_id]),
+        success=done,
+        context={
             "item": reservation.item,
             "submit": verb,
             "title": f"{verb}: {reservation.item} for {reservation.borrower_name}",
@@ -185,53 +154,45 @@ def reservation_action(request, pk, action):
 @require_POST
 def cancel(request, pk):
     reservation = _reservation(request, pk)
-    try:
-        services.cancel(request.user, reservation)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "The booking is cancelled.")
-    return redirect("lending:item", reservation.item_id)
+    return act(
+        request,
+        lambda: services.cancel(request.user, reservation),
+        next_url=reverse("lending:item", args=[reservation.item_id]),
+        success="The booking is cancelled.",
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def errand(request, pk):
     reservation = _reservation(request, pk)
-    form = forms.ErrandForm(
-        request.POST if request.method == "POST" else None, helpers=Organisation.objects.order_by("name")
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.arrange_errand(request.user, reservation, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The errand is arranged.")
-            return redirect("lending:item", reservation.item_id)
-    return render(
+    return form_page(
         request,
-        "lending/form.html",
-        {
-            "form": form,
-            "errors": error_summary(form),
-            "item": reservation.item,
-            "title": f"Delivery or collection: {reservation.item}",
-        },
+        bind(request, forms.ErrandForm, helpers=selectors.helpers_choosable_by(request.user, reservation)),
+        action=lambda data: services.arrange_errand(request.user, reservation, **data),
+        template="lending/form.html",
+        next_url=reverse("lending:item", args=[reservation.item_id]),
+        success="The errand is arranged.",
+        context={"item": reservation.item, "title": f"Delivery or collection: {reservation.item}"},
     )
+
+
+def _posted_id(request, name: str) -> int | None:
+    """A posted record id, or None when what was posted is not one (found as nothing, not a 500)."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isdecimal() else None
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def errands(request):
     """A helper organisation's collections and deliveries."""
-    mine = selectors.errands_for(request.user)
     if request.method == "POST":
-        found = get_object_or_404(Errand, pk=request.POST.get("errand"))
-        try:
-            services.errand_done(request.user, found)
-        except ValidationError:
-            raise PermissionDenied from None
-        messages.success(request, "Marked as done. Thank you.")
-        return redirect("lending:errands")
-    return render(request, "lending/errands.html", {"errands": mine})
+        found = get_object_or_404(Errand, pk=_posted_id(request, "errand"))
+        return act(
+            request,
+            lambda: services.errand_done(request.user, found),
+            next_url=reverse("lending:errands"),
+            success="Marked as done. Thank you.",
+        )
+    return render(request, "lending/errands.html", {"errands": selectors.errands_for(request.user)})

@@ -1,13 +1,24 @@
-"""Reads of volunteering: what is open, who signed up, and what an event achieved."""
+"""Reads of volunteering: what is open, who signed up (and who may see it), what a form offers, and
+what an event achieved."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Organisation, User
+from directory.models import Location
+from timebank.models import CreditScheme
 
 from .models import Event, Opportunity, Shift, SignUp
+from .permissions import may_organise_own_volunteering, may_run_volunteering
+
+
+def published_opportunities() -> QuerySet[Opportunity]:
+    """Every published opportunity (with or without shifts to come): what anyone may see."""
+    return Opportunity.objects.filter(is_published=True).select_related("organisation", "venue")
 
 
 def open_opportunities() -> QuerySet[Opportunity]:
@@ -22,6 +33,7 @@ def open_opportunities() -> QuerySet[Opportunity]:
 
 
 def upcoming_shifts(opportunity: Opportunity) -> QuerySet[Shift]:
+    """The opportunity's shifts still to come, each with ``taken``: the places taken."""
     return opportunity.shifts.filter(starts_at__gt=timezone.now()).annotate(
         taken=Count("sign_ups", filter=Q(sign_ups__status=SignUp.Status.CONFIRMED))
     )
@@ -37,11 +49,39 @@ def shifts_of(user: User) -> QuerySet[SignUp]:
     )
 
 
+def calendar_owner(user_id: int | None) -> User | None:
+    """The active person whose calendar feed this is, or None (no such person, or closed)."""
+    if user_id is None:
+        return None
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
 def roster(shift: Shift) -> QuerySet[SignUp]:
+    """Who signed up to the shift (not those who cancelled), places first."""
     return shift.sign_ups.exclude(status=SignUp.Status.CANCELLED).order_by("status", "created_at")
 
 
-def event_shifts(event: Event) -> list[dict]:
+def organisation_organised_by(user: User) -> Organisation | None:
+    """The user's own organisation, when they run its volunteering; otherwise None."""
+    return user.organisation if may_organise_own_volunteering(user) else None
+
+
+def opportunities_of(organisation: Organisation) -> QuerySet[Opportunity]:
+    """All the organisation's opportunities, published or not: for its organisers."""
+    return Opportunity.objects.filter(organisation=organisation).order_by("-is_published", "title")
+
+
+def venues_choosable_for(organisation: Organisation) -> QuerySet[Location]:
+    """The venues an organisation's opportunity may be at: those of its own directory listings."""
+    return Location.objects.filter(services__owner=organisation).distinct().order_by("name")
+
+
+def credit_schemes_choosable_for(organisation: Organisation) -> QuerySet[CreditScheme]:
+    """The time credit schemes an organisation's opportunity may earn: those it awards."""
+    return CreditScheme.objects.filter(awarding_organisations=organisation)
+
+
+def event_shifts(event: Event) -> list[dict[str, Any]]:
     """Each stall at an event, with its opportunities' coming shifts and places left."""
     stalls = []
     for stall in event.stalls.select_related("organisation").prefetch_related("opportunities"):
@@ -53,7 +93,28 @@ def event_shifts(event: Event) -> list[dict]:
     return stalls
 
 
-def event_summary(event: Event) -> dict:
+def shifts_choosable_at(event: Event) -> QuerySet[Shift]:
+    """The shifts someone at an event may choose: the coming shifts of its stalls' opportunities."""
+    return Shift.objects.filter(opportunity__stalls__event=event, starts_at__gt=timezone.now()).distinct()
+
+
+def event_sign_ups_seen_by(user: User, event: Event) -> QuerySet[SignUp]:
+    """An event's sign-ups to the opportunities of the organisations whose volunteering the user
+    runs (none for anyone else)."""
+    organisations = [
+        stall.organisation
+        for stall in event.stalls.select_related("organisation")
+        if may_run_volunteering(user, stall.organisation)
+    ]
+    return (
+        SignUp.objects.filter(event=event, shift__opportunity__organisation__in=organisations)
+        .exclude(status=SignUp.Status.CANCELLED)
+        .select_related("shift__opportunity")
+        .order_by("shift__opportunity__title", "created_at")
+    )
+
+
+def event_summary(event: Event) -> dict[str, Any]:
     """Organisations present, sign-ups per opportunity, and how many people were new (had never
     signed up to anything before the event)."""
     sign_ups = SignUp.objects.filter(event=event).exclude(status=SignUp.Status.CANCELLED)

@@ -3,49 +3,51 @@ the hours and time credits it records. One transaction each; refusals name the f
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Organisation, Role, User
+from accounts.models import Organisation, User
+from accounts.permissions import Requester
+from common.errors import NotPermitted, NotVisible, Refusal, message_of
 from timebank import services as timebank
 
 from .models import Event, Opportunity, Shift, SignUp
+from .permissions import may_cancel_sign_up, may_run_volunteering
 
 QUARTER = Decimal("0.25")
 
 
-def runs(user: User, organisation: Organisation) -> bool:
-    """Whether the user organises volunteering for this organisation (its editors; administrators)."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser or user.role == Role.ADMINISTRATOR:
-        return True
-    return user.role == Role.ORGANISATION_EDITOR and user.organisation_id == organisation.pk
-
-
-def _organiser_only(user: User, organisation: Organisation) -> None:
-    if not runs(user, organisation):
-        raise ValidationError(f"Only {organisation}'s organisers can do this.")
+def _organiser_only(user: Requester, organisation: Organisation) -> None:
+    """Refuse unless the user runs ``organisation``'s volunteering."""
+    if not may_run_volunteering(user, organisation):
+        raise NotPermitted(f"Only {organisation}'s organisers can do this.")
 
 
 @transaction.atomic
 def add_shifts(
-    user: User, opportunity: Opportunity, *, starts_at, ends_at, places: int, weeks: int = 1
+    user: User,
+    opportunity: Opportunity,
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    places: int,
+    weeks: int = 1,
 ) -> list[Shift]:
     """One shift, or the same shift each week for ``weeks`` weeks."""
     _organiser_only(user, opportunity.organisation)
     if ends_at <= starts_at:
-        raise ValidationError({"ends_at": "The end must be after the start."})
+        raise Refusal("The end must be after the start.", field="ends_at")
     if starts_at < timezone.now():
-        raise ValidationError({"starts_at": "A new shift cannot start in the past."})
+        raise Refusal("A new shift cannot start in the past.", field="starts_at")
     if not 1 <= places <= 500:
-        raise ValidationError({"places": "Give between 1 and 500 places."})
+        raise Refusal("Give between 1 and 500 places.", field="places")
     if not 1 <= weeks <= 52:
-        raise ValidationError({"weeks": "Repeat for between 1 and 52 weeks."})
+        raise Refusal("Repeat for between 1 and 52 weeks.", field="weeks")
     return [
         Shift.objects.create(
             opportunity=opportunity,
@@ -64,8 +66,8 @@ def change_places(user: User, shift: Shift, places: int) -> Shift:
     _organiser_only(user, shift.opportunity.organisation)
     taken = shift.sign_ups.filter(status=SignUp.Status.CONFIRMED).count()
     if places < max(taken, 1):
-        raise ValidationError(
-            {"places": f"{taken} people have places: the shift needs at least {max(taken, 1)}."}
+        raise Refusal(
+            f"{taken} people have places: the shift needs at least {max(taken, 1)}.", field="places"
         )
     shift.places = places
     shift.save(update_fields=["places"])
@@ -73,51 +75,58 @@ def change_places(user: User, shift: Shift, places: int) -> Shift:
     return shift
 
 
-def _who(user: User | None, name: str, email: str, phone: str) -> dict:
+def _who(user: User | None, name: str, email: str, phone: str) -> dict[str, Any]:
+    """Who is signing up: the signed-in user, or a name and a way to reach them."""
     if user is not None and user.is_authenticated:
         return {"user": user, "name": user.full_name, "email": user.email, "phone": phone}
     name, email, phone = (name or "").strip(), (email or "").strip().lower(), (phone or "").strip()
     if not name:
-        raise ValidationError({"name": "Enter your name."})
+        raise Refusal("Enter your name.", field="name")
     if not email and not phone:
-        raise ValidationError(
-            {"email": "Give an email address or a phone number, so the organiser can reach you."}
+        raise Refusal(
+            "Give an email address or a phone number, so the organiser can reach you.", field="email"
         )
     return {"user": None, "name": name, "email": email, "phone": phone}
 
 
 @transaction.atomic
 def sign_up(
-    shift: Shift, *, user: User | None = None, name="", email="", phone="", event: Event | None = None
+    shift: Shift,
+    *,
+    user: User | None = None,
+    name: str = "",
+    email: str = "",
+    phone: str = "",
+    event: Event | None = None,
 ) -> SignUp:
     """Sign someone up to a shift: a place if one is free, otherwise the waiting list. The shift's
     row is locked while places are counted, so two people can never take the last place."""
     shift = Shift.objects.select_for_update().select_related("opportunity").get(pk=shift.pk)
     if not shift.opportunity.is_published:
-        raise ValidationError({"shift": "This opportunity is not open for sign-ups."})
+        raise Refusal("This opportunity is not open for sign-ups.", field="shift")
     if shift.starts_at <= timezone.now():
-        raise ValidationError({"shift": "This shift has already started."})
+        raise Refusal("This shift has already started.", field="shift")
     who = _who(user, name, email, phone)
     same = shift.sign_ups.exclude(status=SignUp.Status.CANCELLED)
     if (who["user"] and same.filter(user=who["user"]).exists()) or (
         who["email"] and same.filter(email=who["email"]).exists()
     ):
-        raise ValidationError({"shift": "You are already signed up to this shift."})
+        raise Refusal("You are already signed up to this shift.", field="shift")
     taken = shift.sign_ups.filter(status=SignUp.Status.CONFIRMED).count()
     status = SignUp.Status.CONFIRMED if taken < shift.places else SignUp.Status.WAITING
     return SignUp.objects.create(shift=shift, status=status, event=event, **who)
 
 
 @transaction.atomic
-def cancel(user: User | None, signup: SignUp) -> SignUp:
-    """The volunteer (or an organiser) cancels; the first person waiting takes the place."""
+def cancel(user: Requester, signup: SignUp) -> SignUp:
+    """The volunteer (or an organiser) cancels; the first person waiting takes the place. Anyone
+    else is answered as if the sign-up did not exist."""
     signup = SignUp.objects.select_related("shift__opportunity__organisation").get(pk=signup.pk)
     shift = Shift.objects.select_for_update().get(pk=signup.shift_id)
-    mine = user is not None and user.is_authenticated and signup.user_id == user.pk
-    if not mine:
-        _organiser_only(user, signup.shift.opportunity.organisation)
+    if not may_cancel_sign_up(user, signup):
+        raise NotVisible()  # someone else's sign-up: as if there were none
     if signup.status not in (SignUp.Status.CONFIRMED, SignUp.Status.WAITING):
-        raise ValidationError(f"This sign-up is {signup.get_status_display().lower()}.")
+        raise Refusal(f"This sign-up is {signup.get_status_display().lower()}.")
     signup.status = SignUp.Status.CANCELLED
     signup.save(update_fields=["status"])
     _promote_waiting(shift)
@@ -125,6 +134,7 @@ def cancel(user: User | None, signup: SignUp) -> SignUp:
 
 
 def _promote_waiting(shift: Shift) -> None:
+    """Give the places now free to the people waiting longest."""
     free = shift.places - shift.sign_ups.filter(status=SignUp.Status.CONFIRMED).count()
     if free > 0:
         waiting = shift.sign_ups.filter(status=SignUp.Status.WAITING).order_by("created_at", "pk")[:free]
@@ -132,6 +142,7 @@ def _promote_waiting(shift: Shift) -> None:
 
 
 def _hours_of(shift: Shift) -> Decimal:
+    """A shift's length in hours, to the nearest quarter hour."""
     hours = Decimal((shift.ends_at - shift.starts_at).total_seconds()) / 3600
     return (hours / QUARTER).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * QUARTER
 
@@ -149,28 +160,33 @@ def mark_attendance(organiser: User, signup: SignUp, attended: bool) -> SignUp:
     opportunity = signup.shift.opportunity
     _organiser_only(organiser, opportunity.organisation)
     if signup.status in (SignUp.Status.CANCELLED, SignUp.Status.WAITING):
-        raise ValidationError("Only someone with a place on the shift can be marked as coming.")
+        raise Refusal("Only someone with a place on the shift can be marked as coming.")
     if signup.shift.starts_at > timezone.now():
-        raise ValidationError("Attendance is marked once the shift has started.")
+        raise Refusal("Attendance is marked once the shift has started.")
     if not attended:
         if signup.credits_entry_id:
-            raise ValidationError(
-                "Credits were awarded for this shift: correct them in the back office first."
-            )
+            raise Refusal("Credits were awarded for this shift: correct them in the back office first.")
         signup.status, signup.hours = SignUp.Status.NO_SHOW, None
         signup.save(update_fields=["status", "hours"])
         return signup
-    signup.status, signup.hours = SignUp.Status.ATTENDED, _hours_of(signup.shift)
-    scheme = opportunity.credit_scheme
+    hours = _hours_of(signup.shift)
+    signup.status, signup.hours = SignUp.Status.ATTENDED, hours
+    scheme, volunteer = opportunity.credit_scheme, signup.user
     takes_part = (
         scheme is not None and scheme.awarding_organisations.filter(pk=opportunity.organisation_id).exists()
     )
-    if takes_part and signup.user_id and not signup.credits_entry_id and signup.hours >= 1:
+    if (
+        takes_part
+        and scheme is not None
+        and volunteer is not None
+        and not signup.credits_entry_id
+        and hours >= 1
+    ):
         signup.credits_entry = timebank.award_credits(
             organiser,
             scheme,
-            signup.user,
-            signup.hours,
+            volunteer,
+            hours,
             f"{opportunity.title}, {timezone.localtime(signup.shift.starts_at):%-d %b %Y}",
         )
     signup.save(update_fields=["status", "hours", "credits_entry"])
@@ -179,39 +195,45 @@ def mark_attendance(organiser: User, signup: SignUp, attended: bool) -> SignUp:
 
 @transaction.atomic
 def sign_up_at_event(
-    event: Event, shifts: list[Shift], *, user: User | None = None, name="", email="", phone=""
+    event: Event,
+    shifts: list[Shift],
+    *,
+    user: User | None = None,
+    name: str = "",
+    email: str = "",
+    phone: str = "",
 ) -> list[SignUp]:
     """Someone at an event's stalls signs up to several shifts at once: all of them, or (if any
     cannot be taken) none, with a message naming the one that could not."""
     if not shifts:
-        raise ValidationError({"shifts": "Choose at least one thing to sign up to."})
+        raise Refusal("Choose at least one thing to sign up to.", field="shifts")
     at_stalls = set(Shift.objects.filter(opportunity__stalls__event=event).values_list("pk", flat=True))
-    made = []
+    made: list[SignUp] = []
     for shift in shifts:
         if shift.pk not in at_stalls:
-            raise ValidationError({"shifts": f"{shift.opportunity} is not at this event's stalls."})
+            raise Refusal(f"{shift.opportunity} is not at this event's stalls.", field="shifts")
         try:
             made.append(sign_up(shift, user=user, name=name, email=email, phone=phone, event=event))
         except ValidationError as error:
             if hasattr(error, "error_dict") and set(error.error_dict) - {"shift"}:
                 raise  # about the person (name, email): say it as it is
-            raise ValidationError({"shifts": f"{shift}: {' '.join(error.messages)}"}) from None
+            raise Refusal(f"{shift}: {message_of(error)}", field="shifts") from None
     return made
 
 
 @transaction.atomic
 def save_opportunity(
-    user: User, organisation: Organisation, opportunity: Opportunity | None, details: dict
+    user: User, organisation: Organisation, opportunity: Opportunity | None, details: dict[str, Any]
 ) -> Opportunity:
     """An organisation's organiser adds or changes one of its opportunities."""
     _organiser_only(user, organisation)
     if opportunity is not None and opportunity.organisation_id != organisation.pk:
-        raise ValidationError("You can only change your own organisation's opportunities.")
+        raise NotVisible()  # another organisation's, perhaps not published: as if there were none
     if not details.get("venue") and not (details.get("place") or "").strip():
-        raise ValidationError({"venue": "Choose a venue, or say where it is."})
+        raise Refusal("Choose a venue, or say where it is.", field="venue")
     scheme = details.get("credit_scheme")
     if scheme is not None and not scheme.awarding_organisations.filter(pk=organisation.pk).exists():
-        raise ValidationError({"credit_scheme": f"{organisation} does not take part in {scheme}."})
+        raise Refusal(f"{organisation} does not take part in {scheme}.", field="credit_scheme")
     opportunity = opportunity or Opportunity(organisation=organisation)
     for name, value in details.items():
         setattr(opportunity, name, value)

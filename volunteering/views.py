@@ -14,68 +14,76 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import Organisation, User
-from common.forms import add_service_errors, error_summary
-from directory.models import Location
-from timebank.models import CreditScheme
+from accounts.models import Organisation
+from common.errors import message_of, refusals_as_http
+from common.pages import act, bind, form_page, form_refusal
 
-from . import calendar, forms, selectors, services
-from .models import Event, Opportunity, Shift, SignUp
+from . import calendar, forms, permissions, selectors, services
+from .models import Event, Shift, SignUp
 
 
 def opportunities(request):
-    return render(request, "volunteering/list.html", {"opportunities": selectors.open_opportunities()})
+    return render(
+        request,
+        "volunteering/list.html",
+        {
+            "opportunities": selectors.open_opportunities(),
+            "may_organise": permissions.may_organise_own_volunteering(request.user),
+        },
+    )
+
+
+def _signed_up(signup: SignUp) -> str:
+    if signup.status == SignUp.Status.WAITING:
+        return "That shift is full: you are on the waiting list, and will be told if a place comes up."
+    return f"You are signed up: {signup.shift}. Thank you."
 
 
 @require_http_methods(["GET", "POST"])
 def opportunity(request, pk):
-    found = get_object_or_404(
-        Opportunity.objects.select_related("organisation", "venue"), pk=pk, is_published=True
-    )
+    """An opportunity and its coming shifts. Someone signed in signs up with a button; anyone
+    else gives their name and a way to reach them in the form on the page."""
+    found = get_object_or_404(selectors.published_opportunities(), pk=pk)
     shifts = list(selectors.upcoming_shifts(found))
-    contact = (
-        forms.ContactForm(request.POST if request.method == "POST" else None)
-        if not request.user.is_authenticated
-        else None
-    )
+    here = reverse("volunteering:opportunity", args=[pk])
+    shift = None
     if request.method == "POST":
         shift = next((s for s in shifts if str(s.pk) == request.POST.get("shift")), None)
         if shift is None:
             messages.error(request, "Choose one of the shifts shown.")
-            return redirect("volunteering:opportunity", pk)
-        if contact is None or contact.is_valid():
-            try:
-                signup = services.sign_up(
-                    shift, user=None if contact else request.user, **(contact.cleaned_data if contact else {})
-                )
-            except ValidationError as error:
-                if contact is None:
-                    messages.error(request, " ".join(error.messages))
-                    return redirect("volunteering:opportunity", pk)
-                add_service_errors(contact, error)
-            else:
-                messages.success(
-                    request,
-                    "That shift is full: you are on the waiting list, and will be told if a place comes up."
-                    if signup.status == SignUp.Status.WAITING
-                    else f"You are signed up: {shift}. Thank you.",
-                )
-                return (
-                    redirect("volunteering:mine")
-                    if contact is None
-                    else redirect("volunteering:opportunity", pk)
-                )
-    return render(
+            return redirect(here)
+    page = {
+        "opportunity": found,
+        "shifts": shifts,
+        "organiser": permissions.may_run_volunteering(request.user, found.organisation),
+    }
+    if request.user.is_authenticated:
+        if shift is not None:
+            return _sign_up_signed_in(request, shift, here)
+        return render(request, "volunteering/opportunity.html", page | {"contact": None, "errors": []})
+    contact = bind(request, forms.ContactForm)
+    return form_page(
         request,
-        "volunteering/opportunity.html",
-        {
-            "opportunity": found,
-            "shifts": shifts,
-            "contact": contact,
-            "errors": error_summary(contact) if contact else [],
-            "organiser": services.runs(request.user, found.organisation),
-        },
+        contact,
+        action=lambda details: services.sign_up(shift, **details),
+        template="volunteering/opportunity.html",
+        next_url=here,
+        success=_signed_up,
+        context=page | {"contact": contact},
     )
+
+
+def _sign_up_signed_in(request, shift: Shift, here: str) -> HttpResponse:
+    """Written out rather than ``act``: a refusal returns to the opportunity, success goes on to
+    the volunteer's own shifts."""
+    try:
+        with refusals_as_http():
+            signup = services.sign_up(shift, user=request.user)
+    except ValidationError as error:
+        messages.error(request, message_of(error))
+        return redirect(here)
+    messages.success(request, _signed_up(signup))
+    return redirect("volunteering:mine")
 
 
 @login_required
@@ -96,20 +104,16 @@ def mine(request):
 @require_POST
 def cancel(request, pk):
     signup = get_object_or_404(SignUp, pk=pk)
-    try:
-        services.cancel(request.user, signup)
-    except ValidationError as error:
-        if signup.user_id != request.user.pk:
-            raise PermissionDenied from None
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Cancelled. Thank you for letting them know.")
-    return redirect("volunteering:mine")
+    return act(
+        request,
+        lambda: services.cancel(request.user, signup),
+        next_url=reverse("volunteering:mine"),
+        success="Cancelled. Thank you for letting them know.",
+    )
 
 
 def calendar_feed(request, token):
-    user_id = calendar.user_id_from(token)
-    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    user = selectors.calendar_owner(calendar.user_id_from(token))
     if user is None:
         raise Http404
     body = calendar.shifts_calendar(
@@ -121,69 +125,72 @@ def calendar_feed(request, token):
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
+def _posted_id(request, name: str) -> int | None:
+    """A posted record id, or None when what was posted is not one (found as nothing, not a 500)."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isdecimal() else None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def roster(request, pk):
     """A shift's roster for its organisers, who mark who came once it has started."""
     shift = get_object_or_404(Shift.objects.select_related("opportunity__organisation"), pk=pk)
-    if not services.runs(request.user, shift.opportunity.organisation):
+    if not permissions.may_run_shift(request.user, shift):
         raise PermissionDenied
+    here = reverse("volunteering:roster", args=[pk])
     if request.method == "POST" and "places" in request.POST:
         form = forms.PlacesForm(request.POST)
-        try:
+
+        def change_places() -> Shift:
             if not form.is_valid():
-                raise ValidationError(" ".join(e for errors in form.errors.values() for e in errors))
-            services.change_places(request.user, shift, form.cleaned_data["places"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "Places changed.")
-        return redirect("volunteering:roster", pk)
+                raise form_refusal(form)
+            return services.change_places(request.user, shift, form.cleaned_data["places"])
+
+        return act(request, change_places, next_url=here, success="Places changed.")
     if request.method == "POST":
-        signup = get_object_or_404(SignUp, pk=request.POST.get("sign_up"), shift=shift)
-        try:
-            services.mark_attendance(request.user, signup, request.POST.get("attended") == "yes")
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, f"{signup.name}: attendance recorded.")
-        return redirect("volunteering:roster", pk)
+        signup = get_object_or_404(shift.sign_ups, pk=_posted_id(request, "sign_up"))
+        return act(
+            request,
+            lambda: services.mark_attendance(request.user, signup, request.POST.get("attended") == "yes"),
+            next_url=here,
+            success=f"{signup.name}: attendance recorded.",
+        )
     return render(request, "volunteering/roster.html", {"shift": shift, "sign_ups": selectors.roster(shift)})
+
+
+def _thanked(made: list[SignUp]) -> str:
+    waiting = sum(1 for s in made if s.status == SignUp.Status.WAITING)
+    note = f" ({waiting} on a waiting list)" if waiting else ""
+    return f"Thank you: you are signed up to {len(made)}{note}. The organisers will be in touch."
 
 
 @require_http_methods(["GET", "POST"])
 def event(request, pk):
     """An event's stalls, where people sign up to several shifts at once (made for phones)."""
     found = get_object_or_404(Event.objects.select_related("organisation", "venue"), pk=pk)
-    stalls = selectors.event_shifts(found)
-    shift_ids = [s.pk for stall in stalls for o in stall["opportunities"] for s in o["shifts"]]
     signed_in = request.user.is_authenticated
-    form = forms.EventSignUpForm(
-        request.POST if request.method == "POST" else None,
-        shifts=Shift.objects.filter(pk__in=shift_ids),
-        signed_in=signed_in,
+    form = bind(
+        request, forms.EventSignUpForm, shifts=selectors.shifts_choosable_at(found), signed_in=signed_in
     )
-    if request.method == "POST" and form.is_valid():
-        details = {k: v for k, v in form.cleaned_data.items() if k in ("name", "email", "phone")}
-        try:
-            made = services.sign_up_at_event(
-                found, list(form.cleaned_data["shifts"]), user=request.user if signed_in else None, **details
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            waiting = sum(1 for s in made if s.status == SignUp.Status.WAITING)
-            note = f" ({waiting} on a waiting list)" if waiting else ""
-            messages.success(
-                request,
-                f"Thank you: you are signed up to {len(made)}{note}. The organisers will be in touch.",
-            )
-            return redirect("volunteering:event", pk)
-    chosen = {str(v) for v in form["shifts"].value() or []}
-    return render(
+
+    def sign_up(data: dict) -> list[SignUp]:
+        details = {k: v for k, v in data.items() if k in ("name", "email", "phone")}
+        user = request.user if signed_in else None
+        return services.sign_up_at_event(found, list(data["shifts"]), user=user, **details)
+
+    return form_page(
         request,
-        "volunteering/event.html",
-        {"event": found, "stalls": stalls, "form": form, "errors": error_summary(form), "chosen": chosen},
+        form,
+        action=sign_up,
+        template="volunteering/event.html",
+        next_url=reverse("volunteering:event", args=[pk]),
+        success=_thanked,
+        context={
+            "event": found,
+            "stalls": selectors.event_shifts(found),
+            "chosen": {str(v) for v in form["shifts"].value() or []},
+        },
     )
 
 
@@ -191,35 +198,26 @@ def event(request, pk):
 def event_sign_ups(request, pk):
     """After the event: each organisation sees its own sign-ups; the organising one sees the summary."""
     found = get_object_or_404(Event, pk=pk)
-    mine = [
-        stall
-        for stall in found.stalls.select_related("organisation")
-        if services.runs(request.user, stall.organisation)
-    ]
-    organising = services.runs(request.user, found.organisation)
-    if not mine and not organising:
+    if not permissions.may_see_event_sign_ups(request.user, found):
         raise PermissionDenied
-    organisations = [stall.organisation for stall in mine]
-    sign_ups = (
-        SignUp.objects.filter(event=found, shift__opportunity__organisation__in=organisations)
-        .exclude(status=SignUp.Status.CANCELLED)
-        .select_related("shift__opportunity")
-        .order_by("shift__opportunity__title", "created_at")
-    )
     return render(
         request,
         "volunteering/event_sign_ups.html",
         {
             "event": found,
-            "sign_ups": sign_ups,
-            "summary": selectors.event_summary(found) if organising else None,
+            "sign_ups": selectors.event_sign_ups_seen_by(request.user, found),
+            "summary": (
+                selectors.event_summary(found)
+                if permissions.may_see_event_summary(request.user, found)
+                else None
+            ),
         },
     )
 
 
 def _organisation(request) -> Organisation:
-    organisation = request.user.organisation if request.user.is_authenticated else None
-    if organisation is None or not services.runs(request.user, organisation):
+    organisation = selectors.organisation_organised_by(request.user)
+    if organisation is None:
         raise PermissionDenied
     return organisation
 
@@ -228,7 +226,7 @@ def _organisation(request) -> Organisation:
 def organise(request):
     """An organisation's opportunities, with their coming shifts and how full they are."""
     organisation = _organisation(request)
-    found = Opportunity.objects.filter(organisation=organisation).order_by("-is_published", "title")
+    found = selectors.opportunities_of(organisation)
     return render(
         request,
         "volunteering/organise.html",
@@ -240,60 +238,52 @@ def organise(request):
 @require_http_methods(["GET", "POST"])
 def edit_opportunity(request, pk=None):
     organisation = _organisation(request)
-    found = get_object_or_404(Opportunity, pk=pk, organisation=organisation) if pk else None
-    form = forms.OpportunityForm(
-        request.POST if request.method == "POST" else None,
-        instance=found,
-        venues=Location.objects.filter(services__owner=organisation).distinct().order_by("name"),
-        schemes=CreditScheme.objects.filter(awarding_organisations=organisation),
-    )
-    if request.method == "POST" and form.is_valid():
-        details = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            saved = services.save_opportunity(request.user, organisation, found, details)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{saved.title} is saved.")
-            return redirect("volunteering:organise")
-    return render(
+    found = get_object_or_404(selectors.opportunities_of(organisation), pk=pk) if pk else None
+    form = bind(
         request,
-        "volunteering/form.html",
-        {
-            "form": form,
-            "errors": error_summary(form),
-            "title": f"Change {found}" if found else "Add an opportunity",
-        },
+        forms.OpportunityForm,
+        instance=found,
+        venues=selectors.venues_choosable_for(organisation),
+        schemes=selectors.credit_schemes_choosable_for(organisation),
     )
+    return form_page(
+        request,
+        form,
+        action=lambda data: services.save_opportunity(
+            request.user,
+            organisation,
+            found,
+            {name: data[name] for name in forms.OpportunityForm.Meta.fields},
+        ),
+        template="volunteering/form.html",
+        next_url=reverse("volunteering:organise"),
+        success=lambda saved: f"{saved.title} is saved.",
+        context={"title": f"Change {found}" if found else "Add an opportunity"},
+    )
+
+
+def _shift_times(data: dict) -> dict:
+    """The form's day and times as the service's start and end, in the local time zone."""
+    tz = timezone.get_current_timezone()
+    return {
+        "starts_at": datetime.combine(data["on"], data["starts_at"], tzinfo=tz),
+        "ends_at": datetime.combine(data["on"], data["ends_at"], tzinfo=tz),
+        "places": data["places"],
+        "weeks": data["weeks"],
+    }
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def add_shifts(request, pk):
     organisation = _organisation(request)
-    found = get_object_or_404(Opportunity, pk=pk, organisation=organisation)
-    form = forms.ShiftsForm(request.POST if request.method == "POST" else None, initial={"weeks": 1})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        tz = timezone.get_current_timezone()
-        starts = datetime.combine(data["on"], data["starts_at"], tzinfo=tz)
-        ends = datetime.combine(data["on"], data["ends_at"], tzinfo=tz)
-        try:
-            made = services.add_shifts(
-                request.user,
-                found,
-                starts_at=starts,
-                ends_at=ends,
-                places=data["places"],
-                weeks=data["weeks"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{len(made)} shift{'s' if len(made) > 1 else ''} added to {found}.")
-            return redirect("volunteering:organise")
-    return render(
+    found = get_object_or_404(selectors.opportunities_of(organisation), pk=pk)
+    return form_page(
         request,
-        "volunteering/form.html",
-        {"form": form, "errors": error_summary(form), "title": f"Add shifts: {found}"},
+        bind(request, forms.ShiftsForm, initial={"weeks": 1}),
+        action=lambda data: services.add_shifts(request.user, found, **_shift_times(data)),
+        template="volunteering/form.html",
+        next_url=reverse("volunteering:organise"),
+        success=lambda made: f"{len(made)} shift{'s' if len(made) > 1 else ''} added to {found}.",
+        context={"title": f"Add shifts: {found}"},
     )
