@@ -8,10 +8,13 @@ from datetime import time
 from django.db.models import Case, Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 
 from accounts.models import Role, User
+from accounts.permissions import has_role, is_administrator
+from common.errors import NotPermitted, NotVisible
 from places.geo import Point, bounding_box, distance_expression
 
 from . import fulltext
 from .models import ListingStatus, Location, Schedule, Service, ServiceArea, ServiceAtLocation, TaxonomyTerm
+from .permissions import Requester, is_public, may_edit_listing, may_see_listing
 
 TIMES_OF_DAY = {
     "morning": (time(0, 0), time(12, 0)),
@@ -242,39 +245,46 @@ def with_full_details(listings: QuerySet[Service]) -> QuerySet[Service]:
     )
 
 
-def listing_for_viewer(service_id, user: User | None) -> Service | None:
+def listing_for_viewer(service_id: object, user: Requester | None) -> Service | None:
     """A listing to show on its page: published ones for anyone; drafts and archived ones only
     to the people who may edit them. ``None`` when this person may not see it."""
     listing = with_full_details(Service.objects.filter(pk=service_id)).first()
     if listing is None:
         return None
-    visible = listing.listing_status == ListingStatus.PUBLISHED and listing.status != Service.Status.DEFUNCT
-    if visible or (user is not None and can_edit_listing(user, listing)):
-        return listing
-    return None
+    visible = is_public(listing) if user is None else may_see_listing(user, listing)
+    return listing if visible else None
 
 
-def can_edit_listing(user: User, listing: Service) -> bool:
-    """Organisation editors change their own organisation's listings; administrators any."""
-    if not user.is_authenticated:
-        return False
-    if user.role == Role.ADMINISTRATOR or user.is_superuser:
-        return True
-    return (
-        user.role == Role.ORGANISATION_EDITOR
-        and user.organisation_id is not None
-        and listing.owner_id == user.organisation_id
-    )
+def listing_to_edit(user: Requester, service_id: object) -> Service:
+    """The listing an editor opens to change. Refuses with ``NotVisible`` when there is no such
+    listing or this person may not see it (another organisation's draft), and ``NotPermitted`` when
+    they may see it but not change it."""
+    listing = Service.objects.filter(pk=service_id).first()
+    if listing is None or not may_see_listing(user, listing):
+        raise NotVisible()
+    if not may_edit_listing(user, listing):
+        raise NotPermitted("You can only change your own organisation's listings.")
+    return listing
 
 
-def listings_editable_by(user: User) -> QuerySet[Service]:
-    if not user.is_authenticated:
-        return Service.objects.none()
-    if user.role == Role.ADMINISTRATOR or user.is_superuser:
+def listings_editable_by(user: Requester) -> QuerySet[Service]:
+    """The listings ``user`` may change: every one for an administrator, their organisation's for
+    an organisation editor, none for anyone else (``permissions.may_edit_listing`` for one)."""
+    if is_administrator(user):
         return Service.objects.all()
-    if user.role == Role.ORGANISATION_EDITOR and user.organisation_id:
+    if isinstance(user, User) and has_role(user, Role.ORGANISATION_EDITOR) and user.organisation_id:
         return Service.objects.filter(owner_id=user.organisation_id)
     return Service.objects.none()
+
+
+def categories() -> QuerySet[TaxonomyTerm]:
+    """Every category, by name: what an editor may file a listing under (the same for everyone)."""
+    return TaxonomyTerm.objects.order_by("name")
+
+
+def top_level_categories() -> QuerySet[TaxonomyTerm]:
+    """The categories a search offers (each finds its subcategories too): public, the same for all."""
+    return TaxonomyTerm.objects.filter(parent__isnull=True)
 
 
 def editor_listings_summary(listings: QuerySet[Service]) -> QuerySet[Service]:
