@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from accounts.models import Role
+from accounts.permissions import is_administrator
 
 EVERYONE = frozenset(Role.values)
 STAFF = EVERYONE - {Role.RESIDENT}
@@ -53,7 +54,7 @@ def navigation_for(request) -> list[dict]:
     items = [
         {"label": item.label, "url": reverse(item.url_name), "current": False}
         for item in NAVIGATION
-        if user.role in item.roles or (user.is_superuser and Role.ADMINISTRATOR in item.roles)
+        if user.role in item.roles or (is_administrator(user) and Role.ADMINISTRATOR in item.roles)
     ]
     # The current page is the item whose address is the longest start of this page's address.
     matches = [

@@ -32,10 +32,12 @@ def widget_kind(bound_field) -> str:
     widget = bound_field.field.widget
     if isinstance(widget, forms.Textarea):
         return "textarea"
+    # Before radios and select: CheckboxSelectMultiple is a RadioSelect, and SelectMultiple a Select,
+    # to Django, but both take several answers. GOV.UK draws several answers as checkboxes.
+    if isinstance(widget, forms.CheckboxSelectMultiple | forms.SelectMultiple):
+        return "checkboxes"
     if isinstance(widget, forms.RadioSelect):
         return "radios"
-    if isinstance(widget, forms.CheckboxSelectMultiple):
-        return "checkboxes"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     if isinstance(widget, forms.Select):
