@@ -61,6 +61,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 
 test-sqlite: $(VENV)/.installed-test $(CSS) $(CHROMIUM)

@@ -1,8 +1,9 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from common.errors import NotPermitted
 
 from .models import AuditEvent, Organisation, Team, TeamMembership, User
 from .services import reset_two_factor
@@ -14,7 +15,7 @@ def _reset_two_factor_of(modeladmin, request, people) -> None:
     for person in people:
         try:
             reset_two_factor(request, person)
-        except PermissionDenied as refusal:
+        except NotPermitted as refusal:
             modeladmin.message_user(request, f"{person.email}: {refusal}", messages.ERROR)
         else:
             done += 1

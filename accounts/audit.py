@@ -59,7 +59,7 @@ def shown(records, *, note: str = "") -> None:
             trail.shown[key] = (record, note)
 
 
-def named(record: models.Model) -> None:
+def named(record: models.Model | None) -> None:
     """An event of this request names ``record`` (called by the audit writer)."""
     trail = _current.get()
     if trail is not None and record is not None:

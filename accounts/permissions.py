@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import Organisation, Role
+from django.contrib.auth.models import AnonymousUser
+from django_otp import user_has_device
+
+from .models import Organisation, Role, User
+
+# Who is asking: request.user, signed in or not. (``Any`` is accepted too, for callers that pass a
+# user the type checker cannot see, such as a serializer's context.)
+Requester = User | AnonymousUser
 
 
 def is_signed_in(user: Any) -> bool:
@@ -42,3 +49,31 @@ def may_act_for_organisation(user: Any, organisation: Organisation | None) -> bo
     if is_administrator(user):
         return True
     return bool(user.role == Role.ORGANISATION_EDITOR and user.organisation_id == organisation.pk)
+
+
+def may_set_up_first_device(user: User) -> bool:
+    """Whether ``user`` may set up two factors with only a password: only while they have none.
+
+    Anyone with a confirmed device proves it before changing anything (see
+    ``replace_totp_device``); a lost device is reset by an administrator (``reset_two_factor``).
+    """
+    return not user_has_device(user, confirmed=True)
+
+
+def may_reset_two_factor(actor: User | AnonymousUser, person: User) -> bool:
+    """Whether ``actor`` may reset ``person``'s two factors: a verified administrator, never their own.
+
+    A superuser may reset anyone's; an administrator, people in their own organisation.
+    """
+    if not actor.is_authenticated or not actor.is_active or actor.pk == person.pk:
+        return False
+    if not (hasattr(actor, "is_verified") and actor.is_verified()):
+        return False
+    if actor.is_superuser:
+        return True
+    return (
+        actor.role == Role.ADMINISTRATOR
+        and actor.organisation_id is not None
+        and actor.organisation_id == person.organisation_id
+        and not person.is_superuser
+    )

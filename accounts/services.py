@@ -4,23 +4,31 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, authenticate
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django_otp import devices_for_user, match_token, user_has_device
+from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from common.errors import NotPermitted, Refusal
 from common.network import client_address
 
 from . import audit
-from .models import AuditEvent, Role, User
+from .models import AuditEvent, User
+from .permissions import may_reset_two_factor, may_set_up_first_device
 
 
-def _audit_event(actor, action, target, request, note) -> AuditEvent:
+def _audit_event(
+    actor: User | AnonymousUser | None,
+    action: str,
+    target: models.Model | None,
+    request: HttpRequest | None,
+    note: str,
+) -> AuditEvent:
     if actor is not None and not actor.is_authenticated:
         actor = None
     request = request or audit.current_request()  # a service called by a page need not pass it
@@ -38,7 +46,7 @@ def _audit_event(actor, action, target, request, note) -> AuditEvent:
 
 
 def record_audit_event(
-    actor: User | None,
+    actor: User | AnonymousUser | None,
     action: str,
     target: models.Model | None = None,
     *,
@@ -55,7 +63,7 @@ def record_audit_event(
 
 
 def record_audit_events(
-    actor: User | None,
+    actor: User | AnonymousUser | None,
     action: str,
     targets: list[models.Model],
     *,
@@ -66,20 +74,15 @@ def record_audit_events(
     AuditEvent.objects.bulk_create(_audit_event(actor, action, target, request, note) for target in targets)
 
 
-class TwoFactorError(ValueError):
-    """A two-factor code that did not verify, with a message for the person."""
+class TwoFactorError(Refusal):
+    """A two-factor code that did not verify, with a message for the person, about the code's
+    field (``token``) unless another is named."""
+
+    def __init__(self, message: str, field: str | None = "token") -> None:
+        super().__init__(message, field=field)
 
 
 WRONG_CODE = "The code is not right or has expired. Enter the 6-digit code your app shows now."
-
-
-def may_set_up_first_device(user: User) -> bool:
-    """Whether ``user`` may set up two factors with only a password: only while they have none.
-
-    Anyone with a confirmed device proves it before changing anything (see
-    ``replace_totp_device``); a lost device is reset by an administrator (``reset_two_factor``).
-    """
-    return not user_has_device(user, confirmed=True)
 
 
 PENDING_DEVICE_SESSION_KEY = "closeknit_pending_totp_device_id"
@@ -145,16 +148,17 @@ def replace_totp_device(request: HttpRequest, device: TOTPDevice, password: str,
     change is audited and the person is emailed.
     """
     user = request.user
-    if not user.is_authenticated or not user.is_verified():
-        raise PermissionDenied("Enter a code from your current authenticator app first.")
+    # django-otp's OTPMiddleware gives request.user is_verified(); the stubs' User has no such method.
+    if not user.is_authenticated or not user.is_verified():  # type: ignore[attr-defined]
+        raise NotPermitted("Enter a code from your current authenticator app first.")
     if not _is_this_sessions_pending_device(request, device):
-        raise ValidationError({"token": "Start again: this set-up has ended."})
+        raise TwoFactorError("Start again: this set-up has ended.")
     # authenticate() rather than check_password(): a wrong password here counts towards lockout
     # too. It runs outside the transaction below, so the refusal does not roll back the count.
     if authenticate(request, username=user.email, password=password or "") is None:
-        raise ValidationError({"password": "The password is not right. Enter the password you sign in with."})
+        raise Refusal("The password is not right. Enter the password you sign in with.", field="password")
     if not device.verify_token(_clean_token(token)):
-        raise ValidationError({"token": WRONG_CODE})
+        raise TwoFactorError(WRONG_CODE)
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()  # other sessions' too
         device.confirmed = True
@@ -163,25 +167,6 @@ def replace_totp_device(request: HttpRequest, device: TOTPDevice, password: str,
         otp_login(request, device)  # the session stays verified, now by the new device
         record_audit_event(user, AuditEvent.Action.TWO_FACTOR_REPLACED, user, request=request)
         _tell_about_two_factor_change(user, "two_factor_replaced")
-
-
-def may_reset_two_factor(actor: User, person: User) -> bool:
-    """Whether ``actor`` may reset ``person``'s two factors: a verified administrator, never their own.
-
-    A superuser may reset anyone's; an administrator, people in their own organisation.
-    """
-    if not actor.is_authenticated or not actor.is_active or actor.pk == person.pk:
-        return False
-    if not (hasattr(actor, "is_verified") and actor.is_verified()):
-        return False
-    if actor.is_superuser:
-        return True
-    return (
-        actor.role == Role.ADMINISTRATOR
-        and actor.organisation_id is not None
-        and actor.organisation_id == person.organisation_id
-        and not person.is_superuser
-    )
 
 
 @transaction.atomic
@@ -195,10 +180,8 @@ def reset_two_factor(request: HttpRequest, person: User) -> None:
     actor = request.user
     if not may_reset_two_factor(actor, person):
         if actor.is_authenticated and actor.pk == person.pk:
-            raise PermissionDenied(
-                "Nobody can reset their own two-factor sign-in: ask another administrator."
-            )
-        raise PermissionDenied("Only a verified administrator can reset someone's two-factor sign-in.")
+            raise NotPermitted("Nobody can reset their own two-factor sign-in: ask another administrator.")
+        raise NotPermitted("Only a verified administrator can reset someone's two-factor sign-in.")
     for device in devices_for_user(person, confirmed=None):
         device.delete()
     end_sessions_of(person)

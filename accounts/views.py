@@ -13,18 +13,12 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods
 
-from common.forms import add_service_errors
+from common.pages import bind, form_page
 
 from . import selectors
 from .forms import ReplaceTwoFactorForm, SignInForm, TwoFactorCodeForm
-from .services import (
-    TwoFactorError,
-    confirm_totp_device,
-    may_set_up_first_device,
-    pending_totp_device,
-    replace_totp_device,
-    verify_two_factor,
-)
+from .permissions import may_set_up_first_device
+from .services import confirm_totp_device, pending_totp_device, replace_totp_device, verify_two_factor
 
 
 class SignInView(auth_views.LoginView):
@@ -75,17 +69,15 @@ def two_factor_setup(request):
             return redirect("accounts:account")
         return _verify_first(request)
     device = pending_totp_device(request)
-    form = TwoFactorCodeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            confirm_totp_device(request, device, form.cleaned_data["token"])
-        except TwoFactorError as error:
-            form.add_error("token", str(error))
-        else:
-            messages.success(request, "Two-factor sign-in is set up.")
-            return redirect(_next_url(request))
-    context = {"form": form, "next": _next_url(request), **_new_device_context(device)}
-    return render(request, "accounts/two_factor_setup.html", context)
+    return form_page(
+        request,
+        bind(request, TwoFactorCodeForm),
+        action=lambda data: confirm_totp_device(request, device, data["token"]),
+        template="accounts/two_factor_setup.html",
+        context={"next": _next_url(request), **_new_device_context(device)},
+        success="Two-factor sign-in is set up.",
+        next_url=_next_url(request),
+    )
 
 
 @login_required
@@ -97,32 +89,29 @@ def two_factor_replace(request):
             return redirect("accounts:two_factor_setup")
         return _verify_first(request)
     device = pending_totp_device(request)
-    form = ReplaceTwoFactorForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            replace_totp_device(request, device, form.cleaned_data["password"], form.cleaned_data["token"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Your new authenticator app is set up. The old one no longer works.")
-            return redirect("accounts:account")
-    context = {"form": form, **_new_device_context(device)}
-    return render(request, "accounts/two_factor_replace.html", context)
+    return form_page(
+        request,
+        bind(request, ReplaceTwoFactorForm),
+        action=lambda data: replace_totp_device(request, device, data["password"], data["token"]),
+        template="accounts/two_factor_replace.html",
+        context=_new_device_context(device),
+        success="Your new authenticator app is set up. The old one no longer works.",
+        next_url="accounts:account",
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request):
     """Ask for the current code from the authenticator app set up earlier."""
-    form = TwoFactorCodeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            verify_two_factor(request, form.cleaned_data["token"])
-        except TwoFactorError as error:
-            form.add_error("token", str(error))
-        else:
-            return redirect(_next_url(request))
-    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)})
+    return form_page(
+        request,
+        bind(request, TwoFactorCodeForm),
+        action=lambda data: verify_two_factor(request, data["token"]),
+        template="accounts/two_factor_verify.html",
+        context={"next": _next_url(request)},
+        next_url=_next_url(request),
+    )
 
 
 @login_required

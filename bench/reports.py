@@ -35,7 +35,7 @@ from outcomes.models import Instrument, OutcomeEvent, Response  # noqa: E402
 from outcomes.report import Period, evaluation_report, report_charts  # noqa: E402
 from outcomes.scoring import score  # noqa: E402
 from people.models import Conversation, Introduction, IntroductionStep, Person  # noqa: E402
-from places.models import Postcode  # noqa: E402
+from places.models import Neighbourhood, Postcode  # noqa: E402
 from places.services import import_imd, import_neighbourhoods, import_postcodes  # noqa: E402
 
 PERIOD = Period(date(2026, 1, 1), date(2026, 12, 31))
@@ -218,7 +218,13 @@ def main():
         report = evaluation_report(PERIOD)
         html = render_to_string(
             "outcomes/report.html",
-            {**report, "form": ReportForm(), **report_charts(report), "pdf": False, "query": ""},
+            {
+                **report,
+                "form": ReportForm(areas=Neighbourhood.objects.order_by("name")),
+                **report_charts(report),
+                "pdf": False,
+                "query": "",
+            },
         )
         times.append(time.perf_counter() - started)
     floor, statements = sql_floor()

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import sys
+from argparse import ArgumentParser
 from collections.abc import Callable
+from typing import Any, Protocol
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from common.csvimport import ImportFileError
+
+
+class ImportOutcome(Protocol):
+    """What an import function returns for the command to print (e.g. ``places.services.ImportReport``)."""
+
+    read: int
+    created: int
+    updated: int
+    skipped: int
+    notes: list[str]
 
 
 class ImportCommand(BaseCommand):
@@ -20,14 +32,14 @@ class ImportCommand(BaseCommand):
 
     unit = "rows"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("file", help="path to the CSV file (may be gzipped)")
         parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
-    def run_import(self, options, progress: Callable[[int], None]):
+    def run_import(self, options: dict[str, Any], progress: Callable[[int], None]) -> ImportOutcome:
         raise NotImplementedError
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         show = not options["no_progress"] and options.get("verbosity", 1) > 0
         with tqdm(
             unit=f" {self.unit}", disable=not show, file=sys.stderr, desc=self.help.split(".")[0][:40]

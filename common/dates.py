@@ -62,7 +62,7 @@ class SensibleDate:
                 raise ValidationError(f"{name} cannot be in the future", code="date_too_late")
             raise ValidationError(f"{name} must be no later than {_written(latest)}", code="date_too_late")
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, SensibleDate) and (self.label, self.earliest, self.years_ahead) == (
             other.label,
             other.earliest,

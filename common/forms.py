@@ -3,14 +3,19 @@ refusal on a form, and listing every error of a page's forms for the GOV.UK erro
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 from .dates import birth_date, sensible_date
 from .templatetags.closeknit_forms import first_input_id
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Put a service's ``ValidationError`` on the form: on the field it names, when the form has
     that field, otherwise on the form as a whole."""
     if hasattr(error, "error_dict"):
@@ -20,22 +25,24 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def error_summary(*forms_: forms.Form) -> list[tuple[str, str]]:
+def error_summary(*forms_: forms.BaseForm) -> list[tuple[str, StrOrPromise]]:
     """(input id, message) for every error of these forms in page order, for the error summary.
     An error about a whole form links to that form's first input."""
-    found = []
+    # An ErrorList yields messages (its __getitem__ unwraps each ValidationError); the stubs say it
+    # may yield the ValidationError itself, hence the two narrow ignores.
+    found: list[tuple[str, StrOrPromise]] = []
     for form in forms_:
         first = first_input_id(next(iter(form))) if form.fields else ""
-        found.extend((first, error) for error in form.non_field_errors())
+        found.extend((first, error) for error in form.non_field_errors())  # type: ignore[misc]
         for field in form:
-            found.extend((first_input_id(field), error) for error in field.errors)
+            found.extend((first_input_id(field), error) for error in field.errors)  # type: ignore[misc]
     return found
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
@@ -61,7 +68,7 @@ def day_field(
 class TimeInput(forms.TimeInput):
     input_type = "time"
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%H:%M", **kwargs)
 
 

@@ -8,12 +8,13 @@ in, and must not be redirected. The answer names no one and is never cached.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case, F, When
 from django.db.models.functions import Greatest
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django_tasks import task_backends
@@ -74,11 +75,11 @@ def check_tasks() -> tuple[str, int | None]:
     return ("stalled" if limit and waited > limit else "ok"), waited
 
 
-def health(request) -> JsonResponse:
+def health(request: HttpRequest) -> JsonResponse:
     """200 with every check ``ok``; 503 naming what is not."""
     started = time.monotonic()
     tasks, waited = check_tasks()
-    report = {"database": check_database(), "tasks": tasks}
+    report: dict[str, str | int] = {"database": check_database(), "tasks": tasks}
     if waited is not None:
         report["oldest_ready_task_seconds"] = waited
     healthy = report["database"] == "ok" and report["tasks"] == "ok"
@@ -91,10 +92,10 @@ def health(request) -> JsonResponse:
 class HealthCheckMiddleware:
     """Answers GET and HEAD on ``/health/`` before any other middleware sees the request."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path_info == PATH and request.method in ("GET", "HEAD"):
             return health(request)
         return self.get_response(request)

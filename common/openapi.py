@@ -8,6 +8,8 @@ named in the path."""
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from drf_spectacular import openapi
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework.permissions import AllowAny
@@ -31,7 +33,7 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 class AutoSchema(openapi.AutoSchema):
     """drf-spectacular's schema, with the refusals every operation shares described once."""
 
-    def _get_response_bodies(self, direction="response"):
+    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
@@ -42,7 +44,7 @@ class AutoSchema(openapi.AutoSchema):
         detail = {"$ref": "#/components/schemas/Detail"}
         if self.method in UNSAFE:
             responses.setdefault("400", self._error(BAD_REQUEST, "The request was refused: nothing saved."))
-        if not all(issubclass(p, AllowAny) for p in self.view.permission_classes):
+        if not all(isinstance(p, type) and issubclass(p, AllowAny) for p in self.view.permission_classes):
             responses.setdefault("403", self._error(detail, "Not signed in, or your role may not do this."))
         if "{" in self.path:
             responses.setdefault("404", self._error(detail, "No such record, or not one you may see."))

@@ -6,9 +6,15 @@ rather than an error."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from rest_framework.pagination import BasePagination
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 
 class NumberedPages(BasePagination):
@@ -16,11 +22,11 @@ class NumberedPages(BasePagination):
 
     page_size = 50
 
-    def page_of(self, request, items) -> Page:
+    def page_of(self, request: Request, items: QuerySet[Any] | Sequence[Any]) -> Page[Any]:
         """The page of ``items`` that ``?page=`` asks for (the last one when out of range)."""
         return Paginator(items, self.page_size).get_page(request.query_params.get("page"))
 
-    def envelope(self, page: Page, results) -> dict:
+    def envelope(self, page: Page[Any], results: Any) -> dict[str, Any]:
         """The page's results wrapped in what the description promises."""
         return {
             "count": page.paginator.count,
@@ -29,14 +35,16 @@ class NumberedPages(BasePagination):
             "results": results,
         }
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], request: Request, view: APIView | None = None
+    ) -> list[Any]:
         self.page = self.page_of(request, queryset)
         return list(self.page.object_list)
 
-    def get_paginated_response(self, data):
+    def get_paginated_response(self, data: Any) -> Response:
         return Response(self.envelope(self.page, data))
 
-    def get_paginated_response_schema(self, schema: dict) -> dict:
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         return {
             "type": "object",
             "required": ["count", "page", "pages", "results"],
@@ -48,7 +56,7 @@ class NumberedPages(BasePagination):
             },
         }
 
-    def get_schema_operation_parameters(self, view) -> list[dict]:
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
         return [
             {
                 "name": "page",

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 from functools import cache
+from typing import Any
 
 from django.contrib.staticfiles import finders
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 STYLESHEET = "closeknit/css/closeknit.css"
@@ -30,7 +31,7 @@ def pdf_available() -> bool:
     return True
 
 
-def pdf_response(request, template: str, context: dict, filename: str) -> HttpResponse:
+def pdf_response(request: HttpRequest, template: str, context: dict[str, Any], filename: str) -> HttpResponse:
     """The page ``template`` (extending ``pdf_base.html`` when ``for_pdf``) as a PDF attachment."""
     import weasyprint
     from weasyprint.urls import URLFetcher

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import urllib.parse
+from typing import Any, TypeGuard
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -50,7 +51,7 @@ def _has_space_or_control(value: str) -> bool:
     return any(ch.isspace() or unicodedata.category(ch).startswith("C") for ch in value)
 
 
-def url_problem(value) -> tuple[str, str] | None:
+def url_problem(value: object) -> tuple[str, str] | None:
     """Why ``value`` may not be stored or shown as a link, as (code, message); None when it may.
 
     The code is ``unsafe_scheme`` for a scheme other than http, https, mailto or tel, else
@@ -90,7 +91,7 @@ def url_problem(value) -> tuple[str, str] | None:
     return None
 
 
-def is_safe_url(value) -> bool:
+def is_safe_url(value: object) -> TypeGuard[str]:
     """Whether ``value`` may be stored, or shown as a link."""
     return url_problem(value) is None
 
@@ -99,13 +100,13 @@ def is_safe_url(value) -> bool:
 class SafeURLValidator:
     """Refuses any address that is not a well-formed http, https, mailto or tel address."""
 
-    def __call__(self, value) -> None:
+    def __call__(self, value: object) -> None:
         problem = url_problem(value)
         if problem:
             code, message = problem
             raise ValidationError(message, code=code, params={"value": value})
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, SafeURLValidator)
 
 
@@ -121,10 +122,10 @@ class SafeURLFormField(forms.URLField):
 
     default_validators = [validate_safe_url]
 
-    def __init__(self, *, assume_scheme: str = "https", **kwargs):
+    def __init__(self, *, assume_scheme: str = "https", **kwargs: Any) -> None:
         super().__init__(assume_scheme=assume_scheme, **kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> str | None:
         text = forms.CharField.to_python(self, value)
         if text and url_scheme(text) not in ("", "http", "https"):
             return text
@@ -136,13 +137,20 @@ class SafeURLField(models.URLField):
 
     default_validators = [validate_safe_url]
 
-    def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": SafeURLFormField, **kwargs})
+    def formfield(
+        self,
+        form_class: type[forms.Field] | None = None,
+        choices_form_class: type[forms.ChoiceField] | None = None,
+        **kwargs: Any,
+    ) -> forms.Field | None:
+        return super().formfield(
+            form_class=form_class or SafeURLFormField, choices_form_class=choices_form_class, **kwargs
+        )
 
 
 class SafeURLSerializerField(serializers.CharField):
     """A DRF field for an http, https, mailto or tel address."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.validators.append(validate_safe_url)

@@ -5,16 +5,24 @@ this package is the bottom layer and imports no app."""
 
 from __future__ import annotations
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from typing import TYPE_CHECKING
+
+from django.http import HttpResponseBase
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+if TYPE_CHECKING:
+    # The stubs' name for settings.AUTH_USER_MODEL (the django-stubs plugin makes it accounts.User),
+    # so these helpers are typed with the project's user without importing an app.
+    from django.contrib.auth.models import _User
+    from playwright.sync_api import Page  # the test extra's browser driver
+
 PASSWORD = "correct horse battery"  # noqa: S105 - the factories' test password
 
 
-def totp_device(user: AbstractBaseUser) -> TOTPDevice:
+def totp_device(user: _User) -> TOTPDevice:
     """The user's confirmed authenticator device, made if they have none."""
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     return device or TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
@@ -26,7 +34,7 @@ def current_code(device: TOTPDevice) -> str:
     return f"{totp.token():0{device.digits}d}"
 
 
-def sign_in(client: Client, user: AbstractBaseUser, *, two_factor: bool = True) -> Client:
+def sign_in(client: Client, user: _User, *, two_factor: bool = True) -> Client:
     """Sign ``user`` in on ``client``; with ``two_factor`` the session is also verified.
 
     For roles that need two factors, ``two_factor=False`` leaves the session
@@ -40,7 +48,7 @@ def sign_in(client: Client, user: AbstractBaseUser, *, two_factor: bool = True) 
     return client
 
 
-def sign_in_on_page(page, user: AbstractBaseUser, *, password: str = PASSWORD) -> None:
+def sign_in_on_page(page: Page, user: _User, *, password: str = PASSWORD) -> None:
     """Sign ``user`` in through the pages in a browser, typing their code when their role needs one."""
     device = totp_device(user) if user.needs_two_factor else None
     page.goto("/account/sign-in/")
@@ -52,7 +60,7 @@ def sign_in_on_page(page, user: AbstractBaseUser, *, password: str = PASSWORD) -
         page.click("button:has-text('Continue')")
 
 
-def assert_denied(response, *, allow_not_found: bool = True) -> None:
+def assert_denied(response: HttpResponseBase, *, allow_not_found: bool = True) -> None:
     """Assert a response refuses access: 403 (or 404 where existence is also hidden),
     or, for someone signed out, a redirect to sign in. Never the page itself."""
     allowed = {403, 404} if allow_not_found else {403}

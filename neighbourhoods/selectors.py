@@ -3,13 +3,32 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
+from django.db.models import QuerySet
+
+from accounts.permissions import Requester
 from common.suppression import share
 
 from .models import Measure, NeighbourhoodTeam
+from .permissions import may_see_teams
+
+DEFAULT_QUESTIONS = [
+    "I know my neighbours",
+    "I feel I belong to this neighbourhood",
+    "I know where to get help locally",
+]
 
 
-def progress(measure: Measure) -> dict:
+def teams_visible_to(user: Requester) -> QuerySet[NeighbourhoodTeam]:
+    """Every neighbourhood team, with its neighbourhood, for someone on the staff side; none for a
+    resident."""
+    if not may_see_teams(user):
+        return NeighbourhoodTeam.objects.none()
+    return NeighbourhoodTeam.objects.select_related("neighbourhood")
+
+
+def progress(measure: Measure) -> dict[str, Any]:
     """The latest reading, and how far it has come from the baseline towards the target (%)."""
     readings = list(measure.readings.all())
     latest = readings[-1] if readings else None
@@ -20,7 +39,7 @@ def progress(measure: Measure) -> dict:
     return {"measure": measure, "readings": readings, "latest": latest, "done": done}
 
 
-def survey_change(team: NeighbourhoodTeam) -> dict | None:
+def survey_change(team: NeighbourhoodTeam) -> dict[str, Any] | None:
     """Each question asked in the first and the latest rounds, with the share agreeing in each and
     the change in percentage points. Shares resting on fewer than 5 people are suppressed."""
     rounds = list(team.survey_rounds.prefetch_related("results"))
@@ -44,7 +63,9 @@ def survey_change(team: NeighbourhoodTeam) -> dict | None:
     return {"first": first, "latest": latest, "rows": rows}
 
 
-def team_page(team: NeighbourhoodTeam) -> dict:
+def team_page(team: NeighbourhoodTeam) -> dict[str, Any]:
+    """What the team's page shows: its members, its current priorities with each measure's
+    progress, and the survey's change."""
     priorities = []
     for priority in team.priorities.filter(is_active=True).prefetch_related("measures__readings"):
         priorities.append({"priority": priority, "measures": [progress(m) for m in priority.measures.all()]})
@@ -53,3 +74,12 @@ def team_page(team: NeighbourhoodTeam) -> dict:
         "priorities": priorities,
         "survey": survey_change(team),
     }
+
+
+def survey_questions(team: NeighbourhoodTeam) -> list[str]:
+    """The questions a new survey round asks: the team's first round's, so that rounds compare, or
+    the usual three before any round is recorded."""
+    first = team.survey_rounds.first()
+    if first is None:
+        return list(DEFAULT_QUESTIONS)
+    return [result.question for result in first.results.all()]

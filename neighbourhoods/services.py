@@ -6,27 +6,20 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
+from common.errors import NotPermitted, Refusal
 
 from .models import Measure, NeighbourhoodTeam, Priority, Reading, SurveyResult, SurveyRound
-
-
-def on_team(user: User, team: NeighbourhoodTeam) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser or user.role == Role.ADMINISTRATOR:
-        return True
-    return team.memberships.filter(user=user).exists()
+from .permissions import may_record_for_team
 
 
 def _team_only(user: User, team: NeighbourhoodTeam) -> None:
-    if not on_team(user, team):
-        raise ValidationError(f"Only members of {team} can do this.")
+    if not may_record_for_team(user, team):
+        raise NotPermitted(f"Only members of {team} can do this.")
 
 
 @transaction.atomic
@@ -35,9 +28,9 @@ def add_priority(user: User, team: NeighbourhoodTeam, *, title: str, why: str = 
     _team_only(user, team)
     title = (title or "").strip()
     if not title:
-        raise ValidationError({"title": "Enter the priority."})
+        raise Refusal("Enter the priority.", field="title")
     if team.priorities.filter(is_active=True, title__iexact=title).exists():
-        raise ValidationError({"title": f"{team} already has the priority “{title}”."})
+        raise Refusal(f"{team} already has the priority “{title}”.", field="title")
     last = team.priorities.filter(is_active=True).aggregate(last=Max("rank"))["last"] or 0
     return Priority.objects.create(team=team, title=title, why=(why or "").strip(), rank=last + 1)
 
@@ -47,7 +40,7 @@ def set_aside_priority(user: User, priority: Priority) -> None:
     """A priority the team no longer works on: off the page and the report; its readings stay."""
     _team_only(user, priority.team)
     if not priority.is_active:
-        raise ValidationError(f"“{priority}” is already set aside.")
+        raise Refusal(f"“{priority}” is already set aside.")
     priority.is_active = False
     priority.save(update_fields=["is_active"])
     for rank, other in enumerate(priority.team.priorities.filter(is_active=True).order_by("rank", "pk"), 1):
@@ -70,16 +63,16 @@ def add_measure(
     """A measure of success: where it starts, where the team aims, and by when."""
     _team_only(user, priority.team)
     if not priority.is_active:
-        raise ValidationError(f"“{priority}” is set aside: it takes no new measures.")
+        raise Refusal(f"“{priority}” is set aside: it takes no new measures.")
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": "Enter what is measured."})
+        raise Refusal("Enter what is measured.", field="name")
     if priority.measures.filter(name__iexact=name).exists():
-        raise ValidationError({"name": f"“{priority}” already has the measure “{name}”."})
+        raise Refusal(f"“{priority}” already has the measure “{name}”.", field="name")
     if target == baseline:
-        raise ValidationError({"target": "The target must differ from where it starts."})
+        raise Refusal("The target must differ from where it starts.", field="target")
     if target_by <= timezone.localdate():
-        raise ValidationError({"target_by": "The date to reach the target must be in the future."})
+        raise Refusal("The date to reach the target must be in the future.", field="target_by")
     return Measure.objects.create(
         priority=priority,
         name=name,
@@ -91,12 +84,13 @@ def add_measure(
 
 
 @transaction.atomic
-def record_reading(user: User, measure: Measure, on: date, value: Decimal, note: str = "") -> Reading:
+def record_reading(user: User, measure: Measure, on: date, value: Decimal | None, note: str = "") -> Reading:
+    """A reading of a measure on a day, which moves its progress towards the target."""
     _team_only(user, measure.priority.team)
     if on > timezone.localdate():
-        raise ValidationError({"on": "The date cannot be in the future."})
+        raise Refusal("The date cannot be in the future.", field="on")
     if value is None:
-        raise ValidationError({"value": "Enter the reading."})
+        raise Refusal("Enter the reading.", field="value")
     return Reading.objects.create(
         measure=measure, on=on, value=value, note=(note or "").strip(), recorded_by=user
     )
@@ -115,14 +109,14 @@ def record_survey_round(
     """A round of the neighbourhood survey: how many answered, and how many agreed with each question."""
     _team_only(user, team)
     if held_on > timezone.localdate():
-        raise ValidationError({"held_on": "The date cannot be in the future."})
+        raise Refusal("The date cannot be in the future.", field="held_on")
     if respondents < 1:
-        raise ValidationError({"respondents": "Enter how many people answered."})
+        raise Refusal("Enter how many people answered.", field="respondents")
     if not results:
-        raise ValidationError({"results": "Give at least one question's result."})
+        raise Refusal("Give at least one question's result.", field="results")
     for question, agreed in results.items():
         if agreed < 0 or agreed > respondents:
-            raise ValidationError({"results": f"“{question}”: between 0 and {respondents} can have agreed."})
+            raise Refusal(f"“{question}”: between 0 and {respondents} can have agreed.", field="results")
     survey_round = SurveyRound.objects.create(
         team=team, label=label.strip(), held_on=held_on, respondents=respondents
     )

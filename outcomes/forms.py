@@ -1,9 +1,16 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from common.forms import day_field
 from places.models import Neighbourhood
 
-from .models import OutcomeEvent
+from .models import Agreement, OutcomeEvent
+from .report import Period
 
 
 class ResponseForm(forms.Form):
@@ -58,8 +65,6 @@ class OutcomeForm(forms.Form):
 
 class SurveyForm(forms.Form):
     def __init__(self, *args, statements, **kwargs):
-        from .models import Agreement
-
         super().__init__(*args, **kwargs)
         self.statements = statements
         for statement in statements:
@@ -76,21 +81,20 @@ class SurveyForm(forms.Form):
 
 
 class ReportForm(forms.Form):
+    """The period and area of the evaluation report; ``areas`` are the requester's to choose
+    (``selectors.report_areas(user)``)."""
+
     neighbourhood = forms.ModelChoiceField(
-        queryset=None, required=False, label="Area", empty_label="The whole district"
+        queryset=Neighbourhood.objects.none(), required=False, label="Area", empty_label="The whole district"
     )
     since = day_field("From", required=False)
     until = day_field("To", required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, areas: QuerySet[Neighbourhood], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["neighbourhood"].queryset = Neighbourhood.objects.order_by("name")
+        self.fields["neighbourhood"].queryset = areas
 
-    def period(self):
-        from django.utils import timezone
-
-        from .report import Period
-
+    def period(self) -> Period:
         data = self.cleaned_data if self.is_valid() else {}
         until = data.get("until") or timezone.localdate()
         since = data.get("since") or until.replace(year=until.year - 1)

@@ -3,31 +3,40 @@ hand-worked examples."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from common.errors import Refusal
+
+if TYPE_CHECKING:
+    from .models import Instrument
 
 
-class ScoringError(ValueError):
-    """Answers that cannot be scored, naming the item and the problem."""
+class ScoringError(Refusal):
+    """Answers that cannot be scored: a refusal naming the item (``item``, its code, is the field)
+    and the problem, or the field ``answers`` when no one item is at fault."""
 
-    def __init__(self, item: str, message: str):
-        super().__init__(message)
+    def __init__(self, item: str, message: str) -> None:
+        super().__init__(message, field=item or "answers")
         self.item = item
 
 
-def band_for(value, bands: list[dict]) -> str:
+def band_for(value: int | Decimal, bands: list[dict[str, Any]]) -> str:
+    """The label of the first band (``{"min", "max", "label"}``) holding ``value``, or ""."""
     for band in bands:
         if band["min"] <= value <= band["max"]:
-            return band["label"]
+            return str(band["label"])
     return ""
 
 
-def check_answers(instrument, answers: dict) -> dict[str, int]:
+def check_answers(instrument: Instrument, answers: Mapping[str, Any]) -> dict[str, int]:
     """Every item answered once, with a whole number it allows."""
     items = list(instrument.items.all())
-    checked = {}
+    checked: dict[str, int] = {}
     for item in items:
         value = answers.get(item.code)
-        if value in (None, ""):
+        if value is None or value == "":
             raise ScoringError(item.code, f"Answer “{item.text or item.code}”.")
         try:
             number = int(value)
@@ -49,7 +58,7 @@ def check_answers(instrument, answers: dict) -> dict[str, int]:
     return checked
 
 
-def score(instrument, answers: dict[str, int]) -> dict:
+def score(instrument: Instrument, answers: dict[str, int]) -> dict[str, Any]:
     """The scores of checked answers: per item (with bands) or a total (banded, or converted)."""
     items = {item.code: item for item in instrument.items.all()}
     method = instrument.scoring
@@ -78,7 +87,7 @@ def score(instrument, answers: dict[str, int]) -> dict:
     raise ScoringError("", f"Unknown scoring method {method}.")
 
 
-def headline(instrument, scores: dict):
+def headline(instrument: Instrument, scores: dict[str, Any]) -> int | float | None:
     """One number per response to compare over time (None when the instrument reports categories)."""
     if instrument.scoring == "per_item":
         return None

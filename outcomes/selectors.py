@@ -6,25 +6,38 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Coalesce
 
-from accounts.models import Role, User
+from accounts.permissions import Requester
 from common.suppression import SUPPRESS_BELOW, share, shown
 from people.models import CONNECTED, Introducer, Introduction, Person
 from places.models import Neighbourhood, Ward
 
+from .models import Agreement, Instrument, OutcomeEvent, Survey, UnitCost
+from .permissions import may_see_reports
+
 MOST_DEPRIVED = 3  # deciles 1 to 3: the 30% most deprived areas of England
 
 
-def sees_reports(user: User) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser or user.role in {Role.COMMISSIONER, Role.ADMINISTRATOR}
-    )
+def report_areas(user: Requester) -> QuerySet[Neighbourhood]:
+    """The areas the evaluation report may be drawn for, by name, for someone who reads reports:
+    every neighbourhood (the report holds only aggregates); none for anyone else."""
+    if not may_see_reports(user):
+        return Neighbourhood.objects.none()
+    return Neighbourhood.objects.order_by("name")
 
 
-def reach(people: QuerySet[Person] | None = None, introductions=None) -> dict:
+def instruments_offered() -> QuerySet[Instrument]:
+    """The questionnaires a person's outcomes page offers to record, by name."""
+    return Instrument.objects.order_by("name")
+
+
+def reach(
+    people: QuerySet[Person] | None = None, introductions: QuerySet[Introduction] | None = None
+) -> dict[str, Any]:
     """Everyone supported (erased records too: they were reached) by decile, ward, neighbourhood
     and introducer.
 
@@ -43,7 +56,10 @@ def reach(people: QuerySet[Person] | None = None, introductions=None) -> dict:
         )
         .annotate(n=Count("pk"))
     )
-    total, by_decile, by_ward, introducers = 0, Counter(), Counter(), Counter()
+    total = 0
+    by_decile: Counter[int] = Counter()
+    by_ward: Counter[str] = Counter()
+    introducers: Counter[str] = Counter()
     for group in groups:
         total += group["n"]
         if group["area_decile"] is not None:
@@ -79,7 +95,7 @@ def reach(people: QuerySet[Person] | None = None, introductions=None) -> dict:
     }
 
 
-def _by_neighbourhood(groups: list[dict]) -> list[dict]:
+def _by_neighbourhood(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """People in each neighbourhood (one of its wards or LSOAs), from the grouped counts.
     Neighbourhoods may overlap, so these need not add up to the whole."""
     rows = []
@@ -98,11 +114,9 @@ METHOD = (
 )
 
 
-def social_value(events=None) -> dict:
+def social_value(events: QuerySet[OutcomeEvent] | None = None) -> dict[str, Any]:
     """Estimated value of outcome events by kind, with the method and the costs used. Kinds with
     fewer than 5 events are suppressed and left out of the total."""
-    from .models import OutcomeEvent, UnitCost
-
     events = OutcomeEvent.objects.all() if events is None else events
     counts = dict(events.values_list("kind").annotate(n=Count("pk")))
     rows, total = [], Decimal("0")
@@ -128,11 +142,9 @@ def _of(part: int, whole: int) -> Decimal | None:
     return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def survey_results(survey) -> list[dict]:
+def survey_results(survey: Survey) -> list[dict[str, Any]]:
     """For each statement: how many answered, and the share agreeing, neither, disagreeing.
     Shares are suppressed when fewer than 5 answered."""
-    from .models import Agreement
-
     results = []
     for statement in survey.statements.all():
         counts = dict(statement.answers.values_list("agreement").annotate(n=Count("pk")))
@@ -151,3 +163,9 @@ def survey_results(survey) -> list[dict]:
             }
         )
     return results
+
+
+def survey_response_counts(survey: Survey) -> dict[str, int]:
+    """How many partner organisations were invited to answer the survey, and how many have."""
+    invitations = survey.invitations.all()
+    return {"invited": invitations.count(), "answered": invitations.filter(answered_at__isnull=False).count()}

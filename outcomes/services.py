@@ -4,70 +4,83 @@ One transaction each; refusals name the field."""
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import slug_re
+from django.core.validators import slug_re, validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import AuditEvent, User
+from accounts.models import AuditEvent, Organisation, User
 from accounts.services import record_audit_event
 from common.csvimport import Column, ImportFileError, read_rows, refusals_logged
-from people.models import Person
-from people.selectors import PersonNotVisible, people_visible_to
+from common.errors import NotPermitted, NotVisible, Refusal
+from people.models import Goal, Person
 
-from .models import Instrument, Item, OutcomeEvent, Response, UnitCost
-from .scoring import ScoringError, check_answers, score
+from .models import (
+    Agreement,
+    GoalRating,
+    Instrument,
+    Item,
+    OutcomeEvent,
+    Response,
+    Survey,
+    SurveyAnswer,
+    SurveyInvitation,
+    UnitCost,
+)
+from .permissions import may_record_outcomes, may_record_outcomes_for
+from .scoring import check_answers, score
 
 logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def load_instrument(definition: dict, *, builtin: bool = False) -> Instrument:
+def load_instrument(definition: Any, *, builtin: bool = False) -> Instrument:
     """Create an instrument version from its definition (the shipped ones, or a licensed
     organisation's own file). A version that already has responses is never changed."""
     if not isinstance(definition, dict):
-        raise ValidationError("The instrument definition must be an object with code, scoring and items.")
+        raise Refusal("The instrument definition must be an object with code, scoring and items.")
     try:
         code, version = definition["code"], int(definition.get("version", 1))
         items = definition["items"]
         scoring = definition["scoring"]
     except (KeyError, TypeError, ValueError) as error:
-        raise ValidationError(f"The instrument definition is missing {error}.") from None
+        raise Refusal(f"The instrument definition is missing {error}.") from None
     _check_code(code, "The instrument's code")
     if not 1 <= version <= 32767:
-        raise ValidationError("The version must be a whole number from 1.")
+        raise Refusal("The version must be a whole number from 1.")
     if len(str(definition.get("name", ""))) > 200:
-        raise ValidationError("The instrument's name must be 200 characters or fewer.")
+        raise Refusal("The instrument's name must be 200 characters or fewer.")
     if scoring not in Instrument.Scoring.values:
-        raise ValidationError(
-            f"Unknown scoring “{scoring}”: use one of {', '.join(Instrument.Scoring.values)}."
-        )
+        raise Refusal(f"Unknown scoring “{scoring}”: use one of {', '.join(Instrument.Scoring.values)}.")
     if not items or not isinstance(items, list):
-        raise ValidationError("An instrument needs a list of at least one item.")
+        raise Refusal("An instrument needs a list of at least one item.")
     items = [_checked_item(position, item) for position, item in enumerate(items, start=1)]
     codes = [item["code"] for item in items]
     repeated = sorted({c for c in codes if codes.count(c) > 1})
     if repeated:
-        raise ValidationError(f"Item code “{repeated[0]}” is used more than once.")
+        raise Refusal(f"Item code “{repeated[0]}” is used more than once.")
     if scoring == Instrument.Scoring.SUM_CONVERTED:
         lowest = sum(item["min_value"] for item in items)
         highest = sum(item["max_value"] for item in items)
         missing = [t for t in range(lowest, highest + 1) if str(t) not in definition.get("conversion", {})]
         if missing:
-            raise ValidationError(f"The conversion table has no entry for raw scores {missing[:5]}.")
+            raise Refusal(f"The conversion table has no entry for raw scores {missing[:5]}.")
     existing = Instrument.objects.filter(code=code, version=version).first()
     if existing is not None:
         if existing.responses.exists():
-            raise ValidationError(f"{existing} already has responses: load the new wording as a new version.")
+            raise Refusal(f"{existing} already has responses: load the new wording as a new version.")
         existing.delete()
     instrument = Instrument.objects.create(
         code=code,
         version=version,
-        name=definition.get("name", code),
+        name=str(definition.get("name") or code),
         description=definition.get("description", ""),
         scoring=scoring,
         bands=definition.get("bands", []),
@@ -82,34 +95,31 @@ def load_instrument(definition: dict, *, builtin: bool = False) -> Instrument:
     return instrument
 
 
-def _check_code(code, what: str) -> None:
+def _check_code(code: object, what: str) -> None:
     """Codes name answers and scores (reports read ``scores.items.<code>``): letters, digits,
     hyphens and single underscores, up to 40 characters."""
     text = str(code)
     if not text or len(text) > 40 or "__" in text or not slug_re.fullmatch(text):
-        raise ValidationError(
-            f"{what} “{text}” must be 1 to 40 letters, digits, hyphens or single underscores."
-        )
+        raise Refusal(f"{what} “{text}” must be 1 to 40 letters, digits, hyphens or single underscores.")
 
 
-def _checked_item(position: int, item) -> dict:
+def _checked_item(position: int, item: Any) -> dict[str, Any]:
     """One item of a definition as Item's fields, or a refusal naming the item and the problem."""
     if not isinstance(item, dict):
-        raise ValidationError(f"Item {position} must be an object with code, min_value and max_value.")
+        raise Refusal(f"Item {position} must be an object with code, min_value and max_value.")
     try:
-        checked = {
-            "code": str(item["code"]),
-            "min_value": int(item["min_value"]),
-            "max_value": int(item["max_value"]),
-        }
+        code, lowest, highest = str(item["code"]), int(item["min_value"]), int(item["max_value"])
     except KeyError as error:
-        raise ValidationError(f"Item {position} is missing {error}.") from None
+        raise Refusal(f"Item {position} is missing {error}.") from None
     except (TypeError, ValueError):
-        raise ValidationError(f"Item {position}: min_value and max_value must be whole numbers.") from None
-    _check_code(checked["code"], f"Item {position}'s code")
-    if checked["min_value"] > checked["max_value"]:
-        raise ValidationError(f"Item {position}: min_value is more than max_value.")
-    return checked | {
+        raise Refusal(f"Item {position}: min_value and max_value must be whole numbers.") from None
+    _check_code(code, f"Item {position}'s code")
+    if lowest > highest:
+        raise Refusal(f"Item {position}: min_value is more than max_value.")
+    return {
+        "code": code,
+        "min_value": lowest,
+        "max_value": highest,
         "text": item.get("text", ""),
         "label": str(item.get("label", ""))[:60],
         "options": item.get("options", []),
@@ -123,22 +133,25 @@ def _changed(user: User, person: Person, note: str) -> None:
     record_audit_event(user, AuditEvent.Action.UPDATE, person, note=note)
 
 
-def _visible(user: User, person: Person) -> None:
-    if not people_visible_to(user).filter(pk=person.pk).exists():
-        raise PersonNotVisible
+def _may_record_for(user: User, person: Person) -> None:
+    """Refuse anyone whose work is not with people, and answer for a person out of the user's
+    reach exactly as for no such person."""
+    if not may_record_outcomes(user):
+        raise NotPermitted("Only staff who work with people record their outcomes.")
+    if not may_record_outcomes_for(user, person):
+        raise NotVisible()
 
 
 @transaction.atomic
-def record_response(user: User, person: Person, instrument: Instrument, on: date, answers: dict) -> Response:
+def record_response(
+    user: User, person: Person, instrument: Instrument, on: date, answers: dict[str, Any]
+) -> Response:
     """A person's answers, checked and scored as they are recorded."""
-    _visible(user, person)
+    _may_record_for(user, person)
     if on > timezone.localdate():
-        raise ValidationError({"on": "The date cannot be in the future."})
-    try:
-        checked = check_answers(instrument, answers)
-        scores = score(instrument, checked)
-    except ScoringError as error:
-        raise ValidationError({error.item or "answers": str(error)}) from None
+        raise Refusal("The date cannot be in the future.", field="on")
+    checked = check_answers(instrument, answers)  # a ScoringError names the item
+    scores = score(instrument, checked)
     response = Response.objects.create(
         person=person, instrument=instrument, on=on, answers=checked, scores=scores, recorded_by=user
     )
@@ -148,13 +161,14 @@ def record_response(user: User, person: Person, instrument: Instrument, on: date
 
 @transaction.atomic
 def record_outcome(user: User, person: Person, kind: str, on: date, evidence: str) -> OutcomeEvent:
-    _visible(user, person)
+    """Something that changed for a person (a crisis avoided, say), with what shows it happened."""
+    _may_record_for(user, person)
     if kind not in OutcomeEvent.Kind.values:
-        raise ValidationError({"kind": "Choose what changed."})
+        raise Refusal("Choose what changed.", field="kind")
     if on > timezone.localdate():
-        raise ValidationError({"on": "The date cannot be in the future."})
+        raise Refusal("The date cannot be in the future.", field="on")
     if not (evidence or "").strip():
-        raise ValidationError({"evidence": "Say what shows it happened."})
+        raise Refusal("Say what shows it happened.", field="evidence")
     event = OutcomeEvent.objects.create(
         person=person, kind=kind, on=on, evidence=evidence.strip(), recorded_by=user
     )
@@ -174,7 +188,7 @@ UNIT_COST_COLUMNS = [
 
 @refusals_logged(logger, "unit cost")
 @transaction.atomic
-def import_unit_costs(path) -> int:
+def import_unit_costs(path: Path | str) -> int:
     """Replace the unit cost table with a CSV's rows (by header name). All or nothing."""
     started = time.monotonic()
     costs = []
@@ -207,42 +221,32 @@ def import_unit_costs(path) -> int:
 
 
 @transaction.atomic
-def invite_to_survey(survey, organisation, email: str):
+def invite_to_survey(survey: Survey, organisation: Organisation, email: str) -> SurveyInvitation:
     """Invite someone at a partner organisation; their link is theirs alone."""
-    import secrets
-
-    from django.core.validators import validate_email
-
-    from .models import SurveyInvitation
-
     email = (email or "").strip().lower()
     try:
         validate_email(email)
     except ValidationError:
-        raise ValidationError({"email": "Enter an email address, like name@example.org."}) from None
+        raise Refusal("Enter an email address, like name@example.org.", field="email") from None
     if SurveyInvitation.objects.filter(survey=survey, email=email).exists():
-        raise ValidationError({"email": f"{email} is already invited."})
+        raise Refusal(f"{email} is already invited.", field="email")
     return SurveyInvitation.objects.create(
         survey=survey, organisation=organisation, email=email, token=secrets.token_urlsafe(24)
     )
 
 
 @transaction.atomic
-def answer_survey(invitation, answers: dict[int, int]):
+def answer_survey(invitation: SurveyInvitation, answers: dict[int, int]) -> SurveyInvitation:
     """Record an invitation's answers, once: every statement answered on the agreement scale."""
-    from .models import Agreement, SurveyAnswer, SurveyInvitation
-
     invitation = SurveyInvitation.objects.select_for_update().select_related("survey").get(pk=invitation.pk)
     if invitation.answered_at is not None:
-        raise ValidationError("This survey has already been answered from this link. Thank you.")
+        raise Refusal("This survey has already been answered from this link. Thank you.")
     if invitation.survey.closes_on < timezone.localdate():
-        raise ValidationError("This survey has closed.")
+        raise Refusal("This survey has closed.")
     statements = list(invitation.survey.statements.all())
     for statement in statements:
         if answers.get(statement.pk) not in Agreement.values:
-            raise ValidationError(
-                {f"statement_{statement.pk}": f"Say how far you agree: “{statement.text}”."}
-            )
+            raise Refusal(f"Say how far you agree: “{statement.text}”.", field=f"statement_{statement.pk}")
     SurveyAnswer.objects.bulk_create(
         SurveyAnswer(invitation=invitation, statement=s, agreement=answers[s.pk]) for s in statements
     )
@@ -252,17 +256,15 @@ def answer_survey(invitation, answers: dict[int, int]):
 
 
 @transaction.atomic
-def rate_goal(user: User, goal, on: date, rating: int):
+def rate_goal(user: User, goal: Goal, on: date, rating: int) -> GoalRating:
     """The person rates how far they have come with one of their goals (1 to 10)."""
-    from .models import GoalRating
-
-    _visible(user, goal.person)
+    _may_record_for(user, goal.person)
     if on > timezone.localdate():
-        raise ValidationError({"on": "The date cannot be in the future."})
+        raise Refusal("The date cannot be in the future.", field="on")
     if on < goal.set_on:
-        raise ValidationError({"on": "The date cannot be before the goal was set."})
+        raise Refusal("The date cannot be before the goal was set.", field="on")
     if not isinstance(rating, int) or not 1 <= rating <= 10:
-        raise ValidationError({"rating": "Give a rating from 1 to 10."})
-    rating = GoalRating.objects.create(goal=goal, on=on, rating=rating, recorded_by=user)
+        raise Refusal("Give a rating from 1 to 10.", field="rating")
+    rated = GoalRating.objects.create(goal=goal, on=on, rating=rating, recorded_by=user)
     _changed(user, goal.person, f"goal {goal.pk} rated")
-    return rating
+    return rated

@@ -4,40 +4,53 @@ outcomes for those who may see their record."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from common.errors import refusals_as_http
 from common.forms import add_service_errors, error_summary
+from common.pages import bind, form_page
 from common.pdf import pdf_available, pdf_response
-from people.selectors import PersonNotVisible, person_for_viewer, works_with_people
+from people.models import Person
+from people.selectors import PersonNotVisible, person_for_viewer
 
 from . import forms, selectors, services
 from . import report as report_module
 from .models import Instrument, Survey, SurveyInvitation
+from .permissions import may_record_outcomes, may_see_reports
 from .progress import changes_for
 
 
-@login_required
-def reach(request):
-    if not selectors.sees_reports(request.user):
+def _reports_only(request: HttpRequest) -> None:
+    if not may_see_reports(request.user):
         raise PermissionDenied
+
+
+@login_required
+def reach(request: HttpRequest) -> HttpResponse:
+    _reports_only(request)
     return render(request, "outcomes/reach.html", {"reach": selectors.reach()})
 
 
 @login_required
-def social_value(request):
-    if not selectors.sees_reports(request.user):
-        raise PermissionDenied
+def social_value(request: HttpRequest) -> HttpResponse:
+    _reports_only(request)
     return render(request, "outcomes/social_value.html", {"value": selectors.social_value()})
 
 
-def _person(request, pk):
-    if not works_with_people(request.user):
+def _person(request: HttpRequest, pk: UUID) -> Person:
+    """The person, for someone whose work is with people (else 403) and who may see them (else
+    404, as for no such person)."""
+    if not may_record_outcomes(request.user):
         raise PermissionDenied
     try:
         return person_for_viewer(request.user, pk)
@@ -45,8 +58,29 @@ def _person(request, pk):
         raise Http404 from None
 
 
+def _person_form_page(
+    request: HttpRequest,
+    found: Person,
+    form: BaseForm,
+    *,
+    title: str,
+    action: Callable[[dict[str, Any]], object],
+    success: str,
+) -> HttpResponse:
+    """A form about a person: back to their outcomes, saying so, once the service has said yes."""
+    return form_page(
+        request,
+        form,
+        action=action,
+        template="outcomes/form.html",
+        context={"person": found, "title": title},
+        success=success,
+        next_url=reverse("outcomes:person", args=[found.pk]),
+    )
+
+
 @login_required
-def person(request, pk):
+def person(request: HttpRequest, pk: UUID) -> HttpResponse:
     """A person's questionnaire results (first and latest, and the change) and outcome events."""
     found = _person(request, pk)
     return render(
@@ -57,87 +91,72 @@ def person(request, pk):
             "changes": changes_for(found),
             "events": found.outcome_events.select_related("recorded_by"),
             "goals": found.goals.prefetch_related("ratings"),
-            "instruments": Instrument.objects.order_by("name"),
+            "instruments": selectors.instruments_offered(),
         },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def record_response(request, pk, instrument_pk):
+def record_response(request: HttpRequest, pk: UUID, instrument_pk: int) -> HttpResponse:
     found = _person(request, pk)
     instrument = get_object_or_404(Instrument, pk=instrument_pk)
-    form = forms.ResponseForm(request.POST if request.method == "POST" else None, instrument=instrument)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_response(request.user, found, instrument, form.cleaned_data["on"], form.answers())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{instrument.name} is recorded.")
-            return redirect("outcomes:person", pk)
-    return render(
+    form = bind(request, forms.ResponseForm, instrument=instrument)
+    return _person_form_page(
         request,
-        "outcomes/form.html",
-        {"form": form, "errors": error_summary(form), "person": found, "title": instrument.name},
+        found,
+        form,
+        title=instrument.name,
+        action=lambda data: services.record_response(
+            request.user, found, instrument, data["on"], form.answers()
+        ),
+        success=f"{instrument.name} is recorded.",
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def rate_goal(request, pk, goal_pk):
+def rate_goal(request: HttpRequest, pk: UUID, goal_pk: int) -> HttpResponse:
     found = _person(request, pk)
     goal = get_object_or_404(found.goals, pk=goal_pk)
-    form = forms.GoalRatingForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rate_goal(request.user, goal, form.cleaned_data["on"], form.cleaned_data["rating"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The rating is recorded.")
-            return redirect("outcomes:person", pk)
-    return render(
+    return _person_form_page(
         request,
-        "outcomes/form.html",
-        {"form": form, "errors": error_summary(form), "person": found, "title": f"Rate: {goal}"},
+        found,
+        bind(request, forms.GoalRatingForm),
+        title=f"Rate: {goal}",
+        action=lambda data: services.rate_goal(request.user, goal, data["on"], data["rating"]),
+        success="The rating is recorded.",
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def record_outcome(request, pk):
+def record_outcome(request: HttpRequest, pk: UUID) -> HttpResponse:
     found = _person(request, pk)
-    form = forms.OutcomeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_outcome(request.user, found, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The outcome is recorded.")
-            return redirect("outcomes:person", pk)
-    return render(
+    return _person_form_page(
         request,
-        "outcomes/form.html",
-        {"form": form, "errors": error_summary(form), "person": found, "title": "Record an outcome"},
+        found,
+        bind(request, forms.OutcomeForm),
+        title="Record an outcome",
+        action=lambda data: services.record_outcome(request.user, found, **data),
+        success="The outcome is recorded.",
     )
 
 
 @require_http_methods(["GET", "POST"])
-def answer_survey(request, token):
-    """A partner organisation answers from its own link; no sign-in is needed."""
+def answer_survey(request: HttpRequest, token: str) -> HttpResponse:
+    """A partner organisation answers from its own link; no sign-in is needed. Written by hand:
+    after its answers are recorded the page stays where it is and thanks them."""
     invitation = get_object_or_404(
         SurveyInvitation.objects.select_related("survey", "organisation"), token=token
     )
     survey = invitation.survey
-    form = forms.SurveyForm(
-        request.POST if request.method == "POST" else None, statements=list(survey.statements.all())
-    )
+    form = bind(request, forms.SurveyForm, statements=list(survey.statements.all()))
     done = invitation.answered_at is not None
     if request.method == "POST" and not done and form.is_valid():
         try:
-            services.answer_survey(invitation, form.answers())
+            with refusals_as_http():
+                services.answer_survey(invitation, form.answers())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -156,29 +175,25 @@ def answer_survey(request, token):
 
 
 @login_required
-def survey_results(request, pk):
-    if not selectors.sees_reports(request.user):
-        raise PermissionDenied
+def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
+    _reports_only(request)
     survey = get_object_or_404(Survey, pk=pk)
-    invitations = survey.invitations.all()
     return render(
         request,
         "outcomes/survey_results.html",
         {
             "survey": survey,
             "results": selectors.survey_results(survey),
-            "invited": invitations.count(),
-            "answered": invitations.filter(answered_at__isnull=False).count(),
+            **selectors.survey_response_counts(survey),
         },
     )
 
 
 @login_required
-def report(request):
+def report(request: HttpRequest) -> HttpResponse:
     """The evaluation report for a period and area: a page, a PDF or a CSV. Aggregates only."""
-    if not selectors.sees_reports(request.user):
-        raise PermissionDenied
-    form = forms.ReportForm(request.GET or None)
+    _reports_only(request)
+    form = forms.ReportForm(request.GET or None, areas=selectors.report_areas(request.user))
     period = form.period()
     data = report_module.evaluation_report(period)
     if request.GET.get("format") == "csv":

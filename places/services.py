@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from django.db import models, transaction
 from django.utils.text import slugify
@@ -23,6 +24,8 @@ from .models import LSOA, LocalAuthority, Neighbourhood, Postcode, Ward
 from .selectors import PostcodeError, normalise_postcode
 
 logger = logging.getLogger(__name__)
+
+_M = TypeVar("_M", bound=models.Model)
 
 BATCH_SIZE = 2000
 _GSS_CODE = re.compile(r"[EWSNLM]\d{8}")
@@ -62,16 +65,16 @@ def _area_code(row: Row, key: str) -> str:
     return "" if _PSEUDO_CODE.fullmatch(code or "") else code
 
 
-def _upsert(model: type[models.Model], rows: Iterable[models.Model], unique: str, update: list[str]) -> None:
+def _upsert(model: type[_M], rows: Iterable[_M], unique: str, update: list[str]) -> None:
     rows = list(rows)
     if not rows:
         return
     if update:
-        model.objects.bulk_create(
+        model._default_manager.bulk_create(
             rows, update_conflicts=True, unique_fields=[unique], update_fields=update, batch_size=500
         )
     else:
-        model.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+        model._default_manager.bulk_create(rows, ignore_conflicts=True, batch_size=500)
 
 
 class _AreaCollector:
@@ -330,8 +333,9 @@ def import_neighbourhoods(
             )
             report.created += created
             report.updated += not created
-            neighbourhood.wards.set(wards)
-            neighbourhood.lsoas.set(lsoas)
+            # By primary key (the ONS code); the stubs allow only int keys here.
+            neighbourhood.wards.set(wards)  # type: ignore[arg-type]
+            neighbourhood.lsoas.set(lsoas)  # type: ignore[arg-type]
     logger.info(
         "Imported %d neighbourhoods from %d rows (%d new, %d updated) in %.1f s",
         len(members),

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F, Q, Sum
+
+from accounts.models import User
 
 from .models import QUARTER, Account, Entry, Ledger, Posting
 
@@ -54,7 +57,7 @@ def post_entry(
     kind: str,
     *,
     memo: str = "",
-    by=None,
+    by: User | None = None,
     reverses: Entry | None = None,
     enforce_limits: bool = True,
 ) -> Entry:
@@ -103,7 +106,7 @@ def _move_balance(ledger: Ledger, account: Account, amount: Decimal, limited: bo
 
 
 @transaction.atomic
-def reverse_entry(entry: Entry, *, by=None, memo: str = "") -> Entry:
+def reverse_entry(entry: Entry, *, by: User | None = None, memo: str = "") -> Entry:
     """Correct an entry by writing its opposite. An entry is reversed once at most; a correction
     is always possible, so limits are not applied to it (it is visible on every statement)."""
     locked = Entry.objects.select_for_update(of=("self",)).get(pk=entry.pk)
@@ -131,7 +134,7 @@ class Drift:
     detail: str
 
 
-def audit(ledgers=None) -> list[Drift]:
+def audit(ledgers: Iterable[Ledger] | None = None) -> list[Drift]:
     """Recompute every balance from the postings and check every rule the ledger keeps.
     Returns what does not hold (nothing, when all is well)."""
     started = time.monotonic()

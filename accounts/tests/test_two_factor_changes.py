@@ -6,7 +6,6 @@ import base64
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import AuditEvent, Role
 from accounts.services import reset_two_factor
+from common.errors import NotPermitted
 from common.testing import PASSWORD, current_code, sign_in, totp_device
 from people.tests.factories import PersonFactory
 
@@ -291,7 +291,7 @@ def test_only_administrators_may_reset_two_factor(make_user, coordinator, role):
     request = RequestFactory().post("/")
     request.user = actor
     actor.is_verified = lambda: True  # as OTPMiddleware marks a verified session
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         reset_two_factor(request, coordinator)
     assert TOTPDevice.objects.filter(pk=device.pk).exists()
 
@@ -310,7 +310,7 @@ def test_administrator_resets_only_their_own_organisations_people(make_user, coo
         if allowed:
             reset_two_factor(request, coordinator)
         else:
-            with pytest.raises(PermissionDenied):
+            with pytest.raises(NotPermitted):
                 reset_two_factor(request, coordinator)
             assert TOTPDevice.objects.filter(pk=device.pk).exists()
     assert not TOTPDevice.objects.filter(pk=device.pk).exists()
@@ -322,7 +322,7 @@ def test_an_unverified_administrator_cannot_reset_anyone(make_user, coordinator,
     request = RequestFactory().post("/")
     request.user = superuser
     superuser.is_verified = lambda: False
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         reset_two_factor(request, coordinator)
     assert TOTPDevice.objects.filter(pk=device.pk).exists()
 

@@ -8,7 +8,7 @@ register = template.Library()
 
 
 @register.filter
-def safe_url(value) -> str:
+def safe_url(value: object) -> str:
     """The address when it may be a link (http, https, mailto or tel, well formed), else "".
 
     Fields refuse unsafe addresses when saved, but a row written before that check, or straight

@@ -196,3 +196,17 @@ def test_a_bad_code_version_or_name_is_refused(db, definition, message):
     with pytest.raises(ValidationError, match=message):
         services.load_instrument(definition | {"items": items})
     assert not Instrument.objects.filter(code__in=["mine", "my scale"]).exists()
+
+
+def test_a_scoring_error_is_a_refusal_naming_the_item_as_its_field(db):
+    from common.errors import Refusal
+
+    with pytest.raises(Refusal) as refused:
+        check_answers(instrument("ons4"), {"satisfied": 11, "worthwhile": 6, "happy": 9, "anxious": 1})
+    assert refused.value.message_dict == {"satisfied": [str(refused.value)]}
+    assert "must be 0 to 10" in str(refused.value)
+
+
+def test_an_instrument_without_a_name_is_named_by_its_code(db):
+    loaded = services.load_instrument(LICENSED | {"code": "unnamed", "name": None})
+    assert loaded.name == "unnamed"

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from common.errors import message_of
 from outcomes.services import load_instrument
 
 
@@ -28,5 +29,5 @@ class Command(BaseCommand):
         try:
             instrument = load_instrument(definition)
         except ValidationError as error:
-            raise CommandError(f"{path}: {' '.join(error.messages)}") from None
+            raise CommandError(f"{path}: {message_of(error)}") from None
         self.stdout.write(self.style.SUCCESS(f"Loaded {instrument} with {instrument.items.count()} items."))
