@@ -13,14 +13,10 @@ predicates answer the same question for one listing.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
-
 from accounts.models import Role, User
-from accounts.permissions import has_role, is_administrator
+from accounts.permissions import Requester, has_role, is_administrator
 
 from .models import ListingProblem, ListingStatus, Service
-
-Requester = User | AnonymousUser
 
 
 def may_manage_listings(user: Requester) -> bool:

@@ -25,7 +25,7 @@ from django.db.models import (
 )
 
 from accounts.models import Role, User
-from accounts.permissions import has_role, is_administrator
+from accounts.permissions import Requester, has_role, is_administrator
 from common.errors import NotPermitted, NotVisible
 from places.geo import Point, bounding_box, distance_expression
 
@@ -40,7 +40,7 @@ from .models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
-from .permissions import Requester, is_public, may_edit_listing, may_see_listing
+from .permissions import is_public, may_edit_listing, may_see_listing
 
 TIMES_OF_DAY = {
     "morning": (time(0, 0), time(12, 0)),

@@ -9,13 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, User
-from accounts.permissions import is_administrator
+from accounts.permissions import Requester, is_administrator
 from common.errors import NotPermitted, NotVisible, Refusal
 
 from . import fulltext
 from .models import ListingProblem, Location, Provider, Schedule, Service, ServiceAtLocation
 from .permissions import (
-    Requester,
     may_add_listing,
     may_edit_listing,
     may_resolve_listing_problem,
