@@ -94,11 +94,12 @@ def save_listing(
     only for their organisation.
     """
     if listing is None:
-        if is_administrator(editor) and not may_add_listing(editor):
-            raise NotPermitted("Administrators add listings through the back office or an import.")
-        if not may_add_listing(editor) or editor.organisation is None:
+        organisation = editor.organisation if may_add_listing(editor) else None
+        if organisation is None:
+            if is_administrator(editor):
+                raise NotPermitted("Administrators add listings through the back office or an import.")
             raise NotPermitted("Only organisation editors and administrators can add listings.")
-        listing = Service(owner=editor.organisation, provider=_provider_for(editor.organisation))
+        listing = Service(owner=organisation, provider=_provider_for(organisation))
     else:
         _refuse_unless_editable(editor, listing, "You can only change your own organisation's listings.")
     terms = details.pop("terms", [])

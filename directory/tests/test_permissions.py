@@ -154,6 +154,12 @@ def test_an_administrator_adding_a_listing_is_sent_to_the_back_office(administra
     assert Service.objects.count() == 0
 
 
+def test_an_editor_without_an_organisation_may_not_add_a_listing(make_user):
+    with pytest.raises(NotPermitted, match="Only organisation editors and administrators can add listings"):
+        services.save_listing(make_user(Role.ORGANISATION_EDITOR), None, {"name": "New"}, {}, {})
+    assert Service.objects.count() == 0
+
+
 def test_a_problem_report_of_no_known_kind_names_the_field(own):
     with pytest.raises(Refusal) as refused:
         services.report_listing_problem(own, "boring")
