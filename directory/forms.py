@@ -4,8 +4,8 @@ from common.safe_urls import SafeURLFormField
 from places.forms import PostcodeField
 from places.geo import Point
 
-from .models import WEEKDAY_NAMES, ListingProblem, TaxonomyTerm
-from .selectors import TIMES_OF_DAY, ListingSearch
+from .models import WEEKDAY_NAMES, ListingProblem
+from .selectors import TIMES_OF_DAY, ListingSearch, categories, top_level_categories
 
 DISTANCES = [
     ("0.5", "Half a mile"),
@@ -29,7 +29,7 @@ class ListingSearchForm(forms.Form):
         label="Category",
         required=False,
         to_field_name="slug",
-        queryset=TaxonomyTerm.objects.filter(parent__isnull=True),
+        queryset=top_level_categories(),
         empty_label="Any category",
         error_messages={"invalid_choice": "Choose a category from the list"},
     )
@@ -179,6 +179,10 @@ class ListingForm(forms.ModelForm):
             "maximum_age": {"invalid": "Enter the oldest age as a whole number"},
             "review_interval_days": {"invalid": "Enter a number of days, like 180"},
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["terms"].queryset = categories()
 
     def clean(self):
         cleaned = super().clean()

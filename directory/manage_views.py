@@ -7,28 +7,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import Role
+from common.errors import refusals_as_http
 from common.forms import add_service_errors, error_summary
+from common.pages import act
 
 from . import selectors
 from .forms import ListingForm, SessionForm, VenueForm
 from .models import ListingProblem, Service
-from .services import ListingPermissionDenied, mark_listing_checked, resolve_listing_problem, save_listing
-
-EDITOR_ROLES = {Role.ORGANISATION_EDITOR, Role.ADMINISTRATOR}
+from .permissions import may_add_listing, may_manage_listings
+from .services import mark_listing_checked, resolve_listing_problem, save_listing
 
 
 def _editor_only(request):
-    if not (request.user.role in EDITOR_ROLES or request.user.is_superuser):
+    if not may_manage_listings(request.user):
         raise PermissionDenied
-
-
-def _editable(request, pk) -> Service:
-    _editor_only(request)
-    listing = get_object_or_404(Service, pk=pk)
-    if not selectors.can_edit_listing(request.user, listing):
-        raise PermissionDenied
-    return listing
 
 
 @login_required
@@ -43,7 +35,7 @@ def your_listings(request):
             "listings": selectors.editor_listings_summary(listings),
             "problems": selectors.open_problems(listings),
             "today": timezone.localdate(),
-            "can_add": request.user.role == Role.ORGANISATION_EDITOR and request.user.organisation_id,
+            "can_add": may_add_listing(request.user),
         },
     )
 
@@ -83,8 +75,9 @@ def _session_initial(listing):
 def edit_listing(request, pk=None):
     """Add a listing, or change one: what it is, where and when, in one form."""
     _editor_only(request)
-    listing = _editable(request, pk) if pk else None
-    if listing is None and request.user.role != Role.ORGANISATION_EDITOR:
+    with refusals_as_http():
+        listing = selectors.listing_to_edit(request.user, pk) if pk else None
+    if listing is None and not may_add_listing(request.user):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
     form = ListingForm(data, instance=listing, prefix="listing")
@@ -93,9 +86,8 @@ def edit_listing(request, pk=None):
     if data is not None and all([form.is_valid(), venue.is_valid(), session.is_valid()]):
         details = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            saved = save_listing(request.user, listing, details, venue.cleaned_data, session.cleaned_data)
-        except ListingPermissionDenied:
-            raise PermissionDenied from None
+            with refusals_as_http():
+                saved = save_listing(request.user, listing, details, venue.cleaned_data, session.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -118,23 +110,28 @@ def edit_listing(request, pk=None):
 @login_required
 @require_POST
 def listing_checked(request, pk):
-    listing = _editable(request, pk)
-    try:
-        mark_listing_checked(request.user, listing)
-    except ListingPermissionDenied:
-        raise PermissionDenied from None
-    messages.success(request, f"{listing.name} is marked as checked today.")
-    return redirect("directory:your_listings")
+    """The editor's "still right" button: the listing is marked as checked today."""
+    _editor_only(request)
+    listing = get_object_or_404(Service, pk=pk)
+    return act(
+        request,
+        lambda: mark_listing_checked(request.user, listing),
+        next_url="directory:your_listings",
+        success=f"{listing.name} is marked as checked today.",
+    )
 
 
 @login_required
 @require_POST
 def problem_resolved(request, pk):
+    """The editor has dealt with a problem someone reported on one of their listings."""
     _editor_only(request)
-    problem = get_object_or_404(ListingProblem, pk=pk, resolved_at__isnull=True)
-    try:
-        resolve_listing_problem(request.user, problem, request.POST.get("resolution", ""))
-    except ListingPermissionDenied:
-        raise PermissionDenied from None
-    messages.success(request, f"The problem with {problem.service.name} is marked as dealt with.")
-    return redirect("directory:your_listings")
+    problem = get_object_or_404(
+        ListingProblem.objects.select_related("service"), pk=pk, resolved_at__isnull=True
+    )
+    return act(
+        request,
+        lambda: resolve_listing_problem(request.user, problem, request.POST.get("resolution", "")),
+        next_url="directory:your_listings",
+        success=f"The problem with {problem.service.name} is marked as dealt with.",
+    )

@@ -2,16 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import time
+from typing import Any, overload
+from uuid import UUID
 
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OrderBy,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 
 from accounts.models import Role, User
+from accounts.permissions import Requester, has_role, is_administrator
+from common.errors import NotPermitted, NotVisible
 from places.geo import Point, bounding_box, distance_expression
 
 from . import fulltext
-from .models import ListingStatus, Location, Schedule, Service, ServiceArea, ServiceAtLocation, TaxonomyTerm
+from .models import (
+    ListingProblem,
+    ListingStatus,
+    Location,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
+from .permissions import is_public, may_edit_listing, may_see_listing
 
 TIMES_OF_DAY = {
     "morning": (time(0, 0), time(12, 0)),
@@ -101,7 +130,7 @@ def search_listings(search: ListingSearch) -> QuerySet[Service]:
         listings = listings.filter(provider_id=search.provider_id)
     listings = _running_when(listings, search)
     if search.near is not None and search.miles is not None:
-        listings = _within(listings, search)
+        listings = _within(listings, search, search.near, search.miles)
     return listings.order_by(*_ordering(search))
 
 
@@ -109,9 +138,9 @@ def search_listings(search: ListingSearch) -> QuerySet[Service]:
 PLACE_FIRST_VENUES = 300
 
 
-def _place_is_small(search: ListingSearch) -> bool:
+def _place_is_small(near: Point, miles: float) -> bool:
     """Whether the search's bounding box holds few venues (a quick count on the coordinate index)."""
-    box = bounding_box(search.near, search.miles)
+    box = bounding_box(near, miles)
     venues = Location.objects.filter(
         latitude__gte=box.min_latitude,
         latitude__lte=box.max_latitude,
@@ -121,10 +150,13 @@ def _place_is_small(search: ListingSearch) -> bool:
     return venues <= PLACE_FIRST_VENUES
 
 
-def _within(listings: QuerySet[Service], search: ListingSearch) -> QuerySet[Service]:
-    """Listings with a venue within ``search.miles``, each with ``distance_miles`` to its nearest
-    venue, and listings with no venue that close whose service area covers the place searched
-    (``search.covering``: its ward, LSOA or local authority), with no distance.
+def _within(
+    listings: QuerySet[Service], search: ListingSearch, near: Point, miles: float
+) -> QuerySet[Service]:
+    """Listings with a venue within ``miles`` of ``near`` (the search's place), each with
+    ``distance_miles`` to its nearest venue, and listings with no venue that close whose service
+    area covers the place searched (``search.covering``: its ward, LSOA or local authority), with
+    no distance.
 
     Venues are narrowed by a bounding box on their indexed coordinates; the nearest distance is a
     subquery (not an aggregate) so full-text ranking still works beside it. Which listings to try
@@ -134,7 +166,7 @@ def _within(listings: QuerySet[Service], search: ListingSearch) -> QuerySet[Serv
       each listing with the words is ruled in or out by a cheap lookup;
     - words and a crowded box: every listing with the words, each checked for its distance.
     """
-    near, miles, covering = search.near, search.miles, search.covering
+    covering = search.covering
     box = bounding_box(near, miles)
     in_box = ServiceAtLocation.objects.filter(
         location__latitude__gte=box.min_latitude,
@@ -153,11 +185,11 @@ def _within(listings: QuerySet[Service], search: ListingSearch) -> QuerySet[Serv
         ServiceArea.objects.filter(area_code__in=covering).values_list("service_id", flat=True)
     )
     covers = Q(pk__in=covering_ids)
-    distance = Subquery(nearest, output_field=FloatField())
+    distance: Subquery | Case = Subquery(nearest, output_field=FloatField())
     if not fulltext.words(search.text):
         listings = listings.filter(Q(pk__in=in_box.values("service_id")) | covers)
     else:
-        if _place_is_small(search):
+        if _place_is_small(near, miles):
             nearby = set(in_box.values_list("service_id", flat=True))
             listings = listings.filter(pk__in=list(nearby | set(covering_ids)))
         # The words joined each listing's search facts: the box around its venues rules most
@@ -178,40 +210,66 @@ def _within(listings: QuerySet[Service], search: ListingSearch) -> QuerySet[Serv
     return listings.annotate(distance_miles=distance).filter(Q(distance_miles__lte=miles) | covers)
 
 
-def search_page(search: ListingSearch, number, per_page: int = 20):
+class _MatchesLoadedByPage(Sequence[Service]):
+    """Search matches as (pk,) or (pk, distance) rows in order, each listing loaded in full (with
+    ``distance_miles``) only when a page asks for it: a paginator counts the rows, and loads one
+    page's listings in one query."""
+
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Service: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Service]: ...
+
+    def __getitem__(self, index: int | slice) -> Service | list[Service]:
+        if isinstance(index, int):
+            return self._load([self.rows[index]])[0]
+        return self._load(self.rows[index])
+
+    @staticmethod
+    def _load(rows: list[tuple[Any, ...]]) -> list[Service]:
+        wanted = [row[0] for row in rows]
+        loaded = {
+            listing.pk: listing for listing in with_listing_details(Service.objects.filter(pk__in=wanted))
+        }
+        listings = []
+        for row in rows:
+            listing = loaded[row[0]]
+            # Not a field: the distance the search measured, as its annotation gives it elsewhere.
+            listing.distance_miles = row[1] if len(row) > 1 else None  # type: ignore[attr-defined]
+            listings.append(listing)
+        return listings
+
+
+def search_page(search: ListingSearch, number: int | str | None, per_page: int = 20) -> Page[Service]:
     """One page of search results, with every detail a results list shows.
 
     For searches by words or place (costly to run, and matching a bounded set), one query finds
     every match in order, which gives the count too, and a second loads just this page's listings
     in full, rather than running the whole search twice. Plain browsing counts and pages as usual.
     """
-    from django.core.paginator import Paginator
-
     matches = search_listings(search)
     if not fulltext.words(search.text) and search.near is None:
         # Browsing by category, day or cost: an ordinary count and page are cheap.
         page = Paginator(with_listing_details(matches), per_page).get_page(number)
         for listing in page:
-            listing.distance_miles = None
+            listing.distance_miles = None  # type: ignore[attr-defined]  # not a field: no place, no distance
         return page
     columns = ["pk", "distance_miles"] if search.near is not None and search.miles is not None else ["pk"]
     found = list(matches.values_list(*columns))
-    page = Paginator(found, per_page).get_page(number)
-    wanted = [row[0] for row in page.object_list]
-    loaded = {listing.pk: listing for listing in with_listing_details(Service.objects.filter(pk__in=wanted))}
-    listings = []
-    for row in page.object_list:
-        listing = loaded[row[0]]
-        listing.distance_miles = row[1] if len(row) > 1 else None
-        listings.append(listing)
-    page.object_list = listings
-    return page
+    return Paginator(_MatchesLoadedByPage(found), per_page).get_page(number)
 
 
-def _ordering(search: ListingSearch) -> list:
+def _ordering(search: ListingSearch) -> list[str | OrderBy]:
     by_distance = search.near is not None and search.miles is not None
     # Listings that cover the area but have no venue near (no distance) come after those that do.
-    nearest_first = [F("distance_miles").asc(nulls_last=True), "name", "pk"]
+    nearest_first: list[str | OrderBy] = [F("distance_miles").asc(nulls_last=True), "name", "pk"]
     if search.order == "distance" and by_distance:
         return nearest_first
     if search.order == "relevance" and fulltext.words(search.text):
@@ -242,45 +300,50 @@ def with_full_details(listings: QuerySet[Service]) -> QuerySet[Service]:
     )
 
 
-def listing_for_viewer(service_id, user: User | None) -> Service | None:
+def listing_for_viewer(service_id: UUID | str, user: Requester | None) -> Service | None:
     """A listing to show on its page: published ones for anyone; drafts and archived ones only
     to the people who may edit them. ``None`` when this person may not see it."""
     listing = with_full_details(Service.objects.filter(pk=service_id)).first()
     if listing is None:
         return None
-    visible = listing.listing_status == ListingStatus.PUBLISHED and listing.status != Service.Status.DEFUNCT
-    if visible or (user is not None and can_edit_listing(user, listing)):
-        return listing
-    return None
+    visible = is_public(listing) if user is None else may_see_listing(user, listing)
+    return listing if visible else None
 
 
-def can_edit_listing(user: User, listing: Service) -> bool:
-    """Organisation editors change their own organisation's listings; administrators any."""
-    if not user.is_authenticated:
-        return False
-    if user.role == Role.ADMINISTRATOR or user.is_superuser:
-        return True
-    return (
-        user.role == Role.ORGANISATION_EDITOR
-        and user.organisation_id is not None
-        and listing.owner_id == user.organisation_id
-    )
+def listing_to_edit(user: Requester, service_id: UUID | str) -> Service:
+    """The listing an editor opens to change. Refuses with ``NotVisible`` when there is no such
+    listing or this person may not see it (another organisation's draft), and ``NotPermitted`` when
+    they may see it but not change it."""
+    listing = Service.objects.filter(pk=service_id).first()
+    if listing is None or not may_see_listing(user, listing):
+        raise NotVisible()
+    if not may_edit_listing(user, listing):
+        raise NotPermitted("You can only change your own organisation's listings.")
+    return listing
 
 
-def listings_editable_by(user: User) -> QuerySet[Service]:
-    if not user.is_authenticated:
-        return Service.objects.none()
-    if user.role == Role.ADMINISTRATOR or user.is_superuser:
+def listings_editable_by(user: Requester) -> QuerySet[Service]:
+    """The listings ``user`` may change: every one for an administrator, their organisation's for
+    an organisation editor, none for anyone else (``permissions.may_edit_listing`` for one)."""
+    if is_administrator(user):
         return Service.objects.all()
-    if user.role == Role.ORGANISATION_EDITOR and user.organisation_id:
+    if isinstance(user, User) and has_role(user, Role.ORGANISATION_EDITOR) and user.organisation_id:
         return Service.objects.filter(owner_id=user.organisation_id)
     return Service.objects.none()
 
 
+def categories() -> QuerySet[TaxonomyTerm]:
+    """Every category, by name: what an editor may file a listing under (the same for everyone)."""
+    return TaxonomyTerm.objects.order_by("name")
+
+
+def top_level_categories() -> QuerySet[TaxonomyTerm]:
+    """The categories a search offers (each finds its subcategories too): public, the same for all."""
+    return TaxonomyTerm.objects.filter(parent__isnull=True)
+
+
 def editor_listings_summary(listings: QuerySet[Service]) -> QuerySet[Service]:
     """An editor's listings with their counts of open problems, the longest unchecked first."""
-    from django.db.models import Count
-
     return (
         listings.select_related("provider")
         .annotate(open_problems=Count("problems", filter=Q(problems__resolved_at__isnull=True)))
@@ -288,9 +351,8 @@ def editor_listings_summary(listings: QuerySet[Service]) -> QuerySet[Service]:
     )
 
 
-def open_problems(listings: QuerySet[Service]):
-    from .models import ListingProblem
-
+def open_problems(listings: QuerySet[Service]) -> QuerySet[ListingProblem]:
+    """The problems reported on ``listings`` that nobody has dealt with yet, oldest first."""
     return (
         ListingProblem.objects.filter(service__in=listings.values("pk"), resolved_at__isnull=True)
         .select_related("service")

@@ -2,20 +2,41 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import Organisation, User
+from accounts.permissions import Requester, is_administrator
+from common.errors import NotPermitted, NotVisible, Refusal
 
 from . import fulltext
-from .models import ListingProblem, Provider, Service
+from .models import ListingProblem, Location, Provider, Schedule, Service, ServiceAtLocation
+from .permissions import (
+    may_add_listing,
+    may_edit_listing,
+    may_resolve_listing_problem,
+    may_see_listing,
+)
 
 REPORTS_PER_HOUR = 10
 
 
-class TooManyReports(Exception):
-    """More problem reports from one place in an hour than a person would send."""
+class TooManyReports(Refusal):
+    """More problem reports from one place in an hour than a person would send (the page answers
+    429 Too Many Requests)."""
+
+
+def _refuse_unless_editable(user: Requester, listing: Service, message: str) -> None:
+    """Refuse a change to ``listing`` by someone who may not make it: ``NotVisible`` when they may
+    not even see it (another organisation's draft), else ``NotPermitted`` saying ``message``."""
+    if may_edit_listing(user, listing):
+        return
+    if may_see_listing(user, listing):
+        raise NotPermitted(message)
+    raise NotVisible()
 
 
 @transaction.atomic
@@ -28,7 +49,7 @@ def report_listing_problem(
     ``REPORTS_PER_HOUR``, so nobody can bury editors in automated reports.
     """
     if kind not in ListingProblem.Kind.values:
-        raise ValueError("Choose what is wrong with the listing")
+        raise Refusal("Choose what is wrong with the listing", field="kind")
     if sender:
         key = f"listing-problem-reports:{sender}"
         if cache.get(key, 0) >= REPORTS_PER_HOUR:
@@ -43,10 +64,7 @@ def report_listing_problem(
 @transaction.atomic
 def mark_listing_checked(user: User, listing: Service) -> Service:
     """Record that an editor has confirmed the listing is right today."""
-    from .selectors import can_edit_listing
-
-    if not can_edit_listing(user, listing):
-        raise ListingPermissionDenied("You can only check your own organisation's listings.")
+    _refuse_unless_editable(user, listing, "You can only check your own organisation's listings.")
     listing.last_checked = timezone.localdate()
     listing.checked_by_email = user.email
     listing.last_modified = timezone.now()
@@ -54,11 +72,7 @@ def mark_listing_checked(user: User, listing: Service) -> Service:
     return listing
 
 
-class ListingPermissionDenied(PermissionError):
-    """This person may not change this listing."""
-
-
-def _provider_for(organisation) -> Provider:
+def _provider_for(organisation: Organisation) -> Provider:
     provider = Provider.objects.filter(owner=organisation).order_by("name").first()
     return provider or Provider.objects.create(
         owner=organisation, name=organisation.name, description=f"{organisation.name}."
@@ -66,24 +80,28 @@ def _provider_for(organisation) -> Provider:
 
 
 @transaction.atomic
-def save_listing(editor: User, listing: Service | None, details: dict, venue: dict, session: dict) -> Service:
+def save_listing(
+    editor: User,
+    listing: Service | None,
+    details: dict[str, Any],
+    venue: dict[str, Any],
+    session: dict[str, Any],
+) -> Service:
     """Create or change a listing with its venue and regular session, all at once.
 
     ``details``, ``venue`` and ``session`` are the cleaned data of the listing, venue and
-    session forms. Editors may only change their own organisation's listings.
+    session forms. Editors may only change their own organisation's listings, and add listings
+    only for their organisation.
     """
-    from .models import Location, Schedule, ServiceAtLocation
-    from .selectors import can_edit_listing
-
     if listing is None:
-        if editor.role == Role.ORGANISATION_EDITOR and editor.organisation_id:
-            listing = Service(owner=editor.organisation, provider=_provider_for(editor.organisation))
-        elif not (editor.is_superuser or editor.role == Role.ADMINISTRATOR):
-            raise ListingPermissionDenied("Only organisation editors and administrators can add listings.")
-        else:
-            raise ListingPermissionDenied("Administrators add listings through the back office or an import.")
-    elif not can_edit_listing(editor, listing):
-        raise ListingPermissionDenied("You can only change your own organisation's listings.")
+        organisation = editor.organisation if may_add_listing(editor) else None
+        if organisation is None:
+            if is_administrator(editor):
+                raise NotPermitted("Administrators add listings through the back office or an import.")
+            raise NotPermitted("Only organisation editors and administrators can add listings.")
+        listing = Service(owner=organisation, provider=_provider_for(organisation))
+    else:
+        _refuse_unless_editable(editor, listing, "You can only change your own organisation's listings.")
     terms = details.pop("terms", [])
     for name, value in details.items():
         setattr(listing, name, value)
@@ -126,11 +144,10 @@ def save_listing(editor: User, listing: Service | None, details: dict, venue: di
 
 @transaction.atomic
 def resolve_listing_problem(editor: User, problem: ListingProblem, resolution: str = "") -> ListingProblem:
-    """An editor has dealt with a reported problem."""
-    from .selectors import can_edit_listing
-
-    if not can_edit_listing(editor, problem.service):
-        raise ListingPermissionDenied("You can only deal with problems on your own organisation's listings.")
+    """An editor has dealt with a reported problem. A problem is seen only by the editors of its
+    listing: to anyone else it is not there."""
+    if not may_resolve_listing_problem(editor, problem):
+        raise NotVisible()
     problem.resolved_at = timezone.now()
     problem.resolved_by = editor
     problem.resolution = resolution.strip()[:2000]

@@ -8,18 +8,21 @@ from zoneinfo import ZoneInfo
 
 from dateutil import rrule
 
+from common.errors import Refusal
+
 from .models import WEEKDAYS, Schedule
 
 LONDON = ZoneInfo("Europe/London")
 _RRULE_DAYS = [rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule.SU]
 
 
-class ScheduleError(ValueError):
-    """A schedule whose rule cannot be understood, with a message naming the field."""
+class ScheduleError(Refusal):
+    """A schedule whose rule cannot be understood: a refusal naming the field (also kept as
+    ``field``, which the importer puts in its report's path)."""
 
     def __init__(self, field: str, message: str):
         self.field = field
-        super().__init__(message)
+        super().__init__(message, field=field)
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,19 @@
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from common.forms import add_service_errors
 from common.network import client_address
+from common.pages import bind
 
 from . import selectors
 from .calendar import listings_calendar
 from .forms import ListingProblemForm, ListingSearchForm
 from .models import Provider
+from .permissions import may_edit_listing
 from .services import TooManyReports, report_listing_problem
 from .timetable import next_session, next_sessions_of
 
@@ -67,7 +71,7 @@ def listing(request, pk):
             "sessions": sessions,
             "today": timezone.localdate(),
             "venues": [sal.location for sal in item.service_at_locations.all()],
-            "can_edit": selectors.can_edit_listing(request.user, item),
+            "can_edit": may_edit_listing(request.user, item),
         },
     )
 
@@ -104,21 +108,23 @@ def provider(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def report_problem(request, pk):
-    """Anyone can say a listing is wrong; it becomes a review item for the listing's owner."""
+    """Anyone can say a listing is wrong; it becomes a review item for the listing's owner.
+
+    Written out rather than with ``common.pages.form_page``: too many reports answer 429."""
     item = selectors.listing_for_viewer(pk, request.user)
     if item is None:
         raise Http404
-    form = ListingProblemForm(request.POST if request.method == "POST" else None)
+    form = bind(request, ListingProblemForm)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             report_listing_problem(item, **form.cleaned_data, sender=client_address(request) or "")
-        except TooManyReports as error:
-            form.add_error(None, str(error))
-            return render(
-                request, "directory/report_problem.html", {"listing": item, "form": form}, status=429
-            )
-        return redirect("directory:problem_reported", pk=item.pk)
-    return render(request, "directory/report_problem.html", {"listing": item, "form": form})
+        except ValidationError as error:
+            add_service_errors(form, error)
+            status = 429 if isinstance(error, TooManyReports) else 200
+        else:
+            return redirect("directory:problem_reported", pk=item.pk)
+    return render(request, "directory/report_problem.html", {"listing": item, "form": form}, status=status)
 
 
 def problem_reported(request, pk):

@@ -6,6 +6,8 @@ import re
 
 from django.db.models import Q, QuerySet
 
+from common.errors import Refusal
+
 from .geo import Point, bounding_box, distance_expression
 from .models import LSOA, Neighbourhood, Postcode, Ward
 
@@ -13,8 +15,10 @@ from .models import LSOA, Neighbourhood, Postcode, Ward
 _POSTCODE_FORMAT = re.compile(r"^(?:[A-Z]{1,2}[0-9][A-Z0-9]?|GIR) ?[0-9][A-Z]{2}$")
 
 
-class PostcodeError(ValueError):
-    """A postcode that cannot be used, with a message to show the person who typed it."""
+class PostcodeError(Refusal):
+    """A postcode that cannot be used, with a message to show the person who typed it. It names no
+    field: each caller puts it on its own postcode field (``PostcodeField``, the people API, the
+    Open Referral UK API's ``postcode`` parameter)."""
 
 
 def normalise_postcode(text: str) -> str:

@@ -28,6 +28,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
 from accounts.models import Organisation
+from common.errors import Refusal
 from common.safe_urls import url_problem
 from directory import fulltext
 from directory.models import (
@@ -56,8 +57,9 @@ MAX_PAGES = 10_000
 URL_MAX_LENGTH = Service._meta.get_field("url").max_length
 
 
-class FeedError(Exception):
-    """The feed as a whole cannot be read (not a record-level problem)."""
+class FeedError(Refusal):
+    """The feed as a whole cannot be read: a refusal of the whole import, naming no field (a
+    record's own problems are listed in the ``ImportResult`` instead)."""
 
 
 @dataclass

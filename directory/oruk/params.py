@@ -9,13 +9,18 @@ from datetime import datetime, time
 
 from django.utils.dateparse import parse_datetime
 
+from common.errors import Refusal
 from directory.models import WEEKDAY_NAMES, WEEKDAYS
 
 
-class BadParameter(ValueError):
+class BadParameter(Refusal):
+    """A query parameter that cannot be used: a refusal naming the parameter (also kept as
+    ``name``). ``OrukView`` answers it in the profile's own shape, ``{"detail", "parameter"}``,
+    rather than the 400 of Closeknit's other APIs."""
+
     def __init__(self, name: str, problem: str):
         self.name = name
-        super().__init__(f"{name}: {problem}")
+        super().__init__(f"{name}: {problem}", field=name)
 
 
 def whole_number(params, name: str, default: int, *, minimum: int, maximum: int) -> int:

@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from common.errors import Refusal, message_of
 from places.selectors import PostcodeError, find_postcode, normalise_postcode
 from places.tests.factories import PostcodeFactory
 
@@ -75,3 +76,11 @@ def test_postcode_without_a_location_says_so():
     PostcodeFactory(postcode="M32 0YY", latitude=None, longitude=None)
     with pytest.raises(PostcodeError, match="has no known location"):
         find_postcode("M32 0YY")
+
+
+def test_a_postcode_that_cannot_be_used_is_a_refusal_naming_no_field():
+    with pytest.raises(Refusal) as refused:
+        normalise_postcode("nowhere")
+    assert isinstance(refused.value, PostcodeError)
+    assert not hasattr(refused.value, "error_dict")  # each caller puts it on its own field
+    assert message_of(refused.value) == "“nowhere” is not a UK postcode. Enter a postcode like M32 0TH."
