@@ -72,17 +72,21 @@ def act(
     request: HttpRequest,
     action: Callable[[], Result],
     *,
-    next_url: Any,
+    next_url: NextUrl,
     success: Said = None,
+    refused_url: Any = None,
 ) -> HttpResponse:
-    """Call ``action()`` for a button's POST; say what happened, or why not, and redirect to
-    ``next_url`` (what ``redirect`` takes: the same page either way)."""
+    """Call ``action()`` for a button's POST; say what happened, or why not, and redirect.
+
+    Success goes to ``next_url`` (what ``redirect`` takes, or a function of the action's result);
+    a refusal to ``refused_url``, by default the same place (``next_url`` must then not be a
+    function)."""
     try:
         with refusals_as_http():
             result = action()
     except ValidationError as error:
         messages.error(request, message_of(error))
-        return redirect(next_url)
+        return redirect(refused_url if refused_url is not None else next_url)
     return _done(request, result, success, next_url)
 
 

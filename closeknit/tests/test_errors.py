@@ -195,3 +195,16 @@ def test_a_refusal_escaping_a_view_is_a_403_or_404_never_a_500(client):
     hidden = client.get("/not-visible/")
     assert hidden.status_code == 404
     assert b"another team" not in hidden.content
+
+
+def test_a_button_can_go_on_after_success_and_stay_after_a_refusal():
+    request = _request("post")
+    answer = act(request, lambda: 7, next_url=lambda shift: f"/mine/#shift-{shift}", refused_url="/shift/7/")
+    assert answer.url == "/mine/#shift-7"
+
+    def refuse():
+        raise Refusal("That shift has started.")
+
+    request = _request("post")
+    assert act(request, refuse, next_url=lambda shift: "/mine/", refused_url="/shift/7/").url == "/shift/7/"
+    assert _said(request) == [("error", "That shift has started.")]
