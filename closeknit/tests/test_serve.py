@@ -58,7 +58,7 @@ def command_line(pid: int) -> str:
 
 def get_health(port: int) -> tuple[int, dict]:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=5) as response:  # noqa: S310
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=15) as response:  # noqa: S310
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())
@@ -95,7 +95,8 @@ def wait_for_health(server, port) -> tuple[int, dict]:
         assert server.poll() is None, server.stdout.read()
         try:
             return get_health(port)
-        except (ConnectionError, urllib.error.URLError):
+        except (ConnectionError, TimeoutError, urllib.error.URLError):
+            # Refused while gunicorn binds; a timeout while a worker boots Django on a busy machine.
             time.sleep(0.3)
     pytest.fail("/health/ never answered")
 
