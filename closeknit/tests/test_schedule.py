@@ -29,6 +29,7 @@ def queued_paths() -> list[str]:
 def test_each_reminder_is_queued_once_at_its_time_and_not_again_after_a_restart():
     run_at(at(2, 9, 30), "https://closeknit.example")
     assert queued_paths() == [
+        "accounts.housekeeping.forget_abandoned_two_factor_set_ups_task",
         "directory.reminders.send_review_reminders_task",
         "lending.reminders.send_overdue_reminders_task",
         "volunteering.reminders.send_shift_reminders_task",
@@ -39,6 +40,10 @@ def test_each_reminder_is_queued_once_at_its_time_and_not_again_after_a_restart(
     assert run_at(at(2, 10, 4)) == []
     assert run_at(at(2, 10, 5)) == ["shift reminders (volunteering)"]
     # The next morning: the daily ones again, each at its own time.
+    assert run_at(at(3, 3, 31)) == [
+        "shift reminders (volunteering)",
+        "abandoned two-factor set-ups (accounts)",
+    ]
     assert run_at(at(3, 7, 0)) == ["review reminders (directory)", "shift reminders (volunteering)"]
     assert run_at(at(3, 8, 1)) == [
         "shift reminders (volunteering)",

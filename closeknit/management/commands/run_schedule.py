@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
+from accounts.housekeeping import forget_abandoned_two_factor_set_ups_task
 from common.health import tasks_kept_in_database
 from directory.reminders import send_review_reminders_task
 from lending.reminders import send_overdue_reminders_task
@@ -64,6 +65,13 @@ SCHEDULE = [
         lambda now, site_url: (now.date().isoformat(),),
         hour=8,
         minute=0,
+    ),
+    Job(
+        "abandoned two-factor set-ups (accounts)",
+        forget_abandoned_two_factor_set_ups_task,
+        lambda now, site_url: (now.isoformat(),),
+        hour=3,
+        minute=30,
     ),
 ]
 
