@@ -44,6 +44,8 @@ from .permissions import (
     may_see_exchange,
 )
 
+CENT = Decimal("0.01")
+
 # Hours as a caller gives them: typed on a page ("1.5"), from the API, or a Decimal.
 Hours = Decimal | str | int | float
 
@@ -186,6 +188,27 @@ def _hours(value: Hours) -> Decimal:
     return hours
 
 
+def _limit_refusal(user: User, timebank: Timebank, error: ledger.LimitExceeded) -> Refusal:
+    """A limit said to the person asking: their own balance, or, to a broker (who sees every
+    balance), the member's; to anyone else only that the other member would pass their limit, so
+    no one learns another member's balance by trying amounts."""
+    account, unit = error.account, timebank.ledger.get_unit_display()
+    balance, limit = error.balance.quantize(CENT), error.limit.quantize(CENT)
+    if account.holder_id is not None and account.holder_id == user.pk:
+        said = (
+            f"You have {balance} {unit}; this would take you {error.direction} the limit of "
+            f"{limit} {unit}. Try fewer hours."
+        )
+    elif may_broker_timebank(user, timebank):
+        said = (
+            f"{account.name} has {balance} {unit}; this would take them {error.direction} the "
+            f"limit of {limit} {unit}."
+        )
+    else:
+        said = "This would take the other member past their limit. Try fewer hours, or ask a broker."
+    return Refusal(said, field="hours")
+
+
 def _active_account(timebank: Timebank, user: User, field: str) -> Account:
     """The account of an active member of the timebank, or a refusal on ``field``."""
     # The refusal names no one and says nothing of their membership: the user may have typed the
@@ -233,6 +256,10 @@ def propose_exchange(
     receiver_account = (
         _active_account(timebank, receiver, "receiver") if receiver else community_account(timebank)
     )
+    try:  # refused now rather than at confirmation; the ledger checks again when it is recorded
+        ledger.check_limits(timebank.ledger, [(receiver_account, -amount), (giver_account, amount)])
+    except ledger.LimitExceeded as error:
+        raise _limit_refusal(user, timebank, error) from None
     return Exchange.objects.create(
         timebank=timebank,
         giver=giver_account,
@@ -288,7 +315,9 @@ def _record(user: User, exchange: Exchange) -> Exchange:
             memo=exchange.description,
             by=user,
         )
-    except ledger.LedgerError as error:  # a limit: the hours are what would change it
+    except ledger.LimitExceeded as error:  # checked again under the account's lock
+        raise _limit_refusal(user, exchange.timebank, error) from None
+    except ledger.LedgerError as error:
         raise Refusal(message_of(error), field="hours") from None
     exchange.entry, exchange.status = entry, Exchange.Status.RECORDED
     exchange.confirmed_by = exchange.confirmed_by or user
