@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
-from django.utils import timezone
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 
 from accounts.models import User
 from accounts.permissions import Requester
@@ -88,7 +87,9 @@ def waiting_for(user: User, timebank: Timebank) -> QuerySet[Exchange]:
 
 @dataclass(frozen=True)
 class StatementLine:
-    when: datetime
+    happened_on: date  # the day the exchange happened (for anything else, the day it was recorded)
+    recorded_at: datetime
+    with_whom: str  # the other side of the entry: a member, the community account, a venue
     what: str
     kind: str
     amount: Decimal
@@ -97,25 +98,34 @@ class StatementLine:
 
 def statement(account: Account, since: date, until: date) -> tuple[Decimal, list[StatementLine]]:
     """The opening balance on ``since`` and each posting to ``until`` (inclusive) with the running
-    balance: what a member's statement shows."""
-    tz = timezone.get_current_timezone()
-    start = datetime.combine(since, time.min, tzinfo=tz)
-    end = datetime.combine(until + timedelta(days=1), time.min, tzinfo=tz)
-    postings = Posting.objects.filter(account=account)
-    opening = postings.filter(entry__recorded_at__lt=start).aggregate(total=Sum("amount"))[
-        "total"
-    ] or Decimal("0")
+    balance, by the day each exchange happened (then the order recorded): what a member's statement
+    shows. An exchange recorded late is on the day it happened, with whom it was."""
+    postings = Posting.objects.filter(account=account).annotate(
+        happened=Coalesce("entry__exchange__happened_on", TruncDate("entry__recorded_at"))
+    )
+    opening = postings.filter(happened__lt=since).aggregate(total=Sum("amount"))["total"] or Decimal("0")
     lines: list[StatementLine] = []
     running = Decimal(opening)
-    for posting in (
-        postings.filter(entry__recorded_at__gte=start, entry__recorded_at__lt=end)
+    period = (
+        postings.filter(happened__gte=since, happened__lte=until)
         .select_related("entry")
-        .order_by("entry__recorded_at", "entry_id")
-    ):
+        .prefetch_related(Prefetch("entry__postings", queryset=Posting.objects.select_related("account")))
+        .order_by("happened", "entry__recorded_at", "entry_id")
+    )
+    for posting in period:
         running += posting.amount
         entry = posting.entry
+        others = [p.account.name for p in entry.postings.all() if p.account_id != account.pk]
         lines.append(
-            StatementLine(entry.recorded_at, entry.memo, entry.get_kind_display(), posting.amount, running)
+            StatementLine(
+                happened_on=posting.happened,
+                recorded_at=entry.recorded_at,
+                with_whom=", ".join(others),
+                what=entry.memo,
+                kind=entry.get_kind_display(),
+                amount=posting.amount,
+                balance=running,
+            )
         )
     return Decimal(opening).quantize(Decimal("0.01")), lines
 
