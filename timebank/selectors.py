@@ -62,6 +62,14 @@ def members_visible_to(user: Requester, timebank: Timebank) -> QuerySet[User]:
     ).order_by("full_name", "pk")
 
 
+def members_a_broker_may_pick(user: Requester, timebank: Timebank) -> QuerySet[User]:
+    """Who a broker may record an exchange between: the timebank's active members, for its
+    brokers; no one for anyone else (another timebank's broker included)."""
+    if not may_broker_timebank(user, timebank):
+        return User.objects.none()
+    return members_visible_to(user, timebank)
+
+
 def exchange_partners_for(user: User, timebank: Timebank) -> QuerySet[User]:
     """Who the user may record an exchange with: the members they may pick, less themself."""
     return members_visible_to(user, timebank).exclude(pk=user.pk)

@@ -15,8 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.models import Organisation, User
+from accounts.models import AuditEvent, Organisation, User
 from accounts.permissions import Requester
+from accounts.services import record_audit_event
 from common.errors import NotPermitted, NotVisible, Refusal, message_of
 
 from . import ledger, selectors
@@ -350,6 +351,39 @@ def record_community_exchange(
         happened_on=happened_on,
     )
     return confirm_exchange(broker, exchange)
+
+
+@transaction.atomic
+def record_exchange_for_members(
+    broker: User,
+    timebank: Timebank,
+    *,
+    giver: User | None,
+    receiver: User | None,
+    hours: Hours,
+    description: str,
+    happened_on: date | None = None,
+) -> Exchange:
+    """A broker records time one member gave another (told by phone, say, or on paper): proposed
+    and recorded at once, within both members' limits, and audited. When either is refused
+    nothing is left behind."""
+    _broker_only(broker, timebank)
+    if giver is None:
+        raise Refusal("Choose who gave their time.", field="giver")
+    if receiver is None:
+        raise Refusal("Choose who received it.", field="receiver")
+    exchange = propose_exchange(
+        broker,
+        timebank,
+        giver=giver,
+        receiver=receiver,
+        hours=hours,
+        description=description,
+        happened_on=happened_on,
+    )
+    exchange = confirm_exchange(broker, exchange)
+    record_audit_event(broker, AuditEvent.Action.CREATE, exchange, note="recorded by a broker")
+    return exchange
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import board_views, credit_views, views
+from . import board_views, broker_views, credit_views, views
 
 app_name = "timebank"
 
@@ -24,5 +24,6 @@ urlpatterns = [
     path("<slug:slug>/board/", board_views.board, name="board"),
     path("<slug:slug>/board/new/", board_views.new_post, name="new_post"),
     path("<slug:slug>/broker/", views.broker_dashboard, name="broker"),
+    path("<slug:slug>/broker/exchanges/new/", broker_views.record_exchange, name="record_exchange"),
     path("<slug:slug>/broker/community/", credit_views.community_exchange, name="community_exchange"),
 ]
