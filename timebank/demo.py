@@ -122,6 +122,7 @@ def _demo_time_credits(rng, organisation, residents) -> None:
             scheme,
             "Sale Leisure Centre (demo)",
             [("A swim", 1), ("A gym session", 1), ("A month of classes", 8)],
+            organisation=organisation,
         ),
         services.add_partner(scheme, "Altrincham cinema (demo)", [("A film, Tuesday to Thursday", 2)]),
         services.add_partner(scheme, "Trafford football club (demo)", [("A home match ticket", 3)]),

@@ -229,3 +229,19 @@ class BrokerExchangeForm(forms.Form):
         for name in ("giver", "receiver"):
             self.fields[name].queryset = members
             self.fields[name].label_from_instance = lambda user: user.full_name
+
+
+class SpendForm(forms.Form):
+    """Spending credits has nothing to choose but the button: the offer is in the address."""
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="The volunteer's code",
+        max_length=20,
+        help_text="6 letters and numbers, like K7P2QX. Capitals or not, spaces or not.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
+        error_messages={"required": "Enter the code the volunteer shows you"},
+    )

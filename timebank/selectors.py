@@ -10,12 +10,23 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 
+from accounts import audit
 from accounts.models import User
 from accounts.permissions import Requester
 from directory.models import TaxonomyTerm
 
-from .models import Account, CreditScheme, Exchange, Membership, Post, Posting, Timebank
-from .permissions import may_broker_timebank, may_see_inside_timebank
+from .models import (
+    Account,
+    CreditScheme,
+    Exchange,
+    Membership,
+    Partner,
+    Post,
+    Posting,
+    Redemption,
+    Timebank,
+)
+from .permissions import may_broker_timebank, may_check_codes_at, may_see_inside_timebank, may_see_redemption
 
 
 def public_timebanks() -> QuerySet[Timebank]:
@@ -186,6 +197,60 @@ def credit_account_of(user: Requester, scheme: CreditScheme) -> Account | None:
     if not user.is_authenticated:
         return None
     return scheme.ledger.accounts.filter(holder=user).first()
+
+
+@dataclass(frozen=True)
+class CreditLine:
+    when: datetime
+    what: str
+    credits: Decimal  # earned (+) or spent (-)
+    redemption: Redemption | None  # what was spent, with its code; or the spending an undo reverses
+
+
+def credit_history(account: Account | None, limit: int = 50) -> list[CreditLine]:
+    """A volunteer's credits earned and spent (and spending undone), newest first."""
+    if account is None:
+        return []
+    postings = (
+        Posting.objects.filter(account=account)
+        .select_related("entry__redemption__partner", "entry__reverses__redemption__partner")
+        .order_by("-entry__recorded_at", "-entry_id")[:limit]
+    )
+    lines = []
+    for posting in postings:
+        entry = posting.entry
+        spent = getattr(entry, "redemption", None)
+        if spent is None and entry.reverses is not None:
+            spent = getattr(entry.reverses, "redemption", None)
+        lines.append(CreditLine(entry.recorded_at, entry.memo, posting.amount, spent))
+    return lines
+
+
+def redemption_of(user: Requester, pk: int) -> Redemption | None:
+    """A redemption the user may see (their own), with its venue, else None."""
+    redemption = Redemption.objects.select_related("partner", "account").filter(pk=pk).first()
+    if redemption is None or not may_see_redemption(user, redemption):
+        return None
+    return redemption
+
+
+def normalise_code(typed: str) -> str:
+    """A code as a venue may type it: any case, with spaces or a dash."""
+    return "".join(ch for ch in (typed or "").upper() if ch.isalnum())
+
+
+def not_a_code(typed: str, partner: Partner) -> str:
+    return f"{typed or 'That'} is not a code for {partner}. Check it with the volunteer."
+
+
+def redemption_at_venue(user: Requester, partner: Partner, code: str) -> Redemption | None:
+    """The redemption with this code at this venue, for someone who checks its codes (the read is
+    audited); None when there is none here. Another venue's code is answered as none at all."""
+    if not may_check_codes_at(user, partner):
+        return None
+    redemption = Redemption.objects.filter(partner=partner, code=normalise_code(code)).first()
+    audit.shown([redemption], note="code checked at the venue")
+    return redemption
 
 
 def volunteer_by_email(email: str) -> User | None:

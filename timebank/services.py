@@ -6,6 +6,7 @@ raised. Who may do what is asked of ``timebank.permissions``."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -20,8 +21,10 @@ from accounts.permissions import Requester
 from accounts.services import record_audit_event
 from common.errors import NotPermitted, NotVisible, Refusal, message_of
 
-from . import ledger, selectors
+from . import ledger, permissions, selectors
 from .models import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
     QUARTER,
     Account,
     CreditScheme,
@@ -32,6 +35,7 @@ from .models import (
     Partner,
     PartnerOffer,
     Post,
+    Redemption,
     Reply,
     Timebank,
 )
@@ -499,11 +503,18 @@ def create_credit_scheme(
 
 @transaction.atomic
 def add_partner(
-    scheme: CreditScheme, name: str, offers: list[tuple[str, int]], description: str = ""
+    scheme: CreditScheme,
+    name: str,
+    offers: list[tuple[str, int]],
+    description: str = "",
+    organisation: Organisation | None = None,
 ) -> Partner:
-    """A venue taking the scheme's credits, with its account and what each credit buys there."""
+    """A venue taking the scheme's credits, with its account and what each credit buys there;
+    ``organisation`` runs it (its editors and brokers check the codes volunteers show)."""
     account = Account.objects.create(ledger=scheme.ledger, kind=Account.Kind.PARTNER, name=name)
-    partner = Partner.objects.create(scheme=scheme, name=name, description=description, account=account)
+    partner = Partner.objects.create(
+        scheme=scheme, name=name, description=description, account=account, organisation=organisation
+    )
     for what, credits in offers:
         PartnerOffer.objects.create(partner=partner, what=what, credits=credits)
     return partner
@@ -557,9 +568,18 @@ def award_credits_by_email(awarder: User, scheme: CreditScheme, email: str, hour
     return volunteer
 
 
+def _new_code() -> str:
+    """A code no redemption has yet: 31^6 (about 887 million) to choose from."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if not Redemption.objects.filter(code=code).exists():
+            return code
+
+
 @transaction.atomic
-def redeem(user: User, offer: PartnerOffer) -> Entry:
-    """A member spends credits at a partner venue; they cannot spend more than they have."""
+def redeem(user: User, offer: PartnerOffer) -> Redemption:
+    """A member spends credits at a partner venue (they cannot spend more than they have); the
+    redemption carries a short code to show there."""
     partner = offer.partner
     if not offer.is_active:
         raise Refusal(f"{partner} no longer offers {offer.what}.", field="offer")
@@ -567,7 +587,7 @@ def redeem(user: User, offer: PartnerOffer) -> Entry:
     if account is None:
         raise Refusal("You have no time credits yet: they are earned by volunteering.", field="offer")
     try:
-        return ledger.post_entry(
+        entry = ledger.post_entry(
             partner.scheme.ledger,
             [(account, -Decimal(offer.credits)), (partner.account, Decimal(offer.credits))],
             Entry.Kind.REDEMPTION,
@@ -575,6 +595,66 @@ def redeem(user: User, offer: PartnerOffer) -> Entry:
             by=user,
         )
     except ledger.LimitExceeded:
+        account.refresh_from_db(fields=["balance"])
         raise Refusal(
             f"{offer.what} takes {offer.credits} credits; you have {account.balance:.0f}.", field="offer"
         ) from None
+    return Redemption.objects.create(
+        partner=partner,
+        account=account,
+        what=offer.what,
+        credits=offer.credits,
+        code=_new_code(),
+        entry=entry,
+        spent_at=entry.recorded_at,
+    )
+
+
+@transaction.atomic
+def undo_redemption(user: User, redemption: Redemption) -> Redemption:
+    """The volunteer takes back credits just spent, within the undo window and before the venue
+    marks the code used: a reversing entry on the ledger (the spending stays on record)."""
+    redemption = (
+        Redemption.objects.select_for_update(of=("self",))
+        .select_related("account", "partner", "entry")
+        .get(pk=redemption.pk)
+    )
+    if not permissions.may_see_redemption(user, redemption):
+        raise NotVisible()
+    if redemption.undone_at is not None:
+        raise Refusal("This has already been undone.")
+    if redemption.used_at is not None:
+        raise Refusal(f"{redemption.partner} has marked this code used: it cannot be undone.")
+    if not redemption.may_be_undone():
+        minutes = int(Redemption.UNDO_WINDOW.total_seconds() // 60)
+        raise Refusal(f"Credits can be taken back only within {minutes} minutes of spending them.")
+    ledger.reverse_entry(
+        redemption.entry, by=user, memo=f"Undone: {redemption.what} at {redemption.partner}"[:300]
+    )
+    redemption.undone_at = timezone.now()
+    redemption.save(update_fields=["undone_at"])
+    record_audit_event(user, AuditEvent.Action.UPDATE, redemption, note="undone by the volunteer")
+    return redemption
+
+
+@transaction.atomic
+def mark_code_used(user: User, partner: Partner, code: str) -> Redemption:
+    """The venue marks a code used (the volunteer can no longer undo it); a code is used once.
+    Another venue's code is answered as one that does not exist."""
+    if not permissions.may_check_codes_at(user, partner):
+        raise NotPermitted(f"Only the people running {partner} check its codes.")
+    typed = selectors.normalise_code(code)
+    redemption = (
+        Redemption.objects.select_for_update(of=("self",)).filter(partner=partner, code=typed).first()
+    )
+    if redemption is None:
+        raise Refusal(selectors.not_a_code(typed, partner), field="code")
+    if redemption.undone_at is not None:
+        raise Refusal("The volunteer undid this: the code is not valid.", field="code")
+    if redemption.used_at is not None:
+        used = timezone.localtime(redemption.used_at)
+        raise Refusal(f"This code was already used, on {used:%-d %B %Y at %H:%M}.", field="code")
+    redemption.used_at, redemption.used_by = timezone.now(), user
+    redemption.save(update_fields=["used_at", "used_by"])
+    record_audit_event(user, AuditEvent.Action.UPDATE, redemption, note="code used at the venue")
+    return redemption
