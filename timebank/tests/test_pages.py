@@ -248,7 +248,7 @@ def test_statement_downloads_as_a_pdf(client, bank):
     from pypdf import PdfReader
 
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
-    assert "Bert Marsh Painting +2 3" in text  # with whom, the exchange, and the balance after it
+    assert "Painting\nwith Bert Marsh\n+2 3" in text  # the exchange, with whom, and the balance after it
 
 
 def test_back_office_shows_the_ledger_but_cannot_change_it(client, bank, make_user):
