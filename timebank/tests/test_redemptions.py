@@ -206,3 +206,12 @@ def test_subject_access_lists_the_credits_spent_with_their_codes(scheme):
     sections = {s["key"]: s for s in what_we_hold(None, user=volunteer, contacts=[])}
     rows = sections["time_credit_redemptions"]["records"]
     assert [(r["code"], r["where"], r["credits"]) for r in rows] == [(spent.code, "Sale Leisure Centre", 1)]
+
+
+def test_a_venues_editor_finds_the_check_from_the_navigation(client, scheme):
+    scheme, pool, cinema, volunteer, venue_editor = scheme
+    sign_in(client, venue_editor)
+    labels = [item["label"] for item in client.get("/").context["navigation"]]
+    assert "Timebanks" in labels
+    listing = client.get(reverse("timebank:list")).content.decode()
+    assert reverse("timebank:credits", args=[scheme.slug]) in listing
