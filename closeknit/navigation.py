@@ -30,7 +30,12 @@ NAVIGATION = [
     NavItem("Your record", "people:your_record", frozenset({Role.RESIDENT})),
     NavItem("Volunteer", "volunteering:list", frozenset({Role.RESIDENT, Role.ORGANISATION_EDITOR})),
     NavItem("Lending", "lending:dashboard", frozenset({Role.ORGANISATION_EDITOR, Role.ADMINISTRATOR})),
-    NavItem("Timebanks", "timebank:list", frozenset({Role.RESIDENT, Role.BROKER, Role.ADMINISTRATOR})),
+    # Organisation editors award time credits, and check the codes spent at the venues they run.
+    NavItem(
+        "Timebanks",
+        "timebank:list",
+        frozenset({Role.RESIDENT, Role.BROKER, Role.ORGANISATION_EDITOR, Role.ADMINISTRATOR}),
+    ),
     NavItem("Reach", "outcomes:reach", frozenset({Role.COMMISSIONER, Role.ADMINISTRATOR})),
     # Teams bring together staff of every kind (GP practice, council, NHS, community groups).
     NavItem("Neighbourhoods", "neighbourhoods:list", STAFF),

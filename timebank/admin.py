@@ -66,7 +66,7 @@ class PartnerOfferInline(admin.TabularInline):
 
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
-    list_display = ["name", "scheme"]
+    list_display = ["name", "scheme", "organisation"]
     readonly_fields = ["account"]
     inlines = [PartnerOfferInline]
 

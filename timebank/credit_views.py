@@ -1,9 +1,11 @@
-"""Time credits: a scheme's partners and offers, redeeming credits, awarding them; a broker's
-view of membership and hours with the community account."""
+"""Time credits: a scheme's partners and offers, spending credits (choose, confirm, then a code to
+show, undone within minutes), a venue checking codes, awarding credits; a member's membership and
+a broker's hours with the community account."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,39 +16,128 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.errors import message_of, refusals_as_http
+from common.forms import error_summary
 from common.pages import act, bind, form_page
 
 from . import forms, permissions, selectors, services
-from .models import CreditScheme, Exchange, Membership, PartnerOffer
+from .models import CreditScheme, Exchange, Membership, Partner, PartnerOffer
 from .views import _broker, _inside, refusals_about_the_other_member
 
 
 def credit_scheme(request: HttpRequest, slug: str) -> HttpResponse:
     """What a scheme's credits buy, and, for a member, their credits and what they can spend."""
     scheme = get_object_or_404(CreditScheme, slug=slug)
+    partners = list(scheme.partners.prefetch_related("offers"))
+    account = selectors.credit_account_of(request.user, scheme)
     return render(
         request,
         "timebank/credits.html",
         {
             "scheme": scheme,
-            "partners": scheme.partners.prefetch_related("offers"),
-            "account": selectors.credit_account_of(request.user, scheme),
+            "partners": partners,
+            "account": account,
+            "history": selectors.credit_history(account),
             "may_award": permissions.may_award_credits(request.user, scheme),
+            "venues_to_check": [p for p in partners if permissions.may_check_codes_at(request.user, p)],
+        },
+    )
+
+
+def _credits(count: int) -> str:
+    return f"{count} credit{'' if count == 1 else 's'}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def redeem(request: HttpRequest, pk: int) -> HttpResponse:
+    """Spending is two steps: this page says what it costs, its button spends (then the code)."""
+    offer = get_object_or_404(PartnerOffer.objects.select_related("partner__scheme"), pk=pk)
+    scheme = offer.partner.scheme
+    account = selectors.credit_account_of(request.user, scheme)
+    return form_page(
+        request,
+        bind(request, forms.SpendForm),
+        action=lambda data: services.redeem(request.user, offer),
+        template="timebank/spend.html",
+        next_url=lambda spent: reverse("timebank:redemption", args=[spent.pk]),
+        success=lambda spent: f"Spent {_credits(spent.credits)}: show code {spent.code} at {spent.partner}.",
+        context={
+            "offer": offer,
+            "scheme": scheme,
+            "account": account,
+            "title": f"Spend {_credits(offer.credits)} on {offer.what}?",
+            "submit": f"Spend {_credits(offer.credits)}",
+        },
+    )
+
+
+@login_required
+def redemption(request: HttpRequest, pk: int) -> HttpResponse:
+    """The code to show at the venue, when it was spent, and an undo while it may be undone."""
+    found = selectors.redemption_of(request.user, pk)
+    if found is None:
+        raise Http404
+    return render(
+        request,
+        "timebank/redemption.html",
+        {
+            "redemption": found,
+            "scheme": found.partner.scheme,
+            "may_undo": permissions.may_undo_redemption(request.user, found),
         },
     )
 
 
 @login_required
 @require_POST
-def redeem(request: HttpRequest, pk: int) -> HttpResponse:
-    offer = get_object_or_404(PartnerOffer.objects.select_related("partner__scheme"), pk=pk)
+def undo_redemption(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.redemption_of(request.user, pk)
+    if found is None:
+        raise Http404
     return act(
         request,
-        lambda: services.redeem(request.user, offer),
-        next_url=reverse("timebank:credits", args=[offer.partner.scheme.slug]),
-        success=(
-            f"Spent {offer.credits} credit{'s' if offer.credits > 1 else ''}: show this at {offer.partner}."
-        ),
+        lambda: services.undo_redemption(request.user, found),
+        next_url=reverse("timebank:redemption", args=[pk]),
+        success=lambda undone: f"Undone: your {_credits(undone.credits)} are back.",
+    )
+
+
+def _venue(request: HttpRequest, pk: int) -> Partner:
+    partner = get_object_or_404(Partner.objects.select_related("scheme"), pk=pk)
+    if not permissions.may_check_codes_at(request.user, partner):
+        raise PermissionDenied
+    return partner
+
+
+@login_required
+def check_code(request: HttpRequest, pk: int) -> HttpResponse:
+    """A venue checks the code a volunteer shows: whether it is real, spent here, when, and whether
+    it is still to be used; then marks it used."""
+    partner = _venue(request, pk)
+    form = forms.CodeForm(request.GET or None)
+    found = None
+    if form.is_valid():
+        found = selectors.redemption_at_venue(request.user, partner, form.cleaned_data["code"])
+        if found is None:
+            typed = selectors.normalise_code(form.cleaned_data["code"])
+            form.add_error("code", selectors.not_a_code(typed, partner))
+    return render(
+        request,
+        "timebank/check_code.html",
+        {"partner": partner, "form": form, "errors": error_summary(form), "redemption": found},
+    )
+
+
+@login_required
+@require_POST
+def use_code(request: HttpRequest, pk: int) -> HttpResponse:
+    partner = get_object_or_404(Partner, pk=pk)
+    code = selectors.normalise_code(request.POST.get("code", ""))[:20]
+    return act(
+        request,
+        lambda: services.mark_code_used(request.user, partner, code),
+        next_url=f"{reverse('timebank:check_code', args=[pk])}?{urlencode({'code': code})}",
+        success=lambda used: f"Code {used.code} is marked used. Thank you.",
     )
 
 

@@ -86,15 +86,18 @@ def create_demo_timebanks(seed: int = 5) -> int:
             )
         for _ in range(len(people) * 4):
             giver, receiver = rng.sample(people, 2)
-            exchange = services.propose_exchange(
-                giver,
-                bank,
-                giver=giver,
-                receiver=receiver,
-                hours=Decimal(rng.choice([2, 3, 4, 4, 6, 8])) / 4,
-                description=rng.choice(WHAT),
-                happened_on=today - timedelta(days=rng.randrange(0, 330)),
-            )
+            try:
+                exchange = services.propose_exchange(
+                    giver,
+                    bank,
+                    giver=giver,
+                    receiver=receiver,
+                    hours=Decimal(rng.choice([2, 3, 4, 4, 6, 8])) / 4,
+                    description=rng.choice(WHAT),
+                    happened_on=today - timedelta(days=rng.randrange(0, 330)),
+                )
+            except Refusal:
+                continue  # over a limit: refused when proposed
             try:
                 services.confirm_exchange(receiver, exchange)
                 if bank.needs_broker_approval:
@@ -119,6 +122,7 @@ def _demo_time_credits(rng, organisation, residents) -> None:
             scheme,
             "Sale Leisure Centre (demo)",
             [("A swim", 1), ("A gym session", 1), ("A month of classes", 8)],
+            organisation=organisation,
         ),
         services.add_partner(scheme, "Altrincham cinema (demo)", [("A film, Tuesday to Thursday", 2)]),
         services.add_partner(scheme, "Trafford football club (demo)", [("A home match ticket", 3)]),

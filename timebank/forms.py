@@ -192,3 +192,56 @@ class CommunityExchangeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = members
         self.fields["member"].label_from_instance = lambda user: user.full_name
+
+
+class BrokerExchangeForm(forms.Form):
+    """A broker records an exchange between two members."""
+
+    giver = forms.ModelChoiceField(
+        queryset=None,
+        label="Who gave their time",
+        help_text="They earn the hours.",
+        empty_label="Choose a member",
+        error_messages={
+            "required": "Choose who gave their time",
+            "invalid_choice": "Choose a member of this timebank",
+        },
+    )
+    receiver = forms.ModelChoiceField(
+        queryset=None,
+        label="Who received it",
+        help_text="They spend the hours.",
+        empty_label="Choose a member",
+        error_messages={
+            "required": "Choose who received the time",
+            "invalid_choice": "Choose a member of this timebank",
+        },
+    )
+    hours = hours_field()
+    description = forms.CharField(
+        label="What was done", max_length=300, error_messages={"required": "Say what was done"}
+    )
+    happened_on = day_field("The day it happened")
+
+    def __init__(self, *args, members, **kwargs):
+        kwargs.setdefault("initial", {"happened_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        for name in ("giver", "receiver"):
+            self.fields[name].queryset = members
+            self.fields[name].label_from_instance = lambda user: user.full_name
+
+
+class SpendForm(forms.Form):
+    """Spending credits has nothing to choose but the button: the offer is in the address."""
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="The volunteer's code",
+        max_length=20,
+        help_text="6 letters and numbers, like K7P2QX. Capitals or not, spaces or not.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
+        error_messages={"required": "Enter the code the volunteer shows you"},
+    )

@@ -33,7 +33,18 @@ class LedgerError(Refusal):
 
 
 class LimitExceeded(LedgerError):
-    pass
+    """An account would pass its ledger's limit. It carries the account, its balance and the limit,
+    but its own message names neither the holder nor the balance: whoever reports it decides what
+    the person asking may be told (their own balance, or only that the other member is at a limit)."""
+
+    def __init__(self, account: Account, balance: Decimal, limit: Decimal, *, below: bool) -> None:
+        self.account, self.balance, self.limit, self.below = account, balance, limit, below
+        unit = account.ledger.get_unit_display()
+        super().__init__(f"This would take an account {self.direction} its limit of {limit} {unit}.")
+
+    @property
+    def direction(self) -> str:
+        return "below" if self.below else "above"
 
 
 def check_amount(amount: Decimal, ledger: Ledger, field: str = "hours") -> Decimal:
@@ -83,6 +94,28 @@ def post_entry(
     return entry
 
 
+def check_limits(ledger: Ledger, legs: list[tuple[Account, Decimal]]) -> None:
+    """Refuse (``LimitExceeded``) if any member account would end outside the ledger's limits were
+    the legs posted now. A reading, not a lock: it lets a proposal be refused when it is made, and
+    ``post_entry`` checks again, under the row's lock, when the entry is written."""
+    for account, amount in sorted(legs, key=lambda leg: leg[0].pk):
+        if not account.limited:
+            continue
+        current = Account.objects.get(pk=account.pk).balance
+        limit = _limit_passed(ledger, current, amount)
+        if limit is not None:
+            raise LimitExceeded(account, current, limit, below=amount < 0)
+
+
+def _limit_passed(ledger: Ledger, balance: Decimal, amount: Decimal) -> Decimal | None:
+    """The limit ``balance + amount`` would pass, if any."""
+    if amount < 0 and ledger.min_balance is not None and balance + amount < ledger.min_balance:
+        return ledger.min_balance
+    if amount > 0 and ledger.max_balance is not None and balance + amount > ledger.max_balance:
+        return ledger.max_balance
+    return None
+
+
 def _move_balance(ledger: Ledger, account: Account, amount: Decimal, limited: bool) -> None:
     within = Q()
     if limited and amount < 0 and ledger.min_balance is not None:
@@ -92,18 +125,11 @@ def _move_balance(ledger: Ledger, account: Account, amount: Decimal, limited: bo
     changed = Account.objects.filter(Q(pk=account.pk) & within).update(balance=F("balance") + amount)
     if not changed:
         current = Account.objects.get(pk=account.pk).balance
-        unit = ledger.get_unit_display()
-        # Ids only: the refusal's message names the account's holder.
+        # Ids only: an account's name is its holder's.
         logger.info("Refused an entry on ledger %s: account %s would pass its limit", ledger.pk, account.pk)
-        if amount < 0:
-            raise LimitExceeded(
-                f"{account.name} has {current} {unit}; this would take them below the limit of "
-                f"{ledger.min_balance} {unit}."
-            )
-        raise LimitExceeded(
-            f"{account.name} has {current} {unit}; this would take them above the limit of "
-            f"{ledger.max_balance} {unit}."
-        )
+        limit = ledger.min_balance if amount < 0 else ledger.max_balance
+        assert limit is not None  # the UPDATE is conditional only when there is a limit
+        raise LimitExceeded(account, current, limit, below=amount < 0)
 
 
 @transaction.atomic

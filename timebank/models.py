@@ -6,6 +6,7 @@ the sum of its postings. Write to it only through ``timebank.ledger``."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -309,6 +310,14 @@ class Partner(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     account = models.OneToOneField(Account, on_delete=models.PROTECT, related_name="partner")
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="credit_partners",
+        help_text="The organisation running the venue: its editors and brokers check codes.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -333,3 +342,50 @@ class PartnerOffer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.what} ({self.credits} credits)"
+
+
+# Short codes a volunteer shows and a venue types: no 0/O, 1/I/L to mistake for one another.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+
+
+class Redemption(models.Model):
+    """Credits spent at a partner venue: the ledger's entry, a short code the venue checks, and
+    what became of it. Undone by the volunteer (a reversing entry, within ``UNDO_WINDOW``) or used
+    at the venue: never both."""
+
+    UNDO_WINDOW = timedelta(minutes=10)
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="redemptions")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="redemptions")
+    what = models.CharField(max_length=200)  # the offer as it was when spent
+    credits = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=CODE_LENGTH, unique=True)
+    entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="redemption")
+    spent_at = models.DateTimeField(default=timezone.now)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-spent_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(undone_at__isnull=True) | Q(used_at__isnull=True),
+                name="redemption_undone_or_used_not_both",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.what} at {self.partner}"
+
+    @property
+    def undo_until(self):
+        return self.spent_at + self.UNDO_WINDOW
+
+    def may_be_undone(self, now=None) -> bool:
+        """Neither undone nor used, and still within the window."""
+        now = now or timezone.now()
+        return self.undone_at is None and self.used_at is None and now <= self.undo_until

@@ -11,7 +11,9 @@
 - A member changes their own membership (pause, come back, leave); a broker changes anyone's.
 - An offer or request is closed by its author or a broker.
 - **Time credits** are awarded by editors of an organisation taking part in the scheme, and by
-  administrators.
+  administrators. A **redemption** (credits spent, with its code) is seen and undone only by the
+  volunteer who spent them; its code is checked, and marked used, by the editors and brokers of the
+  organisation running the venue, and by administrators.
 
 Each predicate is false for an anonymous or inactive user. Who may be picked in a timebank, and
 which exchanges a person sees, are querysets in ``timebank.selectors``.
@@ -24,7 +26,7 @@ from typing import TypeGuard
 from accounts.models import Role, User
 from accounts.permissions import Requester, has_role, is_administrator, is_signed_in
 
-from .models import CreditScheme, Exchange, Membership, Post, Timebank
+from .models import CreditScheme, Exchange, Membership, Partner, Post, Redemption, Timebank
 
 # Who sees inside a timebank; only the first takes part in it.
 INSIDE = (Membership.Status.ACTIVE, Membership.Status.PAUSED)
@@ -108,4 +110,27 @@ def may_award_credits(user: Requester, scheme: CreditScheme) -> bool:
         has_role(user, Role.ORGANISATION_EDITOR)
         and user.organisation_id is not None
         and scheme.awarding_organisations.filter(pk=user.organisation_id).exists()
+    )
+
+
+def may_see_redemption(user: Requester, redemption: Redemption) -> bool:
+    """The volunteer who spent the credits (the venue checks a code, not a volunteer's page)."""
+    return _person(user) and redemption.account.holder_id == user.pk
+
+
+def may_undo_redemption(user: Requester, redemption: Redemption) -> bool:
+    """The volunteer who spent them, while it is neither used nor past the undo window."""
+    return may_see_redemption(user, redemption) and redemption.may_be_undone()
+
+
+def may_check_codes_at(user: Requester, partner: Partner) -> bool:
+    """An administrator, or an organisation editor or broker of the organisation running the venue."""
+    if not _person(user):
+        return False
+    if is_administrator(user):
+        return True
+    return (
+        has_role(user, Role.ORGANISATION_EDITOR, Role.BROKER)
+        and partner.organisation_id is not None
+        and user.organisation_id == partner.organisation_id
     )

@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from accounts.privacy import section
 
-from .models import Account, Entry, Exchange, Membership, Post, Reply
+from .models import Account, Entry, Exchange, Membership, Post, Redemption, Reply
 
 ERASED_ACCOUNT = "Erased member"
 ERASED_TEXT = "(erased)"
@@ -21,8 +21,8 @@ def _accounts(user):
 
 
 def what_we_hold(sender, user, contacts, **kwargs) -> list[dict]:
-    """Memberships (with the welcome and checks notes), posts, replies, exchanges and the ledger
-    lines of every account the member holds."""
+    """Memberships (with the welcome and checks notes), posts, replies, exchanges, time credits
+    spent (with their codes) and the ledger lines of every account the member holds."""
     if user is None:
         return []
     memberships = Membership.objects.filter(user=user).select_related("timebank", "account")
@@ -95,6 +95,22 @@ def what_we_hold(sender, user, contacts, **kwargs) -> list[dict]:
                     "status": e.get_status_display(),
                 }
                 for e in exchanges
+            ],
+        ),
+        section(
+            "time_credit_redemptions",
+            "Time credits spent, with their codes",
+            [
+                {
+                    "where": r.partner.name,
+                    "what": r.what,
+                    "credits": r.credits,
+                    "code": r.code,
+                    "spent_at": r.spent_at.isoformat(),
+                    "undone_at": r.undone_at.isoformat() if r.undone_at else None,
+                    "used_at": r.used_at.isoformat() if r.used_at else None,
+                }
+                for r in Redemption.objects.filter(account__in=accounts).select_related("partner")
             ],
         ),
         section(

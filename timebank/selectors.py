@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
-from django.utils import timezone
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 
+from accounts import audit
 from accounts.models import User
 from accounts.permissions import Requester
 from directory.models import TaxonomyTerm
 
-from .models import Account, CreditScheme, Exchange, Membership, Post, Posting, Timebank
-from .permissions import may_broker_timebank, may_see_inside_timebank
+from .models import (
+    Account,
+    CreditScheme,
+    Exchange,
+    Membership,
+    Partner,
+    Post,
+    Posting,
+    Redemption,
+    Timebank,
+)
+from .permissions import may_broker_timebank, may_check_codes_at, may_see_inside_timebank, may_see_redemption
 
 
 def public_timebanks() -> QuerySet[Timebank]:
@@ -63,6 +73,14 @@ def members_visible_to(user: Requester, timebank: Timebank) -> QuerySet[User]:
     ).order_by("full_name", "pk")
 
 
+def members_a_broker_may_pick(user: Requester, timebank: Timebank) -> QuerySet[User]:
+    """Who a broker may record an exchange between: the timebank's active members, for its
+    brokers; no one for anyone else (another timebank's broker included)."""
+    if not may_broker_timebank(user, timebank):
+        return User.objects.none()
+    return members_visible_to(user, timebank)
+
+
 def exchange_partners_for(user: User, timebank: Timebank) -> QuerySet[User]:
     """Who the user may record an exchange with: the members they may pick, less themself."""
     return members_visible_to(user, timebank).exclude(pk=user.pk)
@@ -88,7 +106,9 @@ def waiting_for(user: User, timebank: Timebank) -> QuerySet[Exchange]:
 
 @dataclass(frozen=True)
 class StatementLine:
-    when: datetime
+    happened_on: date  # the day the exchange happened (for anything else, the day it was recorded)
+    recorded_at: datetime
+    with_whom: str  # the other side of the entry: a member, the community account, a venue
     what: str
     kind: str
     amount: Decimal
@@ -97,25 +117,34 @@ class StatementLine:
 
 def statement(account: Account, since: date, until: date) -> tuple[Decimal, list[StatementLine]]:
     """The opening balance on ``since`` and each posting to ``until`` (inclusive) with the running
-    balance: what a member's statement shows."""
-    tz = timezone.get_current_timezone()
-    start = datetime.combine(since, time.min, tzinfo=tz)
-    end = datetime.combine(until + timedelta(days=1), time.min, tzinfo=tz)
-    postings = Posting.objects.filter(account=account)
-    opening = postings.filter(entry__recorded_at__lt=start).aggregate(total=Sum("amount"))[
-        "total"
-    ] or Decimal("0")
+    balance, by the day each exchange happened (then the order recorded): what a member's statement
+    shows. An exchange recorded late is on the day it happened, with whom it was."""
+    postings = Posting.objects.filter(account=account).annotate(
+        happened=Coalesce("entry__exchange__happened_on", TruncDate("entry__recorded_at"))
+    )
+    opening = postings.filter(happened__lt=since).aggregate(total=Sum("amount"))["total"] or Decimal("0")
     lines: list[StatementLine] = []
     running = Decimal(opening)
-    for posting in (
-        postings.filter(entry__recorded_at__gte=start, entry__recorded_at__lt=end)
+    period = (
+        postings.filter(happened__gte=since, happened__lte=until)
         .select_related("entry")
-        .order_by("entry__recorded_at", "entry_id")
-    ):
+        .prefetch_related(Prefetch("entry__postings", queryset=Posting.objects.select_related("account")))
+        .order_by("happened", "entry__recorded_at", "entry_id")
+    )
+    for posting in period:
         running += posting.amount
         entry = posting.entry
+        others = [p.account.name for p in entry.postings.all() if p.account_id != account.pk]
         lines.append(
-            StatementLine(entry.recorded_at, entry.memo, entry.get_kind_display(), posting.amount, running)
+            StatementLine(
+                happened_on=posting.happened,
+                recorded_at=entry.recorded_at,
+                with_whom=", ".join(others),
+                what=entry.memo,
+                kind=entry.get_kind_display(),
+                amount=posting.amount,
+                balance=running,
+            )
         )
     return Decimal(opening).quantize(Decimal("0.01")), lines
 
@@ -168,6 +197,60 @@ def credit_account_of(user: Requester, scheme: CreditScheme) -> Account | None:
     if not user.is_authenticated:
         return None
     return scheme.ledger.accounts.filter(holder=user).first()
+
+
+@dataclass(frozen=True)
+class CreditLine:
+    when: datetime
+    what: str
+    credits: Decimal  # earned (+) or spent (-)
+    redemption: Redemption | None  # what was spent, with its code; or the spending an undo reverses
+
+
+def credit_history(account: Account | None, limit: int = 50) -> list[CreditLine]:
+    """A volunteer's credits earned and spent (and spending undone), newest first."""
+    if account is None:
+        return []
+    postings = (
+        Posting.objects.filter(account=account)
+        .select_related("entry__redemption__partner", "entry__reverses__redemption__partner")
+        .order_by("-entry__recorded_at", "-entry_id")[:limit]
+    )
+    lines = []
+    for posting in postings:
+        entry = posting.entry
+        spent = getattr(entry, "redemption", None)
+        if spent is None and entry.reverses is not None:
+            spent = getattr(entry.reverses, "redemption", None)
+        lines.append(CreditLine(entry.recorded_at, entry.memo, posting.amount, spent))
+    return lines
+
+
+def redemption_of(user: Requester, pk: int) -> Redemption | None:
+    """A redemption the user may see (their own), with its venue, else None."""
+    redemption = Redemption.objects.select_related("partner", "account").filter(pk=pk).first()
+    if redemption is None or not may_see_redemption(user, redemption):
+        return None
+    return redemption
+
+
+def normalise_code(typed: str) -> str:
+    """A code as a venue may type it: any case, with spaces or a dash."""
+    return "".join(ch for ch in (typed or "").upper() if ch.isalnum())
+
+
+def not_a_code(typed: str, partner: Partner) -> str:
+    return f"{typed or 'That'} is not a code for {partner}. Check it with the volunteer."
+
+
+def redemption_at_venue(user: Requester, partner: Partner, code: str) -> Redemption | None:
+    """The redemption with this code at this venue, for someone who checks its codes (the read is
+    audited); None when there is none here. Another venue's code is answered as none at all."""
+    if not may_check_codes_at(user, partner):
+        return None
+    redemption = Redemption.objects.filter(partner=partner, code=normalise_code(code)).first()
+    audit.shown([redemption], note="code checked at the venue")
+    return redemption
 
 
 def volunteer_by_email(email: str) -> User | None:

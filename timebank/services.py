@@ -6,6 +6,7 @@ raised. Who may do what is asked of ``timebank.permissions``."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -15,12 +16,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.models import Organisation, User
+from accounts.models import AuditEvent, Organisation, User
 from accounts.permissions import Requester
+from accounts.services import record_audit_event
 from common.errors import NotPermitted, NotVisible, Refusal, message_of
 
-from . import ledger, selectors
+from . import ledger, permissions, selectors
 from .models import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
     QUARTER,
     Account,
     CreditScheme,
@@ -31,6 +35,7 @@ from .models import (
     Partner,
     PartnerOffer,
     Post,
+    Redemption,
     Reply,
     Timebank,
 )
@@ -43,6 +48,8 @@ from .permissions import (
     may_confirm_exchange,
     may_see_exchange,
 )
+
+CENT = Decimal("0.01")
 
 # Hours as a caller gives them: typed on a page ("1.5"), from the API, or a Decimal.
 Hours = Decimal | str | int | float
@@ -186,6 +193,27 @@ def _hours(value: Hours) -> Decimal:
     return hours
 
 
+def _limit_refusal(user: User, timebank: Timebank, error: ledger.LimitExceeded) -> Refusal:
+    """A limit said to the person asking: their own balance, or, to a broker (who sees every
+    balance), the member's; to anyone else only that the other member would pass their limit, so
+    no one learns another member's balance by trying amounts."""
+    account, unit = error.account, timebank.ledger.get_unit_display()
+    balance, limit = error.balance.quantize(CENT), error.limit.quantize(CENT)
+    if account.holder_id is not None and account.holder_id == user.pk:
+        said = (
+            f"You have {balance} {unit}; this would take you {error.direction} the limit of "
+            f"{limit} {unit}. Try fewer hours."
+        )
+    elif may_broker_timebank(user, timebank):
+        said = (
+            f"{account.name} has {balance} {unit}; this would take them {error.direction} the "
+            f"limit of {limit} {unit}."
+        )
+    else:
+        said = "This would take the other member past their limit. Try fewer hours, or ask a broker."
+    return Refusal(said, field="hours")
+
+
 def _active_account(timebank: Timebank, user: User, field: str) -> Account:
     """The account of an active member of the timebank, or a refusal on ``field``."""
     # The refusal names no one and says nothing of their membership: the user may have typed the
@@ -233,6 +261,10 @@ def propose_exchange(
     receiver_account = (
         _active_account(timebank, receiver, "receiver") if receiver else community_account(timebank)
     )
+    try:  # refused now rather than at confirmation; the ledger checks again when it is recorded
+        ledger.check_limits(timebank.ledger, [(receiver_account, -amount), (giver_account, amount)])
+    except ledger.LimitExceeded as error:
+        raise _limit_refusal(user, timebank, error) from None
     return Exchange.objects.create(
         timebank=timebank,
         giver=giver_account,
@@ -288,7 +320,9 @@ def _record(user: User, exchange: Exchange) -> Exchange:
             memo=exchange.description,
             by=user,
         )
-    except ledger.LedgerError as error:  # a limit: the hours are what would change it
+    except ledger.LimitExceeded as error:  # checked again under the account's lock
+        raise _limit_refusal(user, exchange.timebank, error) from None
+    except ledger.LedgerError as error:
         raise Refusal(message_of(error), field="hours") from None
     exchange.entry, exchange.status = entry, Exchange.Status.RECORDED
     exchange.confirmed_by = exchange.confirmed_by or user
@@ -321,6 +355,39 @@ def record_community_exchange(
         happened_on=happened_on,
     )
     return confirm_exchange(broker, exchange)
+
+
+@transaction.atomic
+def record_exchange_for_members(
+    broker: User,
+    timebank: Timebank,
+    *,
+    giver: User | None,
+    receiver: User | None,
+    hours: Hours,
+    description: str,
+    happened_on: date | None = None,
+) -> Exchange:
+    """A broker records time one member gave another (told by phone, say, or on paper): proposed
+    and recorded at once, within both members' limits, and audited. When either is refused
+    nothing is left behind."""
+    _broker_only(broker, timebank)
+    if giver is None:
+        raise Refusal("Choose who gave their time.", field="giver")
+    if receiver is None:
+        raise Refusal("Choose who received it.", field="receiver")
+    exchange = propose_exchange(
+        broker,
+        timebank,
+        giver=giver,
+        receiver=receiver,
+        hours=hours,
+        description=description,
+        happened_on=happened_on,
+    )
+    exchange = confirm_exchange(broker, exchange)
+    record_audit_event(broker, AuditEvent.Action.CREATE, exchange, note="recorded by a broker")
+    return exchange
 
 
 @transaction.atomic
@@ -436,11 +503,18 @@ def create_credit_scheme(
 
 @transaction.atomic
 def add_partner(
-    scheme: CreditScheme, name: str, offers: list[tuple[str, int]], description: str = ""
+    scheme: CreditScheme,
+    name: str,
+    offers: list[tuple[str, int]],
+    description: str = "",
+    organisation: Organisation | None = None,
 ) -> Partner:
-    """A venue taking the scheme's credits, with its account and what each credit buys there."""
+    """A venue taking the scheme's credits, with its account and what each credit buys there;
+    ``organisation`` runs it (its editors and brokers check the codes volunteers show)."""
     account = Account.objects.create(ledger=scheme.ledger, kind=Account.Kind.PARTNER, name=name)
-    partner = Partner.objects.create(scheme=scheme, name=name, description=description, account=account)
+    partner = Partner.objects.create(
+        scheme=scheme, name=name, description=description, account=account, organisation=organisation
+    )
     for what, credits in offers:
         PartnerOffer.objects.create(partner=partner, what=what, credits=credits)
     return partner
@@ -494,9 +568,18 @@ def award_credits_by_email(awarder: User, scheme: CreditScheme, email: str, hour
     return volunteer
 
 
+def _new_code() -> str:
+    """A code no redemption has yet: 31^6 (about 887 million) to choose from."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if not Redemption.objects.filter(code=code).exists():
+            return code
+
+
 @transaction.atomic
-def redeem(user: User, offer: PartnerOffer) -> Entry:
-    """A member spends credits at a partner venue; they cannot spend more than they have."""
+def redeem(user: User, offer: PartnerOffer) -> Redemption:
+    """A member spends credits at a partner venue (they cannot spend more than they have); the
+    redemption carries a short code to show there."""
     partner = offer.partner
     if not offer.is_active:
         raise Refusal(f"{partner} no longer offers {offer.what}.", field="offer")
@@ -504,7 +587,7 @@ def redeem(user: User, offer: PartnerOffer) -> Entry:
     if account is None:
         raise Refusal("You have no time credits yet: they are earned by volunteering.", field="offer")
     try:
-        return ledger.post_entry(
+        entry = ledger.post_entry(
             partner.scheme.ledger,
             [(account, -Decimal(offer.credits)), (partner.account, Decimal(offer.credits))],
             Entry.Kind.REDEMPTION,
@@ -512,6 +595,66 @@ def redeem(user: User, offer: PartnerOffer) -> Entry:
             by=user,
         )
     except ledger.LimitExceeded:
+        account.refresh_from_db(fields=["balance"])
         raise Refusal(
             f"{offer.what} takes {offer.credits} credits; you have {account.balance:.0f}.", field="offer"
         ) from None
+    return Redemption.objects.create(
+        partner=partner,
+        account=account,
+        what=offer.what,
+        credits=offer.credits,
+        code=_new_code(),
+        entry=entry,
+        spent_at=entry.recorded_at,
+    )
+
+
+@transaction.atomic
+def undo_redemption(user: User, redemption: Redemption) -> Redemption:
+    """The volunteer takes back credits just spent, within the undo window and before the venue
+    marks the code used: a reversing entry on the ledger (the spending stays on record)."""
+    redemption = (
+        Redemption.objects.select_for_update(of=("self",))
+        .select_related("account", "partner", "entry")
+        .get(pk=redemption.pk)
+    )
+    if not permissions.may_see_redemption(user, redemption):
+        raise NotVisible()
+    if redemption.undone_at is not None:
+        raise Refusal("This has already been undone.")
+    if redemption.used_at is not None:
+        raise Refusal(f"{redemption.partner} has marked this code used: it cannot be undone.")
+    if not redemption.may_be_undone():
+        minutes = int(Redemption.UNDO_WINDOW.total_seconds() // 60)
+        raise Refusal(f"Credits can be taken back only within {minutes} minutes of spending them.")
+    ledger.reverse_entry(
+        redemption.entry, by=user, memo=f"Undone: {redemption.what} at {redemption.partner}"[:300]
+    )
+    redemption.undone_at = timezone.now()
+    redemption.save(update_fields=["undone_at"])
+    record_audit_event(user, AuditEvent.Action.UPDATE, redemption, note="undone by the volunteer")
+    return redemption
+
+
+@transaction.atomic
+def mark_code_used(user: User, partner: Partner, code: str) -> Redemption:
+    """The venue marks a code used (the volunteer can no longer undo it); a code is used once.
+    Another venue's code is answered as one that does not exist."""
+    if not permissions.may_check_codes_at(user, partner):
+        raise NotPermitted(f"Only the people running {partner} check its codes.")
+    typed = selectors.normalise_code(code)
+    redemption = (
+        Redemption.objects.select_for_update(of=("self",)).filter(partner=partner, code=typed).first()
+    )
+    if redemption is None:
+        raise Refusal(selectors.not_a_code(typed, partner), field="code")
+    if redemption.undone_at is not None:
+        raise Refusal("The volunteer undid this: the code is not valid.", field="code")
+    if redemption.used_at is not None:
+        used = timezone.localtime(redemption.used_at)
+        raise Refusal(f"This code was already used, on {used:%-d %B %Y at %H:%M}.", field="code")
+    redemption.used_at, redemption.used_by = timezone.now(), user
+    redemption.save(update_fields=["used_at", "used_by"])
+    record_audit_event(user, AuditEvent.Action.UPDATE, redemption, note="code used at the venue")
+    return redemption

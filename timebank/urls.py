@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import board_views, credit_views, views
+from . import board_views, broker_views, credit_views, views
 
 app_name = "timebank"
 
@@ -14,6 +14,10 @@ urlpatterns = [
     path("credits/<slug:slug>/", credit_views.credit_scheme, name="credits"),
     path("credits/<slug:slug>/award/", credit_views.award, name="award"),
     path("credits/offers/<int:pk>/redeem/", credit_views.redeem, name="redeem"),
+    path("credits/spent/<int:pk>/", credit_views.redemption, name="redemption"),
+    path("credits/spent/<int:pk>/undo/", credit_views.undo_redemption, name="undo_redemption"),
+    path("credits/venues/<int:pk>/check/", credit_views.check_code, name="check_code"),
+    path("credits/venues/<int:pk>/use/", credit_views.use_code, name="use_code"),
     path("posts/<int:pk>/close/", board_views.close_post, name="close_post"),
     path("<slug:slug>/", views.timebank, name="timebank"),
     path("<slug:slug>/join/", views.join, name="join"),
@@ -24,5 +28,6 @@ urlpatterns = [
     path("<slug:slug>/board/", board_views.board, name="board"),
     path("<slug:slug>/board/new/", board_views.new_post, name="new_post"),
     path("<slug:slug>/broker/", views.broker_dashboard, name="broker"),
+    path("<slug:slug>/broker/exchanges/new/", broker_views.record_exchange, name="record_exchange"),
     path("<slug:slug>/broker/community/", credit_views.community_exchange, name="community_exchange"),
 ]

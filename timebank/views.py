@@ -196,16 +196,18 @@ def statement(request: HttpRequest, slug: str) -> HttpResponse:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{found.slug}-statement-{since}-{until}.csv"'
         writer = csv.writer(response)
-        writer.writerow(["date", "what", "kind", "hours", "balance"])
-        writer.writerow([since.isoformat(), "Opening balance", "", "", opening])
+        writer.writerow(["date", "with", "what", "kind", "hours", "balance", "recorded"])
+        writer.writerow([since.isoformat(), "", "Opening balance", "", "", opening, ""])
         for line in lines:
             writer.writerow(
                 [
-                    timezone.localtime(line.when).date().isoformat(),
+                    line.happened_on.isoformat(),
+                    line.with_whom,
                     line.what,
                     line.kind,
                     line.amount,
                     line.balance,
+                    timezone.localtime(line.recorded_at).date().isoformat(),
                 ]
             )
         return response

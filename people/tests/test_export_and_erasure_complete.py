@@ -106,6 +106,7 @@ NOT_EXPORTED = {
             "timebank.Entry": ["recorded_by"],
             "timebank.Membership": ["approved_by"],
             "timebank.Exchange": ["proposed_by", "confirmed_by"],
+            "timebank.Redemption": ["used_by"],
             "lending.Reservation": ["created_by"],
             "lending.ServiceRecord": ["recorded_by"],
             "lending.Errand": ["done_by"],

@@ -91,7 +91,9 @@ def test_time_credit_pages_are_accessible(page, axe, transactional_db):
     sign_in(page, "vol@example.org")
     page.goto(f"/timebanks/credits/{scheme.slug}/")
     assert "3 credits" in page.locator(".govuk-panel").inner_text()
-    page.click("button:has-text('Spend')")
+    page.click("a:has-text('Spend')")  # choose; the next page says what it costs
+    page.click("button:has-text('Spend 1 credit')")  # confirm; the code to show is next
+    page.goto(f"/timebanks/credits/{scheme.slug}/")
     assert "2 credits" in page.locator(".govuk-panel").inner_text()
     axe(page)
     page.click("text=Sign out")

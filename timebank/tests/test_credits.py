@@ -94,7 +94,7 @@ class CreditInvariants(TestCase):
                 if kind == "award":
                     entries.append(services.award_credits(awarder, scheme, people[who], Decimal(n) / 2, "x"))
                 elif kind == "redeem":
-                    entries.append(services.redeem(people[who], offers[n]))
+                    entries.append(services.redeem(people[who], offers[n]).entry)
                 elif entries:
                     ledger.reverse_entry(entries[who % len(entries)], by=awarder)
             except (ValidationError, ledger.LedgerError):

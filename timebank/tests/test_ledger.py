@@ -79,12 +79,12 @@ def test_entries_and_postings_are_never_changed_or_deleted(db):
 
 
 def test_a_limit_refuses_the_exchange_and_writes_nothing(db):
+    # Two proposals that each fit when made, but not both: the second is refused when recorded.
     timebank, broker = make_timebank(welcome_hours=Decimal("0"), min_balance=Decimal("-3"))
     a, b = make_member(timebank, broker), make_member(timebank, broker)
-    services.confirm_exchange(
-        b, services.propose_exchange(a, timebank, giver=a, receiver=b, hours="2.5", description="x")
-    )
+    first = services.propose_exchange(a, timebank, giver=a, receiver=b, hours="2.5", description="x")
     second = services.propose_exchange(a, timebank, giver=a, receiver=b, hours="1", description="y")
+    services.confirm_exchange(b, first)
     entries = Entry.objects.count()
     with pytest.raises(ValidationError, match="below the limit of -3.00"):
         services.confirm_exchange(b, second)

@@ -104,8 +104,43 @@ def test_statement_shows_each_line_with_its_running_balance_and_downloads_as_csv
     assert "closing balance 2.75 hours" in page and "Help 0.75" in page
     response = client.get(reverse("timebank:statement", args=[timebank.slug]), {"format": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["date", "what", "kind", "hours", "balance"]
-    assert [row[4] for row in rows[2:]] == ["1.00", "2.00", "2.75"]  # welcome hour, then the two
+    assert rows[0] == ["date", "with", "what", "kind", "hours", "balance", "recorded"]
+    assert [row[5] for row in rows[2:]] == ["1.00", "2.00", "2.75"]  # welcome hour, then the two
+
+
+def test_statement_is_ordered_by_the_day_each_exchange_happened_and_names_the_other_party(client, bank):
+    timebank, broker, ada, bert = bank
+    today = timezone.localdate()
+    for days_ago, hours, what in ((2, "1", "Recent help"), (20, "0.5", "Help three weeks back")):
+        services.confirm_exchange(
+            bert,
+            services.propose_exchange(
+                ada,
+                timebank,
+                giver=ada,
+                receiver=bert,
+                hours=hours,
+                description=what,
+                happened_on=today - timedelta(days=days_ago),
+            ),
+        )  # recorded today, the older one last
+    sign_in(client, ada)
+    url = reverse("timebank:statement", args=[timebank.slug])
+    since = (today - timedelta(days=10)).isoformat()
+    page = client.get(url, {"since": since}).content.decode()
+    # The older exchange happened before the period: it is in the opening balance.
+    assert "Opening balance 0.50 hours; closing balance 2.50 hours" in page
+    assert "Recent help" in page and "Help three weeks back" not in page
+    rows = list(csv.reader(io.StringIO(client.get(url, {"format": "csv"}).content.decode())))
+    assert [(row[0], row[1], row[2], row[5]) for row in rows[2:]] == [
+        ((today - timedelta(days=20)).isoformat(), "Bert Marsh", "Help three weeks back", "0.50"),
+        ((today - timedelta(days=2)).isoformat(), "Bert Marsh", "Recent help", "1.50"),
+        (today.isoformat(), f"{timebank} community account", f"Welcome to {timebank}", "2.50"),
+    ]
+    assert {row[6] for row in rows[2:]} == {today.isoformat()}  # each recorded today
+    page = client.get(url).content.decode()
+    assert page.index("Help three weeks back") < page.index("Recent help") < page.index("Welcome to")
+    assert "Bert Marsh" in page and f"recorded {today:%-d %b %Y}" in page
 
 
 def test_people_outside_the_timebank_cannot_see_inside(client, bank):
@@ -213,7 +248,7 @@ def test_statement_downloads_as_a_pdf(client, bank):
     from pypdf import PdfReader
 
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
-    assert "Painting +2 3" in text  # the exchange, and the balance after it
+    assert "Painting\nwith Bert Marsh\n+2 3" in text  # the exchange, with whom, and the balance after it
 
 
 def test_back_office_shows_the_ledger_but_cannot_change_it(client, bank, make_user):
