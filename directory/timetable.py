@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil import rrule
@@ -147,3 +149,19 @@ def next_session(listing, after: datetime) -> Session | None:
     """A listing's next session, or ``None`` when it has no dated session to come."""
     upcoming = next_sessions_of(listing.schedules.all(), after, 1)
     return upcoming[0] if upcoming else None
+
+
+def schedule_from_session(session: Mapping[str, Any]) -> Schedule | None:
+    """The (unsaved) schedule an editor's session form describes: weekly on the days chosen, or
+    monthly on one day in a chosen week; ``None`` when no day is chosen."""
+    days = session.get("days") or []
+    if not days:
+        return None
+    week = session.get("week_of_month") or ""
+    return Schedule(
+        freq=Schedule.Frequency.MONTHLY if week else Schedule.Frequency.WEEKLY,
+        byday=f"{week}{days[0]}" if week else ",".join(days),
+        opens_at=session.get("opens_at"),
+        closes_at=session.get("closes_at"),
+        description=session.get("session_description", ""),
+    )
