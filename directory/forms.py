@@ -246,10 +246,13 @@ class SessionForm(forms.Form):
         error_messages={"invalid": "Enter an end time like 12:00"},
     )
     session_description = forms.CharField(
-        label="Describe when, in words",
+        label="Note about when (optional)",
         required=False,
         max_length=255,
-        help_text="For example, Tuesdays 10am to 12pm in term time",
+        help_text=(
+            "People see the days and times first; this is shown beneath them as a note. "
+            "For example, not in the school holidays"
+        ),
     )
 
     def clean(self):
@@ -259,6 +262,13 @@ class SessionForm(forms.Form):
             self.add_error("closes_at", "The end time must be after the start time")
         if (opens or closes) and not cleaned.get("days"):
             self.add_error("days", "Choose the day or days it runs")
+        elif cleaned.get("session_description") and not cleaned.get("days"):
+            # A note is shown beneath the sessions: with no day there is no session to hold it.
+            self.add_error(
+                "session_description",
+                "Choose the day or days it runs for the note to go with, or say how to find out when "
+                "in How to join",
+            )
         if cleaned.get("week_of_month") and len(cleaned.get("days") or []) != 1:
             self.add_error("days", "Choose one day for a monthly session")
         return cleaned

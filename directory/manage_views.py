@@ -15,7 +15,9 @@ from . import selectors
 from .forms import ListingForm, SessionForm, VenueForm
 from .models import ListingProblem, Service
 from .permissions import may_add_listing, may_manage_listings
+from .schedule_words import listing_note_disagreements
 from .services import mark_listing_checked, resolve_listing_problem, save_listing
+from .timetable import schedule_from_session
 
 
 def _editor_only(request):
@@ -91,6 +93,14 @@ def edit_listing(request, pk=None):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            if listing_note_disagreements(saved.schedules.all()):
+                # Saved, not refused: back to the page, which says what the note gets wrong.
+                messages.warning(
+                    request,
+                    f"{saved.name} is saved, but its note about when does not match its days and "
+                    "times. See When, below.",
+                )
+                return redirect("directory:edit_listing", pk=saved.pk)
             messages.success(request, f"{saved.name} is saved.")
             return redirect("directory:your_listings")
     forms = [form, venue, session]
@@ -103,8 +113,18 @@ def edit_listing(request, pk=None):
             "venue": venue,
             "session": session,
             "all_errors": error_summary(*forms),
+            "note_warnings": _note_warnings(listing, session),
         },
     )
+
+
+def _note_warnings(listing, session):
+    """What the note about when says that the sessions do not: of the sessions just typed when
+    they could be read, else of the listing's saved sessions."""
+    if session.is_bound and session.is_valid():
+        typed = schedule_from_session(session.cleaned_data)
+        return listing_note_disagreements([typed] if typed else [])
+    return listing_note_disagreements(listing.schedules.all()) if listing else []
 
 
 @login_required

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import AuditEvent, Role
 from accounts.tests.factories import OrganisationFactory
 from common.testing import assert_denied, sign_in
 from directory.models import ListingProblem, ListingStatus, Service
@@ -260,3 +260,92 @@ def test_moving_a_venue_in_the_back_office_moves_its_listings_in_search(client, 
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert [s.name for s in search_listings(nearby)] == ["Stretford lunch club"]
     assert [s.name for s in search_listings(ListingSearch(text="sale hall"))] == ["Stretford lunch club"]
+
+
+def audit_of(listing):
+    return list(
+        AuditEvent.objects.filter(target_id=str(listing.pk)).values_list("actor__email", "action", "note")
+    )
+
+
+def test_a_note_that_agrees_with_the_sessions_saves_without_a_warning(client, editor, own):
+    PostcodeFactory(postcode="M32 0TH")
+    sign_in(client, editor)
+    response = client.post(reverse("directory:edit_listing", args=[own.pk]), form_data())
+    assert response.status_code == 302 and response["Location"] == reverse("directory:your_listings")
+    page = client.get(reverse("directory:edit_listing", args=[own.pk])).content.decode()
+    assert "does not match the days and times" not in page
+
+
+def test_moving_the_session_to_another_day_saves_and_warns_that_the_note_still_names_the_old_one(
+    client, editor, own
+):
+    PostcodeFactory(postcode="M32 0TH")
+    sign_in(client, editor)
+    response = client.post(
+        reverse("directory:edit_listing", args=[own.pk]), form_data(**{"session-days": ["WE"]}), follow=True
+    )
+    assert own.schedules.get().byday == "WE"  # a warning, not a refusal: it is saved
+    assert response.redirect_chain == [(reverse("directory:edit_listing", args=[own.pk]), 302)]
+    page = response.content.decode()
+    assert "Stretford lunch club is saved, but its note about when does not match" in page
+    assert "The note says Tuesday, but no session is on a Tuesday." in page
+    # Saving it again as it is is allowed, and the page still says so.
+    again = client.post(
+        reverse("directory:edit_listing", args=[own.pk]), form_data(**{"session-days": ["WE"]}), follow=True
+    )
+    assert "The note says Tuesday" in again.content.decode()
+
+
+def test_the_warning_shows_what_was_typed_beside_other_mistakes(client, editor, own):
+    PostcodeFactory(postcode="M32 0TH")
+    sign_in(client, editor)
+    response = client.post(
+        reverse("directory:edit_listing", args=[own.pk]),
+        form_data(**{"listing-name": "", "session-days": ["FR"]}),
+    )
+    page = response.content.decode()
+    assert "Enter the name of the group or activity" in page
+    assert "The note says Tuesday, but no session is on a Tuesday." in page
+    assert not own.schedules.exists()  # nothing saved
+
+
+def test_a_note_with_no_day_to_go_with_is_refused_rather_than_dropped(client, editor, own):
+    PostcodeFactory(postcode="M32 0TH")
+    sign_in(client, editor)
+    response = client.post(
+        reverse("directory:edit_listing", args=[own.pk]),
+        form_data(**{"session-days": [], "session-opens_at": "", "session-closes_at": ""}),
+    )
+    assert response.status_code == 200
+    assert "Choose the day or days it runs for the note to go with" in response.content.decode()
+
+
+def test_an_editors_save_marks_the_listing_checked_today_and_is_audited(client, editor, own):
+    PostcodeFactory(postcode="M32 0TH")
+    own.last_checked, own.checked_by_email = date(2024, 1, 1), ""
+    own.save()
+    sign_in(client, editor)
+    client.post(reverse("directory:edit_listing", args=[own.pk]), form_data())
+    own.refresh_from_db()
+    assert (own.last_checked, own.checked_by_email) == (timezone.localdate(), editor.email)
+    assert audit_of(own) == [
+        (editor.email, "update", "Listing saved on the editors' page and marked checked today.")
+    ]
+
+
+def test_another_organisations_editor_cannot_save_or_check_a_listing(client, editor, others):
+    PostcodeFactory(postcode="M32 0TH")
+    others.last_checked = date(2024, 1, 1)
+    others.save()
+    sign_in(client, editor)
+    assert_denied(client.post(reverse("directory:edit_listing", args=[others.pk]), form_data()))
+    assert_denied(client.post(reverse("directory:listing_checked", args=[others.pk])))
+    others.refresh_from_db()
+    assert others.last_checked == date(2024, 1, 1) and audit_of(others) == []
+
+
+def test_still_right_is_audited(client, editor, own):
+    sign_in(client, editor)
+    client.post(reverse("directory:listing_checked", args=[own.pk]))
+    assert audit_of(own) == [(editor.email, "update", "Listing marked checked today.")]
