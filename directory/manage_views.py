@@ -93,12 +93,11 @@ def edit_listing(request, pk=None):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            if listing_note_disagreements(saved.schedules.all()):
-                # Saved, not refused: back to the page, which says what the note gets wrong.
+            warnings = listing_note_disagreements(saved.schedules.all())
+            if warnings:
+                # Saved, not refused: back to the page, which shows the note beside the warning.
                 messages.warning(
-                    request,
-                    f"{saved.name} is saved, but its note about when does not match its days and "
-                    "times. See When, below.",
+                    request, f"{saved.name} is saved. Check its note about when. {' '.join(warnings)}"
                 )
                 return redirect("directory:edit_listing", pk=saved.pk)
             messages.success(request, f"{saved.name} is saved.")

@@ -288,7 +288,7 @@ def test_moving_the_session_to_another_day_saves_and_warns_that_the_note_still_n
     assert own.schedules.get().byday == "WE"  # a warning, not a refusal: it is saved
     assert response.redirect_chain == [(reverse("directory:edit_listing", args=[own.pk]), 302)]
     page = response.content.decode()
-    assert "Stretford lunch club is saved, but its note about when does not match" in page
+    assert "Stretford lunch club is saved. Check its note about when. The note says Tuesday" in page
     assert "The note says Tuesday, but no session is on a Tuesday." in page
     # Saving it again as it is is allowed, and the page still says so.
     again = client.post(
