@@ -255,9 +255,33 @@ class SessionForm(forms.Form):
         ),
     )
 
+    replace = forms.BooleanField(label="Replace them with the session below", required=False)
+
+    def __init__(self, *args, keeps: bool = False, **kwargs):
+        """``keeps``: the listing has sessions this form cannot show in full (several, every
+        other week, term dates…), which saving keeps unless the editor ticks ``replace``."""
+        super().__init__(*args, **kwargs)
+        self.keeps = keeps
+        if not keeps:
+            del self.fields["replace"]
+
+    def session(self) -> dict | None:
+        """The session to save, or ``None`` to keep the listing's sessions as they are."""
+        if self.keeps and not self.cleaned_data.get("replace"):
+            return None
+        return self.cleaned_data
+
     def clean(self):
         cleaned = super().clean()
         opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if self.keeps and not cleaned.get("replace"):
+            if cleaned.get("days") or opens or closes or cleaned.get("session_description"):
+                self.add_error(
+                    "replace",
+                    "Tick this to replace the sessions above with the one you typed, or clear the "
+                    "days, times and note",
+                )
+            return cleaned
         if opens and closes and opens >= closes:
             self.add_error("closes_at", "The end time must be after the start time")
         if (opens or closes) and not cleaned.get("days"):

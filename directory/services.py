@@ -88,12 +88,13 @@ def save_listing(
     listing: Service | None,
     details: dict[str, Any],
     venue: dict[str, Any],
-    session: dict[str, Any],
+    session: dict[str, Any] | None,
 ) -> Service:
     """Create or change a listing with its venue and regular session, all at once.
 
     ``details``, ``venue`` and ``session`` are the cleaned data of the listing, venue and
-    session forms. Editors may only change their own organisation's listings, and add listings
+    session forms (``session`` ``None`` keeps the listing's sessions as they are: the form could
+    not show them in full). Editors may only change their own organisation's listings, and add listings
     only for their organisation. Saving marks the listing checked today by the editor (its
     review date moves on), and is audited.
     """
@@ -134,11 +135,12 @@ def save_listing(
         )
         ServiceAtLocation.objects.create(service=listing, location=location)
 
-    listing.schedules.all().delete()
-    schedule = schedule_from_session(session)
-    if schedule is not None:
-        schedule.service = listing
-        schedule.save()
+    if session is not None:
+        listing.schedules.all().delete()
+        schedule = schedule_from_session(session)
+        if schedule is not None:
+            schedule.service = listing
+            schedule.save()
     fulltext.index_services([listing])
     record_audit_event(
         editor,

@@ -165,3 +165,47 @@ def schedule_from_session(session: Mapping[str, Any]) -> Schedule | None:
         closes_at=session.get("closes_at"),
         description=session.get("session_description", ""),
     )
+
+
+def session_from_schedule(schedule: Schedule) -> dict[str, Any]:
+    """What the editor's session form shows of ``schedule``: the inverse of
+    ``schedule_from_session``."""
+    parts = [p.strip() for p in schedule.byday.split(",") if p.strip()]
+    week = parts[0][:-2] if schedule.freq == Schedule.Frequency.MONTHLY and parts else ""
+    return {
+        "days": [p[-2:] for p in parts],
+        "week_of_month": week,
+        "opens_at": schedule.opens_at,
+        "closes_at": schedule.closes_at,
+        "session_description": schedule.description,
+    }
+
+
+_RULE_FIELDS = [
+    "freq",
+    "interval",
+    "byday",
+    "bymonthday",
+    "dtstart",
+    "valid_from",
+    "valid_to",
+    "opens_at",
+    "closes_at",
+    "description",
+    "notes",
+    "attending_type",
+    "service_at_location_id",
+]
+
+
+def fit_the_session_form(schedules: list[Schedule]) -> bool:
+    """Whether the editor's one-session form can show ``schedules`` whole, so saving it changes
+    nothing the editor did not see: at most one schedule, and that one the form would write back
+    exactly as it is. (Imported listings may have several sessions, every other week, term dates.)"""
+    if not schedules:
+        return True
+    if len(schedules) > 1:
+        return False
+    schedule = schedules[0]
+    again = schedule_from_session(session_from_schedule(schedule))
+    return again is not None and all(getattr(again, name) == getattr(schedule, name) for name in _RULE_FIELDS)

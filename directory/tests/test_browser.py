@@ -157,3 +157,16 @@ def test_editor_moves_a_session_to_another_day_and_the_public_page_follows(
     assert page.locator("ul.govuk-list--bullet li").first.inner_text().startswith("Wednesday")
     axe(page)
     fits()
+
+
+def test_sessions_the_editors_form_cannot_show_are_listed_accessibly(page, axe, listing, make_user):
+    ScheduleFactory(service=listing, byday="TH", interval=2)  # a second session: the form keeps both
+    sign_in_on_page(page, make_user(Role.ORGANISATION_EDITOR, organisation=listing.owner))
+    page.goto(f"/directory/manage/{listing.pk}/")
+    assert "Every other week on Thursday, 10:00 to 12:00." in page.locator("main").inner_text()
+    page.get_by_label("Friday", exact=True).check()
+    page.click("button:has-text('Save')")
+    assert "Tick this to replace the sessions above" in page.locator(".govuk-error-summary").inner_text()
+    axe(page)
+    page.click(".govuk-error-summary a")
+    assert page.evaluate("document.activeElement.id") == "id_session-replace"

@@ -1,6 +1,6 @@
 """Organisation editors keep their own listings current, and only their own."""
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 from django.urls import reverse
@@ -11,7 +11,7 @@ from accounts.tests.factories import OrganisationFactory
 from common.testing import assert_denied, sign_in
 from directory.models import ListingProblem, ListingStatus, Service
 from directory.selectors import ListingSearch, search_listings
-from directory.tests.factories import ServiceFactory, TaxonomyTermFactory
+from directory.tests.factories import ScheduleFactory, ServiceFactory, TaxonomyTermFactory
 from places.tests.factories import PostcodeFactory
 
 
@@ -349,3 +349,54 @@ def test_still_right_is_audited(client, editor, own):
     sign_in(client, editor)
     client.post(reverse("directory:listing_checked", args=[own.pk]))
     assert audit_of(own) == [(editor.email, "update", "Listing marked checked today.")]
+
+
+@pytest.fixture
+def imported(own):
+    """Sessions the one-session form cannot show: every other Tuesday in term, and Thursdays."""
+    ScheduleFactory(service=own, byday="TU", interval=2, valid_to=date(2027, 7, 20), description="Term time")
+    ScheduleFactory(service=own, byday="TH", opens_at=time(18), closes_at=time(20))
+    return own
+
+
+def rules_of(listing):
+    return sorted(listing.schedules.values_list("byday", "interval", "valid_to", "description"))
+
+
+NO_SESSION = {
+    "session-days": [],
+    "session-opens_at": "",
+    "session-closes_at": "",
+    "session-session_description": "",
+}
+
+
+def test_sessions_the_form_cannot_show_are_listed_and_kept_when_saved(client, editor, imported):
+    PostcodeFactory(postcode="M32 0TH")
+    before = rules_of(imported)
+    sign_in(client, editor)
+    page = client.get(reverse("directory:edit_listing", args=[imported.pk])).content.decode()
+    assert "sessions this form cannot show in full" in page
+    assert "Every other week on Tuesday, 10:00 to 12:00 (until 20 July 2027). Note: Term time" in page
+    assert "Every Thursday, 18:00 to 20:00." in page
+    response = client.post(
+        reverse("directory:edit_listing", args=[imported.pk]),
+        form_data(**NO_SESSION, **{"listing-name": "Stretford supper club"}),
+    )
+    assert response.status_code == 302
+    imported.refresh_from_db()
+    assert imported.name == "Stretford supper club" and rules_of(imported) == before
+
+
+def test_a_session_typed_over_kept_sessions_needs_the_replace_box(client, editor, imported):
+    PostcodeFactory(postcode="M32 0TH")
+    before = rules_of(imported)
+    sign_in(client, editor)
+    url = reverse("directory:edit_listing", args=[imported.pk])
+    refused = client.post(url, form_data(**{"listing-name": "Renamed"}))
+    assert refused.status_code == 200
+    assert "Tick this to replace the sessions above" in refused.content.decode()
+    imported.refresh_from_db()
+    assert imported.name == "Stretford lunch club" and rules_of(imported) == before
+    client.post(url, form_data(**{"session-replace": "on", "session-days": ["WE"]}))
+    assert rules_of(imported) == [("WE", 1, None, "Tuesdays 12pm to 2pm")]
