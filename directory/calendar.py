@@ -8,6 +8,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event, vRecur
 
 from .models import Schedule, Service
+from .schedule_words import describe_schedule
 from .timetable import LONDON, ScheduleError, check_schedule, parse_bymonthday
 
 
@@ -27,8 +28,15 @@ def _first_start(schedule: Schedule) -> datetime:
     return datetime.combine(day, schedule.opens_at or time(0, 0), tzinfo=LONDON)
 
 
+def _note(schedule: Schedule) -> str:
+    """The editor's free text about when, labelled as a note: the rule above it is the truth."""
+    text = " ".join(part for part in (schedule.description, schedule.notes) if part)
+    return f"Note: {text}" if text else ""
+
+
 def listings_calendar(listings: list[Service], name: str, url_for) -> bytes:
-    """One calendar with a recurring event per schedule of each listing.
+    """One calendar with a recurring event per schedule of each listing. Each event's description
+    starts with the session's pattern in words; the editor's free text follows, as a note.
 
     ``url_for(listing)`` gives the listing's page, which each event links to.
     Schedules that cannot give dates are left out rather than sent broken.
@@ -58,7 +66,14 @@ def listings_calendar(listings: list[Service], name: str, url_for) -> bytes:
             event.add(
                 "description",
                 "\n\n".join(
-                    part for part in (schedule.description, listing.how_to_join, url_for(listing)) if part
+                    part
+                    for part in (
+                        describe_schedule(schedule),
+                        _note(schedule),
+                        listing.how_to_join,
+                        url_for(listing),
+                    )
+                    if part
                 ),
             )
             event.add("url", url_for(listing))

@@ -331,7 +331,6 @@ def create_demo_directory(listings_per_kind: int = 16) -> int:
                 byday=byday,
                 opens_at=time(opens),
                 closes_at=time(closes),
-                description=_describe(freq, byday, opens, closes),
             )
             services.append(service)
     for name, categories, description, how, cost in DISTRICT_WIDE:
@@ -356,35 +355,8 @@ def create_demo_directory(listings_per_kind: int = 16) -> int:
             byday="MO,TU,WE,TH,FR",
             opens_at=time(9),
             closes_at=time(17),
-            description="Monday to Friday, 9am to 5pm",
+            description="Closed on bank holidays.",
         )
         services.append(service)
     fulltext.index_services(services)
     return len(services)
-
-
-_DAY_NAMES = {
-    "MO": "Monday",
-    "TU": "Tuesday",
-    "WE": "Wednesday",
-    "TH": "Thursday",
-    "FR": "Friday",
-    "SA": "Saturday",
-    "SU": "Sunday",
-}
-_ORDINALS = {"1": "first", "2": "second", "3": "third", "4": "fourth", "-1": "last"}
-
-
-def _clock(hour: int) -> str:
-    return f"{hour % 12 or 12}{'am' if hour < 12 else 'pm'}"
-
-
-def _describe(freq: str, byday: str, opens: int, closes: int) -> str:
-    days = byday.split(",")
-    if freq == "MONTHLY":
-        ordinal, code = days[0][:-2], days[0][-2:]
-        when = f"The {_ORDINALS.get(ordinal, ordinal)} {_DAY_NAMES[code]} of each month"
-    else:
-        names = [_DAY_NAMES[d] + "s" for d in days]
-        when = " and ".join(names)
-    return f"{when}, {_clock(opens)} to {_clock(closes)}"

@@ -246,19 +246,53 @@ class SessionForm(forms.Form):
         error_messages={"invalid": "Enter an end time like 12:00"},
     )
     session_description = forms.CharField(
-        label="Describe when, in words",
+        label="Note about when (optional)",
         required=False,
         max_length=255,
-        help_text="For example, Tuesdays 10am to 12pm in term time",
+        help_text=(
+            "People see the days and times first; this is shown beneath them as a note. "
+            "For example, not in the school holidays"
+        ),
     )
+
+    replace = forms.BooleanField(label="Replace them with the session below", required=False)
+
+    def __init__(self, *args, keeps: bool = False, **kwargs):
+        """``keeps``: the listing has sessions this form cannot show in full (several, every
+        other week, term dates…), which saving keeps unless the editor ticks ``replace``."""
+        super().__init__(*args, **kwargs)
+        self.keeps = keeps
+        if not keeps:
+            del self.fields["replace"]
+
+    def session(self) -> dict | None:
+        """The session to save, or ``None`` to keep the listing's sessions as they are."""
+        if self.keeps and not self.cleaned_data.get("replace"):
+            return None
+        return self.cleaned_data
 
     def clean(self):
         cleaned = super().clean()
         opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if self.keeps and not cleaned.get("replace"):
+            if cleaned.get("days") or opens or closes or cleaned.get("session_description"):
+                self.add_error(
+                    "replace",
+                    "Tick this to replace the sessions above with the one you typed, or clear the "
+                    "days, times and note",
+                )
+            return cleaned
         if opens and closes and opens >= closes:
             self.add_error("closes_at", "The end time must be after the start time")
         if (opens or closes) and not cleaned.get("days"):
             self.add_error("days", "Choose the day or days it runs")
+        elif cleaned.get("session_description") and not cleaned.get("days"):
+            # A note is shown beneath the sessions: with no day there is no session to hold it.
+            self.add_error(
+                "session_description",
+                "Choose the day or days it runs for the note to go with, or say how to find out when "
+                "in How to join",
+            )
         if cleaned.get("week_of_month") and len(cleaned.get("days") or []) != 1:
             self.add_error("days", "Choose one day for a monthly session")
         return cleaned

@@ -15,7 +15,9 @@ from . import selectors
 from .forms import ListingForm, SessionForm, VenueForm
 from .models import ListingProblem, Service
 from .permissions import may_add_listing, may_manage_listings
+from .schedule_words import listing_note_disagreements
 from .services import mark_listing_checked, resolve_listing_problem, save_listing
+from .timetable import fit_the_session_form, schedule_from_session, session_from_schedule
 
 
 def _editor_only(request):
@@ -55,21 +57,6 @@ def _venue_initial(listing):
     }
 
 
-def _session_initial(listing):
-    schedule = listing.schedules.first() if listing else None
-    if schedule is None:
-        return {}
-    parts = [p.strip() for p in schedule.byday.split(",") if p.strip()]
-    week = parts[0][:-2] if schedule.freq == "MONTHLY" and parts else ""
-    return {
-        "days": [p[-2:] for p in parts],
-        "week_of_month": week,
-        "opens_at": schedule.opens_at,
-        "closes_at": schedule.closes_at,
-        "session_description": schedule.description,
-    }
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_listing(request, pk=None):
@@ -82,15 +69,26 @@ def edit_listing(request, pk=None):
     data = request.POST if request.method == "POST" else None
     form = ListingForm(data, instance=listing, prefix="listing")
     venue = VenueForm(data, initial=_venue_initial(listing), prefix="venue")
-    session = SessionForm(data, initial=_session_initial(listing), prefix="session")
+    kept = list(listing.schedules.all()) if listing else []
+    keeps = not fit_the_session_form(kept)
+    session = SessionForm(
+        data, initial={} if keeps else _session_initial(kept), prefix="session", keeps=keeps
+    )
     if data is not None and all([form.is_valid(), venue.is_valid(), session.is_valid()]):
         details = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
             with refusals_as_http():
-                saved = save_listing(request.user, listing, details, venue.cleaned_data, session.cleaned_data)
+                saved = save_listing(request.user, listing, details, venue.cleaned_data, session.session())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            warnings = listing_note_disagreements(saved.schedules.all())
+            if warnings:
+                # Saved, not refused: back to the page, which shows the note beside the warning.
+                messages.warning(
+                    request, f"{saved.name} is saved. Check its note about when. {' '.join(warnings)}"
+                )
+                return redirect("directory:edit_listing", pk=saved.pk)
             messages.success(request, f"{saved.name} is saved.")
             return redirect("directory:your_listings")
     forms = [form, venue, session]
@@ -102,9 +100,24 @@ def edit_listing(request, pk=None):
             "form": form,
             "venue": venue,
             "session": session,
+            "kept": kept if keeps else [],
             "all_errors": error_summary(*forms),
+            "note_warnings": _note_warnings(listing, session),
         },
     )
+
+
+def _session_initial(kept):
+    return session_from_schedule(kept[0]) if kept else {}
+
+
+def _note_warnings(listing, session):
+    """What the note about when says that the sessions do not: of the session just typed when it
+    could be read (and is to be saved), else of the listing's saved sessions."""
+    if session.is_bound and session.is_valid() and session.session() is not None:
+        typed = schedule_from_session(session.session())
+        return listing_note_disagreements([typed] if typed else [])
+    return listing_note_disagreements(listing.schedules.all()) if listing else []
 
 
 @login_required

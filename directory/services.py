@@ -8,18 +8,20 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Organisation, User
+from accounts.models import AuditEvent, Organisation, User
 from accounts.permissions import Requester, is_administrator
+from accounts.services import record_audit_event
 from common.errors import NotPermitted, NotVisible, Refusal
 
 from . import fulltext
-from .models import ListingProblem, Location, Provider, Schedule, Service, ServiceAtLocation
+from .models import ListingProblem, Location, Provider, Service, ServiceAtLocation
 from .permissions import (
     may_add_listing,
     may_edit_listing,
     may_resolve_listing_problem,
     may_see_listing,
 )
+from .timetable import schedule_from_session
 
 REPORTS_PER_HOUR = 10
 
@@ -69,6 +71,7 @@ def mark_listing_checked(user: User, listing: Service) -> Service:
     listing.checked_by_email = user.email
     listing.last_modified = timezone.now()
     listing.save(update_fields=["last_checked", "checked_by_email", "last_modified"])
+    record_audit_event(user, AuditEvent.Action.UPDATE, listing, note="Listing marked checked today.")
     return listing
 
 
@@ -85,14 +88,17 @@ def save_listing(
     listing: Service | None,
     details: dict[str, Any],
     venue: dict[str, Any],
-    session: dict[str, Any],
+    session: dict[str, Any] | None,
 ) -> Service:
     """Create or change a listing with its venue and regular session, all at once.
 
     ``details``, ``venue`` and ``session`` are the cleaned data of the listing, venue and
-    session forms. Editors may only change their own organisation's listings, and add listings
-    only for their organisation.
+    session forms (``session`` ``None`` keeps the listing's sessions as they are: the form could
+    not show them in full). Editors may only change their own organisation's listings, and add listings
+    only for their organisation. Saving marks the listing checked today by the editor (its
+    review date moves on), and is audited.
     """
+    adding = listing is None
     if listing is None:
         organisation = editor.organisation if may_add_listing(editor) else None
         if organisation is None:
@@ -105,6 +111,9 @@ def save_listing(
     terms = details.pop("terms", [])
     for name, value in details.items():
         setattr(listing, name, value)
+    # The editor has just gone through the whole listing: that is a check, as "Still right" is.
+    listing.last_checked = timezone.localdate()
+    listing.checked_by_email = editor.email
     listing.last_modified = timezone.now()
     listing.full_clean(exclude=["provider", "owner", "terms", "locations"])
     listing.save()
@@ -126,19 +135,19 @@ def save_listing(
         )
         ServiceAtLocation.objects.create(service=listing, location=location)
 
-    listing.schedules.all().delete()
-    days = session.get("days") or []
-    if days:
-        week = session.get("week_of_month") or ""
-        Schedule.objects.create(
-            service=listing,
-            freq=Schedule.Frequency.MONTHLY if week else Schedule.Frequency.WEEKLY,
-            byday=f"{week}{days[0]}" if week else ",".join(days),
-            opens_at=session.get("opens_at"),
-            closes_at=session.get("closes_at"),
-            description=session.get("session_description", ""),
-        )
+    if session is not None:
+        listing.schedules.all().delete()
+        schedule = schedule_from_session(session)
+        if schedule is not None:
+            schedule.service = listing
+            schedule.save()
     fulltext.index_services([listing])
+    record_audit_event(
+        editor,
+        AuditEvent.Action.CREATE if adding else AuditEvent.Action.UPDATE,
+        listing,
+        note="Listing saved on the editors' page and marked checked today.",
+    )
     return listing
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil import rrule
@@ -147,3 +149,63 @@ def next_session(listing, after: datetime) -> Session | None:
     """A listing's next session, or ``None`` when it has no dated session to come."""
     upcoming = next_sessions_of(listing.schedules.all(), after, 1)
     return upcoming[0] if upcoming else None
+
+
+def schedule_from_session(session: Mapping[str, Any]) -> Schedule | None:
+    """The (unsaved) schedule an editor's session form describes: weekly on the days chosen, or
+    monthly on one day in a chosen week; ``None`` when no day is chosen."""
+    days = session.get("days") or []
+    if not days:
+        return None
+    week = session.get("week_of_month") or ""
+    return Schedule(
+        freq=Schedule.Frequency.MONTHLY if week else Schedule.Frequency.WEEKLY,
+        byday=f"{week}{days[0]}" if week else ",".join(days),
+        opens_at=session.get("opens_at"),
+        closes_at=session.get("closes_at"),
+        description=session.get("session_description", ""),
+    )
+
+
+def session_from_schedule(schedule: Schedule) -> dict[str, Any]:
+    """What the editor's session form shows of ``schedule``: the inverse of
+    ``schedule_from_session``."""
+    parts = [p.strip() for p in schedule.byday.split(",") if p.strip()]
+    week = parts[0][:-2] if schedule.freq == Schedule.Frequency.MONTHLY and parts else ""
+    return {
+        "days": [p[-2:] for p in parts],
+        "week_of_month": week,
+        "opens_at": schedule.opens_at,
+        "closes_at": schedule.closes_at,
+        "session_description": schedule.description,
+    }
+
+
+_RULE_FIELDS = [
+    "freq",
+    "interval",
+    "byday",
+    "bymonthday",
+    "dtstart",
+    "valid_from",
+    "valid_to",
+    "opens_at",
+    "closes_at",
+    "description",
+    "notes",
+    "attending_type",
+    "service_at_location_id",
+]
+
+
+def fit_the_session_form(schedules: list[Schedule]) -> bool:
+    """Whether the editor's one-session form can show ``schedules`` whole, so saving it changes
+    nothing the editor did not see: at most one schedule, and that one the form would write back
+    exactly as it is. (Imported listings may have several sessions, every other week, term dates.)"""
+    if not schedules:
+        return True
+    if len(schedules) > 1:
+        return False
+    schedule = schedules[0]
+    again = schedule_from_session(session_from_schedule(schedule))
+    return again is not None and all(getattr(again, name) == getattr(schedule, name) for name in _RULE_FIELDS)

@@ -45,6 +45,7 @@ from directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from directory.schedule_words import describe_schedule
 from directory.timetable import ScheduleError, check_schedule
 from places.selectors import PostcodeError, find_postcode
 
@@ -343,6 +344,16 @@ def _term(record: dict) -> TaxonomyTerm:
     return term
 
 
+def _note_and_notes(schedule: Schedule, item: dict) -> tuple[str, str]:
+    """The schedule's free-text note and its other notes. A description that is just the rule in
+    words (as our own export writes it, the editor's note then in ``notes``) is no note: the note
+    comes back from ``notes`` when it fits, so an export reads back as it was."""
+    description, notes = item.get("description", ""), item.get("notes", "")
+    if description and description == describe_schedule(schedule):
+        return (notes, "") if len(notes) <= 255 else ("", notes)
+    return description[:255], notes
+
+
 def _save_service(record: dict, owner: Organisation | None, status: str) -> tuple[Service, bool]:
     organization = record.get("organization") or {
         "id": record["organization_id"],
@@ -403,7 +414,7 @@ def _save_service(record: dict, owner: Organisation | None, status: str) -> tupl
         ServiceAtLocation.objects.create(pk=uuid.UUID(sal["id"]), service=service, location=location)
     for item in record.get("schedules") or []:
         found = _Problems()
-        Schedule.objects.create(
+        schedule = Schedule(
             pk=uuid.UUID(item["id"]),
             service=service,
             freq=item.get("freq") or "WEEKLY",
@@ -415,10 +426,10 @@ def _save_service(record: dict, owner: Organisation | None, status: str) -> tupl
             valid_to=_date(item.get("valid_to"), "", found),
             opens_at=_time(item.get("opens_at"), "", found),
             closes_at=_time(item.get("closes_at"), "", found),
-            description=item.get("description", "")[:255],
             attending_type=item.get("attending_type", "")[:100],
-            notes=item.get("notes", ""),
         )
+        schedule.description, schedule.notes = _note_and_notes(schedule, item)
+        schedule.save(force_insert=True)
     for item in record.get("cost_options") or []:
         try:
             amount = Decimal(str(item["amount"])) if item.get("amount") is not None else None

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from common.safe_urls import is_safe_url
 from directory.models import Location, Provider, Schedule, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from directory.schedule_words import describe_schedule
 
 _DERIVED = uuid.UUID("6f1c6a52-39a7-4b8e-9a5e-0c1c4b2e7d11")
 
@@ -78,6 +79,11 @@ def taxonomy_term(term: TaxonomyTerm) -> dict:
 
 
 def schedule(item: Schedule) -> dict:
+    """A schedule whose ``description`` is its rule in words, so a directory that shows only the
+    description says what the rule says; the editor's free text goes in ``notes``. A rule that
+    cannot be put in words (imported, with a day we do not understand) keeps its own text."""
+    in_words = describe_schedule(item)
+    notes = "\n\n".join(part for part in (item.description, item.notes) if part) if in_words else item.notes
     return _clean(
         {
             "id": str(item.id),
@@ -92,11 +98,11 @@ def schedule(item: Schedule) -> dict:
             "interval": item.interval,
             "byday": item.byday,
             "bymonthday": item.bymonthday,
-            "description": item.description,
+            "description": in_words or item.description,
             "opens_at": item.opens_at.strftime("%H:%M") if item.opens_at else None,
             "closes_at": item.closes_at.strftime("%H:%M") if item.closes_at else None,
             "attending_type": item.attending_type,
-            "notes": item.notes,
+            "notes": notes,
         }
     )
 

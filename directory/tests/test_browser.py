@@ -3,9 +3,10 @@
 from datetime import time
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Role
-from common.testing import PASSWORD
+from common.testing import PASSWORD, sign_in_on_page
 from directory.tests.factories import LocationFactory, ScheduleFactory, ServiceFactory, TaxonomyTermFactory
 from places.tests.factories import PostcodeFactory
 
@@ -109,3 +110,63 @@ def test_search_results_fit_a_phone(phone_page, axe, listing):
     phone_page.goto("/directory/?q=lunch&postcode=M32+0TH")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
     axe(phone_page)
+
+
+@pytest.mark.parametrize("tab, width", [("page", 1024), ("phone_page", 390)])
+def test_editor_moves_a_session_to_another_day_and_the_public_page_follows(
+    request, tab, width, listing, make_user, axe
+):
+    """An organisation editor moves the lunch club from Tuesdays to Wednesdays. Their note still
+    says Tuesdays: the page saves the change and warns them; they put the note right and save; the
+    public page leads with Wednesday. At a desktop's width and at a phone's 390 px."""
+    page = request.getfixturevalue(tab)
+    page.set_viewport_size({"width": width, "height": 844})
+    editor = make_user(Role.ORGANISATION_EDITOR, email="editor@example.org", organisation=listing.owner)
+    sign_in_on_page(page, editor)
+
+    def fits():
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+    page.goto("/directory/manage/")
+    page.click("text=Tuesday lunch club")
+    page.get_by_label("Tuesday", exact=True).uncheck()
+    page.get_by_label("Wednesday", exact=True).check()
+    page.click("button:has-text('Save')")
+
+    banner = page.locator(".govuk-notification-banner").inner_text()
+    assert "Tuesday lunch club is saved. Check its note about when. The note says Tuesday," in banner
+    warning = page.locator("#note-warning").inner_text()
+    assert "The note says Tuesday, but no session is on a Tuesday." in warning
+    assert page.get_by_label("Wednesday", exact=True).is_checked()
+    axe(page)
+    fits()
+
+    page.get_by_label("Note about when (optional)").fill("Wednesdays, 12pm to 2pm. Not in August.")
+    page.click("button:has-text('Save')")
+    assert page.locator("h1").inner_text() == "Your listings"
+    assert "Tuesday lunch club is saved." in page.locator(".govuk-notification-banner").inner_text()
+    row = page.locator("tr", has_text="Tuesday lunch club").inner_text()
+    assert f"{timezone.localdate():%-d %b %Y}" in row  # saving it was checking it
+    axe(page)
+    fits()
+
+    page.goto(f"/directory/listings/{listing.pk}/")
+    sessions = page.locator(".ck-session").inner_text()
+    assert sessions.startswith("Every Wednesday, 12:00 to 14:00.")
+    assert "Note: Wednesdays, 12pm to 2pm. Not in August." in sessions
+    assert page.locator("ul.govuk-list--bullet li").first.inner_text().startswith("Wednesday")
+    axe(page)
+    fits()
+
+
+def test_sessions_the_editors_form_cannot_show_are_listed_accessibly(page, axe, listing, make_user):
+    ScheduleFactory(service=listing, byday="TH", interval=2)  # a second session: the form keeps both
+    sign_in_on_page(page, make_user(Role.ORGANISATION_EDITOR, organisation=listing.owner))
+    page.goto(f"/directory/manage/{listing.pk}/")
+    assert "Every other week on Thursday, 10:00 to 12:00." in page.locator("main").inner_text()
+    page.get_by_label("Friday", exact=True).check()
+    page.click("button:has-text('Save')")
+    assert "Tick this to replace the sessions above" in page.locator(".govuk-error-summary").inner_text()
+    axe(page)
+    page.click(".govuk-error-summary a")
+    assert page.evaluate("document.activeElement.id") == "id_session-replace"

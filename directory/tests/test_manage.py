@@ -1,17 +1,17 @@
 """Organisation editors keep their own listings current, and only their own."""
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import AuditEvent, Role
 from accounts.tests.factories import OrganisationFactory
 from common.testing import assert_denied, sign_in
 from directory.models import ListingProblem, ListingStatus, Service
 from directory.selectors import ListingSearch, search_listings
-from directory.tests.factories import ServiceFactory, TaxonomyTermFactory
+from directory.tests.factories import ScheduleFactory, ServiceFactory, TaxonomyTermFactory
 from places.tests.factories import PostcodeFactory
 
 
@@ -260,3 +260,143 @@ def test_moving_a_venue_in_the_back_office_moves_its_listings_in_search(client, 
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert [s.name for s in search_listings(nearby)] == ["Stretford lunch club"]
     assert [s.name for s in search_listings(ListingSearch(text="sale hall"))] == ["Stretford lunch club"]
+
+
+def audit_of(listing):
+    return list(
+        AuditEvent.objects.filter(target_id=str(listing.pk)).values_list("actor__email", "action", "note")
+    )
+
+
+def test_a_note_that_agrees_with_the_sessions_saves_without_a_warning(client, editor, own):
+    PostcodeFactory(postcode="M32 0TH")
+    sign_in(client, editor)
+    response = client.post(reverse("directory:edit_listing", args=[own.pk]), form_data())
+    assert response.status_code == 302 and response["Location"] == reverse("directory:your_listings")
+    page = client.get(reverse("directory:edit_listing", args=[own.pk])).content.decode()
+    assert "does not match the days and times" not in page
+
+
+def test_moving_the_session_to_another_day_saves_and_warns_that_the_note_still_names_the_old_one(
+    client, editor, own
+):
+    PostcodeFactory(postcode="M32 0TH")
+    sign_in(client, editor)
+    response = client.post(
+        reverse("directory:edit_listing", args=[own.pk]), form_data(**{"session-days": ["WE"]}), follow=True
+    )
+    assert own.schedules.get().byday == "WE"  # a warning, not a refusal: it is saved
+    assert response.redirect_chain == [(reverse("directory:edit_listing", args=[own.pk]), 302)]
+    page = response.content.decode()
+    assert "Stretford lunch club is saved. Check its note about when. The note says Tuesday" in page
+    assert "The note says Tuesday, but no session is on a Tuesday." in page
+    # Saving it again as it is is allowed, and the page still says so.
+    again = client.post(
+        reverse("directory:edit_listing", args=[own.pk]), form_data(**{"session-days": ["WE"]}), follow=True
+    )
+    assert "The note says Tuesday" in again.content.decode()
+
+
+def test_the_warning_shows_what_was_typed_beside_other_mistakes(client, editor, own):
+    PostcodeFactory(postcode="M32 0TH")
+    sign_in(client, editor)
+    response = client.post(
+        reverse("directory:edit_listing", args=[own.pk]),
+        form_data(**{"listing-name": "", "session-days": ["FR"]}),
+    )
+    page = response.content.decode()
+    assert "Enter the name of the group or activity" in page
+    assert "The note says Tuesday, but no session is on a Tuesday." in page
+    assert not own.schedules.exists()  # nothing saved
+
+
+def test_a_note_with_no_day_to_go_with_is_refused_rather_than_dropped(client, editor, own):
+    PostcodeFactory(postcode="M32 0TH")
+    sign_in(client, editor)
+    response = client.post(
+        reverse("directory:edit_listing", args=[own.pk]),
+        form_data(**{"session-days": [], "session-opens_at": "", "session-closes_at": ""}),
+    )
+    assert response.status_code == 200
+    assert "Choose the day or days it runs for the note to go with" in response.content.decode()
+
+
+def test_an_editors_save_marks_the_listing_checked_today_and_is_audited(client, editor, own):
+    PostcodeFactory(postcode="M32 0TH")
+    own.last_checked, own.checked_by_email = date(2024, 1, 1), ""
+    own.save()
+    sign_in(client, editor)
+    client.post(reverse("directory:edit_listing", args=[own.pk]), form_data())
+    own.refresh_from_db()
+    assert (own.last_checked, own.checked_by_email) == (timezone.localdate(), editor.email)
+    assert audit_of(own) == [
+        (editor.email, "update", "Listing saved on the editors' page and marked checked today.")
+    ]
+
+
+def test_another_organisations_editor_cannot_save_or_check_a_listing(client, editor, others):
+    PostcodeFactory(postcode="M32 0TH")
+    others.last_checked = date(2024, 1, 1)
+    others.save()
+    sign_in(client, editor)
+    assert_denied(client.post(reverse("directory:edit_listing", args=[others.pk]), form_data()))
+    assert_denied(client.post(reverse("directory:listing_checked", args=[others.pk])))
+    others.refresh_from_db()
+    assert others.last_checked == date(2024, 1, 1) and audit_of(others) == []
+
+
+def test_still_right_is_audited(client, editor, own):
+    sign_in(client, editor)
+    client.post(reverse("directory:listing_checked", args=[own.pk]))
+    assert audit_of(own) == [(editor.email, "update", "Listing marked checked today.")]
+
+
+@pytest.fixture
+def imported(own):
+    """Sessions the one-session form cannot show: every other Tuesday in term, and Thursdays."""
+    ScheduleFactory(service=own, byday="TU", interval=2, valid_to=date(2027, 7, 20), description="Term time")
+    ScheduleFactory(service=own, byday="TH", opens_at=time(18), closes_at=time(20))
+    return own
+
+
+def rules_of(listing):
+    return sorted(listing.schedules.values_list("byday", "interval", "valid_to", "description"))
+
+
+NO_SESSION = {
+    "session-days": [],
+    "session-opens_at": "",
+    "session-closes_at": "",
+    "session-session_description": "",
+}
+
+
+def test_sessions_the_form_cannot_show_are_listed_and_kept_when_saved(client, editor, imported):
+    PostcodeFactory(postcode="M32 0TH")
+    before = rules_of(imported)
+    sign_in(client, editor)
+    page = client.get(reverse("directory:edit_listing", args=[imported.pk])).content.decode()
+    assert "sessions this form cannot show in full" in page
+    assert "Every other week on Tuesday, 10:00 to 12:00 (until 20 July 2027). Note: Term time" in page
+    assert "Every Thursday, 18:00 to 20:00." in page
+    response = client.post(
+        reverse("directory:edit_listing", args=[imported.pk]),
+        form_data(**NO_SESSION, **{"listing-name": "Stretford supper club"}),
+    )
+    assert response.status_code == 302
+    imported.refresh_from_db()
+    assert imported.name == "Stretford supper club" and rules_of(imported) == before
+
+
+def test_a_session_typed_over_kept_sessions_needs_the_replace_box(client, editor, imported):
+    PostcodeFactory(postcode="M32 0TH")
+    before = rules_of(imported)
+    sign_in(client, editor)
+    url = reverse("directory:edit_listing", args=[imported.pk])
+    refused = client.post(url, form_data(**{"listing-name": "Renamed"}))
+    assert refused.status_code == 200
+    assert "Tick this to replace the sessions above" in refused.content.decode()
+    imported.refresh_from_db()
+    assert imported.name == "Stretford lunch club" and rules_of(imported) == before
+    client.post(url, form_data(**{"session-replace": "on", "session-days": ["WE"]}))
+    assert rules_of(imported) == [("WE", 1, None, "Tuesdays 12pm to 2pm")]

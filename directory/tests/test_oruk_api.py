@@ -200,3 +200,21 @@ def test_the_schema_check_itself_catches_a_broken_record():
     assert any("'name' is a required property" in p for p in found)
     assert any(p.startswith("id:") and "uuid" in p for p in found)
     assert any(p.startswith("status:") for p in found)
+
+
+def test_a_schedule_is_described_by_its_rule_with_the_free_text_as_notes(client, listing):
+    schedule = listing.schedules.get()
+    schedule.byday = "WE"  # moved to Wednesdays; the editor's text still says Tuesdays
+    schedule.save()
+    body = client.get(f"/oruk/services/{listing.id}").json()
+    assert_valid(body, "service.json")
+    [sent] = body["schedules"]
+    assert sent["byday"] == "WE"
+    assert sent["description"] == "Every Wednesday, 10:00 to 12:00."
+    assert sent["notes"] == "Tuesdays 10:00 to 12:00"
+
+
+def test_a_schedule_whose_rule_cannot_be_put_in_words_keeps_its_own_description(client, listing):
+    listing.schedules.update(byday="XX")  # as an old import might have left it
+    [sent] = client.get(f"/oruk/services/{listing.id}").json()["schedules"]
+    assert sent["description"] == "Tuesdays 10:00 to 12:00" and "notes" not in sent

@@ -274,3 +274,25 @@ def test_csv_export_writes_linked_tables(tmp_path):
 def test_export_refuses_an_unknown_format(tmp_path):
     with pytest.raises(CommandError, match="must end .json"):
         call_command("export_oruk", str(tmp_path / "directory.xml"))
+
+
+@pytest.mark.django_db
+def test_export_reads_back_with_the_note_about_when_still_a_note(tmp_path):
+    listing = ServiceFactory(name="Tuesday lunch club")
+    ScheduleFactory(service=listing, byday="TU", description="Not in August")
+    path = tmp_path / "directory.json"
+    call_command("export_oruk", str(path))
+    exported = json.loads(path.read_text())
+    assert exported[0]["schedules"][0]["description"] == "Every Tuesday, 10:00 to 12:00."
+    Service.objects.all().delete()
+    import_records(exported)
+    schedule = Service.objects.get(pk=listing.pk).schedules.get()
+    assert (schedule.description, schedule.notes) == ("Not in August", "")
+
+
+@pytest.mark.django_db
+def test_another_directorys_description_is_kept_as_the_note(example):
+    example["schedules"][0]["description"] = "Thursdays and Fridays, mornings"
+    import_records([example])
+    schedule = Service.objects.get(pk=example["id"]).schedules.get()
+    assert schedule.description == "Thursdays and Fridays, mornings"

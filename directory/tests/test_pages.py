@@ -216,3 +216,42 @@ def test_reports_from_one_address_are_limited_to_ten_an_hour(client, listing):
     assert ListingProblem.objects.count() == 10
     other = client.post(url, {"kind": "unclear"}, REMOTE_ADDR="10.1.2.3")
     assert other.status_code == 302
+
+
+def moved_to_wednesday(listing):
+    """The session moved to Wednesdays, its free text left saying Tuesdays (as editors leave it)."""
+    schedule = listing.schedules.get()
+    schedule.byday = "WE"
+    schedule.save()
+
+
+def test_listing_page_shows_the_sessions_first_and_the_free_text_as_a_note(client, listing):
+    moved_to_wednesday(listing)
+    page = client.get(f"/directory/listings/{listing.pk}/").content.decode()
+    when = page[page.index(">When<") :]
+    assert "Every Wednesday, 12:00 to 14:00." in when
+    assert "<strong>Note:</strong> Tuesdays, 12pm to 2pm" in when
+    assert when.index("Every Wednesday") < when.index("Note:") < when.index("Next sessions")
+    assert "Next sessions:" in when and "Wednesday" in when[when.index("Next sessions") :]
+
+
+def test_listing_with_no_sessions_says_to_ask(client, listing):
+    listing.schedules.all().delete()
+    page = client.get(f"/directory/listings/{listing.pk}/").content.decode()
+    assert "Ask them when it runs." in page and "Note:" not in page
+
+
+def test_search_result_shows_the_sessions_in_words_not_the_free_text(client, listing):
+    moved_to_wednesday(listing)
+    page = client.get("/directory/", {"q": "lunch"}).content.decode()
+    assert "Every Wednesday, 12:00 to 14:00." in page and "Next: Wednesday" in page
+    assert "Tuesdays, 12pm to 2pm" not in page
+
+
+def test_calendar_event_describes_the_rule_and_labels_the_free_text_as_a_note(client, listing):
+    moved_to_wednesday(listing)
+    calendar = Calendar.from_ical(client.get(f"/directory/listings/{listing.pk}/calendar.ics").content)
+    [event] = calendar.walk("VEVENT")
+    assert event["rrule"]["BYDAY"] == ["WE"]
+    description = str(event["description"])
+    assert description.startswith("Every Wednesday, 12:00 to 14:00.\n\nNote: Tuesdays, 12pm to 2pm")

@@ -1,8 +1,11 @@
 """Who may see, change and add listings (directory.permissions), and how a refusal reaches a page."""
 
+from datetime import date
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tests.factories import OrganisationFactory
@@ -146,6 +149,43 @@ def test_checking_another_organisations_listing_is_not_permitted(editor, others_
 def test_checking_another_organisations_draft_is_as_if_it_were_not_there(editor, others_draft):
     with pytest.raises(NotVisible):
         services.mark_listing_checked(editor, others_draft)
+
+
+def _save_unchanged(user, listing):
+    """Save ``listing`` through the editors' service with its details as they are."""
+    return services.save_listing(
+        user, listing, {"name": listing.name, "cost": listing.cost}, {}, {"days": ["TU"]}
+    )
+
+
+def test_saving_another_organisations_listing_is_refused_and_checks_nothing(
+    editor, others_published, others_draft
+):
+    before = [(s.last_checked, s.checked_by_email) for s in (others_published, others_draft)]
+    with pytest.raises(NotPermitted, match="You can only change your own organisation's listings"):
+        _save_unchanged(editor, others_published)
+    with pytest.raises(NotVisible):
+        _save_unchanged(editor, others_draft)
+    for listing, was in zip((others_published, others_draft), before, strict=True):
+        listing.refresh_from_db()
+        assert (listing.last_checked, listing.checked_by_email) == was and not listing.schedules.exists()
+
+
+@pytest.mark.parametrize("role", [*STAFF_WHO_MANAGE_NO_LISTINGS, None])
+def test_no_one_but_its_editors_may_save_a_listing(make_user, organisation, own, role):
+    """A resident or member of staff of the listing's own organisation, or someone signed out."""
+    user = AnonymousUser() if role is None else make_user(role, organisation=organisation)
+    with pytest.raises(NotPermitted):
+        _save_unchanged(user, own)
+    assert not own.schedules.exists()
+
+
+def test_an_editors_save_marks_their_listing_checked_today(editor, own):
+    Service.objects.filter(pk=own.pk).update(last_checked=date(2024, 1, 1))
+    saved = _save_unchanged(editor, Service.objects.get(pk=own.pk))
+    saved.refresh_from_db()
+    assert (saved.last_checked, saved.checked_by_email) == (timezone.localdate(), editor.email)
+    assert saved.schedules.get().byday == "TU"
 
 
 def test_an_administrator_adding_a_listing_is_sent_to_the_back_office(administrator):

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time
 import pytest
 
 from directory.models import Schedule, weekday_mask
-from directory.timetable import LONDON, ScheduleError, check_schedule, next_sessions
+from directory.timetable import LONDON, ScheduleError, check_schedule, fit_the_session_form, next_sessions
 
 MONDAY_MORNING = datetime(2026, 11, 23, 9, 0, tzinfo=LONDON)
 
@@ -144,3 +144,20 @@ def test_a_schedule_that_cannot_give_dates_does_not_hide_the_others():
     assert [s.starts.date() for s in next_sessions_of([broken, weekly], MONDAY_MORNING, 1)] == [
         date(2026, 11, 24)
     ]
+
+
+@pytest.mark.parametrize(
+    "rules, fits",
+    [
+        ([], True),
+        ([{"byday": "TU,TH"}], True),
+        ([{"freq": "MONTHLY", "byday": "1TU", "description": "Not in August"}], True),
+        ([{"byday": "TU"}, {"byday": "TH"}], False),  # two sessions
+        ([{"byday": "TU", "interval": 2}], False),  # every other week
+        ([{"byday": "TU", "valid_to": date(2027, 7, 20)}], False),  # term dates
+        ([{"freq": "MONTHLY", "bymonthday": "1"}], False),  # a day of the month
+        ([{"byday": "TU", "notes": "Imported notes"}], False),
+    ],
+)
+def test_what_the_one_session_form_can_show_whole(rules, fits):
+    assert fit_the_session_form([schedule(**rule) for rule in rules]) is fits
