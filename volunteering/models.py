@@ -143,6 +143,9 @@ class SignUp(models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    # Not stored: set on the sign-up a repeated sign-up is answered with (see services.sign_up).
+    is_repeat: bool = False
+
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [

@@ -3,6 +3,7 @@ the hours and time credits it records. One transaction each; refusals name the f
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -78,8 +79,8 @@ def change_places(user: User, shift: Shift, places: int) -> Shift:
 def _who(user: User | None, name: str, email: str, phone: str) -> dict[str, Any]:
     """Who is signing up: the signed-in user, or a name and a way to reach them."""
     if user is not None and user.is_authenticated:
-        return {"user": user, "name": user.full_name, "email": user.email, "phone": phone}
-    name, email, phone = (name or "").strip(), (email or "").strip().lower(), (phone or "").strip()
+        return {"user": user, "name": user.full_name, "email": user.email.lower(), "phone": phone.strip()}
+    name, email, phone = " ".join((name or "").split()), (email or "").strip().lower(), (phone or "").strip()
     if not name:
         raise Refusal("Enter your name.", field="name")
     if not email and not phone:
@@ -87,6 +88,25 @@ def _who(user: User | None, name: str, email: str, phone: str) -> dict[str, Any]
             "Give an email address or a phone number, so the organiser can reach you.", field="email"
         )
     return {"user": None, "name": name, "email": email, "phone": phone}
+
+
+def _phone_key(phone: str) -> str:
+    """A phone number as compared: its digits (and a leading +), whatever spacing it was typed with."""
+    return re.sub(r"(?!^\+)\D", "", phone.strip())
+
+
+def _same_person(signup: SignUp, who: dict[str, Any]) -> bool:
+    """Whether an earlier sign-up is this person's: the same account, the same email address in any
+    letter case, or the same name and phone number however they were typed."""
+    if who["user"] is not None and signup.user_id == who["user"].pk:
+        return True
+    if who["email"] and signup.email.lower() == who["email"]:
+        return True
+    return bool(
+        who["phone"]
+        and _phone_key(signup.phone) == _phone_key(who["phone"])
+        and " ".join(signup.name.split()).casefold() == who["name"].casefold()
+    )
 
 
 @transaction.atomic
@@ -99,19 +119,20 @@ def sign_up(
     phone: str = "",
     event: Event | None = None,
 ) -> SignUp:
-    """Sign someone up to a shift: a place if one is free, otherwise the waiting list. The shift's
-    row is locked while places are counted, so two people can never take the last place."""
+    """Sign someone up to a shift: a place if one is free, otherwise the waiting list. Someone
+    already signed up to it (a place or waiting) is answered with that sign-up, marked
+    ``is_repeat``, and nothing is added. The shift's row is locked while earlier sign-ups and
+    places are counted, so two people can never take the last place and one person never two."""
     shift = Shift.objects.select_for_update().select_related("opportunity").get(pk=shift.pk)
     if not shift.opportunity.is_published:
         raise Refusal("This opportunity is not open for sign-ups.", field="shift")
     if shift.starts_at <= timezone.now():
         raise Refusal("This shift has already started.", field="shift")
     who = _who(user, name, email, phone)
-    same = shift.sign_ups.exclude(status=SignUp.Status.CANCELLED)
-    if (who["user"] and same.filter(user=who["user"]).exists()) or (
-        who["email"] and same.filter(email=who["email"]).exists()
-    ):
-        raise Refusal("You are already signed up to this shift.", field="shift")
+    for earlier in shift.sign_ups.exclude(status=SignUp.Status.CANCELLED):
+        if _same_person(earlier, who):
+            earlier.is_repeat = True
+            return earlier
     taken = shift.sign_ups.filter(status=SignUp.Status.CONFIRMED).count()
     status = SignUp.Status.CONFIRMED if taken < shift.places else SignUp.Status.WAITING
     return SignUp.objects.create(shift=shift, status=status, event=event, **who)

@@ -33,7 +33,16 @@ def opportunities(request):
     )
 
 
+def _named(signup: SignUp) -> str:
+    """A sign-up's shift as a person reads it, saying when it is only a place on the waiting list."""
+    when = timezone.localtime(signup.shift.starts_at)
+    waiting = ", on the waiting list" if signup.status == SignUp.Status.WAITING else ""
+    return f"{signup.shift.opportunity.title} ({when:%a %-d %b, %H:%M}{waiting})"
+
+
 def _signed_up(signup: SignUp) -> str:
+    if signup.is_repeat:
+        return f"You were already signed up: {_named(signup)}. Nothing more was added."
     if signup.status == SignUp.Status.WAITING:
         return "That shift is full: you are on the waiting list, and will be told if a place comes up."
     return f"You are signed up: {signup.shift}. Thank you."
@@ -159,10 +168,24 @@ def roster(request, pk):
     return render(request, "volunteering/roster.html", {"shift": shift, "sign_ups": selectors.roster(shift)})
 
 
+def _in_a_list(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def _thanked(made: list[SignUp]) -> str:
-    waiting = sum(1 for s in made if s.status == SignUp.Status.WAITING)
-    note = f" ({waiting} on a waiting list)" if waiting else ""
-    return f"Thank you: you are signed up to {len(made)}{note}. The organisers will be in touch."
+    """The confirmation after an event's sign-up: each shift by name, which are on a waiting list,
+    and which the person had already signed up to (so nothing more was added for those)."""
+    new = [_named(s) for s in made if not s.is_repeat]
+    repeated = [_named(s) for s in made if s.is_repeat]
+    said = []
+    if new:
+        shifts = f"{len(new)} shift{'s' if len(new) > 1 else ''}"
+        said.append(f"Thank you: you are signed up to {shifts}: {_in_a_list(new)}.")
+    if repeated:
+        said.append(f"You were already signed up to {_in_a_list(repeated)}: nothing more was added.")
+    if new:
+        said.append("The organisers will be in touch.")
+    return " ".join(said)
 
 
 @require_http_methods(["GET", "POST"])

@@ -33,10 +33,69 @@ def test_someone_without_an_account_signs_up_with_a_name_and_a_way_to_reach_them
     shift = make_shift(opportunity)
     with pytest.raises(ValidationError, match="Give an email address or a phone number"):
         services.sign_up(shift, name="Stan")
-    services.sign_up(shift, name="Stan", email="Stan@example.org")
-    with pytest.raises(ValidationError, match="already signed up"):
-        services.sign_up(shift, name="Stanley", email="stan@example.org")
+    first = services.sign_up(shift, name="Stan", email="Stan@example.org")
+    again = services.sign_up(shift, name="Stanley", email="stan@example.org")
+    assert again.pk == first.pk and again.is_repeat
     assert SignUp.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ({"name": "Stan Smith", "phone": "07700 900123"}, {"name": "stan  SMITH ", "phone": "07700900123"}),
+        (
+            {"name": "Stan Smith", "phone": "0770-090 0123"},
+            {"name": "Stan Smith", "phone": " 077 00 90 01 23"},
+        ),
+        ({"name": "Stan", "email": "Stan@Example.org"}, {"name": "Stan", "email": "STAN@example.ORG "}),
+        ({"name": "Stan", "email": "stan@example.org"}, {"name": "S. Smith", "email": "Stan@example.org"}),
+    ],
+)
+def test_the_same_person_signing_up_twice_gets_one_place(db, first, second):
+    opportunity, organiser = make_opportunity()
+    shift = make_shift(opportunity, places=2)
+    made = services.sign_up(shift, **first)
+    again = services.sign_up(shift, **second)
+    assert again.pk == made.pk and again.is_repeat and not made.is_repeat
+    assert SignUp.objects.filter(shift=shift).count() == 1
+    assert services.sign_up(shift, name="Someone Else", phone="07700 900999").status == "confirmed"
+
+
+def test_someone_else_with_the_same_phone_is_not_taken_for_the_first(db):
+    opportunity, organiser = make_opportunity()
+    shift = make_shift(opportunity, places=2)
+    services.sign_up(shift, name="Stan Smith", phone="0161 000 0000")
+    other = services.sign_up(shift, name="Jo Smith", phone="0161 000 0000")  # a shared landline
+    assert not other.is_repeat and SignUp.objects.filter(status="confirmed").count() == 2
+
+
+def test_a_signed_in_volunteer_signing_up_twice_keeps_one_place(db):
+    opportunity, organiser = make_opportunity()
+    shift = make_shift(opportunity)
+    volunteer = UserFactory(email="Vol@Example.org")
+    made = services.sign_up(shift, user=volunteer)
+    assert services.sign_up(shift, user=volunteer).pk == made.pk
+    same_email = services.sign_up(shift, name="Vol", email="vol@example.org")  # signed out this time
+    assert same_email.pk == made.pk and SignUp.objects.count() == 1
+
+
+def test_someone_waiting_who_signs_up_again_keeps_one_place_in_the_queue(db):
+    opportunity, organiser = make_opportunity()
+    shift = make_shift(opportunity, places=1)
+    services.sign_up(shift, user=UserFactory())
+    waiting = services.sign_up(shift, name="Stan", phone="07700 900123")
+    again = services.sign_up(shift, name="STAN", phone="07700900123")
+    assert again.pk == waiting.pk and again.status == "waiting"
+    assert SignUp.objects.filter(status="waiting").count() == 1
+
+
+def test_signing_up_again_after_cancelling_takes_a_new_place(db):
+    opportunity, organiser = make_opportunity()
+    shift = make_shift(opportunity)
+    volunteer = UserFactory()
+    services.cancel(volunteer, services.sign_up(shift, user=volunteer))
+    again = services.sign_up(shift, user=volunteer)
+    assert not again.is_repeat and again.status == "confirmed"
 
 
 @pytest.mark.parametrize(
@@ -142,3 +201,30 @@ def test_eight_people_racing_for_three_places_on_postgresql():
     assert failures == []
     assert SignUp.objects.filter(status="confirmed").count() == 3
     assert SignUp.objects.filter(status="waiting").count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one writer at a time")
+def test_one_person_submitting_eight_times_at_once_gets_one_place_on_postgresql():
+    opportunity, organiser = make_opportunity()
+    shift = make_shift(opportunity, places=3)
+    gate, made, failures = threading.Barrier(8), [], []
+    typed = ["Stan Smith", "stan smith", "STAN SMITH", " Stan  Smith"]
+
+    def go(n):
+        try:
+            gate.wait()
+            phone = "07700 900123" if n % 2 else "07700900123"
+            made.append(services.sign_up(shift, name=typed[n % 4], phone=phone).pk)
+        except Exception as error:  # noqa: BLE001 - any error fails the test below
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=go, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == [] and len(made) == 8 and len(set(made)) == 1
+    assert SignUp.objects.filter(shift=shift).count() == 1
