@@ -104,3 +104,27 @@ class PlacesForm(forms.Form):
     places = forms.IntegerField(
         label="Places", min_value=1, max_value=500, error_messages={"invalid": "Enter a whole number"}
     )
+
+
+HOURS_RANGE = "Give the hours as quarter hours from 0.25 to 24, like 2.5"
+
+
+class AttendanceForm(forms.Form):
+    """The hours someone gave, when the organiser marks that they came (empty: the shift's)."""
+
+    hours = forms.DecimalField(
+        label="Hours",
+        required=False,
+        min_value=0.25,
+        max_value=24,
+        max_digits=4,
+        decimal_places=2,
+        error_messages={
+            "invalid": "Enter the hours as a number, like 2.5",
+            "min_value": HOURS_RANGE,
+            "max_value": HOURS_RANGE,
+            "max_digits": HOURS_RANGE,
+            "max_decimal_places": HOURS_RANGE,
+            "max_whole_digits": HOURS_RANGE,
+        },
+    )

@@ -3,6 +3,7 @@ what an event achieved."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -14,6 +15,8 @@ from timebank.models import CreditScheme
 
 from .models import Event, Opportunity, Shift, SignUp
 from .permissions import may_organise_own_volunteering, may_run_volunteering
+
+QUARTER = Decimal("0.25")
 
 
 def published_opportunities() -> QuerySet[Opportunity]:
@@ -59,6 +62,13 @@ def calendar_owner(user_id: int | None) -> User | None:
 def roster(shift: Shift) -> QuerySet[SignUp]:
     """Who signed up to the shift (not those who cancelled), places first."""
     return shift.sign_ups.exclude(status=SignUp.Status.CANCELLED).order_by("status", "created_at")
+
+
+def scheduled_hours(shift: Shift) -> Decimal:
+    """A shift's length in hours, to the nearest quarter hour: the hours given unless the
+    organiser says otherwise."""
+    hours = Decimal((shift.ends_at - shift.starts_at).total_seconds()) / 3600
+    return (hours / QUARTER).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * QUARTER
 
 
 def organisation_organised_by(user: User) -> Organisation | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,8 +19,7 @@ from timebank import services as timebank
 
 from .models import Event, Opportunity, Shift, SignUp
 from .permissions import may_cancel_sign_up, may_run_volunteering
-
-QUARTER = Decimal("0.25")
+from .selectors import QUARTER, scheduled_hours
 
 
 def _organiser_only(user: Requester, organisation: Organisation) -> None:
@@ -162,17 +161,30 @@ def _promote_waiting(shift: Shift) -> None:
         SignUp.objects.filter(pk__in=[s.pk for s in waiting]).update(status=SignUp.Status.CONFIRMED)
 
 
-def _hours_of(shift: Shift) -> Decimal:
-    """A shift's length in hours, to the nearest quarter hour."""
-    hours = Decimal((shift.ends_at - shift.starts_at).total_seconds()) / 3600
-    return (hours / QUARTER).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * QUARTER
+MOST_HOURS = Decimal("24")
+
+
+def _hours_given(hours: Decimal | None, fallback: Decimal) -> Decimal:
+    """The hours an organiser says someone gave: quarter hours, more than none, at most a day."""
+    if hours is None:
+        return fallback
+    if not QUARTER <= hours <= MOST_HOURS or hours % QUARTER:
+        raise Refusal("Give the hours as quarter hours from 0.25 to 24, like 2.5.", field="hours")
+    return hours
+
+
+def _credits_for(hours: Decimal | None) -> int:
+    """Time credits earned for some hours: one for each whole hour."""
+    return int(hours or 0)
 
 
 @transaction.atomic
-def mark_attendance(organiser: User, signup: SignUp, attended: bool) -> SignUp:
-    """Record whether someone came. Coming records the shift's hours and, where the opportunity
-    earns time credits and the volunteer has an account, awards them: exactly once per sign-up,
-    however often attendance is marked."""
+def mark_attendance(organiser: User, signup: SignUp, attended: bool, hours: Decimal | None = None) -> SignUp:
+    """Record whether someone came, and the hours they gave: ``hours`` when the organiser gives
+    them, else what was recorded before, else the shift's scheduled hours. Where the opportunity
+    earns time credits and the volunteer has an account, credits are awarded exactly once per
+    sign-up, however often attendance is marked; changing the hours afterwards corrects them
+    through the ledger with a correcting entry."""
     signup = (
         SignUp.objects.select_for_update()
         .select_related("shift__opportunity__organisation")
@@ -190,28 +202,29 @@ def mark_attendance(organiser: User, signup: SignUp, attended: bool) -> SignUp:
         signup.status, signup.hours = SignUp.Status.NO_SHOW, None
         signup.save(update_fields=["status", "hours"])
         return signup
-    hours = _hours_of(signup.shift)
-    signup.status, signup.hours = SignUp.Status.ATTENDED, hours
-    scheme, volunteer = opportunity.credit_scheme, signup.user
+    before = signup.hours if signup.status == SignUp.Status.ATTENDED else None
+    given = _hours_given(hours, before or scheduled_hours(signup.shift))
+    signup.status, signup.hours = SignUp.Status.ATTENDED, given
+    what = f"{opportunity.title}, {timezone.localtime(signup.shift.starts_at):%-d %b %Y}"
+    if signup.credits_entry is not None:
+        change = _credits_for(given) - _credits_for(before)
+        if change:
+            timebank.correct_award(organiser, signup.credits_entry, change, f"{what}, now {given} hours")
+    else:
+        _award_once(organiser, signup, given, what)
+    signup.save(update_fields=["status", "hours", "credits_entry"])
+    return signup
+
+
+def _award_once(organiser: User, signup: SignUp, hours: Decimal, what: str) -> None:
+    """Award the sign-up's credits, where its opportunity earns them and the volunteer can hold them."""
+    opportunity, volunteer = signup.shift.opportunity, signup.user
+    scheme = opportunity.credit_scheme
     takes_part = (
         scheme is not None and scheme.awarding_organisations.filter(pk=opportunity.organisation_id).exists()
     )
-    if (
-        takes_part
-        and scheme is not None
-        and volunteer is not None
-        and not signup.credits_entry_id
-        and hours >= 1
-    ):
-        signup.credits_entry = timebank.award_credits(
-            organiser,
-            scheme,
-            volunteer,
-            hours,
-            f"{opportunity.title}, {timezone.localtime(signup.shift.starts_at):%-d %b %Y}",
-        )
-    signup.save(update_fields=["status", "hours", "credits_entry"])
-    return signup
+    if takes_part and scheme is not None and volunteer is not None and hours >= 1:
+        signup.credits_entry = timebank.award_credits(organiser, scheme, volunteer, hours, what)
 
 
 @transaction.atomic

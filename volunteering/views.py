@@ -159,13 +159,32 @@ def roster(request, pk):
         return act(request, change_places, next_url=here, success="Places changed.")
     if request.method == "POST":
         signup = get_object_or_404(shift.sign_ups, pk=_posted_id(request, "sign_up"))
-        return act(
-            request,
-            lambda: services.mark_attendance(request.user, signup, request.POST.get("attended") == "yes"),
-            next_url=here,
-            success=f"{signup.name}: attendance recorded.",
-        )
-    return render(request, "volunteering/roster.html", {"shift": shift, "sign_ups": selectors.roster(shift)})
+        came = request.POST.get("attended") == "yes"
+        given = forms.AttendanceForm(request.POST)
+
+        def mark() -> SignUp:
+            if came and not given.is_valid():
+                raise form_refusal(given)
+            hours = given.cleaned_data.get("hours") if came else None
+            return services.mark_attendance(request.user, signup, came, hours)
+
+        return act(request, mark, next_url=here, success=_attendance_said)
+    return render(
+        request,
+        "volunteering/roster.html",
+        {
+            "shift": shift,
+            "sign_ups": selectors.roster(shift),
+            "scheduled": selectors.scheduled_hours(shift),
+            "started": shift.starts_at <= timezone.now(),
+        },
+    )
+
+
+def _attendance_said(signup: SignUp) -> str:
+    if signup.status == SignUp.Status.ATTENDED:
+        return f"{signup.name} came: {signup.hours.normalize():f} hours recorded."
+    return f"{signup.name}: recorded as not coming."
 
 
 def _in_a_list(names: list[str]) -> str:

@@ -131,3 +131,26 @@ def test_the_same_details_sent_twice_at_an_event_take_one_place_each(client, fai
     assert "You were already signed up to Marshal at parkrun (" in again.content.decode()
     assert SignUp.objects.filter(shift=marshal).count() == 1
     assert SignUp.objects.filter(shift=carving, status="waiting").count() == 1
+
+
+def test_the_organiser_marks_someone_came_with_the_hours_they_gave(client, parkrun):
+    opportunity, organiser, shift = parkrun
+    signup = SignUp.objects.create(shift=shift, name="Stan", phone="07700 900123")
+    shift.starts_at, shift.ends_at = timezone.now() - timedelta(hours=3), timezone.now() - timedelta(hours=1)
+    shift.save()
+    url = reverse("volunteering:roster", args=[shift.pk])
+    sign_in(client, organiser)
+    assert 'value="2"' in client.get(url).content.decode()  # the scheduled hours, to change
+    refused = client.post(url, {"sign_up": signup.pk, "attended": "yes", "hours": "lots"}, follow=True)
+    assert "Enter the hours as a number" in refused.content.decode()
+    refused = client.post(url, {"sign_up": signup.pk, "attended": "yes", "hours": "30"}, follow=True)
+    assert "Give the hours as quarter hours from 0.25 to 24" in refused.content.decode()
+    signup.refresh_from_db()
+    assert signup.status == "confirmed" and signup.hours is None
+    done = client.post(url, {"sign_up": signup.pk, "attended": "yes", "hours": "2.5"}, follow=True)
+    assert "Stan came: 2.5 hours recorded." in done.content.decode()
+    signup.refresh_from_db()
+    assert signup.status == "attended" and str(signup.hours) == "2.50"
+    client.post(url, {"sign_up": signup.pk, "attended": "no", "hours": "lots"})  # hours unused
+    signup.refresh_from_db()
+    assert signup.status == "no_show"

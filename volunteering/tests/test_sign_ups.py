@@ -10,6 +10,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from timebank import ledger
 from timebank import services as timebank
 from timebank.models import Account, Entry
 from volunteering import services
@@ -228,3 +229,96 @@ def test_one_person_submitting_eight_times_at_once_gets_one_place_on_postgresql(
         thread.join(timeout=60)
     assert failures == [] and len(made) == 8 and len(set(made)) == 1
     assert SignUp.objects.filter(shift=shift).count() == 1
+
+
+def _started(shift):
+    Shift.objects.filter(pk=shift.pk).update(
+        starts_at=timezone.now() - timedelta(hours=4), ends_at=timezone.now() - timedelta(hours=1)
+    )
+
+
+def _with_credits(opportunity):
+    scheme = timebank.create_credit_scheme("Trafford Time Credits", opportunity.organisation)
+    opportunity.credit_scheme = scheme
+    opportunity.save()
+    return scheme
+
+
+def test_the_organiser_records_the_hours_actually_given_defaulting_to_the_scheduled(db):
+    opportunity, organiser = make_opportunity()
+    shift = make_shift(opportunity, hours=3)
+    stayed, left_early = (services.sign_up(shift, user=UserFactory()) for _ in range(2))
+    _started(shift)
+    assert services.mark_attendance(organiser, stayed, attended=True).hours == Decimal("3")
+    assert services.mark_attendance(organiser, left_early, True, Decimal("1.75")).hours == Decimal("1.75")
+    again = services.mark_attendance(organiser, left_early, attended=True)  # no hours: keeps 1.75
+    assert again.hours == Decimal("1.75")
+
+
+@pytest.mark.parametrize("hours", ["0", "0.3", "24.25", "-2"])
+def test_hours_outside_quarter_hours_up_to_a_day_are_refused_naming_the_field(db, hours):
+    opportunity, organiser = make_opportunity()
+    shift = make_shift(opportunity)
+    signup = services.sign_up(shift, user=UserFactory())
+    _started(shift)
+    with pytest.raises(ValidationError) as refused:
+        services.mark_attendance(organiser, signup, True, Decimal(hours))
+    assert "quarter hours from 0.25 to 24" in refused.value.message_dict["hours"][0]
+    signup.refresh_from_db()
+    assert signup.status == "confirmed" and signup.hours is None
+
+
+def test_changing_the_hours_after_marking_corrects_the_credits_and_never_awards_twice(db):
+    opportunity, organiser = make_opportunity()
+    _with_credits(opportunity)
+    shift = make_shift(opportunity, hours=3)
+    volunteer = UserFactory()
+    signup = services.sign_up(shift, user=volunteer)
+    _started(shift)
+    services.mark_attendance(organiser, signup, attended=True)
+    account = Account.objects.get(holder=volunteer)
+    assert account.balance == 3
+    services.mark_attendance(organiser, signup, True, Decimal("4.5"))  # stayed on: one more credit
+    account.refresh_from_db()
+    assert account.balance == 4
+    services.mark_attendance(organiser, signup, True, Decimal("4.75"))  # same whole hours: no entry
+    services.mark_attendance(organiser, signup, True, Decimal("1"))
+    account.refresh_from_db()
+    assert account.balance == 1
+    assert Entry.objects.filter(kind="award").count() == 1
+    corrections = Entry.objects.filter(kind="reversal").order_by("pk")
+    assert [p.amount for c in corrections for p in c.postings.filter(account=account)] == [1, -3]
+    assert all("Correction: Marshal at parkrun" in c.memo for c in corrections)
+    signup.refresh_from_db()
+    assert signup.credits_entry.kind == "award" and signup.hours == Decimal("1")
+    assert ledger.audit() == []
+
+
+def test_hours_below_one_then_raised_award_the_credits_once(db):
+    opportunity, organiser = make_opportunity()
+    _with_credits(opportunity)
+    shift = make_shift(opportunity, hours=2)
+    volunteer = UserFactory()
+    signup = services.sign_up(shift, user=volunteer)
+    _started(shift)
+    services.mark_attendance(organiser, signup, True, Decimal("0.5"))
+    assert not Entry.objects.filter(kind="award").exists()
+    services.mark_attendance(organiser, signup, True, Decimal("2"))
+    services.mark_attendance(organiser, signup, True, Decimal("2"))
+    assert Entry.objects.filter(kind="award").count() == 1
+    assert Account.objects.get(holder=volunteer).balance == 2
+
+
+def test_only_the_organiser_corrects_credits_through_the_ledger(db):
+    opportunity, organiser = make_opportunity()
+    _with_credits(opportunity)
+    shift = make_shift(opportunity, hours=3)
+    signup = services.sign_up(shift, user=UserFactory())
+    _started(shift)
+    services.mark_attendance(organiser, signup, attended=True)
+    signup.refresh_from_db()
+    with pytest.raises(ValidationError, match="correct its credits"):
+        timebank.correct_award(UserFactory(), signup.credits_entry, 1, "Marshal")
+    with pytest.raises(ValidationError, match="Only Sale parkrun's organisers"):
+        services.mark_attendance(UserFactory(), signup, True, Decimal("5"))
+    assert not Entry.objects.filter(kind="reversal").exists()
