@@ -17,9 +17,14 @@ from accounts.permissions import Requester
 from common.errors import NotPermitted, NotVisible, Refusal, message_of
 from timebank import services as timebank
 
-from .models import Event, Opportunity, Shift, SignUp
-from .permissions import may_cancel_sign_up, may_run_volunteering
-from .selectors import QUARTER, scheduled_hours
+from .models import Event, Opportunity, Shift, SignUp, Stall
+from .permissions import may_cancel_sign_up, may_run_event, may_run_stall, may_run_volunteering
+from .selectors import (
+    QUARTER,
+    opportunities_choosable_for,
+    organisations_choosable_for_stall,
+    scheduled_hours,
+)
 
 
 def _organiser_only(user: Requester, organisation: Organisation) -> None:
@@ -274,3 +279,50 @@ def save_opportunity(
     opportunity.full_clean()
     opportunity.save()
     return opportunity
+
+
+@transaction.atomic
+def save_event(user: User, organisation: Organisation, event: Event | None, details: dict[str, Any]) -> Event:
+    """An organisation's organiser adds one of its events, or changes it (the event's own
+    organisers only: anyone else is answered as if it did not exist)."""
+    if event is not None and not may_run_event(user, event):
+        raise NotVisible()
+    if event is None:
+        _organiser_only(user, organisation)
+    starts_at, ends_at = details["starts_at"], details["ends_at"]
+    if ends_at <= starts_at:
+        raise Refusal("The end must be after the start.", field="ends_at")
+    if event is None and starts_at < timezone.now():
+        raise Refusal("A new event cannot start in the past.", field="starts_at")
+    if not details.get("venue") and not (details.get("place") or "").strip():
+        raise Refusal("Choose a venue, or say where it is.", field="venue")
+    event = event or Event(organisation=organisation)
+    for name, value in details.items():
+        setattr(event, name, value.strip() if isinstance(value, str) else value)
+    event.full_clean()
+    event.save()
+    return event
+
+
+@transaction.atomic
+def add_stall(user: User, event: Event, organisation: Organisation) -> Stall:
+    """The event's organiser gives an organisation (perhaps their own) a stall at it."""
+    event = Event.objects.select_for_update().select_related("organisation").get(pk=event.pk)
+    if not may_run_event(user, event):
+        raise NotPermitted(f"Only {event.organisation}'s organisers add stalls to {event}.")
+    if not organisations_choosable_for_stall(event).filter(pk=organisation.pk).exists():
+        raise Refusal(f"{organisation} already has a stall at {event}.", field="organisation")
+    return Stall.objects.create(event=event, organisation=organisation)
+
+
+@transaction.atomic
+def choose_stall_opportunities(user: User, stall: Stall, opportunities: list[Opportunity]) -> Stall:
+    """The stall's organisation's organisers choose which of its open opportunities it offers."""
+    stall = Stall.objects.select_for_update().select_related("organisation", "event").get(pk=stall.pk)
+    if not may_run_stall(user, stall):
+        raise NotPermitted(f"Only {stall.organisation}'s organisers choose what its stall offers.")
+    allowed = set(opportunities_choosable_for(stall).values_list("pk", flat=True))
+    if any(o.pk not in allowed for o in opportunities):
+        raise Refusal(f"Choose from {stall.organisation}'s open opportunities.", field="opportunities")
+    stall.opportunities.set(opportunities)
+    return stall

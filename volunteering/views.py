@@ -19,7 +19,7 @@ from common.errors import message_of, refusals_as_http
 from common.pages import act, bind, form_page, form_refusal
 
 from . import calendar, forms, permissions, selectors, services
-from .models import Event, Shift, SignUp
+from .models import Event, Shift, SignUp, Stall
 
 
 def opportunities(request):
@@ -232,16 +232,20 @@ def event(request, pk):
             "event": found,
             "stalls": selectors.event_shifts(found),
             "chosen": {str(v) for v in form["shifts"].value() or []},
+            "organiser": permissions.may_see_event_sign_ups(request.user, found),
         },
     )
 
 
 @login_required
 def event_sign_ups(request, pk):
-    """After the event: each organisation sees its own sign-ups; the organising one sees the summary."""
-    found = get_object_or_404(Event, pk=pk)
+    """The organisers' page of an event: each organisation with a stall sees its own sign-ups (and
+    its stall); the organising one sees the summary, the stalls, and changes the event."""
+    found = get_object_or_404(Event.objects.select_related("organisation", "venue"), pk=pk)
     if not permissions.may_see_event_sign_ups(request.user, found):
         raise PermissionDenied
+    runs_event = permissions.may_run_event(request.user, found)
+    stalls = list(selectors.stalls_at(found))
     return render(
         request,
         "volunteering/event_sign_ups.html",
@@ -253,6 +257,88 @@ def event_sign_ups(request, pk):
                 if permissions.may_see_event_summary(request.user, found)
                 else None
             ),
+            "runs_event": runs_event,
+            "stalls": stalls if runs_event else [],
+            "own_stalls": [s for s in stalls if permissions.may_run_stall(request.user, s)],
+        },
+    )
+
+
+def _event_run_by(request, pk) -> Event:
+    found = get_object_or_404(Event.objects.select_related("organisation"), pk=pk)
+    if not permissions.may_run_event(request.user, found):
+        raise PermissionDenied
+    return found
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_event(request, pk=None):
+    """An organiser adds an event for their organisation, or changes one it holds."""
+    found = _event_run_by(request, pk) if pk else None
+    organisation = found.organisation if found else _organisation(request)
+    form = bind(request, forms.EventForm, venues=selectors.venues_choosable_for(organisation), event=found)
+    return form_page(
+        request,
+        form,
+        action=lambda data: services.save_event(request.user, organisation, found, form.details()),
+        template="volunteering/event_form.html",
+        next_url=lambda saved: reverse("volunteering:event_sign_ups", args=[saved.pk]),
+        success=lambda saved: f"{saved.title} is saved.",
+        context={"title": f"Change {found}" if found else "Add an event", "event": found},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_stall(request, pk):
+    """The event's organiser gives an organisation a stall at it."""
+    found = _event_run_by(request, pk)
+
+    def after(stall: Stall) -> str:
+        if permissions.may_run_stall(request.user, stall):  # their own: choose what it offers next
+            return reverse("volunteering:stall", args=[stall.pk])
+        return reverse("volunteering:event_sign_ups", args=[found.pk])
+
+    return form_page(
+        request,
+        bind(request, forms.StallForm, organisations=selectors.organisations_choosable_for_stall(found)),
+        action=lambda data: services.add_stall(request.user, found, data["organisation"]),
+        template="volunteering/event_form.html",
+        next_url=after,
+        success=lambda stall: f"{stall.organisation} has a stall at {found}.",
+        context={"title": f"Add a stall: {found}", "event": found, "submit": "Add the stall"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stall(request, pk):
+    """A stall for its organisation's organisers: what it offers, and the sign-ups it gathered."""
+    found = get_object_or_404(Stall.objects.select_related("organisation", "event"), pk=pk)
+    if not permissions.may_run_stall(request.user, found):
+        raise PermissionDenied
+    form = bind(
+        request,
+        forms.StallOpportunitiesForm,
+        opportunities=selectors.opportunities_choosable_for(found),
+        initial={"opportunities": list(found.opportunities.all())},
+    )
+    return form_page(
+        request,
+        form,
+        action=lambda data: services.choose_stall_opportunities(
+            request.user, found, list(data["opportunities"])
+        ),
+        template="volunteering/stall.html",
+        next_url=reverse("volunteering:stall", args=[pk]),
+        success="What the stall offers is saved.",
+        context={
+            "title": f"Your stall at {found.event}",
+            "stall": found,
+            "event": found.event,
+            "sign_ups": selectors.stall_sign_ups(found),
+            "submit": "Save what the stall offers",
         },
     )
 
@@ -272,7 +358,12 @@ def organise(request):
     return render(
         request,
         "volunteering/organise.html",
-        {"organisation": organisation, "opportunities": [(o, selectors.upcoming_shifts(o)) for o in found]},
+        {
+            "organisation": organisation,
+            "opportunities": [(o, selectors.upcoming_shifts(o)) for o in found],
+            "events": selectors.events_held_by(organisation),
+            "stalls": selectors.stalls_of(organisation),
+        },
     )
 
 
