@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Organisation
-from common.pages import act, bind, form_page
+from common.pages import act, bind, form_page, posted_id
 
 from . import forms, permissions, selectors, services
 from .models import Errand, Item, Reservation
@@ -208,18 +208,12 @@ def errand(request, pk):
     )
 
 
-def _posted_id(request, name: str) -> int | None:
-    """A posted record id, or None when what was posted is not one (found as nothing, not a 500)."""
-    value = request.POST.get(name, "")
-    return int(value) if value.isdecimal() else None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def errands(request):
     """A helper organisation's collections and deliveries."""
     if request.method == "POST":
-        found = get_object_or_404(Errand, pk=_posted_id(request, "errand"))
+        found = get_object_or_404(Errand, pk=posted_id(request, "errand"))
         return act(
             request,
             lambda: services.errand_done(request.user, found),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Organisation
 from common.errors import message_of, refusals_as_http
-from common.pages import act, bind, form_page, form_refusal
+from common.pages import act, bind, form_page, form_refusal, posted_id
 
 from . import calendar, forms, permissions, selectors, services
 from .models import Event, Shift, SignUp, Stall
@@ -134,12 +134,6 @@ def calendar_feed(request, token):
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
-def _posted_id(request, name: str) -> int | None:
-    """A posted record id, or None when what was posted is not one (found as nothing, not a 500)."""
-    value = request.POST.get(name, "")
-    return int(value) if value.isdecimal() else None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def roster(request, pk):
@@ -158,7 +152,7 @@ def roster(request, pk):
 
         return act(request, change_places, next_url=here, success="Places changed.")
     if request.method == "POST":
-        signup = get_object_or_404(shift.sign_ups, pk=_posted_id(request, "sign_up"))
+        signup = get_object_or_404(shift.sign_ups, pk=posted_id(request, "sign_up"))
         came = request.POST.get("attended") == "yes"
         given = forms.AttendanceForm(request.POST)
 
