@@ -177,7 +177,7 @@ def roster(request, pk):
 
 def _attendance_said(signup: SignUp) -> str:
     if signup.status == SignUp.Status.ATTENDED:
-        return f"{signup.name} came: {signup.hours.normalize():f} hours recorded."
+        return f"{signup.name} came: {signup.hours_shown} hours recorded."
     return f"{signup.name}: recorded as not coming."
 
 

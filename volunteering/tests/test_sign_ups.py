@@ -322,3 +322,10 @@ def test_only_the_organiser_corrects_credits_through_the_ledger(db):
     with pytest.raises(ValidationError, match="Only Sale parkrun's organisers"):
         services.mark_attendance(UserFactory(), signup, True, Decimal("5"))
     assert not Entry.objects.filter(kind="reversal").exists()
+
+
+@pytest.mark.parametrize(
+    ("hours", "shown"), [("10", "10"), ("10.00", "10"), ("1.50", "1.5"), ("2.25", "2.25")]
+)
+def test_hours_are_shown_as_a_person_writes_them(hours, shown):
+    assert SignUp(hours=Decimal(hours)).hours_shown == shown
