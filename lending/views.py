@@ -220,4 +220,12 @@ def errands(request):
             next_url=reverse("lending:errands"),
             success="Marked as done. Thank you.",
         )
-    return render(request, "lending/errands.html", {"errands": selectors.errands_for(request.user)})
+    coordinated = selectors.organisations_coordinated(request.user).first()
+    return render(
+        request,
+        "lending/errands.html",
+        {
+            "errands": selectors.errands_for(request.user),
+            "lends": coordinated is not None and selectors.lends_anything(coordinated),
+        },
+    )

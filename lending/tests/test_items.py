@@ -171,13 +171,15 @@ def test_the_helper_organisations_account_lands_on_its_errands_not_an_empty_dash
         sign_in(client, UserFactory(role=role, organisation=helpers))
         response = client.get(reverse("lending:dashboard"))
         assert response["Location"] == reverse("lending:errands")
-        assert "1 Moss Lane" in client.get(reverse("lending:errands")).content.decode()
+        errands = client.get(reverse("lending:errands")).content.decode()
+        assert "1 Moss Lane" in errands and "Back to lending" not in errands  # no dashboard of its own
     # A coordinator whose organisation lends and also helps others keeps the dashboard.
     other = OrganisationFactory(name="Sale Shopmobility")
     walker = Item.objects.create(organisation=other, name="Walker", kind="walker")
     _errand_for(walker, UserFactory(role=Role.ADMINISTRATOR), item.organisation)
     sign_in(client, coordinator)
     assert client.get(reverse("lending:dashboard")).status_code == 200
+    assert "Back to lending" in client.get(reverse("lending:errands")).content.decode()
 
 
 def test_someone_with_no_lending_and_no_errands_is_still_refused_the_dashboard(client, lending):
