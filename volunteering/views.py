@@ -33,10 +33,10 @@ def opportunities(request):
     )
 
 
-def _named(signup: SignUp) -> str:
+def _named(signup: SignUp, *, say_waiting: bool = True) -> str:
     """A sign-up's shift as a person reads it, saying when it is only a place on the waiting list."""
     when = timezone.localtime(signup.shift.starts_at)
-    waiting = ", on the waiting list" if signup.status == SignUp.Status.WAITING else ""
+    waiting = ", on the waiting list" if say_waiting and signup.status == SignUp.Status.WAITING else ""
     return f"{signup.shift.opportunity.title} ({when:%a %-d %b, %H:%M}{waiting})"
 
 
@@ -44,8 +44,11 @@ def _signed_up(signup: SignUp) -> str:
     if signup.is_repeat:
         return f"You were already signed up: {_named(signup)}. Nothing more was added."
     if signup.status == SignUp.Status.WAITING:
-        return "That shift is full: you are on the waiting list, and will be told if a place comes up."
-    return f"You are signed up: {signup.shift}. Thank you."
+        return (
+            f"That shift is full: you are on the waiting list for {_named(signup, say_waiting=False)}, "
+            "and will be told if a place comes up."
+        )
+    return f"You are signed up: {_named(signup)}. Thank you."
 
 
 @require_http_methods(["GET", "POST"])

@@ -154,3 +154,16 @@ def test_the_organiser_marks_someone_came_with_the_hours_they_gave(client, parkr
     client.post(url, {"sign_up": signup.pk, "attended": "no", "hours": "lots"})  # hours unused
     signup.refresh_from_db()
     assert signup.status == "no_show"
+
+
+def test_the_confirmation_names_the_shift_and_says_when_it_is_a_waiting_list(client, parkrun):
+    opportunity, organiser, shift = parkrun
+    url = reverse("volunteering:opportunity", args=[opportunity.pk])
+    first = client.post(url, {"shift": shift.pk, "name": "Stan", "phone": "07700 900123"}, follow=True)
+    assert "You are signed up: Marshal at parkrun (" in first.content.decode()
+    waiting = client.post(url, {"shift": shift.pk, "name": "Val", "email": "val@example.org"}, follow=True)
+    said = waiting.content.decode()
+    assert "you are on the waiting list for Marshal at parkrun (" in said
+    again = client.post(url, {"shift": shift.pk, "name": "val", "email": "VAL@example.org"}, follow=True)
+    assert "You were already signed up: Marshal at parkrun (" in again.content.decode()
+    assert SignUp.objects.filter(shift=shift).count() == 2
