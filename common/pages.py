@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from .errors import message_of, refusals_as_http
@@ -88,6 +88,15 @@ def act(
         messages.error(request, message_of(error))
         return redirect(refused_url if refused_url is not None else next_url)
     return _done(request, result, success, next_url)
+
+
+def posted_id(request: HttpRequest, name: str) -> int:
+    """The record id posted as ``name`` (a button's hidden field), for finding the record. Anything
+    that is not a whole number (missing, text, negative) is answered 404, as a record not found."""
+    value = request.POST.get(name, "")
+    if not value.isdecimal() or not value.isascii():
+        raise Http404(f"No such {name.replace('_', ' ')}.")
+    return int(value)
 
 
 def form_refusal(form: forms.BaseForm) -> ValidationError:

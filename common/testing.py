@@ -5,6 +5,7 @@ this package is the bottom layer and imports no app."""
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from django.http import HttpResponseBase
@@ -58,6 +59,23 @@ def sign_in_on_page(page: Page, user: _User, *, password: str = PASSWORD) -> Non
     if device is not None:
         page.fill("#id_token", current_code(device))
         page.click("button:has-text('Continue')")
+
+
+def assert_fits_width(page: Page) -> None:
+    """At a phone's width (390 px or less) nothing on the page scrolls sideways."""
+    viewport = page.viewport_size or {"width": 0}
+    if viewport["width"] <= 390:
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport["width"], f"the page is {width} px wide at {viewport['width']} px"
+
+
+def screenshot_for_guide(page: Page, name: str) -> None:
+    """Save the page as ``<name>-<width>.png`` in the folder ``CLOSEKNIT_SCREENSHOTS`` names, when
+    it names one: pictures of the pages for the user guides (``docs/images``), made by the tests."""
+    folder = os.environ.get("CLOSEKNIT_SCREENSHOTS")
+    if folder:
+        width = (page.viewport_size or {"width": 0})["width"]
+        page.screenshot(path=f"{folder}/{name}-{width}.png", full_page=True)
 
 
 def assert_denied(response: HttpResponseBase, *, allow_not_found: bool = True) -> None:

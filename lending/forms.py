@@ -90,3 +90,45 @@ class WaitingForm(forms.Form):
         error_messages={"required": "Give a phone number or email address"},
     )
     wanted_from = day_field("Needed from")
+
+
+class ItemForm(forms.ModelForm):
+    class Meta:
+        model = Item
+        fields = [
+            "name",
+            "kind",
+            "description",
+            "donated_by",
+            "kept_at",
+            "condition",
+            "service_every_months",
+            "service_after_each_loan",
+            "service_provider",
+            "last_serviced_on",
+            "is_retired",
+        ]
+        labels = {
+            "kind": "What kind of thing it is",
+            "kept_at": "Kept at",
+            "service_every_months": "Service every (months)",
+            "service_after_each_loan": "Service it after every loan",
+            "service_provider": "Serviced by",
+            "last_serviced_on": "Last serviced on",
+            "is_retired": "Retired: no longer lent",
+        }
+        widgets = {"condition": forms.RadioSelect}
+
+    def __init__(self, *args, providers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].error_messages["required"] = "Give the item a name"
+        self.fields["kind"].error_messages["required"] = "Say what kind of thing it is"
+        self.fields["service_every_months"].error_messages["invalid"] = "Enter a whole number of months"
+        self.fields["service_provider"].queryset = providers
+        self.fields["service_provider"].empty_label = "No one yet"
+        self.fields["service_provider"].error_messages["invalid_choice"] = (
+            "Choose an organisation from the list"
+        )
+        self.fields["last_serviced_on"] = day_field("Last serviced on", required=False)
+        if self.instance.pk is None:
+            del self.fields["is_retired"]

@@ -34,6 +34,16 @@ def helpers_choosable_by(user: User, reservation: Reservation) -> QuerySet[Organ
     return Organisation.objects.order_by("name")
 
 
+def service_providers_choosable(organisation: Organisation) -> QuerySet[Organisation]:
+    """The organisations an item may be serviced by: any other organisation (a local garage)."""
+    return Organisation.objects.exclude(pk=organisation.pk).order_by("name")
+
+
+def lends_anything(organisation: Organisation) -> bool:
+    """Whether the organisation has any items to lend (retired ones included)."""
+    return organisation.items.exists()
+
+
 def dashboard(organisation: Organisation, today: date) -> dict[str, Any]:
     """What a coordinator acts on: loans out, overdue and due back, bookings going out, servicing
     due in the next fortnight, the waiting list and the errands not yet done."""

@@ -5,6 +5,7 @@ name the field."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
@@ -288,3 +289,52 @@ def join_waiting_list(
         wanted_from=wanted_from,
         notes=(notes or "").strip(),
     )
+
+
+ITEM_FIELDS = (
+    "name",
+    "kind",
+    "description",
+    "donated_by",
+    "kept_at",
+    "condition",
+    "service_every_months",
+    "service_after_each_loan",
+    "service_provider",
+    "last_serviced_on",
+    "is_retired",
+)
+
+
+@transaction.atomic
+def save_item(user: User, organisation: Organisation, item: Item | None, details: dict[str, Any]) -> Item:
+    """A lending coordinator adds an item to their organisation's lending, or changes one of its
+    items (another organisation's item is answered as if it did not exist)."""
+    if not may_run_lending(user, organisation):
+        raise NotPermitted(f"Only {organisation}'s lending coordinators can do this.")
+    if item is not None:
+        # Read again, locked: a bound form has already set its fields on the object it was given.
+        item = Item.objects.select_for_update().get(pk=item.pk)
+        if item.organisation_id != organisation.pk:
+            raise NotVisible()
+    unknown = set(details) - set(ITEM_FIELDS)
+    if unknown:
+        raise Refusal(f"An item has no {', '.join(sorted(unknown))}.")
+    months = details.get("service_every_months")
+    if months is not None and not 1 <= months <= 60:
+        raise Refusal("Service it every 1 to 60 months, or leave it empty.", field="service_every_months")
+    serviced = details.get("last_serviced_on")
+    if serviced is not None and serviced > timezone.localdate():
+        raise Refusal("The last service cannot be in the future.", field="last_serviced_on")
+    retiring = item is not None and details.get("is_retired") and not item.is_retired
+    if retiring and item is not None and _overlapping(item, timezone.localdate(), date.max).exists():
+        raise Refusal(
+            "It is booked or out on loan: cancel or take back its bookings before retiring it.",
+            field="is_retired",
+        )
+    item = item or Item(organisation=organisation)
+    for name, value in details.items():
+        setattr(item, name, value.strip() if isinstance(value, str) else value)
+    item.full_clean()
+    item.save()
+    return item

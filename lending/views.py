@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Organisation
-from common.pages import act, bind, form_page
+from common.pages import act, bind, form_page, posted_id
 
 from . import forms, permissions, selectors, services
 from .models import Errand, Item, Reservation
@@ -34,7 +34,14 @@ def _item(request, pk, *, provider_too: bool = False) -> Item:
 @login_required
 @require_http_methods(["GET", "POST"])
 def dashboard(request):
-    organisation = _coordinated(request)
+    """The coordinator's dashboard. Someone whose organisation lends nothing but runs errands for
+    others (the parish council's helper) is taken to their errands instead."""
+    organisation = selectors.organisations_coordinated(request.user).first()
+    lends = organisation is not None and selectors.lends_anything(organisation)
+    if not lends and selectors.errands_for(request.user).exists():
+        return redirect("lending:errands")
+    if organisation is None:
+        raise PermissionDenied
     today = timezone.localdate()
     waiting_form = bind(request, forms.WaitingForm, initial={"wanted_from": today})
     return form_page(
@@ -80,6 +87,30 @@ def item(request, pk):
         next_url=reverse("lending:item", args=[pk]),
         success="Booked.",
         context=page,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_item(request, pk=None):
+    """A coordinator adds an item to lend, or changes one."""
+    found = _item(request, pk) if pk else None
+    organisation = found.organisation if found else _coordinated(request)
+    return form_page(
+        request,
+        bind(
+            request,
+            forms.ItemForm,
+            instance=found,
+            providers=selectors.service_providers_choosable(organisation),
+        ),
+        action=lambda data: services.save_item(
+            request.user, organisation, found, {name: data[name] for name in data}
+        ),
+        template="lending/item_form.html",
+        next_url=lambda saved: reverse("lending:item", args=[saved.pk]),
+        success=lambda saved: f"{saved.name} is saved.",
+        context={"title": f"Change {found}" if found else "Add an item", "item": found},
     )
 
 
@@ -177,22 +208,24 @@ def errand(request, pk):
     )
 
 
-def _posted_id(request, name: str) -> int | None:
-    """A posted record id, or None when what was posted is not one (found as nothing, not a 500)."""
-    value = request.POST.get(name, "")
-    return int(value) if value.isdecimal() else None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def errands(request):
     """A helper organisation's collections and deliveries."""
     if request.method == "POST":
-        found = get_object_or_404(Errand, pk=_posted_id(request, "errand"))
+        found = get_object_or_404(Errand, pk=posted_id(request, "errand"))
         return act(
             request,
             lambda: services.errand_done(request.user, found),
             next_url=reverse("lending:errands"),
             success="Marked as done. Thank you.",
         )
-    return render(request, "lending/errands.html", {"errands": selectors.errands_for(request.user)})
+    coordinated = selectors.organisations_coordinated(request.user).first()
+    return render(
+        request,
+        "lending/errands.html",
+        {
+            "errands": selectors.errands_for(request.user),
+            "lends": coordinated is not None and selectors.lends_anything(coordinated),
+        },
+    )

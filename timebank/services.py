@@ -556,6 +556,33 @@ def award_credits(
 
 
 @transaction.atomic
+def correct_award(awarder: User, award: Entry, change: int, what: str) -> Entry:
+    """Correct credits awarded for volunteering by ``change`` whole credits (more or fewer), when
+    the hours they were awarded for turn out different: one correcting entry between the same two
+    accounts, the award itself unchanged and never awarded twice. Like any correction it is not
+    held to the members' limits (it shows on the volunteer's statement)."""
+    award = Entry.objects.select_related("ledger__credit_scheme").get(pk=award.pk)
+    if award.kind != Entry.Kind.AWARD:
+        raise Refusal("Only credits awarded for volunteering are corrected this way.")
+    scheme = award.ledger.credit_scheme
+    if not may_award_credits(awarder, scheme):
+        raise NotPermitted(f"Only organisations taking part in {scheme} correct its credits.")
+    if not change:
+        raise Refusal("The correction must change the credits.", field="hours")
+    legs = {p.account.kind: p.account for p in award.postings.select_related("account")}
+    issuer, volunteer = legs[Account.Kind.COMMUNITY], legs[Account.Kind.MEMBER]
+    credits = Decimal(change)
+    return ledger.post_entry(
+        award.ledger,
+        [(issuer, -credits), (volunteer, credits)],
+        Entry.Kind.REVERSAL,
+        memo=f"Correction: {what.strip()} ({credits:+} credits)"[:300],
+        by=awarder,
+        enforce_limits=False,
+    )
+
+
+@transaction.atomic
 def award_credits_by_email(awarder: User, scheme: CreditScheme, email: str, hours: Hours, what: str) -> User:
     """Award credits to whoever signs in with ``email`` (what an awarder knows of a volunteer);
     returns the volunteer awarded."""

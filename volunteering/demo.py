@@ -43,6 +43,11 @@ GROUPS = [
         ],
     ),
     ("Sale library (demo)", [("Digital buddy", "Help people get online: email, video calls, forms.")]),
+    # The demo editor's own organisation, so its stall's sign-ups can be seen signed in as them.
+    (
+        "Stretford Neighbours Together (demo)",
+        [("Coffee morning host", "Welcome neighbours to the Tuesday coffee morning and pour the tea.")],
+    ),
 ]
 
 
@@ -72,7 +77,9 @@ def create_demo_volunteering(seed: int = 3) -> int:
     )
     residents = list(User.objects.filter(is_demo=True, role="resident").order_by("pk")[:40])
     for name, roles in GROUPS:
-        organisation = Organisation.objects.create(name=name, kind=Organisation.Kind.VCSE, is_demo=True)
+        organisation, _ = Organisation.objects.get_or_create(
+            name=name, defaults={"kind": Organisation.Kind.VCSE, "is_demo": True}
+        )
         if scheme:
             scheme.awarding_organisations.add(organisation)
         stall = Stall.objects.create(event=event, organisation=organisation)

@@ -143,6 +143,9 @@ class SignUp(models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    # Not stored: set on the sign-up a repeated sign-up is answered with (see services.sign_up).
+    is_repeat: bool = False
+
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [
@@ -160,3 +163,11 @@ class SignUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.shift}"
+
+    @property
+    def hours_shown(self) -> str:
+        """The hours recorded as a person writes them: 2, 1.5, 2.25 (empty when none)."""
+        if self.hours is None:
+            return ""
+        written = f"{self.hours:f}"
+        return written.rstrip("0").rstrip(".") if "." in written else written

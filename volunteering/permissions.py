@@ -6,6 +6,9 @@
 - An organisation's organisers (its editors, and administrators) run its volunteering: they add
   and change its opportunities and shifts, change a shift's places, see its rosters, mark who
   came, and cancel anyone's sign-up to its shifts.
+- An organisation's organisers hold its events: they add and change them and add stalls for other
+  organisations (or their own). Each stall's organisation's organisers choose which of its
+  opportunities the stall offers, and see and manage the sign-ups it gathers.
 - After an event, each organisation with a stall sees its own sign-ups from it; the organisation
   that held the event also sees the summary of the whole event.
 
@@ -18,7 +21,7 @@ from __future__ import annotations
 from accounts.models import Organisation, User
 from accounts.permissions import Requester, is_signed_in, may_act_for_organisation
 
-from .models import Event, Shift, SignUp
+from .models import Event, Shift, SignUp, Stall
 
 
 def may_run_volunteering(user: Requester, organisation: Organisation | None) -> bool:
@@ -56,3 +59,13 @@ def may_see_event_sign_ups(user: Requester, event: Event) -> bool:
         may_run_volunteering(user, stall.organisation)
         for stall in event.stalls.select_related("organisation")
     )
+
+
+def may_run_event(user: Requester, event: Event) -> bool:
+    """The organisers of the organisation holding the event: they change it and add its stalls."""
+    return may_run_volunteering(user, event.organisation)
+
+
+def may_run_stall(user: Requester, stall: Stall) -> bool:
+    """The organisers of the stall's organisation: they choose what it offers and manage its sign-ups."""
+    return may_run_volunteering(user, stall.organisation)

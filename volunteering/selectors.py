@@ -3,6 +3,7 @@ what an event achieved."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -12,8 +13,10 @@ from accounts.models import Organisation, User
 from directory.models import Location
 from timebank.models import CreditScheme
 
-from .models import Event, Opportunity, Shift, SignUp
+from .models import Event, Opportunity, Shift, SignUp, Stall
 from .permissions import may_organise_own_volunteering, may_run_volunteering
+
+QUARTER = Decimal("0.25")
 
 
 def published_opportunities() -> QuerySet[Opportunity]:
@@ -59,6 +62,13 @@ def calendar_owner(user_id: int | None) -> User | None:
 def roster(shift: Shift) -> QuerySet[SignUp]:
     """Who signed up to the shift (not those who cancelled), places first."""
     return shift.sign_ups.exclude(status=SignUp.Status.CANCELLED).order_by("status", "created_at")
+
+
+def scheduled_hours(shift: Shift) -> Decimal:
+    """A shift's length in hours, to the nearest quarter hour: the hours given unless the
+    organiser says otherwise."""
+    hours = Decimal((shift.ends_at - shift.starts_at).total_seconds()) / 3600
+    return (hours / QUARTER).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * QUARTER
 
 
 def organisation_organised_by(user: User) -> Organisation | None:
@@ -135,3 +145,49 @@ def event_summary(event: Event) -> dict[str, Any]:
         "people": len(people),
         "new_people": len([p for p in people if p not in known]),
     }
+
+
+def events_held_by(organisation: Organisation) -> QuerySet[Event]:
+    """The events an organisation holds, the latest first: for its organisers."""
+    return Event.objects.filter(organisation=organisation).select_related("venue")
+
+
+def stalls_of(organisation: Organisation) -> QuerySet[Stall]:
+    """The organisation's stalls at other organisations' events, the latest event first."""
+    return (
+        Stall.objects.filter(organisation=organisation)
+        .exclude(event__organisation=organisation)
+        .select_related("event")
+        .order_by("-event__starts_at")
+    )
+
+
+def organisations_choosable_for_stall(event: Event) -> QuerySet[Organisation]:
+    """The organisations a stall at the event may be for: those without a stall there yet."""
+    return Organisation.objects.exclude(stalls__event=event).order_by("name")
+
+
+def opportunities_choosable_for(stall: Stall) -> QuerySet[Opportunity]:
+    """What a stall may offer: its organisation's published opportunities."""
+    return Opportunity.objects.filter(organisation=stall.organisation, is_published=True).order_by("title")
+
+
+def stall_sign_ups(stall: Stall) -> QuerySet[SignUp]:
+    """The sign-ups a stall gathered at its event: to its organisation's opportunities, not cancelled."""
+    return (
+        SignUp.objects.filter(event=stall.event, shift__opportunity__organisation=stall.organisation)
+        .exclude(status=SignUp.Status.CANCELLED)
+        .select_related("shift__opportunity")
+        .order_by("shift__starts_at", "shift__opportunity__title", "created_at")
+    )
+
+
+def stalls_at(event: Event) -> QuerySet[Stall]:
+    """An event's stalls, each with ``gathered``: how many sign-ups it gathered there."""
+    return event.stalls.select_related("organisation").annotate(
+        gathered=Count(
+            "organisation__opportunities__shifts__sign_ups",
+            filter=Q(organisation__opportunities__shifts__sign_ups__event=event)
+            & ~Q(organisation__opportunities__shifts__sign_ups__status=SignUp.Status.CANCELLED),
+        )
+    )

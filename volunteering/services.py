@@ -3,8 +3,9 @@ the hours and time credits it records. One transaction each; refusals name the f
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,10 +17,14 @@ from accounts.permissions import Requester
 from common.errors import NotPermitted, NotVisible, Refusal, message_of
 from timebank import services as timebank
 
-from .models import Event, Opportunity, Shift, SignUp
-from .permissions import may_cancel_sign_up, may_run_volunteering
-
-QUARTER = Decimal("0.25")
+from .models import Event, Opportunity, Shift, SignUp, Stall
+from .permissions import may_cancel_sign_up, may_run_event, may_run_stall, may_run_volunteering
+from .selectors import (
+    QUARTER,
+    opportunities_choosable_for,
+    organisations_choosable_for_stall,
+    scheduled_hours,
+)
 
 
 def _organiser_only(user: Requester, organisation: Organisation) -> None:
@@ -78,8 +83,8 @@ def change_places(user: User, shift: Shift, places: int) -> Shift:
 def _who(user: User | None, name: str, email: str, phone: str) -> dict[str, Any]:
     """Who is signing up: the signed-in user, or a name and a way to reach them."""
     if user is not None and user.is_authenticated:
-        return {"user": user, "name": user.full_name, "email": user.email, "phone": phone}
-    name, email, phone = (name or "").strip(), (email or "").strip().lower(), (phone or "").strip()
+        return {"user": user, "name": user.full_name, "email": user.email.lower(), "phone": phone.strip()}
+    name, email, phone = " ".join((name or "").split()), (email or "").strip().lower(), (phone or "").strip()
     if not name:
         raise Refusal("Enter your name.", field="name")
     if not email and not phone:
@@ -87,6 +92,25 @@ def _who(user: User | None, name: str, email: str, phone: str) -> dict[str, Any]
             "Give an email address or a phone number, so the organiser can reach you.", field="email"
         )
     return {"user": None, "name": name, "email": email, "phone": phone}
+
+
+def _phone_key(phone: str) -> str:
+    """A phone number as compared: its digits (and a leading +), whatever spacing it was typed with."""
+    return re.sub(r"(?!^\+)\D", "", phone.strip())
+
+
+def _same_person(signup: SignUp, who: dict[str, Any]) -> bool:
+    """Whether an earlier sign-up is this person's: the same account, the same email address in any
+    letter case, or the same name and phone number however they were typed."""
+    if who["user"] is not None and signup.user_id == who["user"].pk:
+        return True
+    if who["email"] and signup.email.lower() == who["email"]:
+        return True
+    return bool(
+        who["phone"]
+        and _phone_key(signup.phone) == _phone_key(who["phone"])
+        and " ".join(signup.name.split()).casefold() == who["name"].casefold()
+    )
 
 
 @transaction.atomic
@@ -99,19 +123,20 @@ def sign_up(
     phone: str = "",
     event: Event | None = None,
 ) -> SignUp:
-    """Sign someone up to a shift: a place if one is free, otherwise the waiting list. The shift's
-    row is locked while places are counted, so two people can never take the last place."""
+    """Sign someone up to a shift: a place if one is free, otherwise the waiting list. Someone
+    already signed up to it (a place or waiting) is answered with that sign-up, marked
+    ``is_repeat``, and nothing is added. The shift's row is locked while earlier sign-ups and
+    places are counted, so two people can never take the last place and one person never two."""
     shift = Shift.objects.select_for_update().select_related("opportunity").get(pk=shift.pk)
     if not shift.opportunity.is_published:
         raise Refusal("This opportunity is not open for sign-ups.", field="shift")
     if shift.starts_at <= timezone.now():
         raise Refusal("This shift has already started.", field="shift")
     who = _who(user, name, email, phone)
-    same = shift.sign_ups.exclude(status=SignUp.Status.CANCELLED)
-    if (who["user"] and same.filter(user=who["user"]).exists()) or (
-        who["email"] and same.filter(email=who["email"]).exists()
-    ):
-        raise Refusal("You are already signed up to this shift.", field="shift")
+    for earlier in shift.sign_ups.exclude(status=SignUp.Status.CANCELLED):
+        if _same_person(earlier, who):
+            earlier.is_repeat = True
+            return earlier
     taken = shift.sign_ups.filter(status=SignUp.Status.CONFIRMED).count()
     status = SignUp.Status.CONFIRMED if taken < shift.places else SignUp.Status.WAITING
     return SignUp.objects.create(shift=shift, status=status, event=event, **who)
@@ -141,17 +166,30 @@ def _promote_waiting(shift: Shift) -> None:
         SignUp.objects.filter(pk__in=[s.pk for s in waiting]).update(status=SignUp.Status.CONFIRMED)
 
 
-def _hours_of(shift: Shift) -> Decimal:
-    """A shift's length in hours, to the nearest quarter hour."""
-    hours = Decimal((shift.ends_at - shift.starts_at).total_seconds()) / 3600
-    return (hours / QUARTER).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * QUARTER
+MOST_HOURS = Decimal("24")
+
+
+def _hours_given(hours: Decimal | None, fallback: Decimal) -> Decimal:
+    """The hours an organiser says someone gave: quarter hours, more than none, at most a day."""
+    if hours is None:
+        return fallback
+    if not QUARTER <= hours <= MOST_HOURS or hours % QUARTER:
+        raise Refusal("Give the hours as quarter hours from 0.25 to 24, like 2.5.", field="hours")
+    return hours
+
+
+def _credits_for(hours: Decimal | None) -> int:
+    """Time credits earned for some hours: one for each whole hour."""
+    return int(hours or 0)
 
 
 @transaction.atomic
-def mark_attendance(organiser: User, signup: SignUp, attended: bool) -> SignUp:
-    """Record whether someone came. Coming records the shift's hours and, where the opportunity
-    earns time credits and the volunteer has an account, awards them: exactly once per sign-up,
-    however often attendance is marked."""
+def mark_attendance(organiser: User, signup: SignUp, attended: bool, hours: Decimal | None = None) -> SignUp:
+    """Record whether someone came, and the hours they gave: ``hours`` when the organiser gives
+    them, else what was recorded before, else the shift's scheduled hours. Where the opportunity
+    earns time credits and the volunteer has an account, credits are awarded exactly once per
+    sign-up, however often attendance is marked; changing the hours afterwards corrects them
+    through the ledger with a correcting entry."""
     signup = (
         SignUp.objects.select_for_update()
         .select_related("shift__opportunity__organisation")
@@ -169,28 +207,29 @@ def mark_attendance(organiser: User, signup: SignUp, attended: bool) -> SignUp:
         signup.status, signup.hours = SignUp.Status.NO_SHOW, None
         signup.save(update_fields=["status", "hours"])
         return signup
-    hours = _hours_of(signup.shift)
-    signup.status, signup.hours = SignUp.Status.ATTENDED, hours
-    scheme, volunteer = opportunity.credit_scheme, signup.user
+    before = signup.hours if signup.status == SignUp.Status.ATTENDED else None
+    given = _hours_given(hours, before or scheduled_hours(signup.shift))
+    signup.status, signup.hours = SignUp.Status.ATTENDED, given
+    what = f"{opportunity.title}, {timezone.localtime(signup.shift.starts_at):%-d %b %Y}"
+    if signup.credits_entry is not None:
+        change = _credits_for(given) - _credits_for(before)
+        if change:
+            timebank.correct_award(organiser, signup.credits_entry, change, f"{what}, now {given} hours")
+    else:
+        _award_once(organiser, signup, given, what)
+    signup.save(update_fields=["status", "hours", "credits_entry"])
+    return signup
+
+
+def _award_once(organiser: User, signup: SignUp, hours: Decimal, what: str) -> None:
+    """Award the sign-up's credits, where its opportunity earns them and the volunteer can hold them."""
+    opportunity, volunteer = signup.shift.opportunity, signup.user
+    scheme = opportunity.credit_scheme
     takes_part = (
         scheme is not None and scheme.awarding_organisations.filter(pk=opportunity.organisation_id).exists()
     )
-    if (
-        takes_part
-        and scheme is not None
-        and volunteer is not None
-        and not signup.credits_entry_id
-        and hours >= 1
-    ):
-        signup.credits_entry = timebank.award_credits(
-            organiser,
-            scheme,
-            volunteer,
-            hours,
-            f"{opportunity.title}, {timezone.localtime(signup.shift.starts_at):%-d %b %Y}",
-        )
-    signup.save(update_fields=["status", "hours", "credits_entry"])
-    return signup
+    if takes_part and scheme is not None and volunteer is not None and hours >= 1:
+        signup.credits_entry = timebank.award_credits(organiser, scheme, volunteer, hours, what)
 
 
 @transaction.atomic
@@ -240,3 +279,50 @@ def save_opportunity(
     opportunity.full_clean()
     opportunity.save()
     return opportunity
+
+
+@transaction.atomic
+def save_event(user: User, organisation: Organisation, event: Event | None, details: dict[str, Any]) -> Event:
+    """An organisation's organiser adds one of its events, or changes it (the event's own
+    organisers only: anyone else is answered as if it did not exist)."""
+    if event is not None and not may_run_event(user, event):
+        raise NotVisible()
+    if event is None:
+        _organiser_only(user, organisation)
+    starts_at, ends_at = details["starts_at"], details["ends_at"]
+    if ends_at <= starts_at:
+        raise Refusal("The end must be after the start.", field="ends_at")
+    if event is None and starts_at < timezone.now():
+        raise Refusal("A new event cannot start in the past.", field="starts_at")
+    if not details.get("venue") and not (details.get("place") or "").strip():
+        raise Refusal("Choose a venue, or say where it is.", field="venue")
+    event = event or Event(organisation=organisation)
+    for name, value in details.items():
+        setattr(event, name, value.strip() if isinstance(value, str) else value)
+    event.full_clean()
+    event.save()
+    return event
+
+
+@transaction.atomic
+def add_stall(user: User, event: Event, organisation: Organisation) -> Stall:
+    """The event's organiser gives an organisation (perhaps their own) a stall at it."""
+    event = Event.objects.select_for_update().select_related("organisation").get(pk=event.pk)
+    if not may_run_event(user, event):
+        raise NotPermitted(f"Only {event.organisation}'s organisers add stalls to {event}.")
+    if not organisations_choosable_for_stall(event).filter(pk=organisation.pk).exists():
+        raise Refusal(f"{organisation} already has a stall at {event}.", field="organisation")
+    return Stall.objects.create(event=event, organisation=organisation)
+
+
+@transaction.atomic
+def choose_stall_opportunities(user: User, stall: Stall, opportunities: list[Opportunity]) -> Stall:
+    """The stall's organisation's organisers choose which of its open opportunities it offers."""
+    stall = Stall.objects.select_for_update().select_related("organisation", "event").get(pk=stall.pk)
+    if not may_run_stall(user, stall):
+        raise NotPermitted(f"Only {stall.organisation}'s organisers choose what its stall offers.")
+    allowed = set(opportunities_choosable_for(stall).values_list("pk", flat=True))
+    if any(o.pk not in allowed for o in opportunities):
+        raise Refusal(f"Choose from {stall.organisation}'s open opportunities.", field="opportunities")
+    stall.opportunities.set(opportunities)
+    return stall

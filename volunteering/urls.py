@@ -17,4 +17,8 @@ urlpatterns = [
     path("shifts/<int:pk>/roster/", views.roster, name="roster"),
     path("events/<int:pk>/", views.event, name="event"),
     path("events/<int:pk>/sign-ups/", views.event_sign_ups, name="event_sign_ups"),
+    path("organise/events/new/", views.edit_event, name="add_event"),
+    path("events/<int:pk>/change/", views.edit_event, name="edit_event"),
+    path("events/<int:pk>/stalls/new/", views.add_stall, name="add_stall"),
+    path("stalls/<int:pk>/", views.stall, name="stall"),
 ]

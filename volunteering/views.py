@@ -16,10 +16,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Organisation
 from common.errors import message_of, refusals_as_http
-from common.pages import act, bind, form_page, form_refusal
+from common.pages import act, bind, form_page, form_refusal, posted_id
 
 from . import calendar, forms, permissions, selectors, services
-from .models import Event, Shift, SignUp
+from .models import Event, Shift, SignUp, Stall
 
 
 def opportunities(request):
@@ -33,10 +33,22 @@ def opportunities(request):
     )
 
 
+def _named(signup: SignUp, *, say_waiting: bool = True) -> str:
+    """A sign-up's shift as a person reads it, saying when it is only a place on the waiting list."""
+    when = timezone.localtime(signup.shift.starts_at)
+    waiting = ", on the waiting list" if say_waiting and signup.status == SignUp.Status.WAITING else ""
+    return f"{signup.shift.opportunity.title} ({when:%a %-d %b, %H:%M}{waiting})"
+
+
 def _signed_up(signup: SignUp) -> str:
+    if signup.is_repeat:
+        return f"You were already signed up: {_named(signup)}. Nothing more was added."
     if signup.status == SignUp.Status.WAITING:
-        return "That shift is full: you are on the waiting list, and will be told if a place comes up."
-    return f"You are signed up: {signup.shift}. Thank you."
+        return (
+            f"That shift is full: you are on the waiting list for {_named(signup, say_waiting=False)}, "
+            "and will be told if a place comes up."
+        )
+    return f"You are signed up: {_named(signup)}. Thank you."
 
 
 @require_http_methods(["GET", "POST"])
@@ -125,12 +137,6 @@ def calendar_feed(request, token):
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
-def _posted_id(request, name: str) -> int | None:
-    """A posted record id, or None when what was posted is not one (found as nothing, not a 500)."""
-    value = request.POST.get(name, "")
-    return int(value) if value.isdecimal() else None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def roster(request, pk):
@@ -149,20 +155,53 @@ def roster(request, pk):
 
         return act(request, change_places, next_url=here, success="Places changed.")
     if request.method == "POST":
-        signup = get_object_or_404(shift.sign_ups, pk=_posted_id(request, "sign_up"))
-        return act(
-            request,
-            lambda: services.mark_attendance(request.user, signup, request.POST.get("attended") == "yes"),
-            next_url=here,
-            success=f"{signup.name}: attendance recorded.",
-        )
-    return render(request, "volunteering/roster.html", {"shift": shift, "sign_ups": selectors.roster(shift)})
+        signup = get_object_or_404(shift.sign_ups, pk=posted_id(request, "sign_up"))
+        came = request.POST.get("attended") == "yes"
+        given = forms.AttendanceForm(request.POST)
+
+        def mark() -> SignUp:
+            if came and not given.is_valid():
+                raise form_refusal(given)
+            hours = given.cleaned_data.get("hours") if came else None
+            return services.mark_attendance(request.user, signup, came, hours)
+
+        return act(request, mark, next_url=here, success=_attendance_said)
+    return render(
+        request,
+        "volunteering/roster.html",
+        {
+            "shift": shift,
+            "sign_ups": selectors.roster(shift),
+            "scheduled": selectors.scheduled_hours(shift),
+            "started": shift.starts_at <= timezone.now(),
+        },
+    )
+
+
+def _attendance_said(signup: SignUp) -> str:
+    if signup.status == SignUp.Status.ATTENDED:
+        return f"{signup.name} came: {signup.hours_shown} hours recorded."
+    return f"{signup.name}: recorded as not coming."
+
+
+def _in_a_list(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _thanked(made: list[SignUp]) -> str:
-    waiting = sum(1 for s in made if s.status == SignUp.Status.WAITING)
-    note = f" ({waiting} on a waiting list)" if waiting else ""
-    return f"Thank you: you are signed up to {len(made)}{note}. The organisers will be in touch."
+    """The confirmation after an event's sign-up: each shift by name, which are on a waiting list,
+    and which the person had already signed up to (so nothing more was added for those)."""
+    new = [_named(s) for s in made if not s.is_repeat]
+    repeated = [_named(s) for s in made if s.is_repeat]
+    said = []
+    if new:
+        shifts = f"{len(new)} shift{'s' if len(new) > 1 else ''}"
+        said.append(f"Thank you: you are signed up to {shifts}: {_in_a_list(new)}.")
+    if repeated:
+        said.append(f"You were already signed up to {_in_a_list(repeated)}: nothing more was added.")
+    if new:
+        said.append("The organisers will be in touch.")
+    return " ".join(said)
 
 
 @require_http_methods(["GET", "POST"])
@@ -190,16 +229,20 @@ def event(request, pk):
             "event": found,
             "stalls": selectors.event_shifts(found),
             "chosen": {str(v) for v in form["shifts"].value() or []},
+            "organiser": permissions.may_see_event_sign_ups(request.user, found),
         },
     )
 
 
 @login_required
 def event_sign_ups(request, pk):
-    """After the event: each organisation sees its own sign-ups; the organising one sees the summary."""
-    found = get_object_or_404(Event, pk=pk)
+    """The organisers' page of an event: each organisation with a stall sees its own sign-ups (and
+    its stall); the organising one sees the summary, the stalls, and changes the event."""
+    found = get_object_or_404(Event.objects.select_related("organisation", "venue"), pk=pk)
     if not permissions.may_see_event_sign_ups(request.user, found):
         raise PermissionDenied
+    runs_event = permissions.may_run_event(request.user, found)
+    stalls = list(selectors.stalls_at(found))
     return render(
         request,
         "volunteering/event_sign_ups.html",
@@ -211,6 +254,88 @@ def event_sign_ups(request, pk):
                 if permissions.may_see_event_summary(request.user, found)
                 else None
             ),
+            "runs_event": runs_event,
+            "stalls": stalls if runs_event else [],
+            "own_stalls": [s for s in stalls if permissions.may_run_stall(request.user, s)],
+        },
+    )
+
+
+def _event_run_by(request, pk) -> Event:
+    found = get_object_or_404(Event.objects.select_related("organisation"), pk=pk)
+    if not permissions.may_run_event(request.user, found):
+        raise PermissionDenied
+    return found
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_event(request, pk=None):
+    """An organiser adds an event for their organisation, or changes one it holds."""
+    found = _event_run_by(request, pk) if pk else None
+    organisation = found.organisation if found else _organisation(request)
+    form = bind(request, forms.EventForm, venues=selectors.venues_choosable_for(organisation), event=found)
+    return form_page(
+        request,
+        form,
+        action=lambda data: services.save_event(request.user, organisation, found, form.details()),
+        template="volunteering/event_form.html",
+        next_url=lambda saved: reverse("volunteering:event_sign_ups", args=[saved.pk]),
+        success=lambda saved: f"{saved.title} is saved.",
+        context={"title": f"Change {found}" if found else "Add an event", "event": found},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_stall(request, pk):
+    """The event's organiser gives an organisation a stall at it."""
+    found = _event_run_by(request, pk)
+
+    def after(stall: Stall) -> str:
+        if permissions.may_run_stall(request.user, stall):  # their own: choose what it offers next
+            return reverse("volunteering:stall", args=[stall.pk])
+        return reverse("volunteering:event_sign_ups", args=[found.pk])
+
+    return form_page(
+        request,
+        bind(request, forms.StallForm, organisations=selectors.organisations_choosable_for_stall(found)),
+        action=lambda data: services.add_stall(request.user, found, data["organisation"]),
+        template="volunteering/event_form.html",
+        next_url=after,
+        success=lambda stall: f"{stall.organisation} has a stall at {found}.",
+        context={"title": f"Add a stall: {found}", "event": found, "submit": "Add the stall"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stall(request, pk):
+    """A stall for its organisation's organisers: what it offers, and the sign-ups it gathered."""
+    found = get_object_or_404(Stall.objects.select_related("organisation", "event"), pk=pk)
+    if not permissions.may_run_stall(request.user, found):
+        raise PermissionDenied
+    form = bind(
+        request,
+        forms.StallOpportunitiesForm,
+        opportunities=selectors.opportunities_choosable_for(found),
+        initial={"opportunities": list(found.opportunities.all())},
+    )
+    return form_page(
+        request,
+        form,
+        action=lambda data: services.choose_stall_opportunities(
+            request.user, found, list(data["opportunities"])
+        ),
+        template="volunteering/stall.html",
+        next_url=reverse("volunteering:stall", args=[pk]),
+        success="What the stall offers is saved.",
+        context={
+            "title": f"Your stall at {found.event}",
+            "stall": found,
+            "event": found.event,
+            "sign_ups": selectors.stall_sign_ups(found),
+            "submit": "Save what the stall offers",
         },
     )
 
@@ -230,7 +355,12 @@ def organise(request):
     return render(
         request,
         "volunteering/organise.html",
-        {"organisation": organisation, "opportunities": [(o, selectors.upcoming_shifts(o)) for o in found]},
+        {
+            "organisation": organisation,
+            "opportunities": [(o, selectors.upcoming_shifts(o)) for o in found],
+            "events": selectors.events_held_by(organisation),
+            "stalls": selectors.stalls_of(organisation),
+        },
     )
 
 

@@ -1,12 +1,16 @@
-"""Lending pages in Chromium: axe-clean, including a form with errors."""
+"""Lending pages in Chromium: axe-clean, including a form with errors; the coordinator adding an
+item and booking it, at desktop and phone widths."""
 
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from common.testing import PASSWORD
+from accounts.models import Organisation
+from accounts.tests.factories import OrganisationFactory
+from common.testing import PASSWORD, assert_fits_width, screenshot_for_guide, sign_in_on_page
 from lending import services
+from lending.models import Item
 from lending.tests.factories import make_item
 
 pytestmark = pytest.mark.browser
@@ -45,3 +49,42 @@ def test_lending_pages_are_accessible(page, axe, transactional_db):
     page.click("button:has-text('Lend')")
     assert "cannot be lent until the service is recorded" in page.locator(".govuk-error-summary").inner_text()
     axe(page)
+
+
+@pytest.mark.parametrize("width", ["page", "phone_page"])
+def test_the_lending_coordinators_story(request, axe, transactional_db, width):
+    """The coordinator adds a donated wheelchair from the dashboard and books it for someone."""
+    page = request.getfixturevalue(width)
+    if width == "phone_page":
+        page.set_viewport_size({"width": 390, "height": 844})
+    item, coordinator = make_item()
+    OrganisationFactory(name="Sale Mobility Repairs", kind=Organisation.Kind.BUSINESS)
+    sign_in_on_page(page, coordinator)
+    page.goto("/lending/")
+    page.click("a:has-text('Add an item')")
+    page.click("button:has-text('Save')")
+    assert "Give the item a name" in page.locator(".govuk-error-summary").inner_text()
+    axe(page)
+    page.fill("#id_name", "Wheelchair 2 (folding)")
+    page.fill("#id_kind", "wheelchair")
+    page.fill("#id_donated_by", "Sale Rotary Club")
+    page.fill("#id_kept_at", "The parish office")
+    page.fill("#id_service_every_months", "6")
+    page.select_option("#id_service_provider", label="Sale Mobility Repairs")
+    page.fill("#id_last_serviced_on", (timezone.localdate() - timedelta(days=10)).isoformat())
+    assert_fits_width(page)
+    screenshot_for_guide(page, "lending-item-form")
+    page.click("button:has-text('Save')")
+    assert "Wheelchair 2 (folding) is saved." in page.content()
+    assert page.locator("h1").inner_text() == "Wheelchair 2 (folding)"
+    axe(page)
+    page.fill("#id_name", "Edna Price")
+    page.fill("#id_contact", "07700 900123")
+    page.fill("#id_starts_on", (timezone.localdate() + timedelta(days=1)).isoformat())
+    page.fill("#id_ends_on", (timezone.localdate() + timedelta(days=7)).isoformat())
+    page.click("button:text-is('Book')")
+    assert "Booked." in page.content() and "Edna Price" in page.locator("main").inner_text()
+    axe(page)
+    assert_fits_width(page)
+    screenshot_for_guide(page, "lending-item-booked")
+    assert Item.objects.get(name="Wheelchair 2 (folding)").reservations.count() == 1
