@@ -7,15 +7,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common.errors import message_of, refusals_as_http
 from common.forms import error_summary
 from common.pages import act, bind, form_page
 
@@ -165,24 +163,25 @@ def award(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def membership_status(request: HttpRequest, slug: str) -> HttpResponse:
-    """A member pauses, comes back, or leaves. Their hours stay on the ledger.
-
-    Written out rather than with ``act``: after leaving, the member is no longer inside, so success
-    goes to the timebank's public page while a refusal stays on their member page."""
+    """A member pauses, comes back, or leaves. Their hours stay on the ledger. After leaving, the
+    member is no longer inside, so success then goes to the timebank's public page; a refusal
+    stays on their member page."""
     found = _inside(request, slug)
     membership = selectors.membership_of(request.user, found)
     if membership is None:
         raise Http404
     status = request.POST.get("status", "")
-    try:
-        with refusals_as_http():
-            services.set_membership_status(request.user, membership, status)
-    except ValidationError as error:
-        messages.error(request, message_of(error))
-        return redirect("timebank:member", slug)
     words = {"paused": "paused", "active": "active again", "left": "ended; your hours stay on record"}
-    messages.success(request, f"Your membership of {found} is {words.get(status, status)}.")
-    return redirect("timebank:timebank" if status == Membership.Status.LEFT else "timebank:member", slug)
+    member_page = reverse("timebank:member", args=[slug])
+    return act(
+        request,
+        lambda: services.set_membership_status(request.user, membership, status),
+        success=f"Your membership of {found} is {words.get(status, status)}.",
+        next_url=lambda _: (
+            reverse("timebank:timebank", args=[slug]) if status == Membership.Status.LEFT else member_page
+        ),
+        refused_url=member_page,
+    )
 
 
 @login_required

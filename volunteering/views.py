@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Organisation
-from common.errors import message_of, refusals_as_http
 from common.pages import act, bind, form_page, form_refusal, posted_id
 
 from . import calendar, forms, permissions, selectors, services
@@ -86,16 +85,14 @@ def opportunity(request, pk):
 
 
 def _sign_up_signed_in(request, shift: Shift, here: str) -> HttpResponse:
-    """Written out rather than ``act``: a refusal returns to the opportunity, success goes on to
-    the volunteer's own shifts."""
-    try:
-        with refusals_as_http():
-            signup = services.sign_up(shift, user=request.user)
-    except ValidationError as error:
-        messages.error(request, message_of(error))
-        return redirect(here)
-    messages.success(request, _signed_up(signup))
-    return redirect("volunteering:mine")
+    """A refusal returns to the opportunity; success goes on to the volunteer's own shifts."""
+    return act(
+        request,
+        lambda: services.sign_up(shift, user=request.user),
+        success=_signed_up,
+        next_url=lambda signup: reverse("volunteering:mine"),
+        refused_url=here,
+    )
 
 
 @login_required
