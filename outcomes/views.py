@@ -35,10 +35,28 @@ def _reports_only(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+def _period_form(request: HttpRequest) -> forms.ReportForm:
+    """The period and area asked for (the last 12 months of the whole district unless chosen)."""
+    return forms.ReportForm(request.GET or None, areas=selectors.report_areas(request.user))
+
+
 @login_required
 def reach(request: HttpRequest) -> HttpResponse:
+    """Who was reached in a period and area: the same figures as the evaluation report's."""
     _reports_only(request)
-    return render(request, "outcomes/reach.html", {"reach": selectors.reach()})
+    form = _period_form(request)
+    period = form.period()
+    return render(
+        request,
+        "outcomes/reach.html",
+        {
+            "form": form,
+            "period": period,
+            "reach": report_module.reach_in(period),
+            "supported_means": report_module.SUPPORTED_MEANS,
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 @login_required
@@ -193,7 +211,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
 def report(request: HttpRequest) -> HttpResponse:
     """The evaluation report for a period and area: a page, a PDF or a CSV. Aggregates only."""
     _reports_only(request)
-    form = forms.ReportForm(request.GET or None, areas=selectors.report_areas(request.user))
+    form = _period_form(request)
     period = form.period()
     data = report_module.evaluation_report(period)
     if request.GET.get("format") == "csv":
@@ -211,6 +229,7 @@ def report(request: HttpRequest) -> HttpResponse:
         **report_module.report_charts(data),
         "pdf": pdf_available(),
         "query": request.GET.urlencode(),
+        "supported_means": report_module.SUPPORTED_MEANS,
     }
     if request.GET.get("format") == "pdf" and pdf_available():
         return pdf_response(
