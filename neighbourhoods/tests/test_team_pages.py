@@ -255,3 +255,13 @@ def test_the_list_shows_a_members_own_teams_first(client, teams):
     page = client.get(reverse("neighbourhoods:list")).content.decode()
     yours = page[page.index("Your team") : page.index("Every team")]
     assert "Partington team" in yours and "Carrington team" not in yours
+
+
+def test_the_home_page_takes_a_member_to_their_team_and_no_one_else(client, teams):
+    ours, theirs, member, _, _ = teams
+    sign_in(client, member)
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("neighbourhoods:team", args=[ours.pk]) in home
+    assert reverse("neighbourhoods:team", args=[theirs.pk]) not in home
+    sign_in(client, UserFactory(role=Role.COORDINATOR))
+    assert "your neighbourhood team" not in client.get(reverse("home")).content.decode()

@@ -99,3 +99,11 @@ def test_reach_page_is_refused_to_anyone_but_commissioners_and_administrators(cl
     for role in (Role.RESIDENT, Role.COORDINATOR, Role.ORGANISATION_EDITOR):
         sign_in(client, UserFactory(role=role))
         assert_denied(client.get(url, YEAR))
+
+
+def test_the_home_page_takes_a_commissioner_to_reach_and_the_report(client, db):
+    sign_in(client, UserFactory(role=Role.COMMISSIONER))
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("outcomes:reach") in home and reverse("outcomes:report") in home
+    sign_in(client, UserFactory(role=Role.ORGANISATION_EDITOR))
+    assert reverse("outcomes:report") not in client.get(reverse("home")).content.decode()
