@@ -67,9 +67,10 @@ def test_reach_page_states_its_period_area_and_what_it_counts(client, district):
     sign_in(client, UserFactory(role=Role.COMMISSIONER))
     page = client.get(reverse("outcomes:reach"), YEAR | {"neighbourhood": district.pk}).content.decode()
     assert "1 January 2026 to 31 December 2026, North" in page
+    assert 'value="2026-01-01"' in page and 'value="2026-12-31"' in page
     assert "had a conversation or a step of an introduction recorded in the period" in page
     report_link = (
-        reverse("outcomes:report") + f"?since=2026-01-01&amp;until=2026-12-31&amp;neighbourhood={district.pk}"
+        reverse("outcomes:report") + f"?neighbourhood={district.pk}&amp;since=2026-01-01&amp;until=2026-12-31"
     )
     assert report_link in page
 
