@@ -71,6 +71,20 @@ class PriorityForm(forms.Form):
     )
 
 
+class PriorityChangeForm(PriorityForm):
+    rank = forms.IntegerField(
+        label="Its place in the order",
+        min_value=1,
+        help_text="1 is the top priority.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": "Give its place in the order",
+            "invalid": "Give its place as a whole number",
+            "min_value": "1 is the top place",
+        },
+    )
+
+
 def _amount(label: str, what: str) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,

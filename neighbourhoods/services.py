@@ -123,6 +123,35 @@ def add_priority(user: User, team: NeighbourhoodTeam, *, title: str, why: str = 
 
 
 @transaction.atomic
+def change_priority(user: User, priority: Priority, *, title: str, why: str = "", rank: int) -> Priority:
+    """A priority's wording, and its place among the team's current priorities (1 is the top):
+    those between its old place and its new one move up or down one."""
+    _team_only(user, priority.team)
+    if not priority.is_active:
+        raise Refusal(f"“{priority}” is set aside: it cannot be changed.")
+    title = (title or "").strip()
+    if not title:
+        raise Refusal("Enter the priority.", field="title")
+    others = list(
+        priority.team.priorities.filter(is_active=True).exclude(pk=priority.pk).order_by("rank", "pk")
+    )
+    if any(other.title.lower() == title.lower() for other in others):
+        raise Refusal(f"{priority.team} already has the priority “{title}”.", field="title")
+    if not 1 <= rank <= len(others) + 1:
+        raise Refusal(f"Give a place from 1 to {len(others) + 1}.", field="rank")
+    priority.title, priority.why = title, (why or "").strip()
+    others.insert(rank - 1, priority)
+    for place, each in enumerate(others, 1):
+        if each is priority:
+            each.rank = place
+            each.save(update_fields=["title", "why", "rank"])
+        elif each.rank != place:
+            each.rank = place
+            each.save(update_fields=["rank"])
+    return priority
+
+
+@transaction.atomic
 def set_aside_priority(user: User, priority: Priority) -> None:
     """A priority the team no longer works on: off the page and the report; its readings stay."""
     _team_only(user, priority.team)

@@ -166,6 +166,22 @@ def add_priority(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def change_priority(request: HttpRequest, pk: int) -> HttpResponse:
+    priority = get_object_or_404(Priority.objects.select_related("team"), pk=pk, is_active=True)
+    _member_of(request, priority.team)
+    initial = {"title": priority.title, "why": priority.why, "rank": priority.rank}
+    return _form_page(
+        request,
+        bind(request, forms.PriorityChangeForm, initial=initial),
+        priority.team,
+        f"Change the priority: {priority}",
+        action=lambda data: services.change_priority(request.user, priority, **data),
+        success="The priority is saved.",
+    )
+
+
+@login_required
 @require_http_methods(["POST"])
 def set_aside_priority(request: HttpRequest, pk: int) -> HttpResponse:
     priority = get_object_or_404(Priority.objects.select_related("team"), pk=pk)

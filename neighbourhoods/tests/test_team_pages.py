@@ -265,3 +265,73 @@ def test_the_home_page_takes_a_member_to_their_team_and_no_one_else(client, team
     assert reverse("neighbourhoods:team", args=[theirs.pk]) not in home
     sign_in(client, UserFactory(role=Role.COORDINATOR))
     assert "your neighbourhood team" not in client.get(reverse("home")).content.decode()
+
+
+# Priorities
+
+
+@pytest.fixture
+def priorities(teams):
+    ours, _, member, outsider, _ = teams
+    made = [services.add_priority(member, ours, title=t) for t in ("Fuel poverty", "Falls", "Self-neglect")]
+    return ours, member, outsider, made
+
+
+def _order(team):
+    return list(team.priorities.filter(is_active=True).order_by("rank").values_list("title", "rank"))
+
+
+def test_a_member_rewords_a_priority_and_moves_it_to_the_top(client, priorities):
+    ours, member, _, (fuel, falls, neglect) = priorities
+    sign_in(client, member)
+    url = reverse("neighbourhoods:change_priority", args=[neglect.pk])
+    assert url in client.get(reverse("neighbourhoods:team", args=[ours.pk])).content.decode()
+    assert 'value="Self-neglect"' in client.get(url).content.decode()
+    response = client.post(url, {"title": "Self-neglect and hoarding", "why": "Three homes", "rank": "1"})
+    assert response.status_code == 302
+    assert _order(ours) == [("Self-neglect and hoarding", 1), ("Fuel poverty", 2), ("Falls", 3)]
+    services.change_priority(member, ours.priorities.get(title="Fuel poverty"), title="Fuel poverty", rank=3)
+    assert _order(ours) == [("Self-neglect and hoarding", 1), ("Falls", 2), ("Fuel poverty", 3)]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"title": "falls", "rank": "1"}, "already has the priority"),
+        ({"title": "", "rank": "1"}, "Enter the priority"),
+        ({"title": "Fuel", "rank": "4"}, "Give a place from 1 to 3"),
+        ({"title": "Fuel", "rank": "0"}, "1 is the top place"),
+        ({"title": "Fuel", "rank": "first"}, "Give its place as a whole number"),
+    ],
+)
+def test_a_bad_change_to_a_priority_says_why_and_changes_nothing(client, priorities, data, message):
+    ours, member, _, (fuel, *_) = priorities
+    sign_in(client, member)
+    before = _order(ours)
+    response = client.post(reverse("neighbourhoods:change_priority", args=[fuel.pk]), data)
+    assert response.status_code == 200 and message in response.content.decode()
+    assert _order(ours) == before
+
+
+def test_a_set_aside_priority_has_no_change_page(client, priorities):
+    ours, member, _, (fuel, *_) = priorities
+    services.set_aside_priority(member, fuel)
+    sign_in(client, member)
+    assert client.get(reverse("neighbourhoods:change_priority", args=[fuel.pk])).status_code == 404
+    with pytest.raises(Refusal):
+        services.change_priority(member, fuel, title="Fuel poverty", rank=1)
+
+
+@pytest.mark.parametrize("who", ["member of another team", "commissioner", "resident", "signed out"])
+def test_no_one_off_the_team_changes_its_priorities(client, priorities, who):
+    ours, _, outsider, (fuel, *_) = priorities
+    user = {"member of another team": outsider, "signed out": None}.get(who) or UserFactory(role=who)
+    if user is not None:
+        sign_in(client, user)
+        with pytest.raises(NotPermitted):
+            services.change_priority(user, fuel, title="Taken over", rank=3)
+    before = _order(ours)
+    url = reverse("neighbourhoods:change_priority", args=[fuel.pk])
+    assert_denied(client.get(url))
+    assert_denied(client.post(url, {"title": "Taken over", "rank": "3"}))
+    assert _order(ours) == before
