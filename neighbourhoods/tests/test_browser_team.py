@@ -111,7 +111,9 @@ def test_a_team_member_runs_their_team_on_a_phone(phone_page, axe):
 
 def test_an_administrator_sets_up_a_team(page, axe):
     NeighbourhoodFactory(name="Sale")
-    sign_in_on_page(page, UserFactory(role=Role.ADMINISTRATOR, email="admin@example.org"))
+    sign_in_on_page(
+        page, UserFactory(role=Role.ADMINISTRATOR, full_name="Priya Natarajan", email="admin@example.org")
+    )
     page.goto("/neighbourhoods/")
     page.get_by_role("link", name="Set up a team").click()
     page.get_by_role("button", name="Set up the team").click()

@@ -48,7 +48,10 @@ def _fits(page, width):
 
 def _walk(page, axe, width, shots=None):
     _district()
-    sign_in_on_page(page, UserFactory(role=Role.COMMISSIONER, email="commissioner@example.org"))
+    sign_in_on_page(
+        page,
+        UserFactory(role=Role.COMMISSIONER, full_name="Leonard Ashworth", email="commissioner@example.org"),
+    )
     page.goto("/")
     page.get_by_role("link", name="Who we reach").first.click()
     assert page.locator("h1").inner_text() == "Who we reach"
