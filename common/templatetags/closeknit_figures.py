@@ -2,6 +2,7 @@
 reader, and a table holding one says why under it.
 
 ``{{ row.count|figure }}`` draws the count, or "fewer than 5" with its reason for a screen reader;
+``{{ row.agree|share }}`` a percentage, or "–" said as withheld;
 ``{% if rows|any_suppressed %}{% include "includes/suppression_note.html" %}{% endif %}``."""
 
 from __future__ import annotations
@@ -29,6 +30,17 @@ def figure(value: object, start: str = "") -> str:
             "withheld so that no one can be picked out",
         )
     return str(value)
+
+
+@register.filter
+def share(value: object) -> str:
+    """A percentage, or "–" (said to a screen reader as withheld) when it rests on fewer than 5."""
+    if value is None:
+        return format_html(
+            '<span aria-hidden="true">–</span><span class="govuk-visually-hidden">{}</span>',
+            f"withheld: it rests on {SUPPRESSED}",
+        )
+    return f"{value}%"
 
 
 @register.filter

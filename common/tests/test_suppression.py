@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 
 from common.charts import bars
 from common.suppression import WHY_SUPPRESSED, any_suppressed, shown
-from common.templatetags.closeknit_figures import figure
+from common.templatetags.closeknit_figures import figure, share
 
 
 def _table(rows, **extra):
@@ -45,3 +45,10 @@ def test_a_chart_says_what_a_missing_value_means():
     chart = bars([{"label": "Falls", "count": None}], missing="no reading yet")
     html = render_to_string("includes/bar_chart.html", {"chart": chart, "title": "Progress"})
     assert "no reading yet" in html and "fewer than 5" not in html
+
+
+def test_a_withheld_share_is_a_dash_said_as_withheld():
+    assert share(12.5) == "12.5%"
+    withheld = share(None)
+    assert '<span aria-hidden="true">–</span>' in withheld
+    assert '<span class="govuk-visually-hidden">withheld: it rests on fewer than 5</span>' in withheld

@@ -335,3 +335,29 @@ def test_no_one_off_the_team_changes_its_priorities(client, priorities, who):
     assert_denied(client.get(url))
     assert_denied(client.post(url, {"title": "Taken over", "rank": "3"}))
     assert _order(ours) == before
+
+
+def test_a_survey_share_resting_on_too_few_says_why_on_the_team_page(client, teams):
+    from datetime import date
+
+    ours, _, member, _, _ = teams
+    services.record_survey_round(
+        member,
+        ours,
+        label="Baseline",
+        held_on=date(2025, 6, 1),
+        respondents=4,
+        results={"I know my neighbours": 2},
+    )
+    services.record_survey_round(
+        member,
+        ours,
+        label="After 12 months",
+        held_on=date(2026, 6, 1),
+        respondents=20,
+        results={"I know my neighbours": 12},
+    )
+    sign_in(client, member)
+    page = client.get(reverse("neighbourhoods:team", args=[ours.pk])).content.decode()
+    assert "60.0%" in page and "withheld: it rests on fewer than 5" in page
+    assert "It is withheld so that no one can be picked out" in page
