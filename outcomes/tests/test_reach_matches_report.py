@@ -72,7 +72,8 @@ def test_reach_page_states_its_period_area_and_what_it_counts(client, district):
     report_link = (
         reverse("outcomes:report") + f"?neighbourhood={district.pk}&amp;since=2026-01-01&amp;until=2026-12-31"
     )
-    assert report_link in page
+    assert f'href="{report_link}"' in page
+    assert f'href="{report_link}#social-value"' in page  # social value for the same period and area
 
 
 def test_reach_page_is_the_last_twelve_months_of_the_whole_district_unless_chosen(client, district):
