@@ -4,6 +4,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from neighbourhoods.selectors import teams_of
+from outcomes.permissions import may_see_reports
 from people.permissions import may_work_with_people
 from people.selectors import count_follow_ups_due
 from places.selectors import district_overview
@@ -13,7 +15,17 @@ def home(request):
     follow_ups = None
     if may_work_with_people(request.user) and request.user.is_verified():
         follow_ups = count_follow_ups_due(request.user, timezone.localdate())
-    return render(request, "closeknit/home.html", {"district": district_overview(), "follow_ups": follow_ups})
+    return render(
+        request,
+        "closeknit/home.html",
+        {
+            "district": district_overview(),
+            "follow_ups": follow_ups,
+            # Where a team member and a commissioner start their day.
+            "your_teams": teams_of(request.user),
+            "reads_reports": may_see_reports(request.user),
+        },
+    )
 
 
 def about_data(request):

@@ -3,6 +3,8 @@ saying the same. No JavaScript, and they print (and go into PDFs) as they look."
 
 from __future__ import annotations
 
+from .suppression import SUPPRESSED
+
 WIDTH, BAR_HEIGHT, GAP = 640, 22, 8
 # Room for the labels: about 7.5 units a character at the chart's 14-unit type, within bounds,
 # and the longest label that fits the most room (a longer one is shortened, with an ellipsis).
@@ -14,8 +16,9 @@ def _fitted(label: str) -> str:
     return label if len(label) <= LONGEST_LABEL else label[: LONGEST_LABEL - 1].rstrip() + "…"
 
 
-def bars(rows: list[dict], value_key: str = "count") -> dict:
-    """Geometry for horizontal bars; a suppressed value (None) draws no bar and says so."""
+def bars(rows: list[dict], value_key: str = "count", missing: str = SUPPRESSED) -> dict:
+    """Geometry for horizontal bars; a value of None (suppressed, unless ``missing`` says what
+    else it means) draws no bar and says ``missing``."""
     labels = [_fitted(str(row["label"])) for row in rows]
     label_width = round(
         min(MAX_LABEL_WIDTH, max([MIN_LABEL_WIDTH] + [len(label) * CHARACTER + 12 for label in labels]))
@@ -40,4 +43,5 @@ def bars(rows: list[dict], value_key: str = "count") -> dict:
         "bars": drawn,
         "height": max(len(rows) * (BAR_HEIGHT + GAP), BAR_HEIGHT),
         "label_width": label_width,
+        "missing": missing,
     }

@@ -1,6 +1,59 @@
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 
 from common.forms import day_field
+from places.models import Neighbourhood
+
+
+class TeamForm(forms.Form):
+    """A team's name, area and description; ``areas`` are the requester's to choose
+    (``selectors.areas_for_team``)."""
+
+    name = forms.CharField(
+        label="Team name",
+        max_length=200,
+        help_text="For example: Partington neighbourhood team.",
+        error_messages={"required": "Enter the team's name", "max_length": "Keep it under 200 characters"},
+    )
+    neighbourhood = forms.ModelChoiceField(
+        label="Area the team works",
+        queryset=Neighbourhood.objects.none(),
+        empty_label="Choose an area",
+        error_messages={
+            "required": "Choose the area the team works",
+            "invalid_choice": "Choose one of the areas listed",
+        },
+    )
+    description = forms.CharField(
+        label="About the team (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Who is on it and how to reach them: residents and partners read this.",
+    )
+
+    def __init__(self, *args: Any, areas: QuerySet[Neighbourhood], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["neighbourhood"].queryset = areas
+
+
+class MemberForm(forms.Form):
+    email = forms.EmailField(
+        label="Their email address",
+        help_text="The address they sign in to Closeknit with.",
+        error_messages={
+            "required": "Enter their email address",
+            "invalid": "Enter an email address like name@example.org",
+        },
+    )
+    role = forms.CharField(
+        label="Their role on the team (optional)",
+        required=False,
+        max_length=120,
+        help_text="For example: practice manager, PCSO, housing officer.",
+        error_messages={"max_length": "Keep it under 120 characters"},
+    )
 
 
 class PriorityForm(forms.Form):
@@ -15,6 +68,20 @@ class PriorityForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What the team has heard and seen.",
+    )
+
+
+class PriorityChangeForm(PriorityForm):
+    rank = forms.IntegerField(
+        label="Its place in the order",
+        min_value=1,
+        help_text="1 is the top priority.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": "Give its place in the order",
+            "invalid": "Give its place as a whole number",
+            "min_value": "1 is the top place",
+        },
     )
 
 

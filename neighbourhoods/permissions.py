@@ -2,8 +2,9 @@
 
 Anyone who works with Closeknit (every role but a resident) reads the teams: their members,
 priorities, measures and survey results, which hold nothing about any one person. Only a team's
-own members, and administrators, change a team: they add and set aside its priorities, add
-measures of success, record readings and record survey rounds.
+own members, and administrators, change a team: they change its name, area and description, add
+and remove its members, add and set aside its priorities, add measures of success, record
+readings and record survey rounds. Administrators set up new teams.
 """
 
 from __future__ import annotations
@@ -27,3 +28,13 @@ def may_record_for_team(user: Requester, team: NeighbourhoodTeam) -> bool:
     if is_administrator(user):
         return True
     return team.memberships.filter(user=user).exists()
+
+
+def may_create_team(user: Requester) -> bool:
+    """Administrators set up a neighbourhood team (its members then run it)."""
+    return is_administrator(user)
+
+
+def may_change_team(user: Requester, team: NeighbourhoodTeam) -> bool:
+    """Those who record for the team also change its name, area, description and members."""
+    return may_record_for_team(user, team)

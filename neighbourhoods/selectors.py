@@ -7,11 +7,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from accounts.models import User
 from accounts.permissions import Requester
 from common.suppression import share
+from places.models import Neighbourhood
 
 from .models import Measure, NeighbourhoodTeam
-from .permissions import may_see_teams
+from .permissions import may_change_team, may_create_team, may_see_teams
 
 DEFAULT_QUESTIONS = [
     "I know my neighbours",
@@ -26,6 +28,25 @@ def teams_visible_to(user: Requester) -> QuerySet[NeighbourhoodTeam]:
     if not may_see_teams(user):
         return NeighbourhoodTeam.objects.none()
     return NeighbourhoodTeam.objects.select_related("neighbourhood")
+
+
+def teams_of(user: Requester) -> QuerySet[NeighbourhoodTeam]:
+    """The teams the user is a member of (to find their own first); none for a resident."""
+    if not isinstance(user, User):
+        return NeighbourhoodTeam.objects.none()
+    return teams_visible_to(user).filter(memberships__user=user)
+
+
+def areas_for_team(user: Requester, team: NeighbourhoodTeam | None = None) -> QuerySet[Neighbourhood]:
+    """The areas a team may be set up for (a new one) or moved to (``team``): those without a team
+    of their own, by name, and the team's own. None for someone who may not create or change it."""
+    allowed = may_change_team(user, team) if team is not None else may_create_team(user)
+    if not allowed:
+        return Neighbourhood.objects.none()
+    free = Neighbourhood.objects.filter(team__isnull=True)
+    if team is not None:
+        free = free | Neighbourhood.objects.filter(pk=team.neighbourhood_id)
+    return free.order_by("name")
 
 
 def progress(measure: Measure) -> dict[str, Any]:

@@ -11,14 +11,14 @@ from datetime import date
 from django.db.models import Count, Exists, OuterRef, Q
 
 from common.charts import bars
-from common.suppression import shown
+from common.suppression import SUPPRESSED, WHY_SUPPRESSED, shown
 from neighbourhoods.models import NeighbourhoodTeam
 from neighbourhoods.selectors import progress
 from people.models import Conversation, Introduction, IntroductionStep, Person
 from places.models import Neighbourhood
 
 from .models import OutcomeEvent, Response
-from .selectors import reach
+from .selectors import reach, social_value
 from .wellbeing import wellbeing_change
 
 
@@ -124,14 +124,27 @@ def priorities(period: Period) -> list[dict]:
     return rows
 
 
+SUPPORTED_MEANS = (
+    "People supported: everyone living in the area (or, once their record is erased, who lived "
+    "there) who had a conversation or a step of an introduction recorded in the period. "
+    "Introductions: those made in the period."
+)
+
+
+def reach_in(period: Period) -> dict:
+    """Who was reached in the period and area: the reach page and the evaluation report both
+    show these figures, so for the same period and area they always agree."""
+    introductions = Introduction.objects.filter(made_on__range=(period.since, period.until))
+    if period.area is not None:
+        introductions = introductions.filter(person__in=people_in(period.area))
+    return reach(supported(period), introductions=introductions)
+
+
 def evaluation_report(period: Period) -> dict:
     """Reach counts the people supported in the period; the other sections count what happened in
     the period to people in the area, which needs no second pass over who was supported."""
     in_area = people_in(period.area)
-    introductions = Introduction.objects.filter(made_on__range=(period.since, period.until))
-    if period.area is not None:
-        introductions = introductions.filter(person__in=in_area)
-    figures = reach(supported(period), introductions=introductions)
+    figures = reach_in(period)
     return {
         "period": period,
         "reach": figures,
@@ -140,6 +153,9 @@ def evaluation_report(period: Period) -> dict:
         "wellbeing": wellbeing(in_area, period),
         "connections": connections(in_area, period),
         "priorities": priorities(period),
+        "social_value": social_value(
+            _of_people(OutcomeEvent.objects.filter(on__range=(period.since, period.until)), in_area, "person")
+        ),
     }
 
 
@@ -164,15 +180,22 @@ def report_charts(report: dict) -> dict:
             for section in report["wellbeing"]
         ],
         "priority_chart": bars(
-            [{"label": row["measure"], "count": row["done"]} for row in report["priorities"]]
+            [{"label": row["measure"], "count": row["done"]} for row in report["priorities"]],
+            missing="no reading yet",
         ),
     }
 
 
 def report_rows(report: dict) -> list[tuple[str, str, str]]:
     """The report's figures as (section, measure, value) rows, for CSV."""
-    suppressed = "fewer than 5"
-    rows = [
+    suppressed = SUPPRESSED
+    period = report["period"]
+    rows: list[tuple[str, str, object]] = [
+        ("About these figures", "From", period.since.isoformat()),
+        ("About these figures", "To", period.until.isoformat()),
+        ("About these figures", "Area", period.area_name),
+        ("About these figures", "People supported", SUPPORTED_MEANS),
+        ("About these figures", SUPPRESSED.capitalize(), WHY_SUPPRESSED),
         ("Reach", "People supported", report["reach"]["people"] or suppressed),
         (
             "Reach",
@@ -194,6 +217,7 @@ def report_rows(report: dict) -> list[tuple[str, str, str]]:
         ("Outcomes", r["label"], r["count"] if r["count"] is not None else suppressed)
         for r in report["outcomes"]
     ]
+    rows += _social_value_rows(report["social_value"])
     for section in report["wellbeing"]:
         for r in section["rows"]:
             rows += [
@@ -217,3 +241,35 @@ def report_rows(report: dict) -> list[tuple[str, str, str]]:
         for r in report["priorities"]
     ]
     return [(a, b, str(c)) for a, b, c in rows]
+
+
+def _social_value_rows(value: dict) -> list[tuple[str, str, object]]:
+    """Social value for the CSV: each outcome's count, the unit cost used and the estimate, the
+    total, and the method, so the figure is never read without what it is."""
+    rows: list[tuple[str, str, object]] = []
+    for row in value["rows"]:
+        cost = row["cost"]
+        rows += [
+            (
+                "Social value",
+                f"{row['outcome']}: recorded",
+                SUPPRESSED if row["count"] is None else row["count"],
+            ),
+            (
+                "Social value",
+                f"{row['outcome']}: unit cost used (£)",
+                f"{cost.value} ({cost.year}): {cost.source}" if cost else "none loaded",
+            ),
+            (
+                "Social value",
+                f"{row['outcome']}: estimated value (£)",
+                row["value"] if row["value"] is not None else "not estimated",
+            ),
+        ]
+    rows += [
+        ("Social value", "Total estimated value (£)", value["total"]),
+        ("Social value", "Method", value["method"]),
+    ]
+    if value["uses_examples"]:
+        rows.append(("Social value", "Warning", "These figures use invented example unit costs."))
+    return rows

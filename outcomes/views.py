@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
@@ -35,10 +36,40 @@ def _reports_only(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+def _period_form(request: HttpRequest) -> tuple[forms.ReportForm, report_module.Period]:
+    """The period and area asked for (the last 12 months of the whole district unless chosen),
+    and the form showing them: with the dates filled in when none were typed, or with its errors."""
+    areas = selectors.report_areas(request.user)
+    form = forms.ReportForm(request.GET or None, areas=areas)
+    period = form.period()
+    if not form.is_bound or form.is_valid():
+        initial = {"since": period.since, "until": period.until, "neighbourhood": period.area}
+        form = forms.ReportForm(initial=initial, areas=areas)
+    return form, period
+
+
+def _period_query(period: report_module.Period) -> str:
+    """The period and area as a query, so a link or a download is of what the page shows."""
+    area = period.area.pk if period.area else ""
+    return urlencode({"neighbourhood": area, "since": period.since, "until": period.until})
+
+
 @login_required
 def reach(request: HttpRequest) -> HttpResponse:
+    """Who was reached in a period and area: the same figures as the evaluation report's."""
     _reports_only(request)
-    return render(request, "outcomes/reach.html", {"reach": selectors.reach()})
+    form, period = _period_form(request)
+    return render(
+        request,
+        "outcomes/reach.html",
+        {
+            "form": form,
+            "period": period,
+            "reach": report_module.reach_in(period),
+            "supported_means": report_module.SUPPORTED_MEANS,
+            "query": _period_query(period),
+        },
+    )
 
 
 @login_required
@@ -193,8 +224,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
 def report(request: HttpRequest) -> HttpResponse:
     """The evaluation report for a period and area: a page, a PDF or a CSV. Aggregates only."""
     _reports_only(request)
-    form = forms.ReportForm(request.GET or None, areas=selectors.report_areas(request.user))
-    period = form.period()
+    form, period = _period_form(request)
     data = report_module.evaluation_report(period)
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -210,7 +240,8 @@ def report(request: HttpRequest) -> HttpResponse:
         "form": form,
         **report_module.report_charts(data),
         "pdf": pdf_available(),
-        "query": request.GET.urlencode(),
+        "query": _period_query(period),
+        "supported_means": report_module.SUPPORTED_MEANS,
     }
     if request.GET.get("format") == "pdf" and pdf_available():
         return pdf_response(

@@ -82,7 +82,13 @@ def test_other_teams_and_commissioners_never_see_a_persons_outcomes(client, pers
 
 
 def test_commissioners_see_reach_without_any_personal_data(client, db):
+    from django.utils import timezone
+
+    from people.models import Conversation
+
     people = [PersonFactory(full_name=f"Zed Quillfeather {n}") for n in range(6)]
+    for person in people:  # supported in the last 12 months, the page's period unless chosen
+        Conversation.objects.create(person=person, happened_on=timezone.localdate(), kind="visit", notes="x")
     commissioner = UserFactory(role=Role.COMMISSIONER)
     sign_in(client, commissioner)
     page = client.get(reverse("outcomes:reach")).content.decode()

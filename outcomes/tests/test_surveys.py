@@ -75,3 +75,16 @@ def test_results_page_is_for_commissioners(client, survey):
     assert STATEMENT in client.get(reverse("outcomes:survey_results", args=[survey.pk])).content.decode()
     sign_in(client, UserFactory(role=Role.RESIDENT))
     assert client.get(reverse("outcomes:survey_results", args=[survey.pk])).status_code == 403
+
+
+def test_results_too_few_to_show_say_why_on_the_page(client, survey):
+    statement = survey.statements.get()
+    for n, agreement in enumerate([5, 4]):
+        services.answer_survey(invite(survey, n), {statement.pk: agreement})
+    sign_in(client, UserFactory(role=Role.COMMISSIONER))
+    page = client.get(reverse("outcomes:survey_results", args=[survey.pk])).content.decode()
+    assert "withheld: it rests on fewer than 5" in page and "It is withheld so that no one" in page
+    for n, agreement in enumerate([4, 2, 3], start=2):
+        services.answer_survey(invite(survey, n), {statement.pk: agreement})
+    page = client.get(reverse("outcomes:survey_results", args=[survey.pk])).content.decode()
+    assert "60.0%" in page and "withheld" not in page
