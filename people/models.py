@@ -299,11 +299,16 @@ class Referral(models.Model):
 
     @property
     def contacts(self) -> int:
-        """How many conversations there have been since the referral came in (until it closed)."""
+        """How many contacts there have been since the referral came in (until it closed): each
+        conversation, and each drop-in they came to, unless a chat there is already recorded as
+        a conversation that day (so one visit is not counted twice)."""
         conversations = self.person.conversations.filter(happened_on__gte=self.received_on)
+        drop_ins = Attendance.objects.filter(person_id=self.person_id, session__on__gte=self.received_on)
         if self.closed_on:
             conversations = conversations.filter(happened_on__lte=self.closed_on)
-        return conversations.count()
+            drop_ins = drop_ins.filter(session__on__lte=self.closed_on)
+        chats_there = conversations.filter(kind=Conversation.Kind.DROP_IN).values("happened_on")
+        return conversations.count() + drop_ins.exclude(session__on__in=chats_there).count()
 
     def reason_labels(self) -> list[str]:
         labels = dict(self.Reason.choices)

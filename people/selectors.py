@@ -233,6 +233,12 @@ def person_details(person: Person) -> dict[str, list[Any]]:
             )
         ),
         "interests": list(person.interests.all()),
+        # Who they met and the listings they were introduced to at drop-ins, latest first.
+        "attendances": list(
+            person.attendances.select_related("session", "linked_with", "linked_listing").order_by(
+                "-session__on", "-recorded_at"
+            )
+        ),
     }
 
 
