@@ -196,7 +196,11 @@ def _open_for_answer(user: User, incoming: IncomingReferral) -> IncomingReferral
     """The incoming referral, locked, if this user may answer it and it is still waiting."""
     if not permissions.may_see_incoming_referral(user, incoming):
         raise PersonNotVisible
-    locked = IncomingReferral.objects.select_for_update().select_related("team", "link").get(pk=incoming.pk)
+    locked = (
+        IncomingReferral.objects.select_for_update(of=("self",))
+        .select_related("team", "link")
+        .get(pk=incoming.pk)
+    )
     if not locked.is_open:
         raise Refusal(ANSWERED)
     return locked
