@@ -167,6 +167,9 @@ def test_a_gp_sends_a_referral_through_the_link_and_is_acknowledged(
     assert "Walter" not in acknowledgement.body  # email names the reference, not the person
     thanks = client.get(response.headers["Location"]).content.decode()
     assert incoming.reference in thanks
+    # Audited, without the link's secret (administrators read the log).
+    event = AuditEvent.objects.get(action="create", target_type__model="incomingreferral")
+    assert event.path == "/people/refer/…/" and issued.form_secret not in event.path
 
 
 @pytest.mark.parametrize(
