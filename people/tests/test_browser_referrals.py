@@ -176,3 +176,69 @@ def test_a_coordinator_adds_a_person_with_two_interests_and_sees_their_drop_in(t
     assert "Partington community drop-in" in drop_ins and "spoke with Cora Ordway" in drop_ins
     assert "1 visit to a drop-in" in drop_ins
     _check(page, axe)
+
+
+def test_a_lead_makes_and_revokes_a_link_and_a_worker_asks_declines_and_closes(tab, axe, practice, team):
+    issued, worker = practice
+    lead = issued.link.created_by
+    first = _send(issued, "Walter Pennington")
+    second = _send(issued, "Edna Haworth")
+    page = tab
+    sign_in_on_page(page, lead)
+    page.goto("/people/inbox/")
+    page.click("main a:has-text('Referral links')")
+    assert page.locator("h1").inner_text() == "Referral links"
+    _check(page, axe, "referral-links.png")
+    page.click("a:has-text('Make a referral link')")
+    page.click("button:has-text('Make the link')")
+    assert "Enter the name of the referring organisation" in page.locator(".govuk-error-summary").inner_text()
+    _check(page, axe)
+    page.fill("#id_referring_organisation", "Flixton Road Surgery")
+    page.click("button:has-text('Make the link')")
+    assert "/people/refer/" in page.locator("#form-url").inner_text()
+    _check(page, axe)
+    page.click("a:has-text('Done')")
+    page.click("button:has-text('Revoke the link for Flixton Road Surgery')")
+    assert "it opens nothing now" in page.locator("body").inner_text()
+    _check(page, axe)
+
+    page.context.clear_cookies()
+    sign_in_on_page(page, worker)
+    page.goto(f"/people/inbox/{first.pk}/ask/")
+    page.fill("#id_question", "Does he have a phone he answers?")
+    _check(page, axe)
+    page.click("button:has-text('Send the question')")
+    assert "More information asked" in page.locator("main").inner_text()
+    page.goto(f"/people/inbox/{second.pk}/decline/")
+    page.click("button:has-text('Decline the referral')")
+    assert "Say why the referral is declined" in page.locator(".govuk-error-summary").inner_text()
+    _check(page, axe)
+    page.fill("#id_reason", "Lives outside the area we cover.")
+    page.click("button:has-text('Decline the referral')")
+    second.refresh_from_db()
+    assert second.status == "declined"
+
+    referral = referral_services.accept_referral(
+        worker, first, consent_method="spoken", consent_given_on=timezone.localdate()
+    )
+    page.goto(f"/people/referrals/{referral.pk}/close/")
+    _check(page, axe)
+    page.check("label:has-text('Connected to support and activity')")
+    page.fill("#id_support_offered", "The Partington choir.")
+    page.fill("#id_what_changed", "Sings again on Thursdays.")
+    page.click("button:has-text('Close the referral')")
+    assert "Sings again on Thursdays." in page.locator("main").inner_text()
+    _check(page, axe)
+
+
+def _send(issued, name):
+    return referral_services.receive_referral(
+        issued.link,
+        {
+            "referrer_name": "Dr Amara Okafor",
+            "referrer_email": "amara.okafor@example.nhs.net",
+            "full_name": name,
+            "reasons": ["loneliness"],
+            "agreed": True,
+        },
+    )
