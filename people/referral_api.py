@@ -118,7 +118,6 @@ class IncomingReferralsView(APIView):
             201: RECEIVED,
             401: inline_serializer("NoToken", fields={"detail": serializers.CharField()}),
         },
-        auth=[{"introducerToken": []}],
         tags=["referrals"],
     )
     def post(self, request: Request) -> Response:

@@ -517,3 +517,14 @@ def test_subject_access_and_erasure_reach_the_referral_sent_in(lead, worker, iss
     assert incoming.full_name == "" and incoming.what_matters == "" and incoming.referrer_email == ""
     assert incoming.erased_at is not None
     assert not ReferralStep.objects.exclude(note="", by_label="").exists()
+
+
+def test_the_api_description_names_the_introducer_token():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operation = schema["paths"]["/api/referrals/incoming/"]["post"]
+    assert operation["security"] == [{"introducerToken": []}]
+    assert {"201", "400", "401"} <= set(operation["responses"])
+    scheme = schema["components"]["securitySchemes"]["introducerToken"]
+    assert scheme["in"] == "header" and scheme["name"] == "Authorization"
