@@ -242,3 +242,19 @@ def _send(issued, name):
             "agreed": True,
         },
     )
+
+
+def test_the_referral_form_works_without_javascript(no_js_page, practice):
+    issued, _worker = practice
+    page = no_js_page
+    page.goto(f"/people/refer/{issued.form_secret}/")
+    page.fill("#id_referrer_name", "Dr Amara Okafor")
+    page.fill("#id_referrer_email", "amara.okafor@example.nhs.net")
+    page.fill("#id_full_name", "Walter Pennington")
+    page.check("#id_reasons_0")
+    page.check("#id_agreed")
+    assert not page.locator("#id_website").is_visible()  # the field for robots is not shown
+    page.wait_for_timeout(1100)
+    page.click("button:has-text('Send the referral')")
+    incoming = IncomingReferral.objects.get()
+    assert f"Its reference is {incoming.reference}" in page.locator("body").inner_text()
