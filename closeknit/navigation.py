@@ -27,6 +27,7 @@ NAVIGATION = [
         "Your listings", "directory:your_listings", frozenset({Role.ORGANISATION_EDITOR, Role.ADMINISTRATOR})
     ),
     NavItem("People", "people:caseload", frozenset({Role.COORDINATOR, Role.LINK_WORKER, Role.ADMINISTRATOR})),
+    NavItem("Referral inbox", "people:inbox", frozenset({Role.LINK_WORKER})),
     NavItem("Your record", "people:your_record", frozenset({Role.RESIDENT})),
     NavItem("Volunteer", "volunteering:list", frozenset({Role.RESIDENT, Role.ORGANISATION_EDITOR})),
     NavItem("Lending", "lending:dashboard", frozenset({Role.ORGANISATION_EDITOR, Role.ADMINISTRATOR})),

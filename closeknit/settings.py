@@ -255,6 +255,9 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "closeknit@localhost")
 
+# A referral form sent back sooner than this after it was drawn is refused: a person takes longer.
+REFERRAL_FORM_MIN_SECONDS = float(os.environ.get("REFERRAL_FORM_MIN_SECONDS", "3"))
+
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

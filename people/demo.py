@@ -4,6 +4,7 @@ every name is Faker en_GB and every record is marked as demo."""
 from __future__ import annotations
 
 import random
+import secrets
 from datetime import time, timedelta
 
 from django.db import transaction
@@ -22,11 +23,14 @@ from .models import (
     Conversation,
     DropInSession,
     Goal,
+    IncomingReferral,
     Introducer,
     Introduction,
     IntroductionStep,
     Person,
     Referral,
+    ReferralLink,
+    ReferralStep,
 )
 
 VISIONS = [
@@ -113,7 +117,51 @@ def create_demo_caseload(per_coordinator: int = 10, seed: int = 11) -> int:
                 introduction=intro, status="introduced", recorded_by=membership.user
             )
     _demo_drop_ins(rng, today)
+    _demo_inbox(fake, rng)
     return made
+
+
+def _demo_inbox(fake, rng) -> None:
+    """For each team with a demo link worker: the demo practice's referral link (its secrets are
+    thrown away: a lead makes a new one to try it) and two referrals waiting in the inbox, one of
+    them with a question asked."""
+    workers = TeamMembership.objects.filter(user__is_demo=True, user__role=Role.LINK_WORKER).select_related(
+        "user", "team"
+    )
+    for membership in workers:
+        team = membership.team
+        if team.incoming_referrals.exists():
+            continue
+        link = ReferralLink.objects.create(
+            team=team,
+            referring_organisation="Sale and District Medical Practice (demo)",
+            form_digest=secrets.token_hex(32),
+            api_digest=secrets.token_hex(32),
+        )
+        for asked in (False, True):
+            incoming = IncomingReferral.objects.create(
+                team=team,
+                link=link,
+                referring_organisation=link.referring_organisation,
+                referrer_name=f"Dr {fake.last_name()}",
+                referrer_email="surgery@demo.closeknit.example",
+                full_name=fake.name(),
+                phone=fake.phone_number(),
+                reasons=rng.sample(Referral.Reason.values[:-1], 2),
+                what_matters="Lives alone since the spring and has stopped going out; used to sing.",
+            )
+            ReferralStep.objects.create(
+                incoming=incoming, status=ReferralStep.Status.RECEIVED, by_label=incoming.referrer_name
+            )
+            if asked:
+                incoming.status = IncomingReferral.Status.MORE_INFORMATION_ASKED
+                incoming.save(update_fields=["status"])
+                ReferralStep.objects.create(
+                    incoming=incoming,
+                    status=ReferralStep.Status.MORE_INFORMATION_ASKED,
+                    note="Is there a good time of day to ring?",
+                    by=membership.user,
+                )
 
 
 def _demo_drop_ins(rng, today) -> None:

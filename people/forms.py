@@ -4,12 +4,25 @@ consent in place, who may do what)."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.core import signing
 from django.utils import timezone
 
 from common.forms import day_field, time_field
 from places.forms import PostcodeField
+from places.selectors import PostcodeError, normalise_postcode
 
-from .models import Attendance, Consent, Conversation, DropInSession, Goal, Introduction, Person, Referral
+from .models import (
+    Attendance,
+    Consent,
+    Conversation,
+    DropInSession,
+    Goal,
+    Introducer,
+    Introduction,
+    Person,
+    Referral,
+)
 from .selectors import interests_to_choose
 
 
@@ -343,3 +356,206 @@ class LinkAccountForm(forms.Form):
             "invalid": "Enter an email address, like name@example.org",
         },
     )
+
+
+class PublicReferralForm(forms.Form):
+    """The form a referring organisation fills in through its link, with no account. Spam is
+    kept out without JavaScript: ``website`` is a field people never see (a robot filling in
+    every field fills it), and a form sent back faster than a person could fill it in is
+    refused (the time it was drawn travels signed in ``started``)."""
+
+    referrer_name = forms.CharField(
+        label="Your name", max_length=200, error_messages={"required": "Enter your name"}
+    )
+    referrer_email = forms.EmailField(
+        label="Your email address",
+        help_text="We send an acknowledgement here, and the outcome when the referral closes.",
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address, like name@example.nhs.net",
+        },
+    )
+    referrer_phone = forms.CharField(
+        label="Your phone number", required=False, max_length=40, help_text="Optional."
+    )
+    full_name = forms.CharField(
+        label="Full name of the person referred",
+        max_length=200,
+        error_messages={"required": "Enter the full name of the person referred"},
+    )
+    date_of_birth = day_field(
+        "Their date of birth", required=False, help_text="Optional. For example, 3/7/1948", birth=True
+    )
+    phone = forms.CharField(label="Their phone number", required=False, max_length=40)
+    email = forms.EmailField(
+        label="Their email address",
+        required=False,
+        error_messages={"invalid": "Enter their email address, like name@example.org, or leave it empty"},
+    )
+    address = forms.CharField(label="Their address", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    postcode = forms.CharField(label="Their postcode", required=False, max_length=16)
+    communication_needs = forms.CharField(
+        label="How best to contact them",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=Person._meta.get_field("communication_needs").help_text,
+    )
+    reasons = forms.MultipleChoiceField(
+        label="Reasons for the referral",
+        choices=Referral.Reason.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one reason for the referral"},
+    )
+    what_matters = forms.CharField(
+        label="What matters to them, and anything else we should know",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    agreed = forms.BooleanField(
+        label="They agree to being referred, and to us holding these details",
+        error_messages={"required": "A referral can only be sent if the person agrees to it"},
+    )
+    website = forms.CharField(label="Leave this empty", required=False)
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_postcode(self):
+        text = self.cleaned_data["postcode"].strip()
+        if text:
+            try:
+                normalise_postcode(text)
+            except PostcodeError:
+                raise forms.ValidationError(
+                    "Enter a real postcode, like M31 4DJ, or leave it empty"
+                ) from None
+        return text
+
+    def clean(self):
+        """The form must have been drawn by us, at least a few seconds and at most a day ago: said
+        about the form as a whole, as no field the person sees is wrong."""
+        data = super().clean()
+        try:
+            started = signing.loads(data.get("started") or "", salt=STARTED_SALT, max_age=STARTED_MAX_AGE)
+        except signing.BadSignature:  # SignatureExpired too
+            self.add_error(None, "The form was open for too long. Check the details and send it again.")
+            return data
+        if timezone.now().timestamp() - float(started) < settings.REFERRAL_FORM_MIN_SECONDS:
+            self.add_error(
+                None,
+                "That was sent faster than a person can fill the form in. "
+                "Check the details and send it again.",
+            )
+        return data
+
+    @staticmethod
+    def started_now() -> str:
+        return signing.dumps(timezone.now().timestamp(), salt=STARTED_SALT)
+
+
+STARTED_SALT = "people.referral-form.started"
+STARTED_MAX_AGE = 24 * 3600
+
+
+class AcceptReferralForm(forms.Form):
+    person = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Are they on the team's records already?",
+        empty_label="No: start a new record",
+        error_messages={"invalid_choice": "Choose someone on the team's records, or start a new record"},
+    )
+    consent_method = forms.ChoiceField(
+        label="For a new record: how they agreed to us keeping one",
+        choices=Consent.Method.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    consent_given_on = day_field("Date they agreed", required=False)
+
+    def __init__(self, *args, people, **kwargs):
+        kwargs.setdefault("initial", {"consent_given_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+
+
+class DeclineReferralForm(forms.Form):
+    reason = forms.CharField(
+        label="Why the referral is declined",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The referrer is told this.",
+        error_messages={"required": "Say why the referral is declined"},
+    )
+
+
+class AskForMoreForm(forms.Form):
+    question = forms.CharField(
+        label="What do you need to know?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="It is emailed to the referrer; their reply comes to your email address.",
+        error_messages={"required": "Enter what you need to know"},
+    )
+
+
+class ReferralLinkForm(forms.Form):
+    team = forms.ModelChoiceField(
+        queryset=None,
+        label="Team whose inbox receives the referrals",
+        error_messages={"required": "Choose a team you lead", "invalid_choice": "Choose a team you lead"},
+    )
+    referring_organisation = forms.CharField(
+        label="Referring organisation",
+        max_length=200,
+        help_text="For example: Partington Health Centre.",
+        error_messages={"required": "Enter the name of the referring organisation"},
+    )
+    kind = forms.ChoiceField(
+        label="Kind of organisation", choices=Introducer.choices, initial=Introducer.GP_PRACTICE
+    )
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        if len(teams) == 1:
+            self.initial.setdefault("team", teams[0].pk)
+
+
+class ChangeReferralForm(ShapeOnly, forms.ModelForm):
+    received_on = day_field("Date received")
+    first_contact_on = day_field("Date of first contact", required=False, help_text="Optional.")
+    reasons = forms.MultipleChoiceField(
+        label="Reasons for the referral",
+        choices=Referral.Reason.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one reason"},
+    )
+
+    class Meta:
+        model = Referral
+        fields = ["received_on", "referring_organisation", "practitioner", "reasons", "first_contact_on"]
+        labels = {"referring_organisation": "Referring organisation"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _required(self.fields["referring_organisation"], "Enter the referring organisation")
+
+
+class CloseReferralForm(forms.Form):
+    closed_on = day_field("Date closed")
+    closure_reason = forms.ChoiceField(
+        label="Why it closed",
+        choices=Referral.Closure.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why the referral closed"},
+    )
+    support_offered = forms.CharField(
+        label="What support was offered",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The activities and services they were introduced to.",
+    )
+    what_changed = forms.CharField(
+        label="What changed for them", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"closed_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)

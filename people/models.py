@@ -232,6 +232,11 @@ class Goal(models.Model):
         return self.description[:60]
 
 
+# SNOMED CT concepts of the PRSB Social Prescribing Information Standard, stored with a referral.
+SNOMED_REFERRAL = "871731000000106"  # Referral to social prescribing service
+SNOMED_DECLINED = "871711000000103"  # Social prescribing declined
+
+
 class Referral(models.Model):
     """A social prescribing referral, with what link workers record about it."""
 
@@ -262,6 +267,16 @@ class Referral(models.Model):
     first_contact_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
     closure_reason = models.CharField(max_length=12, choices=Closure.choices, blank=True)
+    support_offered = models.TextField(
+        blank=True, help_text="What support and activities they were offered and connected to."
+    )
+    what_changed = models.TextField(blank=True, help_text="What changed for them, in their words.")
+    snomed_code = models.CharField(
+        "SNOMED CT code",
+        max_length=18,
+        default=SNOMED_REFERRAL,
+        help_text="Stored with the referral so GP systems can be told (PRSB standard).",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -284,11 +299,16 @@ class Referral(models.Model):
 
     @property
     def contacts(self) -> int:
-        """How many conversations there have been since the referral came in (until it closed)."""
+        """How many contacts there have been since the referral came in (until it closed): each
+        conversation, and each drop-in they came to, unless a chat there is already recorded as
+        a conversation that day (so one visit is not counted twice)."""
         conversations = self.person.conversations.filter(happened_on__gte=self.received_on)
+        drop_ins = Attendance.objects.filter(person_id=self.person_id, session__on__gte=self.received_on)
         if self.closed_on:
             conversations = conversations.filter(happened_on__lte=self.closed_on)
-        return conversations.count()
+            drop_ins = drop_ins.filter(session__on__lte=self.closed_on)
+        chats_there = conversations.filter(kind=Conversation.Kind.DROP_IN).values("happened_on")
+        return conversations.count() + drop_ins.exclude(session__on__in=chats_there).count()
 
     def reason_labels(self) -> list[str]:
         labels = dict(self.Reason.choices)
@@ -566,3 +586,148 @@ class Attendance(models.Model):
     @property
     def who(self) -> str:
         return self.person.display_name if self.person_id else f"{self.first_name} (not on record)"
+
+
+class ReferralLink(models.Model):
+    """A referring organisation's way into a team's referral inbox, with no account: a secret
+    link to the referral form and a token for the API. Only digests of the two secrets are kept
+    (they are shown once, when made); revoking the link stops both."""
+
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="referral_links")
+    referring_organisation = models.CharField(
+        max_length=200, help_text="For example: Partington Health Centre."
+    )
+    kind = models.CharField(
+        "kind of organisation", max_length=20, choices=Introducer.choices, default=Introducer.GP_PRACTICE
+    )
+    form_digest = models.CharField(max_length=64, unique=True)
+    api_digest = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["referring_organisation", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"Referral link for {self.referring_organisation}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None
+
+
+class IncomingReferral(models.Model):
+    """A referral sent in by a referring organisation (through its link or the API), waiting in
+    the team's referral inbox until a link worker accepts it (making or linking the person's
+    record and a ``Referral``) or declines it. Holds a person's data: read it only through
+    ``selectors``; every read is audited."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        MORE_INFORMATION_ASKED = "more_information_asked", "More information asked"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="incoming_referrals")
+    link = models.ForeignKey(
+        ReferralLink, null=True, on_delete=models.SET_NULL, related_name="incoming_referrals"
+    )
+    referring_organisation = models.CharField(max_length=200)
+    referrer_name = models.CharField(max_length=200)
+    referrer_email = models.EmailField()
+    referrer_phone = models.CharField(max_length=40, blank=True)
+    full_name = models.CharField(max_length=200)
+    date_of_birth = models.DateField(null=True, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=16, blank=True)
+    communication_needs = models.TextField(blank=True)
+    reasons = models.JSONField(default=list, help_text="Codes from Referral.Reason.")
+    what_matters = models.TextField(blank=True, help_text="Why they are referred, and what matters to them.")
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.RECEIVED)
+    decline_reason = models.TextField(blank=True)
+    snomed_code = models.CharField("SNOMED CT code", max_length=18, default=SNOMED_REFERRAL)
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="incoming_referrals"
+    )
+    referral = models.OneToOneField(
+        Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="incoming"
+    )
+    received_at = models.DateTimeField(default=timezone.now)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["team", "status"], name="incoming_referral_team_status")]
+
+    def __str__(self) -> str:
+        return f"Incoming referral {self.pk}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Every incoming referral read while answering a request is on its audit trail, as a
+        person's record is (``Person.from_db``)."""
+        incoming = super().from_db(db, field_names, values)
+        audit.loaded(incoming)
+        return incoming
+
+    @property
+    def reference(self) -> str:
+        return f"R{self.pk:05d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.RECEIVED, self.Status.MORE_INFORMATION_ASKED)
+
+    def reason_labels(self) -> list[str]:
+        labels = dict(Referral.Reason.choices)
+        return [labels.get(code, code) for code in self.reasons]
+
+
+class ReferralStep(models.Model):
+    """One step of a referral's history, who took it and when: received, more information asked,
+    accepted, declined, changed, closed. Steps of an incoming referral move to the ``Referral``
+    it becomes, so the referral shows its whole history."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        MORE_INFORMATION_ASKED = "more_information_asked", "More information asked"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        CHANGED = "changed", "Changed"
+        CLOSED = "closed", "Closed"
+
+    incoming = models.ForeignKey(
+        IncomingReferral, null=True, blank=True, on_delete=models.CASCADE, related_name="steps"
+    )
+    referral = models.ForeignKey(
+        Referral, null=True, blank=True, on_delete=models.CASCADE, related_name="steps"
+    )
+    status = models.CharField(max_length=24, choices=Status.choices)
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    by_label = models.CharField(max_length=254, blank=True, help_text="Who, when not someone signed in.")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(incoming__isnull=False) | Q(referral__isnull=False),
+                name="referral_step_of_something",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def who(self) -> str:
+        return self.by.full_name if self.by_id else self.by_label

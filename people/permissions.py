@@ -9,6 +9,9 @@
   coordinator and their team's leads.
 - Erasing a record is for the team's leads and administrators.
 - Drop-ins are seen and run by the team holding them (every team's by administrators).
+- A team's referral inbox (referrals sent in through a referral link or the API) is worked by
+  the team's members who work with people (every team's by administrators, as for records).
+- Referral links are made and revoked by the team's leads and administrators.
 
 Predicates never raise and are false for an anonymous or inactive user; a service that refuses
 raises ``common.errors.NotPermitted`` (or ``NotVisible`` where the record must not be given away).
@@ -18,11 +21,11 @@ from __future__ import annotations
 
 from typing import TypeGuard
 
-from accounts.models import ROLES_THAT_SEE_PERSON_RECORDS, TeamMembership, User
+from accounts.models import ROLES_THAT_SEE_PERSON_RECORDS, Team, TeamMembership, User
 from accounts.permissions import Requester, is_administrator, is_signed_in
 
 from . import selectors
-from .models import DropInSession, Person
+from .models import DropInSession, IncomingReferral, Person
 
 
 def has_role_that_reads_records(user: User) -> bool:
@@ -88,3 +91,26 @@ def may_see_drop_in(user: Requester, session: DropInSession) -> bool:
     if not may_work_with_people(user):
         return False
     return selectors.drop_ins_visible_to(user).filter(pk=session.pk).exists()
+
+
+def may_work_inbox(user: Requester, team: Team) -> bool:
+    """Whether this user works ``team``'s referral inbox: a member who works with people (any
+    team's, for administrators)."""
+    if not may_work_with_people(user):
+        return False
+    return is_administrator(user) or TeamMembership.objects.filter(team=team, user=user).exists()
+
+
+def may_see_incoming_referral(user: Requester, incoming: IncomingReferral) -> bool:
+    """Whether this user may read (and so accept, decline or ask about) an incoming referral."""
+    if not may_work_with_people(user):
+        return False
+    return selectors.incoming_referrals_visible_to(user).filter(pk=incoming.pk).exists()
+
+
+def may_manage_referral_links(user: Requester, team: Team) -> bool:
+    """Referral links (who may send referrals into the team's inbox) are made and revoked by
+    the team's leads and by administrators."""
+    if not isinstance(user, User) or not is_signed_in(user):
+        return False
+    return is_administrator(user) or _leads_team(user, team.pk)

@@ -13,7 +13,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 
 from accounts.models import ROLES_THAT_SEE_PERSON_RECORDS, AuditEvent, Team, TeamMembership, User
-from accounts.permissions import Requester
+from accounts.permissions import Requester, is_administrator
 from accounts.services import record_audit_event
 from common.errors import NotPermitted, NotVisible
 from directory.models import Location, Service, TaxonomyTerm
@@ -28,8 +28,11 @@ from .models import (
     Conversation,
     DropInSession,
     Goal,
+    IncomingReferral,
     Introduction,
     Person,
+    Referral,
+    ReferralLink,
     SafeguardingNote,
 )
 from .subject_access import subject_access_data
@@ -230,6 +233,12 @@ def person_details(person: Person) -> dict[str, list[Any]]:
             )
         ),
         "interests": list(person.interests.all()),
+        # Who they met and the listings they were introduced to at drop-ins, latest first.
+        "attendances": list(
+            person.attendances.select_related("session", "linked_with", "linked_listing").order_by(
+                "-session__on", "-recorded_at"
+            )
+        ),
     }
 
 
@@ -332,3 +341,83 @@ def listings_near_drop_in(session: DropInSession, limit: int = 60) -> list[Servi
         return []
     near = Point(venue.latitude, venue.longitude)
     return list(search_listings(ListingSearch(near=near, miles=1, order="distance"))[:limit])
+
+
+def incoming_referrals_visible_to(user: Requester) -> QuerySet[IncomingReferral]:
+    """Incoming referrals in the inboxes of the user's teams (every team's for administrators),
+    erased ones in no one's. Each one read is audited by the request's trail."""
+    if not permissions.may_work_with_people(user):
+        return IncomingReferral.objects.none()
+    incoming = IncomingReferral.objects.filter(erased_at__isnull=True)
+    if permissions.may_see_everyone(user):
+        return incoming
+    return incoming.filter(team__memberships__user=user)
+
+
+def inbox(user: Requester, *, waiting: bool = True) -> QuerySet[IncomingReferral]:
+    """The user's teams' inbox: the referrals waiting for an answer (received, or more
+    information asked), oldest first; or with ``waiting=False`` those answered, newest first."""
+    incoming = incoming_referrals_visible_to(user).select_related("team", "person")
+    open_statuses = [IncomingReferral.Status.RECEIVED, IncomingReferral.Status.MORE_INFORMATION_ASKED]
+    if waiting:
+        return incoming.filter(status__in=open_statuses).order_by("received_at", "pk")
+    return incoming.exclude(status__in=open_statuses).order_by("-received_at", "-pk")
+
+
+def incoming_referral_for_viewer(user: Requester, pk: int | str) -> IncomingReferral:
+    """An incoming referral in one of the user's teams' inboxes, else ``PersonNotVisible``
+    (another team's looks exactly like one that does not exist)."""
+    try:
+        found = (
+            incoming_referrals_visible_to(user)
+            .select_related("team", "person", "referral", "link")
+            .filter(pk=pk)
+            .first()
+        )
+    except (ValueError, TypeError, ValidationError):
+        found = None
+    if found is None:
+        raise PersonNotVisible
+    return found
+
+
+def people_to_link_referral(user: Requester, incoming: IncomingReferral) -> QuerySet[Person]:
+    """The records an incoming referral may be linked to: the people of its team this user sees."""
+    return people_visible_to(user).filter(team_id=incoming.team_id).order_by("full_name", "pk")
+
+
+def referral_for_viewer(user: Requester, pk: int | str) -> Referral:
+    """A referral of someone this user may see, else ``PersonNotVisible``."""
+    return _of_visible_person(user, Referral.objects.select_related("person"), pk)
+
+
+def teams_with_links_managed_by(user: Requester) -> QuerySet[Team]:
+    """The teams whose referral links this user may make and revoke: those they lead (every team
+    for administrators)."""
+    if not user.is_authenticated or not user.is_active:
+        return Team.objects.none()
+    teams = Team.objects.select_related("organisation")
+    if is_administrator(user):
+        return teams
+    return teams.filter(memberships__user=user, memberships__is_lead=True)
+
+
+def referral_links_managed_by(user: Requester) -> QuerySet[ReferralLink]:
+    """The referral links of the teams this user may manage, live ones first."""
+    return (
+        ReferralLink.objects.filter(team__in=teams_with_links_managed_by(user))
+        .select_related("team__organisation", "created_by", "revoked_by")
+        .order_by("revoked_at", "referring_organisation", "-created_at")
+    )
+
+
+def live_link_for_secret(digest_field: str, digest: str) -> ReferralLink | None:
+    """The live referral link whose form (``form_digest``) or API (``api_digest``) secret has
+    this digest, or None: a revoked link's secret opens nothing."""
+    if digest_field not in ("form_digest", "api_digest") or not digest:
+        return None
+    return (
+        ReferralLink.objects.filter(revoked_at__isnull=True, **{digest_field: digest})
+        .select_related("team")
+        .first()
+    )

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -26,10 +27,12 @@ from .models import (
     Conversation,
     DropInSession,
     Goal,
+    IncomingReferral,
     Introduction,
     IntroductionStep,
     Person,
     Referral,
+    ReferralStep,
     SafeguardingNote,
 )
 from .selectors import PersonNotVisible
@@ -318,6 +321,9 @@ def record_referral(user: User, person: Person, details: dict[str, Any]) -> Refe
     referral = Referral(person=person, recorded_by=user, **details)
     referral.full_clean()
     referral.save()
+    ReferralStep.objects.create(referral=referral, status=ReferralStep.Status.RECEIVED, by=user)
+    if referral.closed_on:
+        ReferralStep.objects.create(referral=referral, status=ReferralStep.Status.CLOSED, by=user)
     _changed(user, person, f"referral {referral.pk} recorded")
     return referral
 
@@ -370,7 +376,9 @@ def erase_person(user: User, person: Person, *, request: HttpRequest | None = No
     person.safeguarding_notes.all().delete()
     person.goals.update(description="")
     # The referring organisation is free text: a small practice or a named worker identifies.
-    person.referrals.update(practitioner="", referring_organisation="")
+    person.referrals.update(practitioner="", referring_organisation="", support_offered="", what_changed="")
+    ReferralStep.objects.filter(referral__person=person).update(note="", by_label="")
+    erase_incoming_details(IncomingReferral.objects.filter(person=person))
     person.conversations.update(notes="", next_step="")
     person.introductions.update(elsewhere="")
     IntroductionStep.objects.filter(introduction__person=person).update(note="")
@@ -383,6 +391,28 @@ def erase_person(user: User, person: Person, *, request: HttpRequest | None = No
         "Erased person %s at user %s's request in %.1f s", person.pk, user.pk, time.monotonic() - started
     )
     return person
+
+
+def erase_incoming_details(incoming: QuerySet[IncomingReferral]) -> None:
+    """Blank the personal data of the incoming referrals ``incoming`` (who sent them, who they
+    are about, why) and their steps' notes; their dates and status stay, for counts."""
+    ReferralStep.objects.filter(incoming__in=incoming).update(note="", by_label="")
+    incoming.update(
+        referring_organisation="",
+        referrer_name="",
+        referrer_email="",
+        referrer_phone="",
+        full_name="",
+        date_of_birth=None,
+        phone="",
+        email="",
+        address="",
+        postcode="",
+        communication_needs="",
+        what_matters="",
+        decline_reason="",
+        erased_at=timezone.now(),
+    )
 
 
 def _overwrite_freed_space() -> None:

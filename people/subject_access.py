@@ -108,8 +108,47 @@ def subject_access_data(person: Person) -> dict[str, Any]:
                     "contacts": r.contacts,
                     "closed_on": r.closed_on.isoformat() if r.closed_on else None,
                     "why_closed": r.get_closure_reason_display(),
+                    "support_offered": r.support_offered,
+                    "what_changed": r.what_changed,
+                    "snomed_ct_code": r.snomed_code,
+                    "history": [
+                        {
+                            "what": s.get_status_display(),
+                            "when": s.at.isoformat(),
+                            "who": s.who,
+                            "note": s.note,
+                        }
+                        for s in r.steps.select_related("by")
+                    ],
                 }
-                for r in person.referrals.all()
+                for r in person.referrals.prefetch_related("steps")
+            ],
+        ),
+        section(
+            "referrals_sent_in",
+            "Referrals sent in about them",
+            [
+                {
+                    "reference": i.reference,
+                    "received_at": i.received_at.isoformat(),
+                    "from": i.referring_organisation,
+                    "referrer": i.referrer_name,
+                    "referrer_email": i.referrer_email,
+                    "referrer_phone": i.referrer_phone,
+                    "name_given": i.full_name,
+                    "date_of_birth_given": i.date_of_birth.isoformat() if i.date_of_birth else None,
+                    "phone_given": i.phone,
+                    "email_given": i.email,
+                    "address_given": i.address,
+                    "postcode_given": i.postcode,
+                    "communication_needs": i.communication_needs,
+                    "reasons": i.reason_labels(),
+                    "what_matters": i.what_matters,
+                    "status": i.get_status_display(),
+                    "why_declined": i.decline_reason,
+                    "snomed_ct_code": i.snomed_code,
+                }
+                for i in person.incoming_referrals.filter(erased_at__isnull=True)
             ],
         ),
         section(

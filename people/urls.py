@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import drop_in_views, own_record_views, views
+from . import drop_in_views, own_record_views, referral_views, views
 
 app_name = "people"
 
@@ -12,6 +12,19 @@ urlpatterns = [
     path("drop-ins/", drop_in_views.drop_ins, name="drop_ins"),
     path("drop-ins/add/", drop_in_views.add_drop_in, name="add_drop_in"),
     path("drop-ins/<int:pk>/", drop_in_views.drop_in, name="drop_in"),
+    path("refer/<str:token>/", referral_views.refer, name="refer"),
+    path("inbox/", referral_views.inbox, name="inbox"),
+    path("inbox/<int:pk>/", referral_views.incoming_referral, name="incoming_referral"),
+    path("inbox/<int:pk>/accept/", referral_views.accept_referral, name="accept_referral"),
+    path("inbox/<int:pk>/decline/", referral_views.decline_referral, name="decline_referral"),
+    path("inbox/<int:pk>/ask/", referral_views.ask_about_referral, name="ask_about_referral"),
+    path("inbox/<int:pk>/erase/", referral_views.erase_incoming_referral, name="erase_incoming_referral"),
+    path("referral-links/", referral_views.referral_links, name="referral_links"),
+    path("referral-links/add/", referral_views.add_referral_link, name="add_referral_link"),
+    path("referral-links/<int:pk>/revoke/", referral_views.revoke_referral_link, name="revoke_referral_link"),
+    path("referrals/<int:pk>/", referral_views.referral, name="referral"),
+    path("referrals/<int:pk>/change/", referral_views.change_referral, name="change_referral"),
+    path("referrals/<int:pk>/close/", referral_views.close_referral, name="close_referral"),
     path("your-record/", own_record_views.your_record, name="your_record"),
     path("your-record/<uuid:pk>/yes/", own_record_views.confirm_account_link, name="confirm_account_link"),
     path("your-record/<uuid:pk>/no/", own_record_views.refuse_account_link, name="refuse_account_link"),

@@ -75,6 +75,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "text": text,
             "query": urlencode({"scope": scope, "q": text}),
             "due": selectors.count_follow_ups_due(request.user, timezone.localdate()),
+            "waiting_referrals": selectors.inbox(request.user).count(),
         },
     )
 

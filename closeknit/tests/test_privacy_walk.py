@@ -39,10 +39,13 @@ from people.models import (
     Conversation,
     DropInSession,
     Goal,
+    IncomingReferral,
     Introduction,
     IntroductionStep,
     Person,
     Referral,
+    ReferralLink,
+    ReferralStep,
     SafeguardingNote,
 )
 from people.tests.factories import PersonFactory
@@ -67,6 +70,8 @@ PERSON_DATA_MODELS = [
     Consent,
     Goal,
     Referral,
+    IncomingReferral,
+    ReferralStep,
     Conversation,
     SafeguardingNote,
     Introduction,
@@ -123,6 +128,16 @@ CHANGES = {
         "given_on": _today(),
     },
     ("people:add_goal", "post"): lambda s: {"description": "Swim again"},
+    ("people:change_referral", "post"): lambda s: {
+        "received_on": "2026-01-05",
+        "referring_organisation": "GP practice",
+        "reasons": ["loneliness", "money"],
+    },
+    ("people:close_referral", "post"): lambda s: {
+        "closed_on": _today(),
+        "closure_reason": "connected",
+        "support_offered": "A choir",
+    },
     ("people:add_referral", "post"): lambda s: {
         "received_on": _today(),
         "referring_organisation": "GP practice",
@@ -182,7 +197,30 @@ def _side(id_: int, name: str, postcode: str, secret: str) -> Side:
     )
     goal = Goal.objects.create(pk=id_, person=person, description=f"Goal {secret}", set_on=date(2026, 1, 5))
     GoalRating.objects.create(pk=id_, goal=goal, on=date(2026, 2, 1), rating=3)
-    Referral.objects.create(pk=id_, person=person, received_on=date(2026, 1, 5), referring_organisation="GP")
+    referral = Referral.objects.create(
+        pk=id_, person=person, received_on=date(2026, 1, 5), referring_organisation="GP"
+    )
+    # Sent in through a referral link and accepted onto the record (a declined or waiting one
+    # has no person: the inbox's own tests refuse it to other teams).
+    link = ReferralLink.objects.create(
+        team=team, referring_organisation="GP", form_digest=f"f{id_}", api_digest=f"a{id_}"
+    )
+    incoming = IncomingReferral.objects.create(
+        pk=id_,
+        team=team,
+        link=link,
+        person=person,
+        referral=referral,
+        status="accepted",
+        referring_organisation="GP",
+        referrer_name="Dr Referrer",
+        referrer_email="gp@example.nhs.net",
+        full_name=name,
+        postcode=postcode,
+        what_matters=f"Matters {secret}",
+        reasons=["loneliness"],
+    )
+    ReferralStep.objects.create(pk=id_, incoming=incoming, referral=referral, status="received")
     Conversation.objects.create(
         pk=id_,
         person=person,
@@ -296,6 +334,7 @@ def _fingerprint(person: Person) -> list:
             IntroductionStep: "introduction__person",
             GoalRating: "goal__person",
             DropInSession: "attendances__person",
+            ReferralStep: "referral__person",
         }.get(model, "person")
         rows.append(sorted(map(str, model.objects.filter(**{field: person}).values())))
     return rows

@@ -28,3 +28,12 @@ def test_demo_coordinator_sees_a_living_caseload(client):
     sign_in(client, coordinator)
     page = client.get(reverse("people:caseload")).content.decode()
     assert all(escape(p.full_name) in page for p in people)
+
+
+@pytest.mark.django_db
+def test_demo_link_worker_has_referrals_waiting_in_the_inbox(client):
+    call_command("seed_demo", residents=5, verbosity=0)
+    worker = User.objects.filter(is_demo=True, role="link_worker").first()
+    sign_in(client, worker)
+    page = client.get(reverse("people:inbox")).content.decode()
+    assert "Waiting for an answer (2)" in page and "More information asked" in page

@@ -29,7 +29,17 @@ from directory.models import ListingProblem
 from directory.tests.factories import ServiceFactory, TaxonomyTermFactory
 from lending.models import Errand, Reservation, WaitingListEntry
 from lending.tests.factories import make_item
-from people.models import DropInSession, Goal, Introduction, IntroductionStep, Person, Referral
+from people.models import (
+    DropInSession,
+    Goal,
+    IncomingReferral,
+    Introduction,
+    IntroductionStep,
+    Person,
+    Referral,
+    ReferralLink,
+    ReferralStep,
+)
 from people.tests.factories import ConversationFactory, PersonFactory
 from places.tests.factories import PostcodeFactory
 from timebank import services as timebank_services
@@ -64,6 +74,18 @@ CASEWORK = {
     "step": "Step note: loved the Quatermass ceilidh",
     "attendance": "Drop-in: brought Persimmon along",
     "outcome": "Outcome evidence: landlord Mr Gribble agreed",
+    "support_offered": "Support: the Quillfeather harmonium circle",
+    "what_changed": "Changed: plays for the lunch club now",
+    "referrer_name": "Referrer Hyacinth Bucketwell",
+    "referrer_email": "hyacinth.bucketwell@example.nhs.net",
+    "referrer_phone": "0161 496 0777",
+    "referral_phone": "07700 900462",
+    "referral_email": "zebedee.q.referral@example.org",
+    "referral_address": "15 Quillfeather Lane (as the surgery had it)",
+    "referral_postcode": "M33 9QY",
+    "referral_needs": "Referral: hard of hearing on the left",
+    "referral_matters": "Referral: misses his harmonium circle",
+    "referral_step": "Asked: which harmonium circle?",
 }
 SIGN_IN = {
     "name": "Zeb Quatermass-Resident",
@@ -103,6 +125,8 @@ NOT_EXPORTED = {
             "people.DropInSession": ["created_by", "hosts"],
             "people.DropInSession_hosts": ["user"],
             "people.Attendance": ["linked_with", "recorded_by"],
+            "people.ReferralLink": ["created_by", "revoked_by"],
+            "people.ReferralStep": ["by"],
             "timebank.Entry": ["recorded_by"],
             "timebank.Membership": ["approved_by"],
             "timebank.Exchange": ["proposed_by", "confirmed_by"],
@@ -142,6 +166,47 @@ def lead(team, make_user):
 @pytest.fixture
 def coordinator(team, make_user):
     return make_user(Role.COORDINATOR, teams=[team])
+
+
+def _fill_referral_sent_in(team, coordinator, person, referral):
+    """The referral as the surgery sent it in through its link, accepted onto the record, with a
+    question asked on the way."""
+    link = ReferralLink.objects.create(
+        team=team,
+        referring_organisation="A surgery",
+        form_digest="f" * 64,
+        api_digest="a" * 64,
+        created_by=coordinator,
+        revoked_by=coordinator,
+        revoked_at=timezone.now(),
+    )
+    incoming = IncomingReferral.objects.create(
+        team=team,
+        link=link,
+        person=person,
+        referral=referral,
+        status="accepted",
+        referring_organisation=CASEWORK["referrer"],
+        referrer_name=CASEWORK["referrer_name"],
+        referrer_email=CASEWORK["referrer_email"],
+        referrer_phone=CASEWORK["referrer_phone"],
+        full_name=RECORD["full_name"],
+        date_of_birth=date(1941, 2, 3),
+        phone=CASEWORK["referral_phone"],
+        email=CASEWORK["referral_email"],
+        address=CASEWORK["referral_address"],
+        postcode=CASEWORK["referral_postcode"],
+        communication_needs=CASEWORK["referral_needs"],
+        what_matters=CASEWORK["referral_matters"],
+        reasons=["loneliness"],
+    )
+    ReferralStep.objects.create(
+        incoming=incoming,
+        referral=referral,
+        status="more_information_asked",
+        note=CASEWORK["referral_step"],
+        by=coordinator,
+    )
 
 
 def _fill_timebank(resident):
@@ -254,13 +319,16 @@ def person(team, coordinator, make_user):
     ConversationFactory(person=person, notes=CASEWORK["conversation"], next_step=CASEWORK["next_step"])
     goal = Goal.objects.create(person=person, description=CASEWORK["goal"])
     GoalRating.objects.create(goal=goal, on=RATING_ON, rating=7)
-    Referral.objects.create(
+    referral = Referral.objects.create(
         person=person,
         received_on=date(2026, 10, 1),
         referring_organisation=CASEWORK["referrer"],
         practitioner=CASEWORK["practitioner"],
         reasons=["loneliness"],
+        support_offered=CASEWORK["support_offered"],
+        what_changed=CASEWORK["what_changed"],
     )
+    _fill_referral_sent_in(team, coordinator, person, referral)
     person.safeguarding_notes.create(note=CASEWORK["safeguarding"], recorded_by=coordinator)
     listing_intro = Introduction.objects.create(person=person, listing=ServiceFactory(), status="went_along")
     IntroductionStep.objects.create(introduction=listing_intro, status="went_along", note=CASEWORK["step"])
