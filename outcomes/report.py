@@ -14,7 +14,7 @@ from common.charts import bars
 from common.suppression import SUPPRESSED, WHY_SUPPRESSED, shown
 from neighbourhoods.models import NeighbourhoodTeam
 from neighbourhoods.selectors import progress
-from people.models import Conversation, Introduction, IntroductionStep, Person
+from people.models import Attendance, Conversation, Introduction, IntroductionStep, Person
 from places.models import Neighbourhood
 
 from .models import OutcomeEvent, Response
@@ -55,7 +55,10 @@ def supported(period: Period):
     introduced = IntroductionStep.objects.filter(
         introduction__person=OuterRef("pk"), on__range=(period.since, period.until)
     )
-    return people_in(period.area).filter(Exists(talked) | Exists(introduced))
+    at_a_drop_in = Attendance.objects.filter(
+        person=OuterRef("pk"), session__on__range=(period.since, period.until)
+    )
+    return people_in(period.area).filter(Exists(talked) | Exists(introduced) | Exists(at_a_drop_in))
 
 
 def _of_people(rows, people, path: str):
@@ -126,7 +129,8 @@ def priorities(period: Period) -> list[dict]:
 
 SUPPORTED_MEANS = (
     "People supported: everyone living in the area (or, once their record is erased, who lived "
-    "there) who had a conversation or a step of an introduction recorded in the period. "
+    "there) who had a conversation, a step of an introduction or a visit to a drop-in recorded "
+    "in the period. "
     "Introductions: those made in the period."
 )
 
