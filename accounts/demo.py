@@ -80,6 +80,8 @@ STAFF = [
     ),
     StaffAccount("broker", Role.BROKER, "Altrincham Timebank (demo)", ("Brokers",)),
     StaffAccount("editor", Role.ORGANISATION_EDITOR, "Stretford Neighbours Together (demo)"),
+    # The parish council lends nothing: it delivers and collects for the scooter scheme.
+    StaffAccount("parish", Role.ORGANISATION_EDITOR, "Carrington Moss Parish Council (demo)"),
     StaffAccount(
         "commissioner", Role.COMMISSIONER, "Trafford Council (demo)", ("Commissioning and evaluation",)
     ),

@@ -10,6 +10,7 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.demo import demo_email
 from accounts.models import Organisation, Role, User
 
 from .models import Errand, Item, Reservation, ServiceRecord, WaitingListEntry
@@ -20,9 +21,7 @@ def create_demo_lending(seed: int = 9) -> int:
     """Returns the number of items."""
     rng = random.Random(seed)
     editor = (
-        User.objects.filter(is_demo=True, role=Role.ORGANISATION_EDITOR)
-        .select_related("organisation")
-        .first()
+        User.objects.filter(is_demo=True, email=demo_email("editor")).select_related("organisation").first()
     )
     garage = Organisation.objects.filter(is_demo=True, kind=Organisation.Kind.BUSINESS).first()
     parish = Organisation.objects.filter(is_demo=True, kind=Organisation.Kind.PARISH_COUNCIL).first()

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.demo import demo_email
 from accounts.models import Role, User
 from places.models import Neighbourhood
 
@@ -64,7 +65,7 @@ def create_demo_neighbourhood_team() -> int:
     for user, role in [
         (User.objects.filter(is_demo=True, role=Role.COORDINATOR).first(), "Local Area Coordinator"),
         (User.objects.filter(is_demo=True, role=Role.LINK_WORKER).first(), "Social prescribing link worker"),
-        (User.objects.filter(is_demo=True, role=Role.ORGANISATION_EDITOR).first(), "Community group"),
+        (User.objects.filter(is_demo=True, email=demo_email("editor")).first(), "Community group"),
     ]:
         if user is not None:
             TeamMember.objects.create(team=team, user=user, role=role)

@@ -20,3 +20,12 @@ def test_demo_scooter_scheme_is_working(client):
     sign_in(client, User.objects.get(email="editor@demo.closeknit.example"))
     page = client.get(reverse("lending:dashboard")).content.decode()
     assert "1 loan overdue" in page and "Maureen" in page and "Overdue" in page
+
+
+@pytest.mark.django_db
+def test_the_demo_parish_council_s_helper_lands_on_its_errands(client):
+    call_command("seed_demo", residents=30, verbosity=0)
+    sign_in(client, User.objects.get(email="parish@demo.closeknit.example"))
+    landing = client.get(reverse("lending:dashboard"), follow=True)
+    assert landing.redirect_chain[-1][0] == reverse("lending:errands")
+    assert "12 Moss Lane, Carrington" in landing.content.decode()
