@@ -15,6 +15,7 @@ import sys
 import time
 from collections import defaultdict
 from datetime import date, timedelta
+from datetime import time as dt_time
 from decimal import ROUND_HALF_UP, Decimal
 
 from _setup import ROOT, django_with_scratch_database, machine
@@ -34,7 +35,14 @@ from outcomes.forms import ReportForm  # noqa: E402
 from outcomes.models import Instrument, OutcomeEvent, Response  # noqa: E402
 from outcomes.report import Period, evaluation_report, report_charts  # noqa: E402
 from outcomes.scoring import score  # noqa: E402
-from people.models import Conversation, Introduction, IntroductionStep, Person  # noqa: E402
+from people.models import (  # noqa: E402
+    Attendance,
+    Conversation,
+    DropInSession,
+    Introduction,
+    IntroductionStep,
+    Person,
+)
 from places.models import Neighbourhood, Postcode  # noqa: E402
 from places.services import import_imd, import_neighbourhoods, import_postcodes  # noqa: E402
 
@@ -92,6 +100,29 @@ def build(rng):
             ],
             batch_size=BATCH,
         )
+        # Drop-ins: one a day-ish across the 18 months, each seen by 50 people (PEOPLE visits).
+        sessions = DropInSession.objects.bulk_create(
+            [
+                DropInSession(
+                    team=team,
+                    title="Drop-in",
+                    place="Library",
+                    on=date(2025, 7, 1) + timedelta(days=rng.randrange(540)),
+                    starts_at=dt_time(10),
+                    ends_at=dt_time(12),
+                )
+                for _ in range(PEOPLE // 50)
+            ],
+            batch_size=BATCH,
+        )
+        Attendance.objects.bulk_create(
+            [
+                Attendance(session=session, person=person)
+                for session in sessions
+                for person in rng.sample(people, 50)
+            ],
+            batch_size=BATCH,
+        )
         responses, events = [], []
         for person in rng.sample(people, PEOPLE // 5):
             for on in (date(2025, 10, 1), date(2026, 6, 1)):
@@ -125,12 +156,15 @@ SUPPORTED = """
     SELECT person_id FROM people_conversation WHERE happened_on BETWEEN %s AND %s
     UNION SELECT i.person_id FROM people_introduction i
     JOIN people_introductionstep s ON s.introduction_id = i.id WHERE s."on" BETWEEN %s AND %s
+    UNION SELECT a.person_id FROM people_attendance a
+    JOIN people_dropinsession d ON d.id = a.session_id
+    WHERE a.person_id IS NOT NULL AND d."on" BETWEEN %s AND %s
 """
 
 
 def independent_figures():
     """The same headline numbers, in plain SQL on the same tables (and Python for wellbeing)."""
-    period = [PERIOD.since, PERIOD.until, PERIOD.since, PERIOD.until]
+    period = [PERIOD.since, PERIOD.until] * 3
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
