@@ -90,11 +90,15 @@ def act(
     return _done(request, result, success, next_url)
 
 
+LARGEST_ID = 2**63 - 1  # a BigAutoField's largest value, on every database
+
+
 def posted_id(request: HttpRequest, name: str) -> int:
     """The record id posted as ``name`` (a button's hidden field), for finding the record. Anything
     that is not a whole number (missing, text, negative) is answered 404, as a record not found."""
     value = request.POST.get(name, "")
-    if not value.isdecimal() or not value.isascii():
+    # Past the largest id a database holds, a lookup would fail in the database, not find nothing.
+    if not value.isdecimal() or not value.isascii() or int(value) > LARGEST_ID:
         raise Http404(f"No such {name.replace('_', ' ')}.")
     return int(value)
 

@@ -12,7 +12,7 @@ def test_a_posted_id_is_the_number_posted(value):
     assert posted_id(RequestFactory().post("/", {"sign_up": value}), "sign_up") == int(value)
 
 
-@pytest.mark.parametrize("value", [None, "", "x", "-1", "1.5", " 1", "1e3", "١٢"])
+@pytest.mark.parametrize("value", [None, "", "x", "-1", "1.5", " 1", "1e3", "١٢", str(2**63), "9" * 40])
 def test_anything_else_posted_is_not_found(value):
     request = RequestFactory().post("/", {} if value is None else {"errand": value})
     with pytest.raises(Http404):
