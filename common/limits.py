@@ -1,7 +1,6 @@
 """Limits on how often something may be done, counted in the cache: for public forms and APIs
 that anyone can send to (a referral link, a problem report), so no one can bury a team in
-automated submissions. The same approach as the directory's problem-report limit, written once
-for new callers."""
+automated submissions."""
 
 from __future__ import annotations
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,6 +11,7 @@ from accounts.models import AuditEvent, Organisation, User
 from accounts.permissions import Requester, is_administrator
 from accounts.services import record_audit_event
 from common.errors import NotPermitted, NotVisible, Refusal
+from common.limits import count_one, used_up
 
 from . import fulltext
 from .models import ListingProblem, Location, Provider, Service, ServiceAtLocation
@@ -54,10 +54,9 @@ def report_listing_problem(
         raise Refusal("Choose what is wrong with the listing", field="kind")
     if sender:
         key = f"listing-problem-reports:{sender}"
-        if cache.get(key, 0) >= REPORTS_PER_HOUR:
+        if used_up(key, REPORTS_PER_HOUR):
             raise TooManyReports("You have sent a lot of reports in the last hour. Try again later.")
-        cache.add(key, 0, timeout=3600)
-        cache.incr(key)
+        count_one(key)
     return ListingProblem.objects.create(
         service=listing, kind=kind, details=details.strip()[:5000], reporter_email=reporter_email.strip()
     )
