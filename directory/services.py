@@ -21,6 +21,7 @@ from .permissions import (
     may_resolve_listing_problem,
     may_see_listing,
 )
+from .selectors import edited_venue
 from .timetable import schedule_from_session
 
 REPORTS_PER_HOUR = 10
@@ -91,6 +92,9 @@ def save_listing(
 ) -> Service:
     """Create or change a listing with its venue and regular session, all at once.
 
+    The venue is the one the form shows (:func:`~directory.selectors.edited_venue`): it is changed
+    in place, and a listing's other venues are kept.
+
     ``details``, ``venue`` and ``session`` are the cleaned data of the listing, venue and
     session forms (``session`` ``None`` keeps the listing's sessions as they are: the form could
     not show them in full). Editors may only change their own organisation's listings, and add listings
@@ -118,21 +122,7 @@ def save_listing(
     listing.save()
     listing.terms.set(terms)
 
-    listing.service_at_locations.all().delete()
-    postcode = venue.get("venue_postcode")
-    if postcode is not None:
-        location = Location.objects.create(
-            name=venue.get("venue_name", ""),
-            address_1=venue.get("address", ""),
-            city=venue.get("town", ""),
-            postal_code=postcode.postcode,
-            postcode=postcode,
-            latitude=postcode.latitude,
-            longitude=postcode.longitude,
-            wheelchair_accessible=venue.get("wheelchair_accessible", False),
-            accessibility=venue.get("accessibility", ""),
-        )
-        ServiceAtLocation.objects.create(service=listing, location=location)
+    _save_venue(listing, edited_venue(listing), venue)
 
     if session is not None:
         listing.schedules.all().delete()
@@ -148,6 +138,52 @@ def save_listing(
         note="Listing saved on the editors' page and marked checked today.",
     )
     return listing
+
+
+def _venue_fields(venue: dict[str, Any]) -> dict[str, Any]:
+    """The venue form's cleaned data as a Location's fields (only those the form changes)."""
+    postcode = venue["venue_postcode"]
+    return {
+        "name": venue.get("venue_name", ""),
+        "address_1": venue.get("address", ""),
+        "city": venue.get("town", ""),
+        "postal_code": postcode.postcode,
+        "postcode": postcode,
+        "latitude": postcode.latitude,
+        "longitude": postcode.longitude,
+        "wheelchair_accessible": venue.get("wheelchair_accessible", False),
+        "accessibility": venue.get("accessibility", ""),
+    }
+
+
+def _save_venue(listing: Service, link: ServiceAtLocation | None, venue: dict[str, Any]) -> None:
+    """Change the one venue the editors' form shows (``link``); every other venue stays as it is.
+
+    The venue's other details (its description, an imported id) are kept. A venue that other
+    listings also meet at is not changed under them: this listing moves to a copy with the new
+    details. Emptying the form takes this listing from the venue, which goes when no listing is left.
+    """
+    if venue.get("venue_postcode") is None:
+        if link is not None:
+            location = link.location
+            link.delete()  # with the sessions held at this venue
+            if not location.service_at_locations.exists():
+                location.delete()
+        return
+    fields = _venue_fields(venue)
+    if link is None:
+        ServiceAtLocation.objects.create(service=listing, location=Location.objects.create(**fields))
+        return
+    location = link.location
+    if all(getattr(location, name) == value for name, value in fields.items()):
+        return
+    if location.service_at_locations.exclude(pk=link.pk).exists():
+        link.location = Location.objects.create(**fields)
+        link.save(update_fields=["location"])
+        return
+    for name, value in fields.items():
+        setattr(location, name, value)
+    location.save(update_fields=list(fields))
 
 
 @transaction.atomic
