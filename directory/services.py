@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import AuditEvent, Organisation, User
 from accounts.permissions import Requester, is_administrator
 from accounts.services import record_audit_event
-from common.errors import NotPermitted, NotVisible, Refusal
+from common.errors import NotPermitted, NotVisible, Refusal, TooOften
 from common.limits import count_one, used_up
 
 from . import fulltext
@@ -27,9 +27,8 @@ from .timetable import schedule_from_session
 REPORTS_PER_HOUR = 10
 
 
-class TooManyReports(Refusal):
-    """More problem reports from one place in an hour than a person would send (the page answers
-    429 Too Many Requests)."""
+class TooManyReports(TooOften):
+    """More problem reports from one place in an hour than a person would send."""
 
 
 def _refuse_unless_editable(user: Requester, listing: Service, message: str) -> None:
