@@ -47,6 +47,10 @@ class WhatsOn:
         return timezone.localtime(self.starts).date()
 
 
+def _places_left(organisation, left: int) -> str:
+    return f"{organisation}: {left} place{'s' if left != 1 else ''} left"
+
+
 def _whats_on(start: date, end: date, *, events: int, shifts: int, groups: int, per_day: int | None = None):
     """Events, shifts with places left and groups meeting from ``start`` to ``end``, soonest first,
     each app's read bounded by its own cap."""
@@ -60,7 +64,7 @@ def _whats_on(start: date, end: date, *, events: int, shifts: int, groups: int, 
             s.opportunity.title,
             s.starts_at,
             reverse("volunteering:opportunity", args=[s.opportunity_id]),
-            f"{s.opportunity.organisation}: {s.places - s.taken} place{'s' if s.places - s.taken != 1 else ''} left",
+            _places_left(s.opportunity.organisation, s.places - s.taken),
         )
         for s in shifts_with_places_between(start, end, shifts)
     ]

@@ -65,7 +65,9 @@ def public_events_between(start: date, end: date, limit: int) -> list[Event]:
     """Events on between ``start`` and ``end`` (inclusive) that have not ended, soonest first, at
     most ``limit``. Every event's page is public: its title, organisation, place and time."""
     begins, ends = _day_bounds(start, end)
-    events = Event.objects.filter(starts_at__lt=ends, ends_at__gt=begins).select_related("organisation", "venue")
+    events = Event.objects.filter(starts_at__lt=ends, ends_at__gt=begins).select_related(
+        "organisation", "venue"
+    )
     return list(events.order_by("starts_at", "pk")[:limit])
 
 

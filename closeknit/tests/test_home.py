@@ -36,7 +36,11 @@ def _groups_meeting_every_day(count: int) -> None:
 
 def _event(days: int = 1, **fields) -> Event:
     starts = timezone.now() + timedelta(days=days)
-    defaults = {"title": "Volunteering evening", "organisation": OrganisationFactory(), "place": "Sale library"}
+    defaults = {
+        "title": "Volunteering evening",
+        "organisation": OrganisationFactory(),
+        "place": "Sale library",
+    }
     return Event.objects.create(starts_at=starts, ends_at=starts + timedelta(hours=2), **(defaults | fields))
 
 
@@ -171,3 +175,52 @@ def _incoming(team) -> IncomingReferral:
 def _next_things(page: str) -> str:
     """The signed-in person's own part of the home (what's on, below it, is public)."""
     return page[page.index("Your next things") : page.index("Find support near you")]
+
+
+@pytest.mark.django_db
+def test_half_signed_in_staff_see_none_of_their_own_things(client, make_user, team):
+    """Password given, two-factor code not yet: the home shows nothing from their work."""
+    link_worker = make_user(Role.LINK_WORKER, teams=[team])
+    _incoming(team)
+    sign_in(client, link_worker, two_factor=False)
+    response = client.get("/", follow=True)
+    assert "Your next things" not in response.content.decode()
+    assert "new referral" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_broker_sees_memberships_to_approve_and_exchanges_waiting(client, make_user):
+    timebank, broker = make_timebank("Sale Timebank", needs_broker_approval=True)
+    timebank_services.apply_to_join(make_user(Role.RESIDENT), timebank)
+    sign_in(client, broker)
+    page = _next_things(client.get("/").content.decode())
+    assert "1 membership to approve" in page
+    assert reverse("timebank:broker", args=[timebank.slug]) in page
+
+
+@pytest.mark.django_db
+def test_commissioner_home_links_to_reach_the_report_and_the_district_figures(client, make_user):
+    sign_in(client, make_user(Role.COMMISSIONER))
+    page = _next_things(client.get("/").content.decode())
+    for name in ("outcomes:reach", "outcomes:report", "places:district"):
+        assert reverse(name) in page, name
+
+
+@pytest.mark.django_db
+def test_organisation_editor_sees_listings_due_a_check_and_problems(client, make_user):
+    from datetime import date
+
+    from directory.models import ListingProblem
+
+    organisation = OrganisationFactory()
+    editor = make_user(Role.ORGANISATION_EDITOR, organisation=organisation)
+    stale = ServiceFactory(owner=organisation, provider__owner=organisation, last_checked=date(2020, 1, 1))
+    ServiceFactory(owner=organisation, provider__owner=organisation)  # checked today
+    ServiceFactory(last_checked=date(2020, 1, 1))  # another organisation's
+    ListingProblem.objects.create(
+        service=stale, kind=ListingProblem.Kind.choices[0][0], details="The phone number is wrong"
+    )
+    sign_in(client, editor)
+    page = _next_things(client.get("/").content.decode())
+    assert "1 listing due a check and 1 problem reported" in page
+    assert reverse("directory:your_listings") in page

@@ -4,22 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('places', '0001_initial'),
+        ("places", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DistrictSummary',
+            name="DistrictSummary",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, editable=False, primary_key=True, serialize=False)),
-                ('figures', models.JSONField(help_text='What places.selectors.district_overview() gave.')),
-                ('computed_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.PositiveSmallIntegerField(
+                        default=1, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("figures", models.JSONField(help_text="What places.selectors.district_overview() gave.")),
+                ("computed_at", models.DateTimeField()),
             ],
             options={
-                'verbose_name_plural': 'district summary',
-                'constraints': [models.CheckConstraint(condition=models.Q(('id', 1)), name='district_summary_single_row')],
+                "verbose_name_plural": "district summary",
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("id", 1)), name="district_summary_single_row")
+                ],
             },
         ),
     ]
