@@ -81,6 +81,15 @@ def _whats_on(start: date, end: date, *, events: int, shifts: int, groups: int, 
     return sorted(found, key=lambda item: item.starts)
 
 
+def _handful_on(today: date) -> list[WhatsOn]:
+    """A handful of what's on this week for the home, of every kind there is: up to two events and
+    two shifts, the rest groups meeting (there are many more of those), soonest first."""
+    found = _whats_on(today, today + WEEK - timedelta(days=1), events=2, shifts=2, groups=HANDFUL)
+    others = [item for item in found if item.kind != "Group"]
+    groups = [item for item in found if item.kind == "Group"][: HANDFUL - len(others)]
+    return sorted(others + groups, key=lambda item: item.starts)
+
+
 def _signed_in(user) -> bool:
     """Signed in with every factor their role needs: only then does a home show their own things."""
     return user.is_authenticated and (not user.needs_two_factor or user.is_verified())
@@ -111,12 +120,7 @@ def home(request):
     """The front door: what Closeknit is, a search, what's on this week, and the ways in; signed in,
     the person's own next things. Nothing here is heavy: a few bounded reads, no district figures."""
     today = timezone.localdate()
-    context = {
-        "whats_on": _whats_on(
-            today, today + WEEK - timedelta(days=1), events=HANDFUL, shifts=HANDFUL, groups=HANDFUL
-        )[:HANDFUL],
-        "signed_in": _signed_in(request.user),
-    }
+    context = {"whats_on": _handful_on(today), "signed_in": _signed_in(request.user)}
     if context["signed_in"]:
         context |= _own_next_things(request.user)
     return render(request, "closeknit/home.html", context)

@@ -71,12 +71,14 @@ def test_the_ways_in_work_signed_out(client, name):
 
 
 @pytest.mark.django_db
-def test_home_shows_a_handful_of_whats_on_with_the_soonest_first(client):
+def test_home_shows_a_handful_of_whats_on_of_every_kind_soonest_first(client):
     _groups_meeting_every_day(8)
     _event(days=2, title="Soup and stalls")
     make_shift(make_opportunity(title="Litter pick")[0], days=1)
     whats_on = client.get("/").context["whats_on"]
     assert len(whats_on) == 5
+    # Every kind there is, though the groups meeting today come sooner than the rest.
+    assert [item.title for item in whats_on if item.kind != "Group"] == ["Litter pick", "Soup and stalls"]
     assert [item.starts for item in whats_on] == sorted(item.starts for item in whats_on)
 
 
