@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +30,10 @@ HANDFUL = 5  # what's on, on the home page
 EVENTS_A_WEEK = 30  # What's on's caps: each has a "see all" link when reached
 SHIFTS_A_WEEK = 30
 GROUPS_A_DAY = 8
+# What's on is the same for everyone, so it is worked out at most once in this many seconds for a
+# given first day, not on every visit: the home stays as quick as a page with no reads at all. A
+# new event or a shift just filled shows within five minutes; each one's own page is always current.
+WHATS_ON_KEPT_FOR = 300
 
 
 @dataclass(frozen=True)
@@ -84,10 +89,14 @@ def _whats_on(start: date, end: date, *, events: int, shifts: int, groups: int, 
 def _handful_on(today: date) -> list[WhatsOn]:
     """A handful of what's on this week for the home, of every kind there is: up to two events and
     two shifts, the rest groups meeting (there are many more of those), soonest first."""
-    found = _whats_on(today, today + WEEK - timedelta(days=1), events=2, shifts=2, groups=HANDFUL)
-    others = [item for item in found if item.kind != "Group"]
-    groups = [item for item in found if item.kind == "Group"][: HANDFUL - len(others)]
-    return sorted(others + groups, key=lambda item: item.starts)
+
+    def handful() -> list[WhatsOn]:
+        found = _whats_on(today, today + WEEK - timedelta(days=1), events=2, shifts=2, groups=HANDFUL)
+        others = [item for item in found if item.kind != "Group"]
+        groups = [item for item in found if item.kind == "Group"][: HANDFUL - len(others)]
+        return sorted(others + groups, key=lambda item: item.starts)
+
+    return cache.get_or_set(f"closeknit:home-whats-on:{today.isoformat()}", handful, WHATS_ON_KEPT_FOR)
 
 
 def _signed_in(user) -> bool:
@@ -133,8 +142,17 @@ def whats_on(request):
     form = WeekForm(request.GET or None)
     first = form.first_day()
     last = first + WEEK - timedelta(days=1)
-    found = _whats_on(
-        first, last, events=EVENTS_A_WEEK, shifts=SHIFTS_A_WEEK, groups=GROUPS_A_DAY * 7, per_day=GROUPS_A_DAY
+    found = cache.get_or_set(
+        f"closeknit:whats-on:{first.isoformat()}",
+        lambda: _whats_on(
+            first,
+            last,
+            events=EVENTS_A_WEEK,
+            shifts=SHIFTS_A_WEEK,
+            groups=GROUPS_A_DAY * 7,
+            per_day=GROUPS_A_DAY,
+        ),
+        WHATS_ON_KEPT_FOR,
     )
     days = []
     for offset in range(7):

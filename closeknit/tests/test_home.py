@@ -93,6 +93,9 @@ def test_home_never_computes_the_district_figures(client, django_assert_max_num_
     with django_assert_max_num_queries(6) as queries:
         client.get("/")
     assert not any("places_lsoa" in q["sql"] for q in queries.captured_queries)
+    # What's on is the same for everyone: the next visit within minutes reads nothing at all.
+    with django_assert_max_num_queries(0):
+        assert len(client.get("/").context["whats_on"]) == 5
 
 
 @pytest.mark.django_db
