@@ -1,102 +1,23 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from directory.models import WEEKDAY_NAMES
-from directory.selectors import listings_to_check, occurrences_between
+from directory.selectors import listings_to_check
 from neighbourhoods.selectors import teams_of
 from outcomes.permissions import may_see_reports
 from people.permissions import may_work_with_people
 from people.selectors import count_follow_ups_due, count_referrals_waiting
 from timebank.selectors import brokers_to_do, exchanges_to_confirm, memberships_pending_of
-from volunteering.selectors import (
-    organisation_organised_by,
-    public_events_between,
-    shifts_coming_for,
-    shifts_with_places_between,
-)
+from volunteering.selectors import organisation_organised_by, shifts_coming_for
 
 from .forms import WeekForm
-
-WEEK = timedelta(days=7)
-HANDFUL = 5  # what's on, on the home page
-EVENTS_A_WEEK = 30  # What's on's caps: each has a "see all" link when reached
-SHIFTS_A_WEEK = 30
-GROUPS_A_DAY = 8
-# What's on is the same for everyone, so it is worked out at most once in this many seconds for a
-# given first day, not on every visit: the home stays as quick as a page with no reads at all. A
-# new event or a shift just filled shows within five minutes; each one's own page is always current.
-WHATS_ON_KEPT_FOR = 300
-
-
-@dataclass(frozen=True)
-class WhatsOn:
-    """One thing on: an event, a volunteering shift with places, or a group's session. Public
-    facts only (what, where, when, who runs it): never a person's name."""
-
-    kind: str
-    title: str
-    starts: datetime
-    url: str
-    detail: str = ""
-
-    @property
-    def day(self) -> date:
-        return timezone.localtime(self.starts).date()
-
-
-def _places_left(organisation, left: int) -> str:
-    return f"{organisation}: {left} place{'s' if left != 1 else ''} left"
-
-
-def _whats_on(start: date, end: date, *, events: int, shifts: int, groups: int, per_day: int | None = None):
-    """Events, shifts with places left and groups meeting from ``start`` to ``end``, soonest first,
-    each app's read bounded by its own cap."""
-    found = [
-        WhatsOn("Event", e.title, e.starts_at, reverse("volunteering:event", args=[e.pk]), e.where)
-        for e in public_events_between(start, end, events)
-    ]
-    found += [
-        WhatsOn(
-            "Volunteering",
-            s.opportunity.title,
-            s.starts_at,
-            reverse("volunteering:opportunity", args=[s.opportunity_id]),
-            _places_left(s.opportunity.organisation, s.places - s.taken),
-        )
-        for s in shifts_with_places_between(start, end, shifts)
-    ]
-    found += [
-        WhatsOn(
-            "Group",
-            session.schedule.service.name,
-            session.starts,
-            reverse("directory:listing", args=[session.schedule.service_id]),
-            session.schedule.description,
-        )
-        for session in occurrences_between(start, end, groups, per_day=per_day)
-    ]
-    return sorted(found, key=lambda item: item.starts)
-
-
-def _handful_on(today: date) -> list[WhatsOn]:
-    """A handful of what's on this week for the home, of every kind there is: up to two events and
-    two shifts, the rest groups meeting (there are many more of those), soonest first."""
-
-    def handful() -> list[WhatsOn]:
-        found = _whats_on(today, today + WEEK - timedelta(days=1), events=2, shifts=2, groups=HANDFUL)
-        others = [item for item in found if item.kind != "Group"]
-        groups = [item for item in found if item.kind == "Group"][: HANDFUL - len(others)]
-        return sorted(others + groups, key=lambda item: item.starts)
-
-    return cache.get_or_set(f"closeknit:home-whats-on:{today.isoformat()}", handful, WHATS_ON_KEPT_FOR)
+from .whats_on import EVENTS_A_WEEK, GROUPS_A_DAY, HANDFUL, SHIFTS_A_WEEK, WEEK, handful_on, week_from
 
 
 def _signed_in(user) -> bool:
@@ -129,7 +50,7 @@ def home(request):
     """The front door: what Closeknit is, a search, what's on this week, and the ways in; signed in,
     the person's own next things. Nothing here is heavy: a few bounded reads, no district figures."""
     today = timezone.localdate()
-    context = {"whats_on": _handful_on(today), "signed_in": _signed_in(request.user)}
+    context = {"whats_on": handful_on(today), "signed_in": _signed_in(request.user)}
     if context["signed_in"]:
         context |= _own_next_things(request.user)
     return render(request, "closeknit/home.html", context)
@@ -142,18 +63,7 @@ def whats_on(request):
     form = WeekForm(request.GET or None)
     first = form.first_day()
     last = first + WEEK - timedelta(days=1)
-    found = cache.get_or_set(
-        f"closeknit:whats-on:{first.isoformat()}",
-        lambda: _whats_on(
-            first,
-            last,
-            events=EVENTS_A_WEEK,
-            shifts=SHIFTS_A_WEEK,
-            groups=GROUPS_A_DAY * 7,
-            per_day=GROUPS_A_DAY,
-        ),
-        WHATS_ON_KEPT_FOR,
-    )
+    found = week_from(first)
     days = []
     for offset in range(7):
         day = first + timedelta(days=offset)

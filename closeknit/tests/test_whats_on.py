@@ -203,3 +203,29 @@ def test_residents_navigation_includes_whats_on(client, make_user):
     sign_in(client, make_user(Role.RESIDENT))
     labels = [item["label"] for item in client.get(reverse("whats_on")).context["navigation"]]
     assert "What's on" in labels
+
+
+@pytest.mark.django_db
+def test_whats_on_is_kept_until_something_on_it_changes(client, django_assert_max_num_queries):
+    """Kept in the cache, so a second visit reads nothing for it; a new event, a filled shift or a
+    listing taken down shows on the next visit, not five minutes later."""
+    organisation = OrganisationFactory()
+    group = ScheduleFactory(service=ServiceFactory(name="Knit and natter"), byday=",".join(WEEKDAYS)).service
+    assert "Knit and natter" in client.get(reverse("whats_on")).content.decode()
+    with django_assert_max_num_queries(0):
+        client.get(reverse("whats_on"))
+
+    starts = timezone.now() + timedelta(days=2)
+    Event.objects.create(
+        title="Harvest supper",
+        organisation=organisation,
+        place="Hall",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+    )
+    assert "Harvest supper" in client.get(reverse("whats_on")).content.decode()
+    assert "Harvest supper" in client.get(reverse("home")).content.decode()
+
+    group.listing_status = ListingStatus.DRAFT
+    group.save()
+    assert "Knit and natter" not in client.get(reverse("whats_on")).content.decode()
