@@ -147,8 +147,10 @@ def ask_to_borrow(
 
 
 def _locked_request(reservation: Reservation) -> Reservation:
+    # Only the reservation's row is locked: PostgreSQL locks no row on the nullable side of the
+    # outer join to the borrower.
     return (
-        Reservation.objects.select_for_update()
+        Reservation.objects.select_for_update(of=("self",))
         .select_related("item__organisation", "borrower")
         .get(pk=reservation.pk)
     )
