@@ -102,6 +102,7 @@ class ItemForm(forms.ModelForm):
             "donated_by",
             "kept_at",
             "condition",
+            "longest_loan_days",
             "service_every_months",
             "service_after_each_loan",
             "service_provider",
@@ -111,6 +112,7 @@ class ItemForm(forms.ModelForm):
         labels = {
             "kind": "What kind of thing it is",
             "kept_at": "Kept at",
+            "longest_loan_days": "Longest loan residents may ask for (days)",
             "service_every_months": "Service every (months)",
             "service_after_each_loan": "Service it after every loan",
             "service_provider": "Serviced by",
@@ -124,6 +126,7 @@ class ItemForm(forms.ModelForm):
         self.fields["name"].error_messages["required"] = "Give the item a name"
         self.fields["kind"].error_messages["required"] = "Say what kind of thing it is"
         self.fields["service_every_months"].error_messages["invalid"] = "Enter a whole number of months"
+        self.fields["longest_loan_days"].error_messages["invalid"] = "Enter a whole number of days"
         self.fields["service_provider"].queryset = providers
         self.fields["service_provider"].empty_label = "No one yet"
         self.fields["service_provider"].error_messages["invalid_choice"] = (

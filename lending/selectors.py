@@ -116,6 +116,16 @@ def service_providers_choosable(organisation: Organisation) -> QuerySet[Organisa
     return Organisation.objects.exclude(pk=organisation.pk).order_by("name")
 
 
+def items_serviced_by(organisation: Organisation) -> QuerySet[Item]:
+    """The items an organisation services for others (a local garage's scooters), with the
+    lender, for its page of things to service."""
+    return (
+        Item.objects.filter(service_provider=organisation, is_retired=False)
+        .select_related("organisation")
+        .order_by("organisation__name", "name")
+    )
+
+
 def lends_anything(organisation: Organisation) -> bool:
     """Whether the organisation has any items to lend (retired ones included)."""
     return organisation.items.exists()

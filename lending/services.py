@@ -438,6 +438,7 @@ ITEM_FIELDS = (
     "donated_by",
     "kept_at",
     "condition",
+    "longest_loan_days",
     "service_every_months",
     "service_after_each_loan",
     "service_provider",
@@ -463,6 +464,9 @@ def save_item(user: User, organisation: Organisation, item: Item | None, details
     months = details.get("service_every_months")
     if months is not None and not 1 <= months <= 60:
         raise Refusal("Service it every 1 to 60 months, or leave it empty.", field="service_every_months")
+    longest = details.get("longest_loan_days")
+    if longest is not None and not 1 <= longest <= MAX_LOAN_DAYS:
+        raise Refusal(f"Give 1 to {MAX_LOAN_DAYS} days, or leave it empty.", field="longest_loan_days")
     serviced = details.get("last_serviced_on")
     if serviced is not None and serviced > timezone.localdate():
         raise Refusal("The last service cannot be in the future.", field="last_serviced_on")

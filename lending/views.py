@@ -158,6 +158,9 @@ def dashboard(request):
             **selectors.dashboard(organisation, today),
             "usage": selectors.usage(organisation, today),
             "requests": selectors.requests_for(organisation),
+            "serviced": [
+                (i, services.servicing_due_on(i)) for i in selectors.items_serviced_by(organisation)
+            ],
             "today": today,
             "waiting_form": waiting_form,
         },
