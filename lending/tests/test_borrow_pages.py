@@ -94,3 +94,35 @@ def test_signed_in_residents_see_borrow_in_their_navigation(client, db):
     sign_in(client, UserFactory(role=Role.RESIDENT))
     text = client.get(reverse("lending:borrow")).content.decode()
     assert 'href="/lending/borrow/"' in text  # the navigation (the page links to items only)
+
+
+def test_days_in_words():
+    from datetime import date
+
+    from lending.templatetags.lending_words import free_from, period
+
+    this_year = timezone.localdate().year
+    assert period((date(this_year, 12, 4), date(this_year, 12, 10))) == "4–10 Dec"
+    assert period((date(this_year, 11, 28), date(this_year, 12, 3))) == "28 Nov – 3 Dec"
+    assert period((date(this_year, 12, 4), date(this_year, 12, 4))) == "4 Dec"
+    assert period((date(this_year, 12, 30), date(this_year + 1, 1, 2))) == (
+        f"30 Dec {this_year} – 2 Jan {this_year + 1}"
+    )
+    today = date(this_year, 6, 1)
+    assert free_from(today, today) == "Free now"
+    assert free_from(date(this_year, 6, 2), today) == "Free from tomorrow"
+    tenth = date(this_year, 6, 10)
+    assert free_from(tenth, today) == f"Free from {tenth:%A} 10 June"
+    assert free_from(date(this_year + 1, 1, 3), today).endswith(f"3 January {this_year + 1}")
+
+
+def test_an_overdue_loan_holds_the_item_until_it_comes_back(db):
+    from lending.selectors import next_free_on
+
+    item, coordinator = make_item()
+    loan = services.reserve(coordinator, item, starts_on=days(0), ends_on=days(1), name="E", contact="0161")
+    services.lend(coordinator, loan, condition="good", agreement_signed=True)
+    assert next_free_on(item, days(0)) == days(2)
+    assert next_free_on(item, days(5)) == days(6)  # out past its last day: not free today
+    services.reserve(coordinator, item, starts_on=days(6), ends_on=days(8), name="F", contact="0161")
+    assert next_free_on(item, days(5)) == days(9)
