@@ -126,3 +126,11 @@ def test_an_overdue_loan_holds_the_item_until_it_comes_back(db):
     assert next_free_on(item, days(5)) == days(6)  # out past its last day: not free today
     services.reserve(coordinator, item, starts_on=days(6), ends_on=days(8), name="F", contact="0161")
     assert next_free_on(item, days(5)) == days(9)
+
+
+def test_signed_in_the_borrow_page_links_to_your_loans(client, db):
+    from common.testing import sign_in
+
+    assert reverse("lending:yours") not in client.get(reverse("lending:borrow")).content.decode()
+    sign_in(client, UserFactory(role=Role.RESIDENT))
+    assert reverse("lending:yours") in client.get(reverse("lending:borrow")).content.decode()
