@@ -31,6 +31,7 @@ NAVIGATION = [
     NavItem("Referral inbox", "people:inbox", frozenset({Role.LINK_WORKER})),
     NavItem("Your record", "people:your_record", frozenset({Role.RESIDENT})),
     NavItem("Volunteer", "volunteering:list", frozenset({Role.RESIDENT, Role.ORGANISATION_EDITOR})),
+    NavItem("Borrow", "lending:borrow", frozenset({Role.RESIDENT})),
     NavItem("Lending", "lending:dashboard", frozenset({Role.ORGANISATION_EDITOR, Role.ADMINISTRATOR})),
     # Organisation editors award time credits, and check the codes spent at the venues they run.
     NavItem(
