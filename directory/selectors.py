@@ -290,14 +290,20 @@ def with_listing_details(listings: QuerySet[Service]) -> QuerySet[Service]:
 
 
 def with_full_details(listings: QuerySet[Service]) -> QuerySet[Service]:
-    """Everything a listing's page, the Open Referral UK API and exports show, in a few queries."""
-    return with_listing_details(listings).prefetch_related(
+    """Everything a listing's page, the Open Referral UK API and exports show, in a few queries:
+    one for the listings, and one for each kind of detail (each category with its taxonomy, and each
+    venue with its postcode and local authority, joined in the same query)."""
+    return listings.select_related("provider").prefetch_related(
+        Prefetch("terms", queryset=TaxonomyTerm.objects.select_related("taxonomy")),
+        "schedules",
+        Prefetch(
+            "service_at_locations",
+            queryset=ServiceAtLocation.objects.select_related("location__postcode__local_authority"),
+        ),
         "cost_options",
         "languages",
         "contacts",
         "service_areas",
-        "terms__taxonomy",
-        "service_at_locations__location__postcode__local_authority",
     )
 
 
