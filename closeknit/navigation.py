@@ -55,7 +55,7 @@ SIGNED_OUT_NAVIGATION = [
     NavItem("What's on", "whats_on", frozenset()),
     NavItem("Volunteer", "volunteering:list", frozenset()),
     NavItem("Timebanks", "timebank:list", frozenset()),
-    NavItem("Sign in", "accounts:sign_in", frozenset()),
+    NavItem("Borrow", "lending:borrow", frozenset()),
 ]
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from directory.models import WEEKDAY_NAMES
 from directory.selectors import listings_to_check
+from lending.selectors import loans_of
 from neighbourhoods.selectors import teams_of
 from outcomes.permissions import may_see_reports
 from people.permissions import may_work_with_people
@@ -38,8 +39,7 @@ def _own_next_things(user) -> dict:
         "shifts": shifts_coming_for(user, HANDFUL),
         "exchanges_to_confirm": exchanges_to_confirm(user, HANDFUL),
         "memberships_pending": memberships_pending_of(user),
-        # LOANS: the lead fills this in with lending.selectors.loans_of(user) when lending lands.
-        "loans": None,
+        "loans": loans_of(user)[:HANDFUL],
         "timebanks_brokered": brokers_to_do(user),
         "listings": listings_to_check(user, today),
         "organises_volunteering": organisation_organised_by(user),

@@ -13,6 +13,8 @@ from accounts.models import Role
 from accounts.tests.factories import OrganisationFactory, TeamFactory
 from common.testing import sign_in
 from directory.tests.factories import ScheduleFactory, ServiceFactory
+from lending import services as lending_services
+from lending.tests.factories import make_item
 from people.models import IncomingReferral
 from timebank import services as timebank_services
 from timebank.tests.factories import make_member, make_timebank
@@ -229,3 +231,23 @@ def test_organisation_editor_sees_listings_due_a_check_and_problems(client, make
     page = _next_things(client.get("/").content.decode())
     assert "1 listing due a check and 1 problem reported" in page
     assert reverse("directory:your_listings") in page
+
+
+@pytest.mark.django_db
+def test_a_resident_sees_their_own_loans_and_never_anothers(client, make_user):
+    """Asked for, booked or out: each on the asker's home, linking to Your loans; another resident
+    asking for the same thing sees only their own."""
+    item, _ = make_item(name="Pressure washer")
+    asker = make_user(Role.RESIDENT, full_name="Ann Asker")
+    other = make_user(Role.RESIDENT, full_name="Olly Other")
+    soon = timezone.localdate() + timedelta(days=3)
+    lending_services.ask_to_borrow(asker, item, starts_on=soon, ends_on=soon, contact=asker.email)
+
+    sign_in(client, asker)
+    page = _next_things(client.get("/").content.decode())
+    assert "You asked to borrow" in page and "Pressure washer" in page
+    assert reverse("lending:yours") in page
+
+    sign_in(client, other)
+    page = _next_things(client.get("/").content.decode())
+    assert "Pressure washer" not in page

@@ -70,7 +70,7 @@ def test_signed_out_visitor_sees_the_ways_in(client):
         "What's on",
         "Volunteer",
         "Timebanks",
-        "Sign in",
+        "Borrow",
     ]
     assert [item["url"] for item in navigation][:2] == [reverse("directory:search"), reverse("whats_on")]
 
