@@ -39,6 +39,7 @@ def search(request):
             "page": page,
             "query": query.urlencode(),
             "today": timezone.localdate(),
+            "outside": form.outside_district() if page is not None else "",
         },
     )
 
