@@ -84,6 +84,7 @@ def test_a_postcode_outside_the_district_is_answered_kindly_with_district_wide_a
     assert "Carers&#x27; line" in page and "Online craft circle" in page
     assert "Tuesday lunch club" not in page and "Ward walk" not in page
     assert "2 results" in page
+    assert "Covers your area" not in page, "somewhere outside the district is not their area"
 
 
 def test_outside_the_district_words_and_filters_still_apply(client, district_wide_and_online):
