@@ -313,3 +313,19 @@ def test_calendar_event_describes_the_rule_and_labels_the_free_text_as_a_note(cl
     assert event["rrule"]["BYDAY"] == ["WE"]
     description = str(event["description"])
     assert description.startswith("Every Wednesday, 12:00 to 14:00.\n\nNote: Tuesdays, 12pm to 2pm")
+
+
+def test_a_listings_phone_and_email_are_tel_and_mailto_links(client, listing):
+    listing.phone = "0161 912 2000"
+    listing.email = "lunch@example.org"
+    listing.save()
+    page = client.get(f"/directory/listings/{listing.pk}/").content.decode()
+    assert '<a class="govuk-link" href="tel:01619122000">0161 912 2000</a>' in page
+    assert '<a class="govuk-link" href="mailto:lunch@example.org">lunch@example.org</a>' in page
+
+
+def test_a_phone_stored_as_a_script_address_stays_plain_text(client, listing):
+    # Written straight to the database, past the form: the page still makes no link of it.
+    type(listing).objects.filter(pk=listing.pk).update(phone="javascript:alert(1)")
+    page = client.get(f"/directory/listings/{listing.pk}/").content.decode()
+    assert "javascript:alert(1)" in page and 'href="javascript' not in page
