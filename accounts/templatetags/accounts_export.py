@@ -1,3 +1,6 @@
+"""Drawing a subject access export's sections (``accounts.privacy.section``) as readable text: used
+by a person's My data page and by the subject access export of a record."""
+
 from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html_join
