@@ -198,6 +198,10 @@ class NewPasswordForm(SetPasswordForm):
     new_password2 = _password_field("Type the new password again", "new-password")
     error_messages = {"password_mismatch": "The two passwords are not the same. Type the new one twice"}
 
+    def __init__(self, *args, user, **kwargs):
+        # The person first, by name, so a page can bind(request, form, user=...) as for any form.
+        super().__init__(user, *args, **kwargs)
+
     def clean(self):
         self.validate_passwords("new_password1", "new_password2")
         self.validate_password_for_user(self.user, "new_password1")
