@@ -21,7 +21,7 @@ def _email_field(label: str = "Email address") -> forms.EmailField:
     )
 
 
-def _password_field(label: str, autocomplete: str, *, hint: str = "") -> forms.CharField:
+def _password_field(label: str, autocomplete: str, *, hint: str = "", required: str = "") -> forms.CharField:
     return forms.CharField(
         label=label,
         strip=False,
@@ -29,7 +29,7 @@ def _password_field(label: str, autocomplete: str, *, hint: str = "") -> forms.C
         max_length=128,
         widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
         error_messages={
-            "required": f"Enter {label[0].lower()}{label[1:]}",
+            "required": required or f"Enter {label[0].lower()}{label[1:]}",
             "max_length": "Enter a password of 128 characters or fewer",
         },
     )
@@ -127,7 +127,9 @@ class SignUpForm(forms.Form):
         },
     )
     email = _email_field()
-    password = _password_field("Password", "new-password", hint=NEW_PASSWORD_HINT)
+    password = _password_field(
+        "Password", "new-password", hint=NEW_PASSWORD_HINT, required="Choose a password"
+    )
     home_postcode = forms.CharField(
         label="Home postcode (optional)",
         required=False,
@@ -194,7 +196,9 @@ class ResetRequestForm(PasswordResetForm):
 class NewPasswordForm(SetPasswordForm):
     """A new password, twice, checked by the password rules (against the person's own details)."""
 
-    new_password1 = _password_field("New password", "new-password", hint=NEW_PASSWORD_HINT)
+    new_password1 = _password_field(
+        "New password", "new-password", hint=NEW_PASSWORD_HINT, required="Choose a new password"
+    )
     new_password2 = _password_field("Type the new password again", "new-password")
     error_messages = {"password_mismatch": "The two passwords are not the same. Type the new one twice"}
 

@@ -133,3 +133,16 @@ def test_the_account_page_offers_my_data_password_and_two_factor_to_a_resident(c
     page = client.get(reverse("accounts:account")).content.decode()
     for link in ("accounts:my_data", "accounts:password_change", "accounts:two_factor_setup"):
         assert reverse(link) in page, link
+
+
+def test_a_signed_in_resident_signs_up_to_a_shift_as_themselves_without_retyping(client, make_user):
+    rosa = make_user(Role.RESIDENT, full_name="Rosa Pennington", email="rosa@example.org")
+    opportunity, _ = make_opportunity()
+    shift = make_shift(opportunity)
+    sign_in(client, rosa)
+    url = reverse("volunteering:opportunity", args=[opportunity.pk])
+    page = client.get(url).content.decode()
+    assert "You will be signed up as Rosa Pennington (rosa@example.org)" in page
+    assert 'name="email"' not in page
+    client.post(url, {"shift": shift.pk})
+    assert shift.sign_ups.get().user == rosa

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
@@ -229,3 +230,14 @@ def test_a_new_password_breaking_the_rules_is_refused(client, resident, django_c
 @pytest.mark.django_db
 def test_changing_the_password_needs_signing_in(client):
     assert client.get(CHANGE)["Location"].startswith(SIGN_IN)
+
+
+@pytest.mark.django_db
+def test_a_reset_link_expires_after_an_hour(
+    client, resident, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    ask_for_reset(client, "rosa@example.org", django_capture_on_commit_callbacks)
+    link = reset_link(mailoutbox[0])
+    later = default_token_generator._num_seconds(default_token_generator._now()) + 3601
+    monkeypatch.setattr(type(default_token_generator), "_num_seconds", lambda self, moment: later)
+    assert "This link does not work" in client.get(link, follow=True).content.decode()
