@@ -3,8 +3,8 @@ and closing the account. No page here takes an id: each is about the requester a
 
 from __future__ import annotations
 
-from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
@@ -68,7 +68,10 @@ def close_account(request: HttpRequest) -> HttpResponse:
 
     def close(data: dict) -> None:
         privacy.close_own_account(request, data["password"])
-        logout(request)
+        # Signed out without logout(): its signal would write a new event, with this connection's
+        # address, about the account just erased.
+        request.session.flush()
+        request.user = AnonymousUser()
 
     return form_page(
         request,

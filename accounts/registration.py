@@ -149,7 +149,9 @@ def sign_up(
             user.home_postcode = home_postcode  # type: ignore[assignment]
             user.set_password(password)
             user.save()
-            record_audit_event(None, AuditEvent.Action.SIGNED_UP, user, request=request)
+            # Named as its own actor, so closing or erasing the account also clears the address
+            # this event came from.
+            record_audit_event(user, AuditEvent.Action.SIGNED_UP, user, request=request)
             _send_verification(request, user)
     except IntegrityError:
         # The same address signed up twice at once: the other one made the account.
@@ -193,5 +195,5 @@ def verify_email(request: HttpRequest, uidb64: str, token: str) -> User:
         raise Refusal(LINK_NOT_WORKING)
     user.email_verified = True
     user.save(update_fields=["email_verified"])
-    record_audit_event(None, AuditEvent.Action.EMAIL_VERIFIED, user, request=request)
+    record_audit_event(user, AuditEvent.Action.EMAIL_VERIFIED, user, request=request)
     return user

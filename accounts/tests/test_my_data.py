@@ -1,6 +1,7 @@
 """My data: a resident reads and downloads what their own account holds, and closes it."""
 
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -146,3 +147,22 @@ def test_a_signed_in_resident_signs_up_to_a_shift_as_themselves_without_retyping
     assert 'name="email"' not in page
     client.post(url, {"shift": shift.pk})
     assert shift.sign_ups.get().user == rosa
+
+
+@pytest.mark.django_db
+def test_closing_leaves_no_address_or_name_in_the_audit_log_from_signing_up(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("accounts:sign_up"),
+            {"full_name": "Rosa P", "email": "rosa@example.org", "password": "walking by the canal"},
+        )
+    client.post(re.sub(r"^https?://[^/]+", "", re.search(r"https?://\S+", mailoutbox[0].body).group(0)))
+    client.post(SIGN_IN, {"username": "rosa@example.org", "password": "walking by the canal"})
+    client.post(CLOSE, {"password": "walking by the canal"})
+    rosa = User.objects.get()
+    events = AuditEvent.objects.filter(target_id=str(rosa.pk))
+    assert {"signed_up", "email_verified", "erase"} <= set(events.values_list("action", flat=True))
+    assert not AuditEvent.objects.filter(ip_address__isnull=False).exists()
+    assert not AuditEvent.objects.filter(actor_label__icontains="rosa").exists()
