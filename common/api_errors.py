@@ -2,7 +2,8 @@
 
 Services refuse with :class:`common.errors.Refusal` (a Django ``ValidationError``) naming the field,
 so that pages and the API share one vocabulary. Here a :class:`~common.errors.NotVisible` becomes
-the API's 404 and a :class:`~common.errors.NotPermitted` its 403, each with ``detail``; any other
+the API's 404, a :class:`~common.errors.NotPermitted` its 403 and a :class:`~common.errors.TooOften`
+its 429, each with ``detail``; any other
 refusal becomes the 400 the API describes: field -> list of messages, or ``non_field_errors`` for a
 refusal that names no field. Everything else is DRF's own answer (its 403, 404 and 400s)."""
 
@@ -11,11 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from .errors import NotPermitted, NotVisible, message_of
+from .errors import NotPermitted, NotVisible, TooOften, message_of
 
 
 def refusal_as_400(error: DjangoValidationError) -> ValidationError:
@@ -31,11 +32,13 @@ def as_api_error(error: Exception) -> Exception:
         return NotFound()
     if isinstance(error, NotPermitted):
         return PermissionDenied(message_of(error))
+    if isinstance(error, TooOften):
+        return Throttled(detail=message_of(error))
     if isinstance(error, DjangoValidationError):
         return refusal_as_400(error)
     return error
 
 
 def handle_api_exception(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, after turning a service's refusal into the described 403, 404 or 400."""
+    """DRF's handler, after turning a service's refusal into the described 403, 404, 429 or 400."""
     return exception_handler(as_api_error(exc), context)

@@ -4,7 +4,9 @@ A service refuses with a :class:`Refusal` naming the field it is about (or none,
 whole). Two kinds say more than "no":
 
 - :class:`NotPermitted`: the requester may not do this (the page answers 403, the API 403);
-- :class:`NotVisible`: the requester may not even know the thing exists (404 on both).
+- :class:`NotVisible`: the requester may not even know the thing exists (404 on both);
+- :class:`TooOften`: tried more often than a person would in a while (429 on both; a page shows
+  the message on its form).
 
 Every other refusal is a 400 in the API and a message on the form (or the page) in the browser.
 
@@ -48,6 +50,11 @@ class NotVisible(Refusal):
 
     def __init__(self, message: Any = "Not found.", field: str | None = None, **kwargs: Any) -> None:
         super().__init__(message, field=field, **kwargs)
+
+
+class TooOften(Refusal):
+    """Tried more often than a person would in a while (a limit of ``common.limits`` used up): 429.
+    Say what to do instead (wait, or phone), never how the limit is counted."""
 
 
 def message_of(error: ValidationError) -> str:

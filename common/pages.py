@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from .errors import message_of, refusals_as_http
+from .errors import TooOften, message_of, refusals_as_http
 from .forms import add_service_errors, error_summary
 
 Result = TypeVar("Result")
@@ -56,16 +56,20 @@ def form_page(
 
     A refusal from ``action`` is put on the form and the page drawn again with the error summary;
     success flashes ``success`` and redirects to ``next_url``. The template gets ``form``,
-    ``errors`` (for the GOV.UK error summary) and ``context``."""
+    ``errors`` (for the GOV.UK error summary) and ``context``. A :class:`~common.errors.TooOften`
+    draws the page with its message and status 429."""
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             with refusals_as_http():
                 result = action(form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
+            status = 429 if isinstance(error, TooOften) else 200
         else:
             return _done(request, result, success, next_url)
-    return render(request, template, {**(context or {}), "form": form, "errors": error_summary(form)})
+    page = {**(context or {}), "form": form, "errors": error_summary(form)}
+    return render(request, template, page, status=status)
 
 
 def act(

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 TABLE = "directory_service_search"
 KEYS = "directory_searchkey"
@@ -81,6 +82,25 @@ def matching(queryset: QuerySet, text: str) -> QuerySet:
         params=[_sqlite_query(terms)],
         select={"search_rank": f"-bm25({TABLE}, 10.0, 1.0)"},
     )
+
+
+def ids_matching(text: str) -> RawSQL | None:
+    """The ids of the listings containing every word of ``text``, as a subquery for ``pk__in``;
+    ``None`` when there are no words.
+
+    For a search that must run inside another query (service-at-location rows whose listing
+    matches): :func:`matching` names the tables outright, which a subquery renames.
+    """
+    terms = words(text)
+    if not terms:
+        return None
+    if connection.vendor == "postgresql":
+        return RawSQL(  # noqa: S611 - a constant table name; the query is a bound parameter
+            f"SELECT service_id FROM {TABLE} WHERE document @@ to_tsquery('english', %s)",  # noqa: S608
+            [_postgres_query(terms)],
+        )
+    sql = f"SELECT service_id FROM {TABLE} WHERE {TABLE} MATCH %s"  # noqa: S608 - a constant table name
+    return RawSQL(sql, [_sqlite_query(terms)])  # noqa: S611 - the query is a bound parameter
 
 
 def _document(service) -> tuple[str, str]:

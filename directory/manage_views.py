@@ -43,7 +43,7 @@ def your_listings(request):
 
 
 def _venue_initial(listing):
-    sal = listing.service_at_locations.select_related("location").first() if listing else None
+    sal = selectors.edited_venue(listing)
     if sal is None:
         return {}
     loc = sal.location
@@ -99,6 +99,7 @@ def edit_listing(request, pk=None):
             "listing": listing,
             "form": form,
             "venue": venue,
+            "other_venues": selectors.other_venues(listing),
             "session": session,
             "kept": kept if keeps else [],
             "all_errors": error_summary(*forms),

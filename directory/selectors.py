@@ -322,6 +322,25 @@ def listing_to_edit(user: Requester, service_id: UUID | str) -> Service:
     return listing
 
 
+def edited_venue(listing: Service | None) -> ServiceAtLocation | None:
+    """The venue the editors' form shows and changes: the listing's first, in a fixed order.
+
+    A listing can meet at more than one venue (an import brings them); the form edits this one and
+    every other venue is kept as it is."""
+    if listing is None:
+        return None
+    return listing.service_at_locations.select_related("location").order_by("pk").first()
+
+
+def other_venues(listing: Service | None) -> QuerySet[ServiceAtLocation]:
+    """The listing's venues besides the one the editors' form changes, kept as they are on a save."""
+    if listing is None:
+        return ServiceAtLocation.objects.none()
+    shown = edited_venue(listing)
+    venues = listing.service_at_locations.select_related("location").order_by("location__name", "pk")
+    return venues.exclude(pk=shown.pk) if shown else venues
+
+
 def listings_editable_by(user: Requester) -> QuerySet[Service]:
     """The listings ``user`` may change: every one for an administrator, their organisation's for
     an organisation editor, none for anyone else (``permissions.may_edit_listing`` for one)."""

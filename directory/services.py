@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import AuditEvent, Organisation, User
 from accounts.permissions import Requester, is_administrator
 from accounts.services import record_audit_event
-from common.errors import NotPermitted, NotVisible, Refusal
+from common.errors import NotPermitted, NotVisible, Refusal, TooOften
 from common.limits import count_one, used_up
 
 from . import fulltext
@@ -21,14 +21,14 @@ from .permissions import (
     may_resolve_listing_problem,
     may_see_listing,
 )
+from .selectors import edited_venue
 from .timetable import schedule_from_session
 
 REPORTS_PER_HOUR = 10
 
 
-class TooManyReports(Refusal):
-    """More problem reports from one place in an hour than a person would send (the page answers
-    429 Too Many Requests)."""
+class TooManyReports(TooOften):
+    """More problem reports from one place in an hour than a person would send."""
 
 
 def _refuse_unless_editable(user: Requester, listing: Service, message: str) -> None:
@@ -91,6 +91,9 @@ def save_listing(
 ) -> Service:
     """Create or change a listing with its venue and regular session, all at once.
 
+    The venue is the one the form shows (:func:`~directory.selectors.edited_venue`): it is changed
+    in place, and a listing's other venues are kept.
+
     ``details``, ``venue`` and ``session`` are the cleaned data of the listing, venue and
     session forms (``session`` ``None`` keeps the listing's sessions as they are: the form could
     not show them in full). Editors may only change their own organisation's listings, and add listings
@@ -118,21 +121,7 @@ def save_listing(
     listing.save()
     listing.terms.set(terms)
 
-    listing.service_at_locations.all().delete()
-    postcode = venue.get("venue_postcode")
-    if postcode is not None:
-        location = Location.objects.create(
-            name=venue.get("venue_name", ""),
-            address_1=venue.get("address", ""),
-            city=venue.get("town", ""),
-            postal_code=postcode.postcode,
-            postcode=postcode,
-            latitude=postcode.latitude,
-            longitude=postcode.longitude,
-            wheelchair_accessible=venue.get("wheelchair_accessible", False),
-            accessibility=venue.get("accessibility", ""),
-        )
-        ServiceAtLocation.objects.create(service=listing, location=location)
+    _save_venue(listing, edited_venue(listing), venue)
 
     if session is not None:
         listing.schedules.all().delete()
@@ -148,6 +137,52 @@ def save_listing(
         note="Listing saved on the editors' page and marked checked today.",
     )
     return listing
+
+
+def _venue_fields(venue: dict[str, Any]) -> dict[str, Any]:
+    """The venue form's cleaned data as a Location's fields (only those the form changes)."""
+    postcode = venue["venue_postcode"]
+    return {
+        "name": venue.get("venue_name", ""),
+        "address_1": venue.get("address", ""),
+        "city": venue.get("town", ""),
+        "postal_code": postcode.postcode,
+        "postcode": postcode,
+        "latitude": postcode.latitude,
+        "longitude": postcode.longitude,
+        "wheelchair_accessible": venue.get("wheelchair_accessible", False),
+        "accessibility": venue.get("accessibility", ""),
+    }
+
+
+def _save_venue(listing: Service, link: ServiceAtLocation | None, venue: dict[str, Any]) -> None:
+    """Change the one venue the editors' form shows (``link``); every other venue stays as it is.
+
+    The venue's other details (its description, an imported id) are kept. A venue that other
+    listings also meet at is not changed under them: this listing moves to a copy with the new
+    details. Emptying the form takes this listing from the venue, which goes when no listing is left.
+    """
+    if venue.get("venue_postcode") is None:
+        if link is not None:
+            location = link.location
+            link.delete()  # with the sessions held at this venue
+            if not location.service_at_locations.exists():
+                location.delete()
+        return
+    fields = _venue_fields(venue)
+    if link is None:
+        ServiceAtLocation.objects.create(service=listing, location=Location.objects.create(**fields))
+        return
+    location = link.location
+    if all(getattr(location, name) == value for name, value in fields.items()):
+        return
+    if location.service_at_locations.exclude(pk=link.pk).exists():
+        link.location = Location.objects.create(**fields)
+        link.save(update_fields=["location"])
+        return
+    for name, value in fields.items():
+        setattr(location, name, value)
+    location.save(update_fields=list(fields))
 
 
 @transaction.atomic

@@ -1,20 +1,18 @@
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from common.forms import add_service_errors
 from common.network import client_address
-from common.pages import bind
+from common.pages import bind, form_page
 
 from . import selectors
 from .calendar import listings_calendar
 from .forms import ListingProblemForm, ListingSearchForm
 from .models import Provider
 from .permissions import may_edit_listing
-from .services import TooManyReports, report_listing_problem
+from .services import report_listing_problem
 from .timetable import next_session, next_sessions_of
 
 PER_PAGE = 20
@@ -108,23 +106,18 @@ def provider(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def report_problem(request, pk):
-    """Anyone can say a listing is wrong; it becomes a review item for the listing's owner.
-
-    Written out rather than with ``common.pages.form_page``: too many reports answer 429."""
+    """Anyone can say a listing is wrong; it becomes a review item for the listing's owner."""
     item = selectors.listing_for_viewer(pk, request.user)
     if item is None:
         raise Http404
-    form = bind(request, ListingProblemForm)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            report_listing_problem(item, **form.cleaned_data, sender=client_address(request) or "")
-        except ValidationError as error:
-            add_service_errors(form, error)
-            status = 429 if isinstance(error, TooManyReports) else 200
-        else:
-            return redirect("directory:problem_reported", pk=item.pk)
-    return render(request, "directory/report_problem.html", {"listing": item, "form": form}, status=status)
+    return form_page(
+        request,
+        bind(request, ListingProblemForm),
+        action=lambda data: report_listing_problem(item, **data, sender=client_address(request) or ""),
+        template="directory/report_problem.html",
+        next_url=reverse("directory:problem_reported", args=[item.pk]),
+        context={"listing": item},
+    )
 
 
 def problem_reported(request, pk):

@@ -117,6 +117,7 @@ class IncomingReferralsView(APIView):
         responses={
             201: RECEIVED,
             401: inline_serializer("NoToken", fields={"detail": serializers.CharField()}),
+            429: inline_serializer("TooOften", fields={"detail": serializers.CharField()}),
         },
         tags=["referrals"],
     )

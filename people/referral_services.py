@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, Team, User
 from accounts.services import record_audit_event
-from common.errors import NotPermitted, Refusal
+from common.errors import NotPermitted, Refusal, TooOften
 from common.limits import count_one, used_up
 from places.selectors import PostcodeError, find_postcode
 
@@ -46,7 +46,7 @@ TOO_MANY = "A lot of referrals have been sent from here in the last hour. Try ag
 ANSWERED = "This referral has already been answered."
 
 
-class TooManyReferrals(Refusal):
+class TooManyReferrals(TooOften):
     """More referrals in an hour, through one link or from one address, than a practice sends."""
 
 

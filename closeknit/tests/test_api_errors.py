@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from rest_framework.exceptions import NotFound
 
 from common.api_errors import handle_api_exception
-from common.errors import NotPermitted, NotVisible, Refusal
+from common.errors import NotPermitted, NotVisible, Refusal, TooOften
 
 
 def test_a_refusal_naming_a_field_is_a_400_under_that_field():
@@ -41,3 +41,9 @@ def test_not_visible_is_the_same_404_as_something_missing():
     missing = handle_api_exception(NotFound(), {})
     assert refused.status_code == missing.status_code == 404
     assert refused.data == missing.data  # nothing of why: the person's existence is not revealed
+
+
+def test_too_often_is_a_429_saying_what_to_do():
+    answer = handle_api_exception(TooOften("Try again later, or phone the team.", field="full_name"), {})
+    assert answer.status_code == 429
+    assert answer.data == {"detail": "Try again later, or phone the team."}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import UTC
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from directory import selectors
+from directory import fulltext, selectors
 from directory.models import Provider, ServiceAtLocation, Taxonomy, TaxonomyTerm
 from places.geo import Point
 from places.selectors import PostcodeError, find_postcode, within_miles
@@ -216,10 +217,16 @@ class ServiceAtLocationListView(OrukView):
     )
     def get(self, request):
         query = request.query_params
-        listings = _modified_after(selectors.search_listings(listing_search(query)), query)
+        search = listing_search(query)
+        # The words are matched on their own: inside this subquery the full-text join would lose its
+        # table names (fulltext.ids_matching).
+        listings = _modified_after(selectors.search_listings(replace(search, text="")), query)
         rows = ServiceAtLocation.objects.filter(service__in=listings.values("pk")).select_related(
             "location", "service__provider"
         )
+        matching = fulltext.ids_matching(search.text)
+        if matching is not None:
+            rows = rows.filter(service_id__in=matching)
         postcode_text = query.get("postcode", "")
         proximity = params.number(query, "proximity")
         if postcode_text:

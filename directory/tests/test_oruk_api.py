@@ -116,6 +116,25 @@ def test_service_at_locations_validate_and_measure_from_a_postcode(client, listi
     assert_valid(detail, "service_at_location.json")
 
 
+def test_service_at_locations_search_by_words_with_other_filters(client, listing):
+    """The words are matched inside the rows' subquery (once a server error: the full-text join
+    named tables the subquery had renamed)."""
+    elsewhere = ServiceFactory(name="Thursday garden walk", at=[LocationFactory(name="The Park Gates")])
+    ServiceFactory(name="Lunch club", at=[LocationFactory(name="Sale Hall")])
+    ScheduleFactory(service=elsewhere, byday="TH", opens_at=time(14), closes_at=time(16))
+
+    def services(**query):
+        body = client.get("/oruk/service_at_locations", query).json()
+        assert_page_of(body, "service_at_location_list.json")
+        return sorted(row["service"]["name"] for row in body["contents"])
+
+    assert services(search="garden") == ["Thursday garden walk", "Tuesday garden club"]
+    assert services(search="garden", day="TH") == ["Thursday garden walk"]
+    assert services(search="garden", organization_id=str(listing.provider_id)) == ["Tuesday garden club"]
+    assert services(search="garden lunch") == []
+    assert services(search="²") == []
+
+
 def test_organizations_and_taxonomies_validate(client, listing):
     assert_page_of(client.get("/oruk/organizations").json(), "organization_list.json")
     organization = client.get(f"/oruk/organizations/{listing.provider_id}").json()

@@ -225,7 +225,7 @@ def test_one_address_is_limited_to_a_number_of_referrals_an_hour(
     for _ in range(referral_services.REFERRALS_PER_HOUR_PER_ADDRESS):
         assert _refer(client, issued, django_capture_on_commit_callbacks).status_code == 302
     refused = _refer(client, issued, django_capture_on_commit_callbacks)
-    assert refused.status_code == 200 and "Try again later" in refused.content.decode()
+    assert refused.status_code == 429 and "Try again later" in refused.content.decode()
     assert IncomingReferral.objects.count() == referral_services.REFERRALS_PER_HOUR_PER_ADDRESS
 
 
@@ -276,6 +276,23 @@ def test_a_practice_system_sends_a_referral_with_its_introducer_token(
     assert answer.json()["reference"] == incoming.reference
     assert incoming.team == team and incoming.reasons == ["loneliness", "money"]
     assert len(mail.outbox) == 1
+
+
+def test_the_api_answers_429_once_an_address_has_sent_too_many(client, issued):
+    def send():
+        return client.post(
+            reverse("api_incoming_referrals"),
+            _api_body(),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Token {issued.api_token}",
+        )
+
+    for _ in range(referral_services.REFERRALS_PER_HOUR_PER_ADDRESS):
+        assert send().status_code == 201
+    refused = send()
+    assert refused.status_code == 429
+    assert refused.json() == {"detail": referral_services.TOO_MANY}
+    assert IncomingReferral.objects.count() == referral_services.REFERRALS_PER_HOUR_PER_ADDRESS
 
 
 @pytest.mark.parametrize("header", [None, "Token wrong", "Token", "Basic abc", "Token a b"])
