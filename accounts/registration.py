@@ -24,7 +24,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
 
 from common import limits
-from common.errors import Refusal
+from common.errors import Refusal, TooOften
 from common.network import client_address
 
 from .models import AuditEvent, Role, User, normalise_email
@@ -77,7 +77,7 @@ verification_tokens = EmailVerificationTokens()
 def _limited(request: HttpRequest, kind: str, per_hour: int) -> None:
     key = f"accounts:{kind}:{client_address(request) or 'unknown'}"
     if limits.used_up(key, per_hour):
-        raise Refusal(TOO_MANY)
+        raise TooOften(TOO_MANY)
     limits.count_one(key)
 
 

@@ -106,7 +106,9 @@ class PasswordResetView(auth_views.PasswordResetView):
         key = f"accounts:resets:{client_address(self.request) or 'unknown'}"
         if limits.used_up(key, RESETS_PER_ADDRESS):
             form.add_error(None, registration.TOO_MANY)
-            return self.form_invalid(form)
+            refused = self.form_invalid(form)
+            refused.status_code = 429  # as common.errors.TooOften is answered on every page
+            return refused
         limits.count_one(key)
         if not registration.may_email(form.cleaned_data["email"]):
             return HttpResponseRedirect(self.get_success_url())  # the same answer, no more mail

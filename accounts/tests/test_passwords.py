@@ -164,6 +164,7 @@ def test_reset_requests_are_limited_per_connection(client, make_user):
     for n in range(10):
         assert client.post(RESET, {"email": f"person{n}@example.org"}).status_code == 302
     refused = client.post(RESET, {"email": "one-more@example.org"})
+    assert refused.status_code == 429
     assert "Too many tries from this connection" in refused.content.decode()
 
 

@@ -252,7 +252,7 @@ def test_sign_ups_are_limited_per_connection(client, sign_up):
     for n in range(10):
         assert sign_up(email=f"person{n}@example.org").status_code == 302
     refused = sign_up(email="one-more@example.org")
-    assert refused.status_code == 200
+    assert refused.status_code == 429
     assert "Too many tries from this connection" in refused.content.decode()
     assert not User.objects.filter(email="one-more@example.org").exists()
 
@@ -279,3 +279,15 @@ def test_the_sign_in_page_offers_sign_up_and_reset(client):
     page = client.get(SIGN_IN).content.decode()
     assert reverse("accounts:sign_up") in page
     assert reverse("accounts:password_reset") in page
+
+
+@pytest.mark.django_db
+def test_asking_for_new_links_is_limited_per_connection(client):
+    for n in range(10):
+        assert (
+            client.post(reverse("accounts:resend_verification"), {"email": f"p{n}@example.org"}).status_code
+            == 302
+        )
+    refused = client.post(reverse("accounts:resend_verification"), {"email": "one-more@example.org"})
+    assert refused.status_code == 429
+    assert "Too many tries from this connection" in refused.content.decode()
