@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
@@ -146,6 +147,7 @@ def sign_up(
                 return
             user = existing or User(email=address, role=Role.RESIDENT, email_verified=False)
             user.full_name = full_name
+            user.date_joined = timezone.now()  # a week from the latest sign-up, unconfirmed, it goes
             user.home_postcode = home_postcode  # type: ignore[assignment]
             user.set_password(password)
             user.save()
