@@ -199,7 +199,9 @@ class NewPasswordForm(SetPasswordForm):
     new_password1 = _password_field(
         "New password", "new-password", hint=NEW_PASSWORD_HINT, required="Choose a new password"
     )
-    new_password2 = _password_field("Type the new password again", "new-password")
+    new_password2 = _password_field(
+        "Type the new password again", "new-password", required="Type the new password again"
+    )
     error_messages = {"password_mismatch": "The two passwords are not the same. Type the new one twice"}
 
     def __init__(self, *args, user, **kwargs):
@@ -215,9 +217,11 @@ class NewPasswordForm(SetPasswordForm):
 class ChangePasswordForm(NewPasswordForm):
     """The current password, then the new one twice."""
 
-    current_password = _password_field("Current password", "current-password")
+    current_password = _password_field(
+        "Current password", "current-password", required="Enter your current password"
+    )
     field_order = ["current_password", "new_password1", "new_password2"]
 
 
 class CloseAccountForm(forms.Form):
-    password = _password_field("Your password", "current-password")
+    password = _password_field("Your password", "current-password", required="Enter your password")

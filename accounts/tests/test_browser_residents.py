@@ -102,6 +102,8 @@ def test_a_resident_signs_up_takes_part_downloads_their_data_and_closes_the_acco
     assert signup.shift.opportunity == opportunity
 
     page.goto("/account/")
+    assert "Change your password" in page.content() and "Set it up" in page.content()
+    check(page, axe)
     page.click("a:has-text('See and download what we hold about you')")
     assert page.locator("h1").inner_text() == "Your data"
     assert "Sale Timebank" in page.content() and "Marshal at parkrun" in page.content()
@@ -171,4 +173,11 @@ def test_a_forgotten_password_is_reset_by_email(page, axe, mailoutbox, make_user
 
     page.goto("/account/password/")
     assert page.locator("h1").inner_text() == "Change your password"
+    check(page, axe)
+    page.click("button:has-text('Change password')")
+    assert "Enter your current password" in page.locator(".govuk-error-summary").inner_text()
+    check(page, axe)
+
+    page.goto("/account/sign-up/new-link/")
+    assert page.locator("h1").inner_text() == "Get a new link to confirm your email address"
     check(page, axe)

@@ -242,3 +242,17 @@ def test_a_reset_link_expires_after_an_hour(
     later = default_token_generator._num_seconds(default_token_generator._now()) + 3601
     monkeypatch.setattr(type(default_token_generator), "_num_seconds", lambda self, moment: later)
     assert "This link does not work" in client.get(link, follow=True).content.decode()
+
+
+@pytest.mark.django_db
+def test_an_empty_change_says_what_each_field_needs(client, resident):
+    sign_in(client, resident)
+    page = client.post(CHANGE, {}).content.decode()
+    for message, field in (
+        ("Enter your current password", "current_password"),
+        ("Choose a new password", "new_password1"),
+        ("Type the new password again", "new_password2"),
+    ):
+        assert message in page and f'href="#id_{field}"' in page, message
+    resident.refresh_from_db()
+    assert resident.check_password(PASSWORD)
