@@ -166,3 +166,18 @@ def test_closing_leaves_no_address_or_name_in_the_audit_log_from_signing_up(
     assert {"signed_up", "email_verified", "erase"} <= set(events.values_list("action", flat=True))
     assert not AuditEvent.objects.filter(ip_address__isnull=False).exists()
     assert not AuditEvent.objects.filter(actor_label__icontains="rosa").exists()
+
+
+def test_the_download_as_a_pdf_holds_the_same(client, story):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    rosa = story["rosa"]
+    sign_in(client, rosa)
+    response = client.get(MY_DATA, {"format": "pdf"})
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(BytesIO(response.content)).pages).split())
+    for held in ("rosa@example.org", "Sale Timebank", "Marshal at parkrun", "subject access request"):
+        assert held in text, held
+    assert AuditEvent.objects.filter(actor=rosa, action="export").count() == 1
