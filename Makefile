@@ -78,7 +78,8 @@ test-browser: $(VENV)/.installed-test $(CSS) $(CHROMIUM)
 
 test: lint test-sqlite test-postgres test-browser
 
-bench: $(VENV)/.installed-test
+# bench/pages.py serves the pages with gunicorn (the server extra) and the built CSS.
+bench: $(VENV)/.installed-test $(VENV)/.installed-server $(CSS)
 	@for script in bench/[!_]*.py; do echo "== $$script"; $(BIN)/python "$$script" || exit 1; done
 
 clean:

@@ -19,6 +19,7 @@ from .models import Organisation, Role, Team, TeamMembership, User
 DEMO_PASSWORD = "closeknit-demo"  # noqa: S105 - printed for newcomers; demo accounts only
 DEMO_EMAIL_DOMAIN = "demo.closeknit.example"
 SEED = 2026
+DEMO_RESIDENTS = 5  # residents who can sign in: resident1 to resident5@demo.closeknit.example
 
 ORGANISATIONS = [
     ("Trafford Council (demo)", Organisation.Kind.COUNCIL),
@@ -92,6 +93,33 @@ def demo_email(local_part: str) -> str:
     return f"{local_part}@{DEMO_EMAIL_DOMAIN}"
 
 
+def demo_resident_emails(count: int = DEMO_RESIDENTS) -> list[str]:
+    return [demo_email(f"resident{n}") for n in range(1, count + 1)]
+
+
+def demo_residents() -> list[User]:
+    """The demo residents who can sign in, resident1 first (fewer when the demo has fewer)."""
+    found = {u.email: u for u in User.objects.filter(is_demo=True, email__in=demo_resident_emails())}
+    return [found[email] for email in demo_resident_emails() if email in found]
+
+
+def create_demo_account(local_part: str, role: str, organisation: Organisation, full_name: str) -> User:
+    """A demo sign-in for someone of ``organisation`` (an app's demo adds the people its stories
+    need: the business servicing items, a group holding a stall), with a second factor when
+    the role needs one."""
+    user = User.objects.create_user(
+        demo_email(local_part),
+        DEMO_PASSWORD,
+        full_name=full_name,
+        role=role,
+        organisation=organisation,
+        is_demo=True,
+    )
+    if user.needs_two_factor:
+        TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
+    return user
+
+
 def demo_district_exists() -> bool:
     return Organisation.objects.filter(is_demo=True).exists()
 
@@ -152,6 +180,9 @@ def create_demo_people(residents: int = 200) -> dict:
         )
     for person in people:
         person.set_unusable_password()
-    people[0].set_password(DEMO_PASSWORD)
+    # The first few can sign in, with addresses easy to type, so each resident's story can be tried.
+    for person, email in zip(people, demo_resident_emails(), strict=False):
+        person.email = email
+        person.set_password(DEMO_PASSWORD)
     User.objects.bulk_create(people)
     return {"staff": staff, "resident": User.objects.get(email=people[0].email)}

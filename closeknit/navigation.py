@@ -23,6 +23,7 @@ class NavItem:
 NAVIGATION = [
     NavItem("Home", "home", EVERYONE),
     NavItem("Find local support", "directory:search", EVERYONE),
+    NavItem("What's on", "whats_on", frozenset({Role.RESIDENT})),
     NavItem(
         "Your listings", "directory:your_listings", frozenset({Role.ORGANISATION_EDITOR, Role.ADMINISTRATOR})
     ),
@@ -30,6 +31,7 @@ NAVIGATION = [
     NavItem("Referral inbox", "people:inbox", frozenset({Role.LINK_WORKER})),
     NavItem("Your record", "people:your_record", frozenset({Role.RESIDENT})),
     NavItem("Volunteer", "volunteering:list", frozenset({Role.RESIDENT, Role.ORGANISATION_EDITOR})),
+    NavItem("Borrow", "lending:borrow", frozenset({Role.RESIDENT})),
     NavItem("Lending", "lending:dashboard", frozenset({Role.ORGANISATION_EDITOR, Role.ADMINISTRATOR})),
     # Organisation editors award time credits, and check the codes spent at the venues they run.
     NavItem(
@@ -47,21 +49,39 @@ NAVIGATION = [
 ]
 
 
-def navigation_for(request) -> list[dict]:
-    """The navigation items the signed-in user's role may use.
+# For visitors who are not signed in: the ways in a resident looks for first.
+SIGNED_OUT_NAVIGATION = [
+    NavItem("Find support", "directory:search", frozenset()),
+    NavItem("What's on", "whats_on", frozenset()),
+    NavItem("Volunteer", "volunteering:list", frozenset()),
+    NavItem("Timebanks", "timebank:list", frozenset()),
+    NavItem("Borrow", "lending:borrow", frozenset()),
+]
 
-    None when signed out, or half signed in (password given, two-factor code not yet).
+
+def _items(nav_items: list[NavItem]) -> list[dict]:
+    return [{"label": item.label, "url": reverse(item.url_name), "current": False} for item in nav_items]
+
+
+def navigation_for(request) -> list[dict]:
+    """The navigation items the user may use: the public ways in when signed out, their role's
+    items when signed in, and none when half signed in (password given, two-factor code not yet).
     """
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if user is None:
         return []
-    if user.needs_two_factor and not user.is_verified():
+    if not user.is_authenticated:
+        items = _items(SIGNED_OUT_NAVIGATION)
+    elif user.needs_two_factor and not user.is_verified():
         return []
-    items = [
-        {"label": item.label, "url": reverse(item.url_name), "current": False}
-        for item in NAVIGATION
-        if user.role in item.roles or (is_administrator(user) and Role.ADMINISTRATOR in item.roles)
-    ]
+    else:
+        items = _items(
+            [
+                item
+                for item in NAVIGATION
+                if user.role in item.roles or (is_administrator(user) and Role.ADMINISTRATOR in item.roles)
+            ]
+        )
     # The current page is the item whose address is the longest start of this page's address.
     matches = [
         i

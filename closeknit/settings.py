@@ -136,9 +136,19 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+# How long a process keeps its database connection between requests (DATABASE_CONN_MAX_AGE,
+# seconds). SQLite: by default for the life of the process, since opening one costs every request
+# 2-3 ms of CPU (Django registering its SQL functions, the PRAGMAs below) and, on a busy disk, up to
+# 100 ms waiting for the files (docs/performance.md). PostgreSQL: 0 by default (closed after each
+# request), as each open connection is a server process.
+_conn_max_age = os.environ.get("DATABASE_CONN_MAX_AGE", "")
+DATABASES["default"]["CONN_MAX_AGE"] = (
+    int(_conn_max_age)
+    if _conn_max_age
+    else (None if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else 0)
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

@@ -11,6 +11,7 @@ admin.site.site_title = "Closeknit back office"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("whats-on/", views.whats_on, name="whats_on"),
     path("about/data/", views.about_data, name="about_data"),
     path("account/", include("accounts.urls")),
     path("places/", include("places.urls")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, datetime, time, timedelta
 from typing import Any, overload
 from uuid import UUID
 
@@ -40,7 +40,8 @@ from .models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
-from .permissions import is_public, may_edit_listing, may_see_listing
+from .permissions import is_public, may_edit_listing, may_manage_listings, may_see_listing
+from .timetable import LONDON, ScheduleError, Session, next_sessions
 
 TIMES_OF_DAY = {
     "morning": (time(0, 0), time(12, 0)),
@@ -289,14 +290,20 @@ def with_listing_details(listings: QuerySet[Service]) -> QuerySet[Service]:
 
 
 def with_full_details(listings: QuerySet[Service]) -> QuerySet[Service]:
-    """Everything a listing's page, the Open Referral UK API and exports show, in a few queries."""
-    return with_listing_details(listings).prefetch_related(
+    """Everything a listing's page, the Open Referral UK API and exports show, in a few queries:
+    one for the listings, and one for each kind of detail (each category with its taxonomy, and each
+    venue with its postcode and local authority, joined in the same query)."""
+    return listings.select_related("provider").prefetch_related(
+        Prefetch("terms", queryset=TaxonomyTerm.objects.select_related("taxonomy")),
+        "schedules",
+        Prefetch(
+            "service_at_locations",
+            queryset=ServiceAtLocation.objects.select_related("location__postcode__local_authority"),
+        ),
         "cost_options",
         "languages",
         "contacts",
         "service_areas",
-        "terms__taxonomy",
-        "service_at_locations__location__postcode__local_authority",
     )
 
 
@@ -377,3 +384,71 @@ def open_problems(listings: QuerySet[Service]) -> QuerySet[ListingProblem]:
         .select_related("service")
         .order_by("created_at")
     )
+
+
+# How many schedules a day's look-up reads for each session it gives: a schedule that meets on this
+# weekday may still not meet this week (every other week, the first Tuesday of the month).
+_SCHEDULES_READ_PER_SESSION = 4
+
+
+def _sessions_on(day: date, want: int, now: datetime) -> list[Session]:
+    """Up to ``want`` public listings' sessions on ``day`` not yet started, earliest first. The
+    dates come from each schedule's own rule (``timetable.next_sessions``), as on a listing's page."""
+    begins = max(datetime.combine(day, time.min, tzinfo=LONDON), now.astimezone(LONDON))
+    if begins.date() != day or want <= 0:
+        return []
+    schedules = (
+        Schedule.objects.filter(service__in=public_listings().values("pk"))
+        .annotate(on_day=F("days_mask").bitand(1 << day.weekday()))
+        .filter(Q(on_day__gt=0) | ~Q(bymonthday=""))
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .select_related("service")
+        .order_by(F("opens_at").asc(nulls_last=True), "service__name", "pk")
+    )
+    if begins.time() != time.min:
+        schedules = schedules.filter(opens_at__gte=begins.time().replace(microsecond=0))
+    sessions: list[Session] = []
+    for schedule in schedules[: want * _SCHEDULES_READ_PER_SESSION]:
+        try:
+            upcoming = next_sessions(schedule, begins, 1)
+        except ScheduleError:
+            continue
+        if upcoming and upcoming[0].starts.date() == day:
+            sessions.append(upcoming[0])
+            if len(sessions) == want:
+                break
+    return sessions
+
+
+def occurrences_between(
+    start: date, end: date, limit: int, *, per_day: int | None = None, now: datetime | None = None
+) -> list[Session]:
+    """Sessions of public listings' regular groups and activities from ``start`` to ``end``
+    (inclusive) not yet started, by day and then time: at most ``limit`` in all and ``per_day`` on
+    any one day. One query a day at most, each reading a bounded number of schedules, so a home
+    page can ask for a handful cheaply. Each session's ``schedule.service`` is its listing."""
+    now = now or datetime.now(tz=LONDON)
+    found: list[Session] = []
+    day = start
+    while day <= end and len(found) < limit:
+        found += _sessions_on(day, min(limit - len(found), per_day or limit), now)
+        day += timedelta(days=1)
+    return found
+
+
+def listings_to_check(user: Requester, today: date) -> dict[str, int]:
+    """For an organisation editor's home: how many of their organisation's published listings are
+    past their review date, and how many problems reported on their listings nobody has dealt with.
+    Zeros for anyone who does not look after listings (an administrator sees every listing in the
+    back office, not here)."""
+    if not (may_manage_listings(user) and isinstance(user, User) and user.organisation_id):
+        return {"due": 0, "problems": 0}
+    listings = Service.objects.filter(owner_id=user.organisation_id)
+    checked = listings.filter(listing_status=ListingStatus.PUBLISHED).exclude(status=Service.Status.DEFUNCT)
+    due = sum(
+        1
+        for last_checked, interval in checked.values_list("last_checked", "review_interval_days")
+        if last_checked + timedelta(days=interval) < today
+    )
+    return {"due": due, "problems": open_problems(listings).count()}

@@ -1,6 +1,7 @@
 """A demo scooter scheme: donated mobility scooters and a wheelchair, serviced by a local
-business, with a year of loans, one out now (and one overdue), a booking, servicing due, a
-collection for the parish council and people waiting. All invented and marked as demo."""
+business (with a sign-in for it), with a year of loans, one out now (and one overdue), a booking,
+servicing due, a collection for the parish council, people waiting, and the demo residents' own
+requests and loans. All invented and marked as demo."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.demo import demo_email
+from accounts.demo import create_demo_account, demo_email, demo_residents
 from accounts.models import Organisation, Role, User
 
 from .models import Errand, Item, Reservation, ServiceRecord, WaitingListEntry
@@ -77,12 +78,14 @@ def create_demo_lending(seed: int = 9) -> int:
             )
             item.last_serviced_on = today - timedelta(days=20)
             item.save(update_fields=["last_serviced_on"])
+    signs_in = demo_residents()
     out = [
         (items[0], today - timedelta(days=6), today + timedelta(days=5)),
         (items[3], today - timedelta(days=14), today - timedelta(days=2)),  # overdue
     ]
-    for item, starts, ends in out:
-        person = rng.choice(people)
+    for number, (item, starts, ends) in enumerate(out):
+        # The second demo resident has the first loan out (see it under "Your loans").
+        person = signs_in[1] if number == 0 and len(signs_in) > 1 else rng.choice(people)
         Reservation.objects.create(
             item=item,
             borrower=person,
@@ -112,6 +115,9 @@ def create_demo_lending(seed: int = 9) -> int:
             on=booked.starts_on,
             address="12 Moss Lane, Carrington",
         )
+    _residents_asking(signs_in, items, editor, today)
+    if garage:
+        create_demo_account("garage", Role.ORGANISATION_EDITOR, garage, "Dev Mistry")
     WaitingListEntry.objects.create(
         organisation=owner,
         kind="mobility scooter",
@@ -120,3 +126,38 @@ def create_demo_lending(seed: int = 9) -> int:
         wanted_from=today,
     )
     return len(items)
+
+
+def _residents_asking(residents: list[User], items: list[Item], editor: User, today) -> None:
+    """Requests from the demo residents who sign in, for the coordinators to answer, and a booking
+    accepted for one of them."""
+    asks = [
+        (0, items[1], 20, 24, "For my sister's visit: she cannot walk far."),
+        (2, items[3], 10, 14, "To get to the hospital appointment on the 12th."),
+        (4, items[2], 30, 33, ""),
+    ]
+    for index, item, first, last, note in asks:
+        if index < len(residents):
+            person = residents[index]
+            Reservation.objects.create(
+                item=item,
+                borrower=person,
+                borrower_name=person.full_name,
+                borrower_contact=person.email,
+                starts_on=today + timedelta(days=first),
+                ends_on=today + timedelta(days=last),
+                note=note,
+                status=Reservation.Status.REQUESTED,
+                created_by=person,
+            )
+    if len(residents) > 3:
+        person = residents[3]
+        Reservation.objects.create(
+            item=items[1],
+            borrower=person,
+            borrower_name=person.full_name,
+            borrower_contact=person.email,
+            starts_on=today + timedelta(days=26),
+            ends_on=today + timedelta(days=30),
+            created_by=editor,
+        )

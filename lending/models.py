@@ -23,6 +23,11 @@ class Item(models.Model):
     kept_at = models.CharField(max_length=200, blank=True, help_text="Where it is kept between loans.")
     condition = models.CharField(max_length=14, choices=Condition.choices, default=Condition.GOOD)
     is_retired = models.BooleanField(default=False)
+    longest_loan_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="The longest a resident may ask to borrow it for, in days (empty: up to 92).",
+    )
     service_every_months = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Service it every this many months (empty: no regular service)."
     )
@@ -47,15 +52,23 @@ class Item(models.Model):
 
 
 class Reservation(models.Model):
-    """An item booked for someone from one day to another (both included), then lent and returned."""
+    """An item booked for someone from one day to another (both included), then lent and returned.
+
+    A resident's own request starts as ``requested`` and holds no days until the item's
+    coordinators accept it (it becomes ``reserved``) or decline it."""
 
     class Status(models.TextChoices):
+        REQUESTED = "requested", "Asked for"
+        DECLINED = "declined", "Declined"
         RESERVED = "reserved", "Reserved"
         OUT = "out", "On loan"
         RETURNED = "returned", "Returned"
         CANCELLED = "cancelled", "Cancelled"
 
+    # Only these hold the item's days: a request holds none until a coordinator accepts it.
     ACTIVE = (Status.RESERVED, Status.OUT)
+    # A borrower's current loans: asked for, booked or out.
+    CURRENT = (Status.REQUESTED, Status.RESERVED, Status.OUT)
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="reservations")
     borrower = models.ForeignKey(
@@ -76,6 +89,8 @@ class Reservation(models.Model):
     condition_in = models.CharField(max_length=14, choices=Item.Condition.choices, blank=True)
     returned_at = models.DateTimeField(null=True, blank=True)
     reminded_overdue_on = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True, help_text="What the borrower said when asking.")
+    declined_reason = models.CharField(max_length=500, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -43,6 +43,8 @@ def what_we_hold(sender, user, contacts, **kwargs) -> list[dict]:
                     "status": r.get_status_display(),
                     "name_given": r.borrower_name,
                     "contact_given": r.borrower_contact,
+                    "note_given": r.note,
+                    "declined_because": r.declined_reason,
                     "agreement_signed": "Yes" if r.agreement_signed else "No",
                     "errands": [
                         {"what": e.get_kind_display(), "on": e.on.isoformat(), "address": e.address}
@@ -71,11 +73,16 @@ def what_we_hold(sender, user, contacts, **kwargs) -> list[dict]:
 
 
 def forget_borrower(sender, user, contacts, **kwargs) -> None:
-    """Names, contacts and addresses go; the loans stay, so the item's history still counts."""
+    """Names, contacts, notes and addresses go; the loans stay, so the item's history still
+    counts. Requests not yet answered are withdrawn: no one is left to answer."""
     reservations = _reservations(user, contacts)
+    Reservation.objects.filter(
+        pk__in=reservations.values("pk"),
+        status=Reservation.Status.REQUESTED,
+    ).update(status=Reservation.Status.CANCELLED)
     Errand.objects.filter(reservation__in=reservations).update(address="")
     Reservation.objects.filter(pk__in=reservations.values("pk")).update(
-        borrower_name=ERASED_NAME, borrower_contact=""
+        borrower_name=ERASED_NAME, borrower_contact="", note="", declined_reason=""
     )
     WaitingListEntry.objects.filter(pk__in=_waits(contacts).values("pk")).update(
         name=ERASED_NAME, contact="", notes=""

@@ -1,11 +1,12 @@
-"""Reads for lending: the coordinator's dashboard and the usage report."""
+"""Reads for lending: the public list of things to borrow, a borrower's own loans, the
+coordinator's dashboard and the usage report."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import Organisation, User
 from accounts.permissions import Requester, is_administrator, is_signed_in
@@ -13,6 +14,82 @@ from accounts.permissions import Requester, is_administrator, is_signed_in
 from .models import Errand, Item, Reservation, WaitingListEntry
 from .permissions import may_coordinate_reservation, may_run_lending
 from .services import servicing_due_on
+
+BORROW_PAGE_SIZE = 20
+
+
+def borrowable_items(words: str = "", kind: str = "") -> QuerySet[Item]:
+    """The things lent in the district, public to anyone: not retired, by organisation, then kind
+    and name, optionally matching ``words`` (in the name, kind or description) and a ``kind``.
+    Each has its coming bookings (without who) prefetched as ``coming_bookings``."""
+    items = Item.objects.filter(is_retired=False).select_related("organisation")
+    for word in words.split()[:8]:
+        items = items.filter(
+            Q(name__icontains=word) | Q(kind__icontains=word) | Q(description__icontains=word)
+        )
+    if kind:
+        items = items.filter(kind__iexact=kind)
+    return items.order_by("organisation__name", "kind", "name", "pk")
+
+
+def _coming(today: date) -> QuerySet[Reservation]:
+    """Active bookings ending today or later, and loans still out (an overdue one holds the item
+    until it comes back)."""
+    return Reservation.objects.filter(
+        Q(ends_on__gte=today) | Q(status=Reservation.Status.OUT), status__in=Reservation.ACTIVE
+    ).order_by("starts_on", "pk")
+
+
+def with_coming_bookings(items: QuerySet[Item], today: date) -> QuerySet[Item]:
+    """``items`` with their coming bookings as ``coming_bookings`` (for :func:`booked_periods`)."""
+    return items.prefetch_related(
+        Prefetch("reservations", queryset=_coming(today), to_attr="coming_bookings")
+    )
+
+
+def kinds_lent() -> list[str]:
+    """The kinds of things lent (for the Borrow page's filter)."""
+    kinds = Item.objects.filter(is_retired=False).values_list("kind", flat=True)
+    return sorted({kind.strip().lower() for kind in kinds if kind.strip()})
+
+
+def booked_periods(item: Item, today: date) -> list[tuple[date, date]]:
+    """The days the item is booked or out from today on, as (first, last) pairs: never who. A
+    loan out past its last day holds today."""
+    bookings = getattr(item, "coming_bookings", None)
+    if bookings is None:
+        bookings = list(_coming(today).filter(item=item))
+    return [(max(b.starts_on, today), max(b.ends_on, today)) for b in bookings]
+
+
+def next_free_on(item: Item, today: date) -> date:
+    """The first day from today on that the item is neither booked nor out."""
+    day = today
+    for first, last in booked_periods(item, today):
+        if first > day:
+            break
+        day = max(day, last + timedelta(days=1))
+    return day
+
+
+def loans_of(user: Requester) -> QuerySet[Reservation]:
+    """The user's own current loans (asked for, booked or out), soonest first. None when signed out."""
+    if not isinstance(user, User) or not is_signed_in(user):
+        return Reservation.objects.none()
+    return (
+        Reservation.objects.filter(borrower=user, status__in=Reservation.CURRENT)
+        .select_related("item__organisation")
+        .order_by("starts_on", "pk")
+    )
+
+
+def requests_for(organisation: Organisation) -> QuerySet[Reservation]:
+    """Residents' requests to borrow the organisation's items, waiting for an answer, oldest first."""
+    return (
+        Reservation.objects.filter(item__organisation=organisation, status=Reservation.Status.REQUESTED)
+        .select_related("item")
+        .order_by("created_at", "pk")
+    )
 
 
 def organisations_coordinated(user: Requester) -> QuerySet[Organisation]:
@@ -37,6 +114,16 @@ def helpers_choosable_by(user: User, reservation: Reservation) -> QuerySet[Organ
 def service_providers_choosable(organisation: Organisation) -> QuerySet[Organisation]:
     """The organisations an item may be serviced by: any other organisation (a local garage)."""
     return Organisation.objects.exclude(pk=organisation.pk).order_by("name")
+
+
+def items_serviced_by(organisation: Organisation) -> QuerySet[Item]:
+    """The items an organisation services for others (a local garage's scooters), with the
+    lender, for its page of things to service."""
+    return (
+        Item.objects.filter(service_provider=organisation, is_retired=False)
+        .select_related("organisation")
+        .order_by("organisation__name", "name")
+    )
 
 
 def lends_anything(organisation: Organisation) -> bool:

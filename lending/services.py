@@ -1,6 +1,7 @@
-"""Lending actions: reserving without double-booking, lending (never while servicing is overdue),
-returning, extending, servicing, errands and the waiting list. One transaction each; refusals
-name the field."""
+"""Lending actions: residents asking to borrow (and coordinators accepting or declining), reserving
+without double-booking, lending (never while servicing is overdue), returning, extending,
+servicing, errands and the waiting list. One transaction each; refusals name the field. A
+resident's request and its answers are audited, and the borrower emailed once the answer is saved."""
 
 from __future__ import annotations
 
@@ -8,17 +9,23 @@ from datetime import date
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.template.loader import render_to_string
 from django.utils import timezone
 
-from accounts.models import Organisation, User
+from accounts.models import AuditEvent, Organisation, User
+from accounts.permissions import is_signed_in
+from accounts.services import record_audit_event
 from common.errors import NotPermitted, NotVisible, Refusal
 
 from .models import Errand, Item, Reservation, ServiceRecord, WaitingListEntry
 from .permissions import may_coordinate_item, may_mark_errand_done, may_run_lending, may_service_item
 
 MAX_LOAN_DAYS = 92
+MAX_OPEN_REQUESTS = 5  # requests one person may have waiting for an answer at once
 
 
 def _coordinator_only(user: User, item: Item) -> None:
@@ -61,6 +68,151 @@ def _overlapping(
     return clash.exclude(pk=exclude.pk) if exclude is not None else clash
 
 
+def _check_days(item: Item, starts_on: date, ends_on: date, today: date, *, longest: int) -> None:
+    """Refuse days in the past, an end before the start, a loan longer than ``longest`` days, and
+    an item no longer lent."""
+    if starts_on < today:
+        raise Refusal("A reservation cannot start in the past.", field="starts_on")
+    if ends_on < starts_on:
+        raise Refusal("The end date must be on or after the start date.", field="ends_on")
+    if (ends_on - starts_on).days + 1 > longest:
+        raise Refusal(f"A loan can be at most {longest} days: extend it later if needed.", field="ends_on")
+    if item.is_retired:
+        raise Refusal(f"{item} is no longer lent.", field="item")
+
+
+def _refuse_clash(item: Item, starts_on: date, ends_on: date, exclude: Reservation | None = None) -> None:
+    clash = _overlapping(item, starts_on, ends_on, exclude=exclude).first()
+    if clash is not None:
+        booked = f"{clash.starts_on:%-d %b} to {clash.ends_on:%-d %b}"
+        raise Refusal(f"{item} is booked {booked}: choose other days.", field="starts_on")
+
+
+def longest_loan(item: Item) -> int:
+    """The most days a resident may ask for the item: its own limit, never past the scheme's."""
+    return min(item.longest_loan_days or MAX_LOAN_DAYS, MAX_LOAN_DAYS)
+
+
+def _tell_borrower(reservation: Reservation, subject: str, template: str) -> None:
+    """Email the borrower's account once the change is saved (never a contact typed on the form:
+    it may be a phone number)."""
+    borrower = reservation.borrower
+    if borrower is None or not borrower.email:
+        return
+    body = render_to_string(template, {"loan": reservation, "borrower": borrower})
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [borrower.email]))
+
+
+@transaction.atomic
+def ask_to_borrow(
+    user: User, item: Item, *, starts_on: date, ends_on: date, contact: str, note: str = ""
+) -> Reservation:
+    """A signed-in person asks to borrow an item for some days. Their name comes from their
+    account. The request holds no days until the item's coordinators accept it; days already
+    booked are refused now, so no one asks for what they cannot have."""
+    if not isinstance(user, User) or not is_signed_in(user):
+        raise NotPermitted("Sign in to ask to borrow something.")
+    item = Item.objects.select_for_update().select_related("organisation").get(pk=item.pk)
+    _check_days(item, starts_on, ends_on, timezone.localdate(), longest=longest_loan(item))
+    if item.condition == Item.Condition.NEEDS_REPAIR:
+        raise Refusal(f"{item} is being repaired: ask again when it is back.", field="starts_on")
+    contact = (contact or "").strip()
+    if not contact:
+        raise Refusal("Give a phone number or email address.", field="contact")
+    _refuse_clash(item, starts_on, ends_on)
+    asked = item.reservations.filter(
+        borrower=user, status=Reservation.Status.REQUESTED, starts_on__lte=ends_on, ends_on__gte=starts_on
+    )
+    if asked.exists():
+        raise Refusal("You have already asked for it on some of these days.", field="starts_on")
+    waiting = Reservation.objects.filter(borrower=user, status=Reservation.Status.REQUESTED)
+    if waiting.count() >= MAX_OPEN_REQUESTS:
+        raise Refusal(
+            f"You have {MAX_OPEN_REQUESTS} requests waiting for an answer: withdraw one to ask for more.",
+            field="starts_on",
+        )
+    reservation = Reservation.objects.create(
+        item=item,
+        borrower=user,
+        borrower_name=(user.full_name or user.email).strip()[:200],
+        borrower_contact=contact,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        note=(note or "").strip(),
+        status=Reservation.Status.REQUESTED,
+        created_by=user,
+    )
+    record_audit_event(user, AuditEvent.Action.CREATE, reservation, note="Asked to borrow an item.")
+    return reservation
+
+
+def _locked_request(reservation: Reservation) -> Reservation:
+    # Only the reservation's row is locked: PostgreSQL locks no row on the nullable side of the
+    # outer join to the borrower.
+    return (
+        Reservation.objects.select_for_update(of=("self",))
+        .select_related("item__organisation", "borrower")
+        .get(pk=reservation.pk)
+    )
+
+
+@transaction.atomic
+def accept_request(user: User, reservation: Reservation) -> Reservation:
+    """A coordinator accepts a request: it becomes a booking, with every check a booking has (no
+    days in the past, none already booked: the item's row is locked, and on PostgreSQL the
+    database refuses an overlap too). The borrower is emailed."""
+    item = Item.objects.select_for_update().get(pk=reservation.item_id)
+    reservation = _locked_request(reservation)
+    _coordinator_only(user, item)
+    if reservation.status != Reservation.Status.REQUESTED:
+        raise Refusal(f"This request is already answered: it is {reservation.get_status_display().lower()}.")
+    _check_days(item, reservation.starts_on, reservation.ends_on, timezone.localdate(), longest=MAX_LOAN_DAYS)
+    _refuse_clash(item, reservation.starts_on, reservation.ends_on, exclude=reservation)
+    reservation.status = Reservation.Status.RESERVED
+    try:
+        with transaction.atomic():
+            reservation.save(update_fields=["status"])
+    except IntegrityError:  # PostgreSQL's exclusion constraint: booked meanwhile
+        raise Refusal(f"{item} has just been booked for some of these days.", field="starts_on") from None
+    record_audit_event(user, AuditEvent.Action.UPDATE, reservation, note="Accepted a request to borrow.")
+    _tell_borrower(reservation, f"Yes: {item.name} is booked for you", "lending/email/accepted.txt")
+    return reservation
+
+
+@transaction.atomic
+def decline_request(user: User, reservation: Reservation, reason: str) -> Reservation:
+    """A coordinator declines a request, saying why; the borrower is emailed the reason."""
+    reservation = _locked_request(reservation)
+    _coordinator_only(user, reservation.item)
+    reason = (reason or "").strip()
+    if not reason:
+        raise Refusal("Say why, for the borrower.", field="reason")
+    if reservation.status != Reservation.Status.REQUESTED:
+        raise Refusal(f"This request is already answered: it is {reservation.get_status_display().lower()}.")
+    reservation.status, reservation.declined_reason = Reservation.Status.DECLINED, reason[:500]
+    reservation.save(update_fields=["status", "declined_reason"])
+    record_audit_event(user, AuditEvent.Action.UPDATE, reservation, note="Declined a request to borrow.")
+    _tell_borrower(
+        reservation, f"About your request to borrow {reservation.item.name}", "lending/email/declined.txt"
+    )
+    return reservation
+
+
+@transaction.atomic
+def withdraw(user: User, reservation: Reservation) -> Reservation:
+    """The borrower withdraws their request, or cancels their booking before it is lent. Anyone
+    else is answered as if it did not exist."""
+    reservation = _locked_request(reservation)
+    if not isinstance(user, User) or not is_signed_in(user) or reservation.borrower_id != user.pk:
+        raise NotVisible()
+    if reservation.status not in (Reservation.Status.REQUESTED, Reservation.Status.RESERVED):
+        raise Refusal("Only a request, or a booking not yet lent, can be cancelled.")
+    reservation.status = Reservation.Status.CANCELLED
+    reservation.save(update_fields=["status"])
+    record_audit_event(user, AuditEvent.Action.UPDATE, reservation, note="The borrower cancelled.")
+    return reservation
+
+
 @transaction.atomic
 def reserve(
     user: User,
@@ -77,26 +229,14 @@ def reserve(
     item = Item.objects.select_for_update().get(pk=item.pk)
     _coordinator_only(user, item)
     today = timezone.localdate()
-    if starts_on < today:
-        raise Refusal("A reservation cannot start in the past.", field="starts_on")
-    if ends_on < starts_on:
-        raise Refusal("The end date must be on or after the start date.", field="ends_on")
-    if (ends_on - starts_on).days + 1 > MAX_LOAN_DAYS:
-        raise Refusal(
-            f"A loan can be at most {MAX_LOAN_DAYS} days: extend it later if needed.", field="ends_on"
-        )
-    if item.is_retired:
-        raise Refusal(f"{item} is no longer lent.", field="item")
+    _check_days(item, starts_on, ends_on, today, longest=MAX_LOAN_DAYS)
     name = (borrower.full_name if borrower else (name or "")).strip()
     contact = (contact or (borrower.email if borrower else "")).strip()
     if not name:
         raise Refusal("Enter the borrower's name.", field="name")
     if not contact:
         raise Refusal("Give a phone number or email address for the borrower.", field="contact")
-    clash = _overlapping(item, starts_on, ends_on).first()
-    if clash is not None:
-        booked = f"{clash.starts_on:%-d %b} to {clash.ends_on:%-d %b}"
-        raise Refusal(f"{item} is booked {booked}: choose other days.", field="starts_on")
+    _refuse_clash(item, starts_on, ends_on)
     try:
         with transaction.atomic():
             return Reservation.objects.create(
@@ -298,6 +438,7 @@ ITEM_FIELDS = (
     "donated_by",
     "kept_at",
     "condition",
+    "longest_loan_days",
     "service_every_months",
     "service_after_each_loan",
     "service_provider",
@@ -323,6 +464,9 @@ def save_item(user: User, organisation: Organisation, item: Item | None, details
     months = details.get("service_every_months")
     if months is not None and not 1 <= months <= 60:
         raise Refusal("Service it every 1 to 60 months, or leave it empty.", field="service_every_months")
+    longest = details.get("longest_loan_days")
+    if longest is not None and not 1 <= longest <= MAX_LOAN_DAYS:
+        raise Refusal(f"Give 1 to {MAX_LOAN_DAYS} days, or leave it empty.", field="longest_loan_days")
     serviced = details.get("last_serviced_on")
     if serviced is not None and serviced > timezone.localdate():
         raise Refusal("The last service cannot be in the future.", field="last_serviced_on")

@@ -1,12 +1,16 @@
-"""Lending pages for coordinators (their organisation's editors), service providers and helpers."""
+"""Lending pages: the public Borrow pages, a resident's asking and their own loans, and the pages
+of coordinators (their organisation's editors), service providers and helpers."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Organisation
@@ -14,6 +18,104 @@ from common.pages import act, bind, form_page, posted_id
 
 from . import forms, permissions, selectors, services
 from .models import Errand, Item, Reservation
+
+
+@require_http_methods(["GET"])
+def borrow(request):
+    """The things lent in the district, for anyone: by organisation, with when each is next free.
+    Never who has them."""
+    form = forms.BorrowFilterForm(request.GET or None, kinds=selectors.kinds_lent())
+    words = kind = ""
+    if form.is_bound and form.is_valid():
+        words, kind = form.cleaned_data["q"], form.cleaned_data["kind"]
+    today = timezone.localdate()
+    items = selectors.with_coming_bookings(selectors.borrowable_items(words, kind), today)
+    page = Paginator(items, selectors.BORROW_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"item": i, "free_on": selectors.next_free_on(i, today)} for i in page]
+    return render(
+        request,
+        "lending/borrow.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "today": today,
+            "filtered": bool(words or kind),
+            "query": urlencode({"q": words, "kind": kind}) if words or kind else "",
+        },
+    )
+
+
+def _borrowable(pk) -> Item:
+    item = get_object_or_404(Item.objects.select_related("organisation"), pk=pk)
+    if item.is_retired:
+        raise Http404
+    return item
+
+
+@require_http_methods(["GET"])
+def borrowable(request, pk):
+    """One thing to borrow, for anyone: the days it is booked (never by whom), and how to ask."""
+    found = _borrowable(pk)
+    today = timezone.localdate()
+    asked = selectors.loans_of(request.user).filter(item=found)
+    return render(
+        request,
+        "lending/borrowable.html",
+        {
+            "item": found,
+            "booked": selectors.booked_periods(found, today),
+            "free_on": selectors.next_free_on(found, today),
+            "today": today,
+            "longest": services.longest_loan(found),
+            "yours": list(asked),
+            "ask_url": reverse("lending:ask", args=[found.pk]),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ask(request, pk):
+    """A signed-in person asks to borrow an item; their name comes from their account."""
+    found = _borrowable(pk)
+    today = timezone.localdate()
+    return form_page(
+        request,
+        bind(request, forms.AskForm, initial={"contact": request.user.email}),
+        action=lambda data: services.ask_to_borrow(request.user, found, **data),
+        template="lending/ask.html",
+        next_url=reverse("lending:yours"),
+        success=f"You have asked to borrow {found.name}. {found.organisation} will answer by email.",
+        context={
+            "item": found,
+            "title": f"Ask to borrow {found.name}",
+            "submit": "Ask to borrow it",
+            "booked": selectors.booked_periods(found, today),
+            "longest": services.longest_loan(found),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def yours(request):
+    """The signed-in person's own loans: asked for, booked and out."""
+    return render(request, "lending/yours.html", {"loans": selectors.loans_of(request.user)})
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    """The borrower withdraws a request or cancels a booking not yet lent (anyone else: 404)."""
+    found = get_object_or_404(selectors.loans_of(request.user), pk=pk)
+    was_request = found.status == Reservation.Status.REQUESTED
+    return act(
+        request,
+        lambda: services.withdraw(request.user, found),
+        next_url=reverse("lending:yours"),
+        success="Your request is withdrawn." if was_request else "Your booking is cancelled.",
+    )
 
 
 def _coordinated(request) -> Organisation:
@@ -55,6 +157,10 @@ def dashboard(request):
             "organisation": organisation,
             **selectors.dashboard(organisation, today),
             "usage": selectors.usage(organisation, today),
+            "requests": selectors.requests_for(organisation),
+            "serviced": [
+                (i, services.servicing_due_on(i)) for i in selectors.items_serviced_by(organisation)
+            ],
             "today": today,
             "waiting_form": waiting_form,
         },
@@ -177,6 +283,40 @@ def reservation_action(request, pk, action):
             "item": reservation.item,
             "submit": verb,
             "title": f"{verb}: {reservation.item} for {reservation.borrower_name}",
+        },
+    )
+
+
+@login_required
+@require_POST
+def accept(request, pk):
+    """A coordinator accepts a resident's request: it becomes a booking."""
+    reservation = _reservation(request, pk)
+    return act(
+        request,
+        lambda: services.accept_request(request.user, reservation),
+        next_url=reverse("lending:dashboard"),
+        success=f"Booked for {reservation.borrower_name}. They are emailed.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decline(request, pk):
+    """A coordinator declines a resident's request, saying why."""
+    reservation = _reservation(request, pk)
+    return form_page(
+        request,
+        bind(request, forms.DeclineForm),
+        action=lambda data: services.decline_request(request.user, reservation, data["reason"]),
+        template="lending/decline.html",
+        next_url=reverse("lending:dashboard"),
+        success="Declined. The borrower is emailed why.",
+        context={
+            "item": reservation.item,
+            "reservation": reservation,
+            "submit": "Decline",
+            "title": f"Decline: {reservation.item} for {reservation.borrower_name}",
         },
     )
 

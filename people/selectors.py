@@ -364,6 +364,13 @@ def inbox(user: Requester, *, waiting: bool = True) -> QuerySet[IncomingReferral
     return incoming.exclude(status__in=open_statuses).order_by("-received_at", "-pk")
 
 
+def count_referrals_waiting(user: Requester) -> int:
+    """How many referrals wait for an answer in the user's teams' inboxes: counted in the database,
+    so no referral is read (and the count is not logged as showing anyone)."""
+    open_statuses = [IncomingReferral.Status.RECEIVED, IncomingReferral.Status.MORE_INFORMATION_ASKED]
+    return incoming_referrals_visible_to(user).filter(status__in=open_statuses).count()
+
+
 def incoming_referral_for_viewer(user: Requester, pk: int | str) -> IncomingReferral:
     """An incoming referral in one of the user's teams' inboxes, else ``PersonNotVisible``
     (another team's looks exactly like one that does not exist)."""

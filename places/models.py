@@ -119,3 +119,23 @@ class Neighbourhood(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DistrictSummary(models.Model):
+    """The district's figures (neighbourhoods, wards, deprivation), computed once per import.
+
+    Counting deprivation across every neighbourhood takes a noticeable fraction of a second over
+    a whole district, so the import commands compute it when the geography changes and the
+    district page reads the stored result. There is one row: ``pk`` is always 1.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    figures = models.JSONField(help_text="What places.selectors.district_overview() gave.")
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "district summary"
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="district_summary_single_row")]
+
+    def __str__(self) -> str:
+        return f"District figures computed {self.computed_at:%d %B %Y %H:%M}"

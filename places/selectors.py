@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from common.errors import Refusal
 
 from .geo import Point, bounding_box, distance_expression
-from .models import LSOA, Neighbourhood, Postcode, Ward
+from .models import LSOA, DistrictSummary, Neighbourhood, Postcode, Ward
 
 # Outward code (area, district, optional sub-district) then inward code (sector, unit).
 _POSTCODE_FORMAT = re.compile(r"^(?:[A-Z]{1,2}[0-9][A-Z0-9]?|GIR) ?[0-9][A-Z]{2}$")
@@ -114,7 +114,9 @@ def _deprivation_counts(lsoas: QuerySet[LSOA]) -> tuple[int, int]:
 
 
 def district_overview() -> dict:
-    """Counts about the district for the home page: neighbourhoods, wards, deprivation."""
+    """Counts about the district: neighbourhoods, wards, deprivation. Computed afresh (a fraction
+    of a second over a whole district): pages read ``stored_district_summary()`` instead, which
+    the imports keep up to date through ``services.refresh_district_summary()``."""
     neighbourhoods = []
     for area in Neighbourhood.objects.prefetch_related("wards"):
         most_deprived, known = _deprivation_counts(neighbourhood_lsoas(area))
@@ -133,3 +135,8 @@ def district_overview() -> dict:
         "postcodes": Postcode.objects.filter(terminated_on__isnull=True).count(),
         "most_deprived_share": round(100 * most_deprived / known, 1) if known else None,
     }
+
+
+def stored_district_summary() -> DistrictSummary | None:
+    """The district's figures as the last import computed them, or None before any import."""
+    return DistrictSummary.objects.filter(pk=1).first()

@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import TypeVar
 
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from common.csvimport import Column, ImportFileError, Row, read_rows, refusals_logged
 
-from .models import LSOA, LocalAuthority, Neighbourhood, Postcode, Ward
-from .selectors import PostcodeError, normalise_postcode
+from .models import LSOA, DistrictSummary, LocalAuthority, Neighbourhood, Postcode, Ward
+from .selectors import PostcodeError, district_overview, normalise_postcode
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,16 @@ _GSS_CODE = re.compile(r"[EWSNLM]\d{8}")
 _PSEUDO_CODE = re.compile(r"[EWSNLM]99999999")
 
 Progress = Callable[[int], None]
+
+
+def refresh_district_summary() -> DistrictSummary:
+    """Compute the district's figures and store them for the district page, which never computes
+    them on a visit. Every geography import calls this inside its transaction, so the stored
+    figures always match the rows they were counted from."""
+    summary, _ = DistrictSummary.objects.update_or_create(
+        pk=1, defaults={"figures": district_overview(), "computed_at": timezone.now()}
+    )
+    return summary
 
 
 @dataclass
@@ -182,6 +193,7 @@ def import_postcodes(
             if len(batch) >= BATCH_SIZE:
                 _save_postcodes(batch, areas, progress)
         _save_postcodes(batch, areas, progress)
+        refresh_district_summary()
     total = Postcode.objects.count()
     report.created = total - before
     report.updated = report.read - report.skipped - report.created
@@ -252,6 +264,7 @@ def import_imd(path: Path | str, *, progress: Progress | None = None) -> ImportR
             if len(batch) >= BATCH_SIZE:
                 _save_lsoas(batch, authorities, progress)
         _save_lsoas(batch, authorities, progress)
+        refresh_district_summary()
         report.created = LSOA.objects.count() - before
         report.updated = report.read - report.created
         missing = list(
@@ -336,6 +349,7 @@ def import_neighbourhoods(
             # By primary key (the ONS code); the stubs allow only int keys here.
             neighbourhood.wards.set(wards)  # type: ignore[arg-type]
             neighbourhood.lsoas.set(lsoas)  # type: ignore[arg-type]
+        refresh_district_summary()
     logger.info(
         "Imported %d neighbourhoods from %d rows (%d new, %d updated) in %.1f s",
         len(members),

@@ -5,4 +5,5 @@ from . import views
 app_name = "places"
 urlpatterns = [
     path("postcode/", views.postcode, name="postcode"),
+    path("district/", views.district, name="district"),
 ]

@@ -1,7 +1,7 @@
 from django.shortcuts import render
 
 from .forms import PostcodeForm
-from .selectors import neighbourhoods_for_postcode
+from .selectors import neighbourhoods_for_postcode, stored_district_summary
 
 
 def postcode(request):
@@ -12,3 +12,9 @@ def postcode(request):
         found = form.cleaned_data["postcode"]
         area = {"postcode": found, "neighbourhoods": list(neighbourhoods_for_postcode(found))}
     return render(request, "places/postcode.html", {"form": form, "area": area})
+
+
+def district(request):
+    """The district's neighbourhoods and their deprivation, for commissioners and anyone curious.
+    Public (published open data only). Read as the last import stored it, never computed here."""
+    return render(request, "places/district.html", {"summary": stored_district_summary()})

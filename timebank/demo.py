@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.demo import demo_residents
 from accounts.models import Organisation, Role, User
 from common.errors import Refusal
 from directory.models import TaxonomyTerm
@@ -105,8 +106,26 @@ def create_demo_timebanks(seed: int = 5) -> int:
                 recorded += 1
             except Refusal:
                 services.cancel_exchange(receiver, exchange)  # over a limit: it did not go ahead
+    _exchanges_to_confirm(banks[0], residents)
     _demo_time_credits(rng, organisation, residents)
     return recorded
+
+
+def _exchanges_to_confirm(bank: Timebank, residents: list[User]) -> None:
+    """Each demo resident who signs in is a member (the first residents all are) with an hour a
+    neighbour gave them waiting for them to confirm."""
+    givers = [r for r in residents[5:40] if r.email not in {p.email for p in demo_residents()}]
+    for person, giver in zip(demo_residents(), givers, strict=False):
+        with suppress(Refusal):  # over a limit: nothing to confirm then
+            services.propose_exchange(
+                giver,
+                bank,
+                giver=giver,
+                receiver=person,
+                hours=Decimal(1),
+                description="Company over a cuppa",
+                happened_on=timezone.localdate() - timedelta(days=2),
+            )
 
 
 def _demo_time_credits(rng, organisation, residents) -> None:

@@ -104,6 +104,43 @@ def waiting_for(user: User, timebank: Timebank) -> QuerySet[Exchange]:
     return mine.select_related("giver", "receiver", "proposed_by").order_by("created_at")
 
 
+def exchanges_to_confirm(user: Requester, limit: int) -> list[Exchange]:
+    """For the user's home: exchanges in any timebank that someone else proposed with them and
+    that wait for them to confirm, oldest first, at most ``limit``. Only the user's own."""
+    if not user.is_authenticated:
+        return []
+    waiting = (
+        Exchange.objects.filter(status=Exchange.Status.PROPOSED)
+        .filter(Q(giver__holder=user) | Q(receiver__holder=user))
+        .exclude(proposed_by=user)
+        .select_related("timebank")
+        .order_by("created_at", "pk")
+    )
+    return list(waiting[:limit])
+
+
+def memberships_pending_of(user: Requester) -> list[Membership]:
+    """For the user's home: their applications to join timebanks, not yet approved."""
+    if not user.is_authenticated:
+        return []
+    pending = Membership.objects.filter(user=user, status=Membership.Status.APPLIED)
+    return list(pending.select_related("timebank").order_by("applied_at")[:20])
+
+
+def brokers_to_do(user: Requester) -> list[Timebank]:
+    """For a broker's home: each timebank they broker with ``applications`` (memberships to
+    approve) and ``awaiting`` (exchanges confirmed and waiting for their approval)."""
+    if not user.is_authenticated:
+        return []
+    timebanks = Timebank.objects.filter(brokers=user).annotate(
+        applications=Count(
+            "memberships", filter=Q(memberships__status=Membership.Status.APPLIED), distinct=True
+        ),
+        awaiting=Count("exchanges", filter=Q(exchanges__status=Exchange.Status.CONFIRMED), distinct=True),
+    )
+    return list(timebanks.order_by("name")[:20])
+
+
 @dataclass(frozen=True)
 class StatementLine:
     happened_on: date  # the day the exchange happened (for anything else, the day it was recorded)

@@ -1,5 +1,6 @@
 """A demo "give your time locally" evening: stalls from local groups, each with opportunities and
-shifts, and some people already signed up. All invented and marked as demo."""
+shifts, and some people already signed up (each demo resident who signs in among them), with a
+sign-in for one stall's group. All invented and marked as demo."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Organisation, User
+from accounts.demo import create_demo_account, demo_residents
+from accounts.models import Organisation, Role, User
 from directory.models import Location
 from timebank.models import CreditScheme
 
@@ -112,4 +114,23 @@ def create_demo_volunteering(seed: int = 3) -> int:
                         status="confirmed" if taken < shift.places else "waiting",
                         event=event,
                     )
+    _residents_signed_up(event)
+    larder = Organisation.objects.get(name="Partington community larder (demo)")
+    create_demo_account("stall", Role.ORGANISATION_EDITOR, larder, "Grace Okafor")
     return event.stalls.count()
+
+
+def _residents_signed_up(event: Event) -> None:
+    """Each demo resident who signs in has a place on a coming shift (a different one each)."""
+    shifts = list(Shift.objects.filter(opportunity__stalls__event=event).order_by("starts_at", "pk"))
+    for person, shift in zip(demo_residents(), shifts[::3], strict=False):
+        if not shift.sign_ups.filter(user=person).exists():
+            taken = shift.sign_ups.filter(status="confirmed").count()
+            SignUp.objects.create(
+                shift=shift,
+                user=person,
+                name=person.full_name,
+                email=person.email,
+                status="confirmed" if taken < shift.places else "waiting",
+                event=event,
+            )

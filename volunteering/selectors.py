@@ -3,10 +3,11 @@ what an event achieved."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Organisation, User
@@ -50,6 +51,43 @@ def shifts_of(user: User) -> QuerySet[SignUp]:
         .select_related("shift__opportunity__organisation", "shift__opportunity__venue")
         .order_by("shift__starts_at")
     )
+
+
+def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """From the start of ``start`` to the end of ``end`` (inclusive), in local time, but never
+    before now: what is over is not on."""
+    zone = timezone.get_current_timezone()
+    begins = max(datetime.combine(start, time.min, tzinfo=zone), timezone.now())
+    return begins, datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
+
+
+def public_events_between(start: date, end: date, limit: int) -> list[Event]:
+    """Events on between ``start`` and ``end`` (inclusive) that have not ended, soonest first, at
+    most ``limit``. Every event's page is public: its title, organisation, place and time."""
+    begins, ends = _day_bounds(start, end)
+    events = Event.objects.filter(starts_at__lt=ends, ends_at__gt=begins).select_related(
+        "organisation", "venue"
+    )
+    return list(events.order_by("starts_at", "pk")[:limit])
+
+
+def shifts_with_places_between(start: date, end: date, limit: int) -> list[Shift]:
+    """Published opportunities' shifts starting between ``start`` and ``end`` (inclusive), not yet
+    started and with a place left, soonest first, at most ``limit``. Each has ``taken``."""
+    begins, ends = _day_bounds(start, end)
+    shifts = (
+        Shift.objects.filter(opportunity__is_published=True, starts_at__gte=begins, starts_at__lt=ends)
+        .annotate(taken=Count("sign_ups", filter=Q(sign_ups__status=SignUp.Status.CONFIRMED)))
+        .filter(taken__lt=F("places"))
+        .select_related("opportunity__organisation", "opportunity__venue")
+    )
+    return list(shifts.order_by("starts_at", "pk")[:limit])
+
+
+def shifts_coming_for(user: User, limit: int) -> list[SignUp]:
+    """The user's own sign-ups still to come (places and waiting lists), soonest first, at most
+    ``limit``: for their home page."""
+    return list(shifts_of(user)[:limit])
 
 
 def calendar_owner(user_id: int | None) -> User | None:

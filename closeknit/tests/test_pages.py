@@ -7,7 +7,6 @@ from accounts.models import Role
 from closeknit import urls as project_urls
 from closeknit import views as project_views
 from common.testing import sign_in
-from places.tests.factories import NeighbourhoodFactory, PostcodeFactory
 
 
 def _forbidden(request):
@@ -38,18 +37,6 @@ def test_home_page_answers_for_a_visitor(client):
 
 
 @pytest.mark.django_db
-def test_home_page_lists_neighbourhoods_with_their_deprivation(client):
-    area = NeighbourhoodFactory(name="North")
-    deprived = PostcodeFactory(lsoa__imd_decile=2)
-    PostcodeFactory(ward=deprived.ward, lsoa__imd_decile=8)
-    area.wards.add(deprived.ward)
-    page = client.get("/").content.decode()
-    assert "North" in page
-    assert "1 of its 2 small areas" in page  # one of two LSOAs is in the 30% most deprived
-    assert "50.0% of the district" in page
-
-
-@pytest.mark.django_db
 @pytest.mark.urls(__name__)
 def test_forbidden_page_is_our_own(client):
     response = client.get("/test/forbidden/")
@@ -76,8 +63,16 @@ def test_server_error_page_is_our_own_and_says_nothing_was_saved():
 
 
 @pytest.mark.django_db
-def test_signed_out_visitor_sees_no_navigation(client):
-    assert client.get("/").context["navigation"] == []
+def test_signed_out_visitor_sees_the_ways_in(client):
+    navigation = client.get("/").context["navigation"]
+    assert [item["label"] for item in navigation] == [
+        "Find support",
+        "What's on",
+        "Volunteer",
+        "Timebanks",
+        "Borrow",
+    ]
+    assert [item["url"] for item in navigation][:2] == [reverse("directory:search"), reverse("whats_on")]
 
 
 @pytest.mark.django_db

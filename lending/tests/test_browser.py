@@ -88,3 +88,81 @@ def test_the_lending_coordinators_story(request, axe, transactional_db, width):
     assert_fits_width(page)
     screenshot_for_guide(page, "lending-item-booked")
     assert Item.objects.get(name="Wheelchair 2 (folding)").reservations.count() == 1
+
+
+@pytest.mark.parametrize("width", [1024, 390])
+def test_a_resident_asks_to_borrow_and_the_coordinator_accepts(browser, live_server, axe, width):
+    """Signed out, a resident finds a scooter on the Borrow page, signs in to ask, asks for some
+    days (getting a date wrong first), and sees it waiting; the scheme's coordinator accepts it."""
+    from accounts.models import Role
+    from accounts.tests.factories import UserFactory
+    from lending.models import Reservation
+
+    item, coordinator = make_item(description="A small scooter that folds for a car boot.")
+    Item.objects.create(
+        organisation=OrganisationFactory(name="Sale Rotary Club"),
+        name="Wheelchair (self-propelled)",
+        kind="wheelchair",
+        description="Lent for a few weeks after a hospital stay.",
+    )
+    services.reserve(
+        coordinator,
+        item,
+        starts_on=timezone.localdate() + timedelta(days=2),
+        ends_on=timezone.localdate() + timedelta(days=6),
+        name="Edna Private",
+        contact="07700 900123",
+    )
+    resident = UserFactory(role=Role.RESIDENT, full_name="Rita Borrower", email="rita@example.org")
+    context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+
+    page.goto("/lending/borrow/")
+    assert page.locator("h1").inner_text() == "Borrow"
+    assert "Edna" not in page.content()
+    axe(page)
+    assert_fits_width(page)
+    screenshot_for_guide(page, "lending-borrow")
+    page.click(f"text={item.name}")
+    assert "Booked" in page.content() and "Edna" not in page.content()
+    axe(page)
+    assert_fits_width(page)
+    page.click("text=Sign in to ask")
+    page.fill("#id_username", resident.email)
+    page.fill("#id_password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    assert page.locator("h1").inner_text() == f"Ask to borrow {item.name}"
+    assert page.input_value("#id_contact") == "rita@example.org"
+    page.fill("#id_starts_on", (timezone.localdate() + timedelta(days=9)).isoformat())
+    page.fill("#id_ends_on", (timezone.localdate() + timedelta(days=12)).isoformat())
+    page.fill("#id_note", "For my sister's visit.")
+    screenshot_for_guide(page, "lending-ask")
+    page.fill("#id_ends_on", (timezone.localdate() + timedelta(days=8)).isoformat())
+    page.click("button:has-text('Ask to borrow it')")
+    assert "on or after the start date" in page.locator(".govuk-error-summary").inner_text()
+    axe(page)
+    assert_fits_width(page)
+    page.fill("#id_ends_on", (timezone.localdate() + timedelta(days=12)).isoformat())
+    page.click("button:has-text('Ask to borrow it')")
+    assert page.locator("h1").inner_text() == "Your loans"
+    assert "Waiting for an answer" in page.content()
+    axe(page)
+    assert_fits_width(page)
+    screenshot_for_guide(page, "lending-your-loans")
+    context.close()
+
+    context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    sign_in_on_page(page, coordinator)
+    page.goto("/lending/")
+    assert "Rita Borrower" in page.content() and "For my sister" in page.content()
+    axe(page)
+    assert_fits_width(page)
+    screenshot_for_guide(page, "lending-requests")
+    page.click("button:has-text('Accept')")
+    assert "Booked for Rita Borrower" in page.content()
+    assert Reservation.objects.get(borrower=resident).status == Reservation.Status.RESERVED
+    axe(page)
+    context.close()

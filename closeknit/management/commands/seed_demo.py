@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.demo import DEMO_PASSWORD, create_demo_people, demo_district_exists
+from accounts.demo import DEMO_PASSWORD, create_demo_people, demo_district_exists, demo_residents
 from accounts.models import Role, User
 from directory.demo import create_demo_directory
 from lending.demo import create_demo_lending
@@ -16,6 +16,28 @@ from timebank.demo import create_demo_timebanks
 from volunteering.demo import create_demo_volunteering
 
 DATA = Path(settings.BASE_DIR) / "data"
+
+# What each demo sign-in tries, by the part of its address before the @ (one line each).
+STORIES = {
+    "admin": "Administrator: the back office, the audit log and every page",
+    "coordinator": "Local Area Coordinator: walk alongside people on a caseload (North)",
+    "coordinator.lead": "Lead Local Area Coordinator: the North team's caseloads",
+    "coordinator.south": "Local Area Coordinator in another team (South)",
+    "coordinator.central": "Local Area Coordinator in another team (Central)",
+    "coordinator.west": "Local Area Coordinator in another team (West)",
+    "linkworker": "Social prescribing link worker: the GP practice's referral inbox",
+    "broker": "Timebank broker: approve members and exchanges",
+    "editor": "Community group: its listings, its stall, and its scooter lending (answer requests)",
+    "parish": "Parish council helper: deliveries and collections for the scooter scheme",
+    "garage": "Servicing business: record the services of the scooters it looks after",
+    "stall": "Stall organisation: the larder's stall and shifts at the volunteering evening",
+    "commissioner": "Commissioner: reach, outcomes and social value, without personal details",
+    "resident1": "Resident: asked to borrow a scooter; an hour to confirm; a volunteering shift",
+    "resident2": "Resident: a scooter out on loan; an hour to confirm; a volunteering shift",
+    "resident3": "Resident: asked to borrow the wheelchair; an hour to confirm; a shift",
+    "resident4": "Resident: a scooter booked for later; an hour to confirm; a shift",
+    "resident5": "Resident: asked to borrow a scooter; an hour to confirm; a shift",
+}
 
 
 class Command(BaseCommand):
@@ -82,13 +104,14 @@ class Command(BaseCommand):
         )
 
     def print_logins(self):
-        staff = User.objects.filter(is_demo=True).exclude(role=Role.RESIDENT).order_by("role")
-        residents = User.objects.filter(is_demo=True, role=Role.RESIDENT).order_by("pk")
-        resident = next((r for r in residents[:5] if r.has_usable_password()), None)
+        """Every demo sign-in, one line each with the story it tries."""
+        staff = User.objects.filter(is_demo=True).exclude(role=Role.RESIDENT).order_by("pk")
         lines = ["", f"Demo sign-ins (password for all: {DEMO_PASSWORD})"]
-        lines += [f"  {user.get_role_display():<48} {user.email}" for user in staff]
-        if resident:
-            lines.append(f"  {'Resident':<48} {resident.email}")
+        for user in [*staff, *demo_residents()]:
+            if not user.has_usable_password():
+                continue
+            story = STORIES.get(user.email.split("@")[0], user.get_role_display())
+            lines.append(f"  {user.email:<44} {story}")
         lines += [
             "Staff who see person records also need a two-factor code. Get one with:",
             "  .venv/bin/python manage.py demo_code coordinator@demo.closeknit.example",

@@ -1,0 +1,9 @@
+"""Settings for bench/pages.py only: the product's own settings (run with CLOSEKNIT_ENV=production),
+static files collected into the bench's scratch folder, and a URLconf that adds the bare view."""
+
+import os
+
+from closeknit.settings import *  # noqa: F403
+
+STATIC_ROOT = os.environ["BENCH_STATIC_ROOT"]
+ROOT_URLCONF = "_pages_urls"
