@@ -1,15 +1,20 @@
 """A resident's own account in a browser, as a person would use it: sign up, confirm the address,
-join a timebank, sign up to a shift, download their data and close the account; and resetting a
-forgotten password by email. Each new page at desktop width and at 390 px, axe-clean."""
+join a timebank, sign up to a shift, ask to borrow a scooter, download their data and close the
+account; and resetting a forgotten password by email. Each new page at desktop width and at 390 px,
+axe-clean."""
 
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Role, User
 from common.testing import PASSWORD, assert_fits_width, screenshot_for_guide
+from lending.models import Reservation
+from lending.tests.factories import make_item
 from timebank.models import Membership
 from timebank.tests.factories import make_timebank
 from volunteering.models import SignUp
@@ -53,6 +58,7 @@ def test_a_resident_signs_up_takes_part_downloads_their_data_and_closes_the_acco
     timebank, _ = make_timebank(name="Sale Timebank")
     opportunity, _ = make_opportunity(title="Marshal at parkrun")
     make_shift(opportunity)
+    scooter, _ = make_item(name="Scooter 1 (red)")
 
     page.goto("/")
     page.click("header >> text=Create an account")
@@ -101,19 +107,32 @@ def test_a_resident_signs_up_takes_part_downloads_their_data_and_closes_the_acco
     signup = SignUp.objects.get(user=rosa)
     assert signup.shift.opportunity == opportunity
 
+    page.goto("/lending/borrow/")
+    page.click("text=Scooter 1 (red)")
+    page.click("text=Ask to borrow it")
+    assert page.input_value("#id_contact") == "rosa@example.org"
+    page.fill("#id_starts_on", (timezone.localdate() + timedelta(days=9)).isoformat())
+    page.fill("#id_ends_on", (timezone.localdate() + timedelta(days=12)).isoformat())
+    page.fill("#id_note", "For my sister's visit.")
+    page.click("button:has-text('Ask to borrow it')")
+    assert page.locator("h1").inner_text() == "Your loans"
+    assert Reservation.objects.filter(borrower=rosa, item=scooter).exists()
+
     page.goto("/account/")
     assert "Change your password" in page.content() and "Set it up" in page.content()
     check(page, axe)
     page.click("a:has-text('See and download what we hold about you')")
     assert page.locator("h1").inner_text() == "Your data"
-    assert "Sale Timebank" in page.content() and "Marshal at parkrun" in page.content()
+    for held in ("Sale Timebank", "Marshal at parkrun", "Scooter 1 (red)"):
+        assert held in page.content(), held
     check(page, axe, "my-data")
     with page.expect_download() as download:
         page.click("a:has-text('Download your data (JSON)')")
     saved = tmp_path / "my-data.json"
     download.value.save_as(saved)
     held = json.dumps(json.loads(Path(saved).read_text()))
-    assert "rosa@example.org" in held and "Sale Timebank" in held and "Marshal at parkrun" in held
+    for kept in ("rosa@example.org", "Sale Timebank", "Marshal at parkrun", "Scooter 1 (red)"):
+        assert kept in held, kept
 
     page.click("a:has-text('Close your account')")
     assert page.locator("h1").inner_text() == "Close your account"
