@@ -117,6 +117,11 @@ class User(AbstractUser):
         related_name="+",
     )
     is_demo = models.BooleanField(default=False, help_text="Invented for the demo district.")
+    email_verified = models.BooleanField(
+        default=True,
+        help_text="False for a resident who signed up and has not yet followed the link emailed to "
+        "them: they cannot sign in until they do.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
@@ -178,6 +183,10 @@ class AuditEvent(models.Model):
         TWO_FACTOR_VERIFIED = "two_factor_verified", "Verified with two-factor code"
         TWO_FACTOR_REPLACED = "two_factor_replaced", "Replaced two-factor authenticator"
         TWO_FACTOR_RESET = "two_factor_reset", "Reset someone's two-factor sign-in"
+        SIGNED_UP = "signed_up", "Signed up"
+        EMAIL_VERIFIED = "email_verified", "Confirmed their email address"
+        PASSWORD_RESET = "password_reset", "Reset their password by email"
+        PASSWORD_CHANGED = "password_changed", "Changed their password"
 
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -77,3 +77,9 @@ def may_reset_two_factor(actor: User | AnonymousUser, person: User) -> bool:
         and actor.organisation_id == person.organisation_id
         and not person.is_superuser
     )
+
+
+def may_close_own_account(user: Any) -> bool:
+    """Whether ``user`` may close their own account from My data: residents only. Staff accounts
+    belong to their organisation's work, so their administrator closes them."""
+    return is_signed_in(user) and user.role == Role.RESIDENT and not user.is_superuser and not user.is_staff

@@ -18,16 +18,23 @@ from collections.abc import Iterable
 from typing import Any
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.dispatch import Signal
+from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from common.errors import NotPermitted
+
 from .models import AuditEvent, User
-from .services import end_sessions_of
+from .permissions import may_close_own_account
+from .services import check_password_again, end_sessions_of, record_audit_event
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +65,7 @@ def account_sections(user: User | None) -> list[dict[str, Any]]:
     """What is held on a sign-in (its own details, then every app's sections), for an export."""
     if user is None:
         return []
-    sections = [
+    sections: list[dict[str, Any]] = [
         section(
             "sign_in",
             "Their sign-in",
@@ -84,7 +91,7 @@ def account_sections(user: User | None) -> list[dict[str, Any]]:
         ),
     ]
     for _receiver, answer in account_data_requested.send(sender=User, user=user, contacts=_contacts_of(user)):
-        sections.extend(answer or [])
+        sections.extend(answer or [])  # type: ignore[arg-type]  # each receiver answers a list of sections
     return sections
 
 
@@ -135,3 +142,33 @@ def _forget_sign_in_attempts(names: set[str]) -> None:
                 matching |= Q(post_data__icontains=name) | Q(get_data__icontains=name)
         if matching:
             model.objects.filter(matching).delete()
+
+
+STAFF_CLOSE_THROUGH_ADMINISTRATOR = (
+    "Staff accounts are closed by your organisation's administrator, so that the work you did is "
+    "handed on: ask them."
+)
+
+
+def close_own_account(request: HttpRequest, password: str) -> None:
+    """A resident closes their own account, giving their password again (counted by lockout).
+
+    The sign-in is erased as an erasure does it (``erase_account``: each app scrubs its rows; the
+    timebank keeps amounts so other members' balances still add up), every session ends, and a
+    goodbye is emailed to the address the account had. Staff ask their administrator instead.
+    """
+    user = request.user
+    if not may_close_own_account(user):
+        raise NotPermitted(STAFF_CLOSE_THROUGH_ADMINISTRATOR)
+    assert isinstance(user, User)
+    check_password_again(request, password)
+    address = user.email
+    context = {"user": user, "service_name": settings.CLOSEKNIT_SITE_NAME}
+    body = render_to_string("accounts/email/account_closed.txt", context)
+    with transaction.atomic():
+        record_audit_event(
+            user, AuditEvent.Action.ERASE, user, request=request, note="closed their own account"
+        )
+        erase_account(user)
+        subject = f"Your {settings.CLOSEKNIT_SITE_NAME} account is closed"
+        transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address]))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY, authenticate
+from django.contrib.auth import SESSION_KEY, authenticate, update_session_auth_hash
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import models, transaction
@@ -18,7 +20,7 @@ from common.errors import NotPermitted, Refusal
 from common.network import client_address
 
 from . import audit
-from .models import AuditEvent, User
+from .models import AuditEvent, User, normalise_email
 from .permissions import may_reset_two_factor, may_set_up_first_device
 
 
@@ -155,8 +157,7 @@ def replace_totp_device(request: HttpRequest, device: TOTPDevice, password: str,
         raise TwoFactorError("Start again: this set-up has ended.")
     # authenticate() rather than check_password(): a wrong password here counts towards lockout
     # too. It runs outside the transaction below, so the refusal does not roll back the count.
-    if authenticate(request, username=user.email, password=password or "") is None:
-        raise Refusal("The password is not right. Enter the password you sign in with.", field="password")
+    check_password_again(request, password)
     if not device.verify_token(_clean_token(token)):
         raise TwoFactorError(WRONG_CODE)
     with transaction.atomic():
@@ -189,17 +190,85 @@ def reset_two_factor(request: HttpRequest, person: User) -> None:
     _tell_about_two_factor_change(person, "two_factor_reset")
 
 
-def end_sessions_of(user: User) -> None:
-    """Sign ``user`` out everywhere: delete every stored session that belongs to them.
+def end_sessions_of(user: User, *, keep: str | None = None) -> None:
+    """Sign ``user`` out everywhere: delete every stored session that belongs to them, except the
+    one whose key is ``keep`` (the person's own, when they change their password).
 
     Sessions are stored in the database and only their decoded data names the account, so each
     is read; run it inside the caller's transaction.
     """
     from django.contrib.sessions.models import Session
 
-    for session in Session.objects.all().iterator():
+    for session in Session.objects.exclude(session_key=keep or "").iterator():
         if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk):
             session.delete()
+
+
+WRONG_PASSWORD = "The password is not right. Enter the password you sign in with."  # noqa: S105 - a message, not a password
+
+
+def check_password_again(request: HttpRequest, password: str, field: str = "password") -> None:
+    """Refuse unless ``password`` is the signed-in person's. Checked through authenticate(), so a
+    wrong password counts towards lockout as a wrong one on the sign-in page does (and a locked
+    account is refused even with the right one). Call it outside the change's transaction, so a
+    refusal does not roll the count back."""
+    user = request.user
+    if (
+        not user.is_authenticated
+        or authenticate(request, username=user.email, password=password or "") is None
+    ):
+        raise Refusal(WRONG_PASSWORD, field=field)
+
+
+def change_password(request: HttpRequest, current_password: str, new_password: str) -> None:
+    """The signed-in person changes their password, giving the current one again. Every other
+    session of theirs ends (this one stays signed in, and verified if it was); audited; emailed."""
+    check_password_again(request, current_password, field="current_password")
+    user = request.user
+    assert isinstance(user, User)
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        end_sessions_of(user, keep=request.session.session_key)
+        update_session_auth_hash(request, user)  # keeps this session (a new key), and its second factor
+        record_audit_event(user, AuditEvent.Action.PASSWORD_CHANGED, user, request=request)
+        _tell_about_password_change(user, "password_changed")
+
+
+@transaction.atomic
+def finish_password_reset(request: HttpRequest, user: User, token: str, new_password: str) -> None:
+    """Set a new password for someone who followed the link emailed to them.
+
+    The link is checked again with the account locked, so two uses of one link at once cannot both
+    succeed (the new password changes what the link was made from). Every session of the person
+    ends; nobody is signed in by it, so staff still give their second factor when they next sign in.
+    Following the link proves the address is theirs, so an account that never confirmed its
+    address is confirmed. Lockout counts for the address are cleared; audited; emailed."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not default_token_generator.check_token(user, token):
+        raise Refusal("This link has been used already or has expired. Ask for a new one.")
+    user.set_password(new_password)
+    user.email_verified = True
+    user.save(update_fields=["password", "email_verified"])
+    end_sessions_of(user)
+    axes_reset(username=normalise_email(user.email))
+    record_audit_event(user, AuditEvent.Action.PASSWORD_RESET, user, request=request)
+    _tell_about_password_change(user, "password_reset")
+
+
+_PASSWORD_SUBJECTS = {
+    "password_changed": "Your password was changed",
+    "password_reset": "Your password was reset",
+}
+
+
+def _tell_about_password_change(user: User, change: str) -> None:
+    """Email the person once the change is committed: a rolled-back change sends nothing."""
+    context = {"user": user, "change": change, "service_name": settings.CLOSEKNIT_SITE_NAME}
+    subject = f"{_PASSWORD_SUBJECTS[change]} on {settings.CLOSEKNIT_SITE_NAME}"
+    body = render_to_string("accounts/email/password_changed.txt", context)
+    address = user.email
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address]))
 
 
 _CHANGE_SUBJECTS = {

@@ -30,6 +30,7 @@ def test_each_reminder_is_queued_once_at_its_time_and_not_again_after_a_restart(
     run_at(at(2, 9, 30), "https://closeknit.example")
     assert queued_paths() == [
         "accounts.housekeeping.forget_abandoned_two_factor_set_ups_task",
+        "accounts.housekeeping.forget_unconfirmed_sign_ups_task",
         "directory.reminders.send_review_reminders_task",
         "lending.reminders.send_overdue_reminders_task",
         "volunteering.reminders.send_shift_reminders_task",
@@ -44,6 +45,7 @@ def test_each_reminder_is_queued_once_at_its_time_and_not_again_after_a_restart(
         "shift reminders (volunteering)",
         "abandoned two-factor set-ups (accounts)",
     ]
+    assert run_at(at(3, 3, 41)) == ["unconfirmed sign-ups (accounts)"]
     assert run_at(at(3, 7, 0)) == ["review reminders (directory)", "shift reminders (volunteering)"]
     assert run_at(at(3, 8, 1)) == [
         "shift reminders (volunteering)",

@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
-from accounts.housekeeping import forget_abandoned_two_factor_set_ups_task
+from accounts.housekeeping import forget_abandoned_two_factor_set_ups_task, forget_unconfirmed_sign_ups_task
 from common.health import tasks_kept_in_database
 from directory.reminders import send_review_reminders_task
 from lending.reminders import send_overdue_reminders_task
@@ -72,6 +72,13 @@ SCHEDULE = [
         lambda now, site_url: (now.isoformat(),),
         hour=3,
         minute=30,
+    ),
+    Job(
+        "unconfirmed sign-ups (accounts)",
+        forget_unconfirmed_sign_ups_task,
+        lambda now, site_url: (now.isoformat(),),
+        hour=3,
+        minute=40,
     ),
 ]
 
