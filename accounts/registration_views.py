@@ -11,7 +11,8 @@ from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from common import limits
@@ -23,8 +24,12 @@ from common.pages import bind, form_page
 from . import registration
 from .forms import EmailForm, NewPasswordForm, ResetRequestForm, SignUpForm
 from .services import finish_password_reset
+from .views import next_url
 
 FORM = "accounts/form.html"
+# Where someone signing up was going, kept in their session (so for the same browser) until they
+# confirm their address: the sign-in that follows takes them there.
+NEXT_AFTER_SIGN_UP = "accounts:next-after-sign-up"
 
 
 @require_http_methods(["GET", "POST"])
@@ -32,6 +37,9 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     """A resident makes their own account; it works once they follow the link emailed to them."""
     if request.user.is_authenticated:
         return redirect("accounts:account")
+    after = next_url(request)
+    if after != "/":  # where they were going (asking to borrow, say): back there once signed in
+        request.session[NEXT_AFTER_SIGN_UP] = after
     return form_page(
         request,
         bind(request, SignUpForm),
@@ -78,7 +86,9 @@ def verify_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
             messages.error(request, message_of(error))
             return redirect("accounts:resend_verification")
         messages.success(request, "Thank you. Your email address is confirmed: you can sign in now.")
-        return redirect("accounts:sign_in")
+        after = request.session.pop(NEXT_AFTER_SIGN_UP, None)
+        query = f"?{urlencode({'next': after})}" if after else ""
+        return redirect(f"{reverse('accounts:sign_in')}{query}")
     return render(
         request,
         "accounts/verify_email.html",

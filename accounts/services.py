@@ -43,8 +43,25 @@ def _audit_event(
         target_id=str(target.pk) if target is not None else "",
         note=note[:500],
         ip_address=client_address(request) if request else None,
-        path=request.path[:500] if request else "",
+        path=path_without_secrets(request) if request else "",
     )
+
+
+# The names URL patterns give a secret in the address: a referral form's, a calendar feed's, a
+# survey invitation's, an email confirmation's or a password reset's link.
+SECRETS_IN_PATHS = ("token", "uidb64")
+
+
+def path_without_secrets(request: HttpRequest) -> str:
+    """The page's address for the audit log, each secret in it replaced by "…": the log keeps which
+    page, never a link that would open it."""
+    path = request.path
+    match = getattr(request, "resolver_match", None)
+    for name in SECRETS_IN_PATHS:
+        value = match.kwargs.get(name) if match else None
+        if value:
+            path = path.replace(f"/{value}", "/…")
+    return path[:500]
 
 
 def record_audit_event(

@@ -31,7 +31,8 @@ class SignOutView(auth_views.LogoutView):
     pass
 
 
-def _next_url(request) -> str:
+def next_url(request) -> str:
+    """The page asked to go to next (``next``), when it is on this site; else the home."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -41,7 +42,7 @@ def _next_url(request) -> str:
 
 
 def _verify_first(request):
-    query = urlencode({"next": _next_url(request)})
+    query = urlencode({"next": next_url(request)})
     return redirect(f"{reverse('accounts:two_factor_verify')}?{query}")
 
 
@@ -74,9 +75,9 @@ def two_factor_setup(request):
         bind(request, TwoFactorCodeForm),
         action=lambda data: confirm_totp_device(request, device, data["token"]),
         template="accounts/two_factor_setup.html",
-        context={"next": _next_url(request), **_new_device_context(device)},
+        context={"next": next_url(request), **_new_device_context(device)},
         success="Two-factor sign-in is set up.",
-        next_url=_next_url(request),
+        next_url=next_url(request),
     )
 
 
@@ -109,8 +110,8 @@ def two_factor_verify(request):
         bind(request, TwoFactorCodeForm),
         action=lambda data: verify_two_factor(request, data["token"]),
         template="accounts/two_factor_verify.html",
-        context={"next": _next_url(request)},
-        next_url=_next_url(request),
+        context={"next": next_url(request)},
+        next_url=next_url(request),
     )
 
 

@@ -7,7 +7,6 @@ audited; messages to the referrer are sent only once the change is committed."""
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import date
@@ -39,7 +38,6 @@ from .models import (
 )
 from .selectors import PersonNotVisible
 
-SECRET_IN_PATH = re.compile(r"/refer/[^/]+/")
 REFERRALS_PER_HOUR_PER_LINK = 30
 REFERRALS_PER_HOUR_PER_ADDRESS = 10
 TOO_MANY = "A lot of referrals have been sent from here in the last hour. Try again later, or phone the team."
@@ -165,11 +163,11 @@ def receive_referral(
         status=ReferralStep.Status.RECEIVED,
         by_label=f"{incoming.referrer_name}, {incoming.referring_organisation}"[:254],
     )
-    event = record_audit_event(
+    # The form's address holds the link's secret: the log keeps which page, never the secret
+    # (accounts.services.path_without_secrets).
+    record_audit_event(
         None, AuditEvent.Action.CREATE, incoming, note=f"received through referral link {link.pk}"
     )
-    # The form's address holds the link's secret: the log keeps which page, never the secret.
-    AuditEvent.objects.filter(pk=event.pk).update(path=SECRET_IN_PATH.sub("/refer/…/", event.path))
     _tell_referrer(
         incoming,
         f"Referral {incoming.reference} received",

@@ -295,3 +295,31 @@ def test_asking_for_new_links_is_limited_per_connection(client):
     refused = client.post(reverse("accounts:resend_verification"), {"email": "one-more@example.org"})
     assert refused.status_code == 429
     assert "Too many tries from this connection" in refused.content.decode()
+
+
+@pytest.mark.django_db
+def test_after_confirming_the_sign_in_goes_where_the_person_was_going(client, sign_up, mailoutbox):
+    """Asking to borrow something, a visitor makes an account: once they confirm and sign in they
+    are back at the thing. Only an address on this site is kept."""
+    client.get(SIGN_UP, {"next": "/lending/borrow/7/ask/"})
+    sign_up()
+    confirmed = client.post(path_of(link_in(mailoutbox[0])))
+    assert confirmed["Location"] == f"{SIGN_IN}?next=%2Flending%2Fborrow%2F7%2Fask%2F"
+
+
+@pytest.mark.django_db
+def test_a_next_address_on_another_site_is_not_kept(client, sign_up, mailoutbox):
+    client.get(SIGN_UP, {"next": "https://evil.example/phish"})
+    sign_up()
+    assert client.post(path_of(link_in(mailoutbox[0])))["Location"] == SIGN_IN
+
+
+@pytest.mark.django_db
+def test_the_audit_log_keeps_which_page_never_the_link_that_opens_it(client, sign_up, mailoutbox):
+    sign_up()
+    link = path_of(link_in(mailoutbox[0]))
+    client.post(link)
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    paths = list(AuditEvent.objects.values_list("path", flat=True))
+    assert "/account/confirm-email/…/…/" in paths
+    assert not any(token in path for path in paths)
