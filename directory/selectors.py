@@ -29,7 +29,7 @@ from accounts.permissions import Requester, has_role, is_administrator
 from common.errors import NotPermitted, NotVisible
 from places.geo import Point, bounding_box, distance_expression
 
-from . import fulltext
+from . import fulltext, kept
 from .models import (
     ListingProblem,
     ListingStatus,
@@ -235,17 +235,42 @@ class _MatchesLoadedByPage(Sequence[Service]):
 
     @staticmethod
     def _load(rows: list[tuple[Any, ...]]) -> list[Service]:
-        wanted = [row[0] for row in rows]
-        loaded = {
-            listing.pk: listing for listing in with_listing_details(Service.objects.filter(pk__in=wanted))
-        }
+        # Each listing's details are kept until the directory changes (directory.kept): a listing
+        # found by many searches is loaded once, not once a search.
+        loaded = kept.kept_each("listing", [row[0] for row in rows], _listings_with_details)
         listings = []
         for row in rows:
-            listing = loaded[row[0]]
+            listing = loaded.get(row[0])
+            if listing is None:  # deleted since the search was kept (by a bulk delete, which forgets nothing)
+                continue
             # Not a field: the distance the search measured, as its annotation gives it elsewhere.
             listing.distance_miles = row[1] if len(row) > 1 else None  # type: ignore[attr-defined]
             listings.append(listing)
         return listings
+
+
+def _listings_with_details(ids: list[Any]) -> dict[Any, Service]:
+    return {listing.pk: listing for listing in with_listing_details(Service.objects.filter(pk__in=ids))}
+
+
+def _search_key(search: ListingSearch) -> tuple[Any, ...]:
+    """Everything that decides a search's matches, as plain values (categories by id)."""
+    return (
+        search.text,
+        tuple(sorted(str(term.pk) for term in search.terms)),
+        None if search.near is None else (search.near.latitude, search.near.longitude),
+        search.miles,
+        tuple(sorted(search.covering)),
+        search.day,
+        search.starts_after,
+        search.ends_before,
+        search.free_only,
+        search.wheelchair_accessible,
+        search.minimum_age,
+        search.maximum_age,
+        search.provider_id,
+        search.order,
+    )
 
 
 def search_page(search: ListingSearch, number: int | str | None, per_page: int = 20) -> Page[Service]:
@@ -255,15 +280,17 @@ def search_page(search: ListingSearch, number: int | str | None, per_page: int =
     every match in order, which gives the count too, and a second loads just this page's listings
     in full, rather than running the whole search twice. Plain browsing counts and pages as usual.
     """
-    matches = search_listings(search)
     if not fulltext.words(search.text) and search.near is None:
         # Browsing by category, day or cost: an ordinary count and page are cheap.
-        page = Paginator(with_listing_details(matches), per_page).get_page(number)
+        page = Paginator(with_listing_details(search_listings(search)), per_page).get_page(number)
         for listing in page:
             listing.distance_miles = None  # type: ignore[attr-defined]  # not a field: no place, no distance
         return page
     columns = ["pk", "distance_miles"] if search.near is not None and search.miles is not None else ["pk"]
-    found = list(matches.values_list(*columns))
+    # The same search gives the same matches until the directory changes (directory.kept).
+    found = kept.kept(
+        "matches", _search_key(search), lambda: list(search_listings(search).values_list(*columns))
+    )
     return Paginator(_MatchesLoadedByPage(found), per_page).get_page(number)
 
 

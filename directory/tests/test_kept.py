@@ -1,0 +1,106 @@
+"""Searches and result cards are kept in the cache (directory.kept), and every change to what they
+are made from is seen by the next search: a listing renamed, added, unpublished or deleted, a
+session changed, a venue moved, an organisation renamed, a category added."""
+
+from datetime import time
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from directory import fulltext
+from directory.models import ListingStatus, Service
+from directory.tests.factories import LocationFactory, ScheduleFactory, ServiceFactory, TaxonomyTermFactory
+from directory.tests.test_page_queries import SEARCH, make_listings
+from places.tests.factories import PostcodeFactory
+
+
+@pytest.fixture
+def postcode(db):
+    return PostcodeFactory(postcode="M32 0TH", latitude=53.4465, longitude=-2.3076)
+
+
+def search(client, data=SEARCH) -> str:
+    response = client.get("/directory/", data)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def queries(client, data=SEARCH) -> int:
+    with CaptureQueriesContext(connection) as asked:
+        search(client, data)
+    return len(asked)
+
+
+def test_the_same_search_again_asks_the_database_only_about_the_postcode_and_categories(client, postcode):
+    make_listings(20)
+    first = queries(client)
+    again = queries(client)
+    # The postcode's place, the categories for the form's list, the session; nothing about listings.
+    assert again <= 4 < first
+
+
+def test_a_renamed_listing_shows_its_new_name_at_once(client, postcode):
+    listing = make_listings(1)[0]
+    assert "Walking group 0" in search(client)
+    listing.name = "Walking group of Stretford"
+    listing.save()
+    fulltext.index_services([listing])
+    page = search(client)
+    assert "Walking group of Stretford" in page
+    assert "Walking group 0" not in page
+
+
+def test_a_new_listing_is_found_and_an_unpublished_or_deleted_one_is_not(client, postcode):
+    first, second = make_listings(2)
+    assert "2 results" in search(client)
+    make_listings(1)  # "Walking group 0" again: three now
+    assert "3 results" in search(client)
+    first.listing_status = ListingStatus.DRAFT
+    first.save()
+    assert "2 results" in search(client)
+    Service.objects.filter(pk=second.pk).delete()
+    assert "1 result" in search(client)
+
+
+def test_a_changed_session_shows_on_the_card(client, postcode):
+    listing = make_listings(1)[0]
+    assert "Every Tuesday" in search(client)
+    schedule = listing.schedules.get(byday="TU")
+    schedule.byday = "FR"
+    schedule.save()
+    page = search(client)
+    assert "Every Friday" in page
+    assert "Every Tuesday" not in page
+
+
+def test_a_venue_moved_out_of_reach_takes_its_listing_out_of_the_search(client, postcode):
+    far_away = LocationFactory(name="Far hall", latitude=54.5, longitude=-2.3076)
+    listing = ServiceFactory(name="Walking far", description="A walking group", at=[far_away])
+    ScheduleFactory(service=listing, byday="MO", opens_at=time(9), closes_at=time(10))
+    assert "Walking far" not in search(client)
+    far_away.latitude = 53.4466
+    far_away.save()
+    fulltext.index_services([listing])
+    assert "Walking far" in search(client)
+
+
+def test_an_organisation_renamed_and_a_category_added_show_at_once(client, postcode):
+    listing = make_listings(1)[0]
+    hiking = TaxonomyTermFactory(name="Hiking")
+    by_category = {**SEARCH, "category": hiking.slug}
+    assert "0 results" in search(client, by_category)
+    provider = listing.provider
+    provider.name = "Stretford Ramblers"
+    provider.save()
+    assert "Stretford Ramblers" in search(client)
+    listing.terms.add(hiking)
+    assert "1 result" in search(client, by_category)
+
+
+def test_what_is_kept_is_the_same_as_what_is_worked_out(client, postcode):
+    make_listings(3)
+    fresh = search(client)
+    kept = search(client)
+    # Only the CSRF token and the CSP nonce (none on a GET form) could differ; the results do not.
+    assert fresh.split('id="results-heading"')[1] == kept.split('id="results-heading"')[1]
