@@ -3,6 +3,13 @@ from django import forms
 from common.safe_urls import SafeURLFormField
 from places.forms import PostcodeField
 from places.geo import Point
+from places.selectors import (
+    PostcodeError,
+    UnknownPostcode,
+    district_authorities,
+    district_name,
+    find_postcode,
+)
 
 from .models import WEEKDAY_NAMES, ListingProblem
 from .selectors import TIMES_OF_DAY, ListingSearch, categories, top_level_categories
@@ -17,11 +24,32 @@ DISTANCES = [
 ]
 
 
+class OutsideDistrict(str):
+    """A well-formed postcode the district's data does not hold ("SW1A 1AA"): somewhere else."""
+
+
+class SearchPostcodeField(PostcodeField):
+    """A postcode to search near: the ``Postcode`` when the district holds it, an
+    ``OutsideDistrict`` when it is a well-formed postcode from elsewhere (searched as the whole
+    district and online, never refused), and a message for anything that is not a postcode."""
+
+    def clean(self, value):
+        text = forms.CharField.clean(self, value).strip()
+        if not text:
+            return None
+        try:
+            return find_postcode(text)
+        except UnknownPostcode as error:
+            return OutsideDistrict(error.postcode)
+        except PostcodeError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
 class ListingSearchForm(forms.Form):
     """What a resident or practitioner types to find local support. Every field is optional."""
 
     q = forms.CharField(label="What are you looking for?", required=False, max_length=200)
-    postcode = PostcodeField(label="Near postcode", required=False)
+    postcode = SearchPostcodeField(label="Near postcode", required=False)
     miles = forms.TypedChoiceField(
         label="Within", choices=DISTANCES, coerce=float, required=False, empty_value=3.0
     )
@@ -72,10 +100,33 @@ class ListingSearchForm(forms.Form):
             self.add_error("postcode", "Enter a postcode to sort by distance")
         return cleaned
 
+    def outside_district(self) -> str:
+        """What to say when the postcode is from outside the district, or "" when it is not."""
+        postcode = self.cleaned_data.get("postcode") if self.is_valid() else None
+        if not isinstance(postcode, OutsideDistrict):
+            return ""
+        return (
+            f"{postcode} is outside {district_name()}; "
+            "showing support that serves the whole district and online"
+        )
+
     def search(self) -> ListingSearch:
         data = self.cleaned_data
         postcode = data.get("postcode")
         window = TIMES_OF_DAY.get(data.get("time") or "")
+        if isinstance(postcode, OutsideDistrict):
+            # Somewhere else: no distance to measure, so what serves the whole district or online.
+            return ListingSearch(
+                text=data.get("q", ""),
+                terms=(data["category"],) if data.get("category") else (),
+                whole_district=tuple(district_authorities().values_list("code", flat=True)) or ("",),
+                day=data.get("day"),
+                starts_after=window[0] if window else None,
+                ends_before=window[1] if window else None,
+                free_only=data.get("free", False),
+                wheelchair_accessible=data.get("wheelchair", False),
+                order="name" if data.get("order") == "distance" else data.get("order") or "relevance",
+            )
         return ListingSearch(
             text=data.get("q", ""),
             terms=(data["category"],) if data.get("category") else (),

@@ -59,6 +59,9 @@ class ListingSearch:
     near: Point | None = None
     miles: float | None = None
     covering: tuple[str, ...] = ()  # area codes (ward, LSOA, local authority) of the place searched
+    # The district's area codes, for a place outside it: only listings serving the whole district
+    # (a service area naming one of these codes) or online (a virtual location).
+    whole_district: tuple[str, ...] = ()
     day: int | None = None  # 0 = Monday
     starts_after: time | None = None  # session opens at or after
     ends_before: time | None = None  # session closes at or before
@@ -129,6 +132,15 @@ def search_listings(search: ListingSearch) -> QuerySet[Service]:
         listings = listings.filter(Q(maximum_age__isnull=True) | Q(maximum_age__lte=search.maximum_age))
     if search.provider_id:
         listings = listings.filter(provider_id=search.provider_id)
+    if search.whole_district:
+        listings = listings.filter(
+            Exists(ServiceArea.objects.filter(service=OuterRef("pk"), area_code__in=search.whole_district))
+            | Exists(
+                ServiceAtLocation.objects.filter(
+                    service=OuterRef("pk"), location__location_type=Location.Type.VIRTUAL
+                )
+            )
+        )
     listings = _running_when(listings, search)
     if search.near is not None and search.miles is not None:
         listings = _within(listings, search, search.near, search.miles)

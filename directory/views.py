@@ -37,6 +37,7 @@ def search(request):
             "page": page,
             "query": query.urlencode(),
             "today": timezone.localdate(),
+            "outside": form.outside_district() if page is not None else "",
         },
     )
 

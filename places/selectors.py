@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from common.errors import Refusal
 
 from .geo import Point, bounding_box, distance_expression
-from .models import LSOA, DistrictSummary, Neighbourhood, Postcode, Ward
+from .models import LSOA, DistrictSummary, LocalAuthority, Neighbourhood, Postcode, Ward
 
 # Outward code (area, district, optional sub-district) then inward code (sector, unit).
 _POSTCODE_FORMAT = re.compile(r"^(?:[A-Z]{1,2}[0-9][A-Z0-9]?|GIR) ?[0-9][A-Z]{2}$")
@@ -19,6 +19,15 @@ class PostcodeError(Refusal):
     """A postcode that cannot be used, with a message to show the person who typed it. It names no
     field: each caller puts it on its own postcode field (``PostcodeField``, the people API, the
     Open Referral UK API's ``postcode`` parameter)."""
+
+
+class UnknownPostcode(PostcodeError):
+    """A well-formed postcode this district's data does not hold: most likely somewhere else in
+    the country (``postcode`` is its standard form)."""
+
+    def __init__(self, message: str, postcode: str) -> None:
+        super().__init__(message)
+        self.postcode = postcode
 
 
 def normalise_postcode(text: str) -> str:
@@ -45,8 +54,8 @@ def find_postcode(text: str, *, allow_terminated: bool = False) -> Postcode:
     try:
         postcode = Postcode.objects.select_related("lsoa", "ward", "local_authority").get(postcode=normalised)
     except Postcode.DoesNotExist:
-        raise PostcodeError(
-            f"We do not know the postcode {normalised}. Check it, or try a nearby postcode."
+        raise UnknownPostcode(
+            f"We do not know the postcode {normalised}. Check it, or try a nearby postcode.", normalised
         ) from None
     if postcode.terminated_on and not allow_terminated:
         raise PostcodeError(
@@ -56,6 +65,19 @@ def find_postcode(text: str, *, allow_terminated: bool = False) -> Postcode:
     if not postcode.has_location:
         raise PostcodeError(f"The postcode {normalised} has no known location.")
     return postcode
+
+
+def district_authorities() -> QuerySet[LocalAuthority]:
+    """The local authorities the imported postcodes lie in: the district Closeknit serves."""
+    return LocalAuthority.objects.filter(postcodes__isnull=False).distinct().order_by("name")
+
+
+def district_name() -> str:
+    """The district's name as residents say it ("Trafford"), from the postcodes imported."""
+    names = list(district_authorities().values_list("name", flat=True))
+    if not names:
+        return "the district"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def within_miles(

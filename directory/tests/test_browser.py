@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role
-from common.testing import PASSWORD, sign_in_on_page
+from common.testing import PASSWORD, assert_fits_width, screenshot_for_guide, sign_in_on_page
 from directory.tests.factories import LocationFactory, ScheduleFactory, ServiceFactory, TaxonomyTermFactory
 from places.tests.factories import PostcodeFactory
 
@@ -170,3 +170,49 @@ def test_sessions_the_editors_form_cannot_show_are_listed_accessibly(page, axe, 
     axe(page)
     page.click(".govuk-error-summary a")
     assert page.evaluate("document.activeElement.id") == "id_session-replace"
+
+
+def test_the_filter_opens_and_searches_without_javascript(no_js_page, listing):
+    no_js_page.goto("/directory/?q=lunch")
+    assert no_js_page.locator("#results-heading").inner_text() == "1 result"
+    assert not no_js_page.locator("#id_postcode").is_visible(), (
+        "the filter starts closed once there are results"
+    )
+    no_js_page.click("summary:has-text('Filter')")
+    no_js_page.fill("#id_q", "nothing like it")
+    no_js_page.click("button:has-text('Search')")
+    assert no_js_page.locator("#results-heading").inner_text() == "0 results"
+
+
+def test_on_a_phone_results_come_first_and_outside_the_district_is_answered_kindly(
+    browser, live_server, axe, listing
+):
+    line = ServiceFactory(name="Carers' line", phone="0161 912 2000")
+    line.service_areas.create(name="Trafford", area_code="E08000009")
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 800})
+    phone = context.new_page()
+    try:
+        phone.goto("/directory/?q=lunch&postcode=M32+0TH")
+        results = phone.locator("#results-heading").bounding_box()
+        filter_ = phone.locator("summary:has-text('Filter')").bounding_box()
+        assert results and filter_ and results["y"] < filter_["y"], "the results come before the filter"
+        assert_fits_width(phone)
+        axe(phone)
+        screenshot_for_guide(phone, "directory-search-phone")
+        phone.click("summary:has-text('Filter')")
+        phone.fill("#id_postcode", "sw1a 1aa")
+        phone.fill("#id_q", "")
+        phone.click("button:has-text('Search')")
+        assert phone.locator("#outside-district").inner_text() == (
+            "SW1A 1AA is outside Trafford; showing support that serves the whole district and online."
+        )
+        assert phone.locator("#results-heading").inner_text() == "1 result"
+        assert_fits_width(phone)
+        axe(phone)
+        screenshot_for_guide(phone, "directory-search-outside-phone")
+        phone.click("text=Carers' line")
+        assert phone.locator("a[href='tel:01619122000']").inner_text() == "0161 912 2000"
+        assert_fits_width(phone)
+        axe(phone)
+    finally:
+        context.close()

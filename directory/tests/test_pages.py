@@ -44,7 +44,8 @@ def test_search_page_without_a_query_invites_a_search(client, db):
     "query, field, message",
     [
         ({"postcode": "nowhere"}, "postcode", "is not a UK postcode"),
-        ({"postcode": "M32 9ZZ"}, "postcode", "We do not know the postcode"),
+        ({"postcode": "SW1A 1A"}, "postcode", "is not a UK postcode"),
+        ({"postcode": "M32 0TH; drop table"}, "postcode", "Ensure this value has at most 16 characters"),
         ({"day": "9"}, "day", "Choose a day from the list"),
         ({"miles": "500"}, "miles", "Select a valid choice"),
         ({"category": "no-such-thing"}, "category", "Choose a category from the list"),
@@ -56,6 +57,63 @@ def test_bad_search_gets_an_error_summary_naming_the_field(client, listing, quer
     assert response.status_code == 200
     page = response.content.decode()
     assert "There is a problem" in page and f'href="#id_{field}"' in page and message in page
+
+
+@pytest.fixture
+def district_wide_and_online(listing):
+    """Beside the lunch club (a venue in Trafford): a phone line serving all of Trafford, an online
+    group, and a walking group serving one ward only."""
+    line = ServiceFactory(name="Carers' line", description="A listening ear")
+    line.service_areas.create(name="Trafford", area_code="E08000009")
+    online = ServiceFactory(
+        name="Online craft circle", at=[LocationFactory(name="Video call", location_type="virtual")]
+    )
+    ward_only = ServiceFactory(name="Ward walk")
+    ward_only.service_areas.create(name="Stretford", area_code="E05000829")
+    return line, online, ward_only
+
+
+def test_a_postcode_outside_the_district_is_answered_kindly_with_district_wide_and_online_support(
+    client, district_wide_and_online
+):
+    response = client.get("/directory/", {"postcode": "sw1a1aa"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "SW1A 1AA is outside Trafford; showing support that serves the whole district and online" in page
+    assert "There is a problem" not in page and "We do not know" not in page
+    assert "Carers&#x27; line" in page and "Online craft circle" in page
+    assert "Tuesday lunch club" not in page and "Ward walk" not in page
+    assert "2 results" in page
+    assert "Covers your area" not in page, "somewhere outside the district is not their area"
+
+
+def test_outside_the_district_words_and_filters_still_apply(client, district_wide_and_online):
+    page = client.get(
+        "/directory/", {"postcode": "SW1A 1AA", "q": "craft", "order": "distance"}
+    ).content.decode()
+    assert "is outside Trafford" in page and "1 result" in page and "Online craft circle" in page
+    assert "There is a problem" not in page
+
+
+def test_a_postcode_inside_the_district_says_nothing_about_outside(client, district_wide_and_online):
+    page = client.get("/directory/", {"postcode": "M32 0TH"}).content.decode()
+    assert "is outside" not in page and "Tuesday lunch club" in page
+
+
+def test_a_hostile_postcode_is_refused_and_escaped(client, listing):
+    page = client.get("/directory/", {"postcode": "<b>M32</b>"}).content.decode()
+    assert "is not a UK postcode" in page and "<b>M32" not in page and "&lt;b&gt;M32" in page
+
+
+def test_search_results_come_before_the_filter_which_opens_without_javascript(client, listing):
+    page = client.get("/directory/", {"q": "lunch"}).content.decode()
+    assert page.index("1 result") < page.index('id="search-filter"') < page.index('name="postcode"')
+    details = page[page.index('<details class="govuk-details ck-search-filter"') :]
+    assert details.split(">", 1)[0].endswith('id="search-filter"'), "closed once there are results"
+    assert "<summary" in details and "Filter</span>" in details
+    # Before any search, and when the search has a mistake, the filter is open.
+    assert 'id="search-filter" open' in client.get("/directory/").content.decode()
+    assert 'id="search-filter" open' in client.get("/directory/", {"day": "9"}).content.decode()
 
 
 def test_stale_listing_says_when_it_was_last_checked(client, listing):
@@ -255,3 +313,19 @@ def test_calendar_event_describes_the_rule_and_labels_the_free_text_as_a_note(cl
     assert event["rrule"]["BYDAY"] == ["WE"]
     description = str(event["description"])
     assert description.startswith("Every Wednesday, 12:00 to 14:00.\n\nNote: Tuesdays, 12pm to 2pm")
+
+
+def test_a_listings_phone_and_email_are_tel_and_mailto_links(client, listing):
+    listing.phone = "0161 912 2000"
+    listing.email = "lunch@example.org"
+    listing.save()
+    page = client.get(f"/directory/listings/{listing.pk}/").content.decode()
+    assert '<a class="govuk-link" href="tel:01619122000">0161 912 2000</a>' in page
+    assert '<a class="govuk-link" href="mailto:lunch@example.org">lunch@example.org</a>' in page
+
+
+def test_a_phone_stored_as_a_script_address_stays_plain_text(client, listing):
+    # Written straight to the database, past the form: the page still makes no link of it.
+    type(listing).objects.filter(pk=listing.pk).update(phone="javascript:alert(1)")
+    page = client.get(f"/directory/listings/{listing.pk}/").content.decode()
+    assert "javascript:alert(1)" in page and 'href="javascript' not in page
