@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -266,23 +267,17 @@ def _listings_with_details(ids: list[Any]) -> dict[Any, Service]:
 
 
 def _search_key(search: ListingSearch) -> tuple[Any, ...]:
-    """Everything that decides a search's matches, as plain values (categories by id)."""
-    return (
-        search.text,
-        tuple(sorted(str(term.pk) for term in search.terms)),
-        None if search.near is None else (search.near.latitude, search.near.longitude),
-        search.miles,
-        tuple(sorted(search.covering)),
-        search.day,
-        search.starts_after,
-        search.ends_before,
-        search.free_only,
-        search.wheelchair_accessible,
-        search.minimum_age,
-        search.maximum_age,
-        search.provider_id,
-        search.order,
-    )
+    """Everything that decides a search's matches, as plain values: every field of the search (so
+    a field added later is part of the key too), categories by id and the place as coordinates."""
+    parts: list[Any] = []
+    for part in dataclasses.fields(search):
+        value = getattr(search, part.name)
+        if part.name == "terms":
+            value = tuple(sorted(str(term.pk) for term in value))
+        elif isinstance(value, Point):
+            value = (value.latitude, value.longitude)
+        parts.append((part.name, value))
+    return tuple(parts)
 
 
 def search_page(search: ListingSearch, number: int | str | None, per_page: int = 20) -> Page[Service]:

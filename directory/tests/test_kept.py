@@ -104,3 +104,45 @@ def test_what_is_kept_is_the_same_as_what_is_worked_out(client, postcode):
     kept = search(client)
     # Only the CSRF token and the CSP nonce (none on a GET form) could differ; the results do not.
     assert fresh.split('id="results-heading"')[1] == kept.split('id="results-heading"')[1]
+
+
+def test_a_card_kept_for_one_search_shows_the_distance_of_another(client, db):
+    PostcodeFactory(postcode="M32 0TH", latitude=53.4465, longitude=-2.3076)
+    PostcodeFactory(postcode="M32 9AA", latitude=53.4755, longitude=-2.3076)  # 2 miles north
+    make_listings(1)
+    assert "0.0 miles away" in search(client)
+    page = search(client, {**SEARCH, "postcode": "M32 9AA"})
+    assert "2.0 miles away" in page
+    assert "0.0 miles away" not in page
+
+
+def test_every_part_of_a_search_is_part_of_what_it_is_kept_under():
+    """Two searches that differ in any one part are never answered from each other's kept matches
+    (a part added to ListingSearch later is in the key without anyone remembering to add it)."""
+    import dataclasses
+
+    from directory.models import TaxonomyTerm
+    from directory.selectors import ListingSearch, _search_key
+    from places.geo import Point
+
+    different = {
+        "text": "walk",
+        "terms": (TaxonomyTerm(pk=7),),
+        "near": Point(53.4, -2.3),
+        "miles": 5.0,
+        "covering": ("E05000001",),
+        "whole_district": ("E08000009",),
+        "day": 2,
+        "starts_after": time(9),
+        "ends_before": time(17),
+        "free_only": True,
+        "wheelchair_accessible": True,
+        "minimum_age": 18,
+        "maximum_age": 65,
+        "provider_id": "abc",
+        "order": "name",
+    }
+    plain = _search_key(ListingSearch())
+    for part in dataclasses.fields(ListingSearch):
+        assert part.name in different, f"test_kept does not try a search differing in {part.name}"
+        assert _search_key(ListingSearch(**{part.name: different[part.name]})) != plain, part.name
