@@ -25,6 +25,10 @@ class DirectoryConfig(AppConfig):
             models.Provider,
             models.TaxonomyTerm,
             models.ServiceArea,
+            models.Taxonomy,
+            models.CostOption,
+            models.Language,
+            models.Contact,
         ):
             post_save.connect(
                 kept.forget, sender=model, dispatch_uid=f"directory-kept-{model.__name__}-saved"

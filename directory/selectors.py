@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, overload
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
@@ -341,10 +342,20 @@ def with_full_details(listings: QuerySet[Service]) -> QuerySet[Service]:
     )
 
 
+def _listing_with_full_details(ids: list[str]) -> dict[str, Service]:
+    try:
+        found = with_full_details(Service.objects.filter(pk__in=ids))
+        return {str(listing.pk): listing for listing in found}
+    except ValidationError:  # not a listing's id at all
+        return {}
+
+
 def listing_for_viewer(service_id: UUID | str, user: Requester | None) -> Service | None:
     """A listing to show on its page: published ones for anyone; drafts and archived ones only
     to the people who may edit them. ``None`` when this person may not see it."""
-    listing = with_full_details(Service.objects.filter(pk=service_id)).first()
+    # The listing with its details is kept until the directory changes (directory.kept); who may
+    # see it is decided afresh on every request.
+    listing = kept.kept_each("full", [str(service_id)], _listing_with_full_details).get(str(service_id))
     if listing is None:
         return None
     visible = is_public(listing) if user is None else may_see_listing(user, listing)

@@ -146,3 +146,56 @@ def test_every_part_of_a_search_is_part_of_what_it_is_kept_under():
     for part in dataclasses.fields(ListingSearch):
         assert part.name in different, f"test_kept does not try a search differing in {part.name}"
         assert _search_key(ListingSearch(**{part.name: different[part.name]})) != plain, part.name
+
+
+def test_a_listing_page_kept_for_its_editor_is_still_refused_to_a_visitor(client, make_user):
+    from accounts.models import Role
+    from accounts.tests.factories import OrganisationFactory
+    from common.testing import sign_in
+
+    organisation = OrganisationFactory(name="Stretford Neighbours")
+    draft = ServiceFactory(
+        name="Stretford draft",
+        provider__owner=organisation,
+        owner=organisation,
+        listing_status=ListingStatus.DRAFT,
+    )
+    path = f"/directory/listings/{draft.pk}/"
+    editor = make_user(Role.ORGANISATION_EDITOR, organisation=organisation)
+    sign_in(client, editor)
+    assert "Stretford draft" in client.get(path).content.decode()  # now kept in the cache
+    client.logout()
+    assert client.get(path).status_code == 404
+
+
+def test_a_listing_page_shows_a_change_to_its_contacts_costs_and_publishing_at_once(client, db):
+    from directory.models import Contact, CostOption
+
+    listing = ServiceFactory(name="Stretford lunch club")
+    path = f"/directory/listings/{listing.pk}/"
+    assert client.get(path).status_code == 200
+    contact = Contact.objects.create(service=listing, title="Organiser", phone="0161 000 0001")
+    assert "0161 000 0001" in client.get(path).content.decode()
+    contact.phone = "0161 000 0002"
+    contact.save()
+    page = client.get(path).content.decode()
+    assert "0161 000 0002" in page and "0161 000 0001" not in page
+    CostOption.objects.create(service=listing, option="Lunch", amount="3.50")
+    assert "3.50" in client.get(path).content.decode()
+    listing.listing_status = ListingStatus.ARCHIVED
+    listing.save()
+    assert client.get(path).status_code == 404
+
+
+def test_the_open_referral_list_shows_a_change_at_once_and_keeps_refusing_a_bad_parameter(client, db):
+    listing = ServiceFactory(name="Stretford lunch club")
+    assert client.get("/oruk/services").json()["contents"][0]["name"] == "Stretford lunch club"
+    listing.name = "Stretford supper club"
+    listing.save()
+    assert client.get("/oruk/services").json()["contents"][0]["name"] == "Stretford supper club"
+    ServiceFactory(name="Another")
+    assert client.get("/oruk/services").json()["total_items"] == 2
+    assert client.get("/oruk/services", {"per_page": 1}).json()["size"] == 1
+    for _ in range(2):
+        refused = client.get("/oruk/services", {"per_page": "lots"})
+        assert refused.status_code == 400 and refused.json()["parameter"] == "per_page"
