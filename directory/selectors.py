@@ -264,7 +264,14 @@ class _MatchesLoadedByPage(Sequence[Service]):
 
 
 def _listings_with_details(ids: list[Any]) -> dict[Any, Service]:
-    return {listing.pk: listing for listing in with_listing_details(Service.objects.filter(pk__in=ids))}
+    """What a result card and the API's search results show of each listing: its organisation,
+    sessions and venues (not its categories, which neither shows: kept smaller, read quicker)."""
+    found = Service.objects.filter(pk__in=ids).select_related("provider")
+    found = found.prefetch_related(
+        "schedules",
+        Prefetch("service_at_locations", queryset=ServiceAtLocation.objects.select_related("location")),
+    )
+    return {listing.pk: listing for listing in found}
 
 
 def _search_key(search: ListingSearch) -> tuple[Any, ...]:

@@ -199,3 +199,14 @@ def test_the_open_referral_list_shows_a_change_at_once_and_keeps_refusing_a_bad_
     for _ in range(2):
         refused = client.get("/oruk/services", {"per_page": "lots"})
         assert refused.status_code == 400 and refused.json()["parameter"] == "per_page"
+
+
+def test_the_search_form_kept_for_one_search_shows_another_searchs_words_and_a_new_category(client, postcode):
+    make_listings(1)
+    assert 'value="walking"' in search(client)
+    page = search(client, {**SEARCH, "q": "walk"})
+    assert 'value="walk"' in page and 'value="walking"' not in page
+    TaxonomyTermFactory(name="Allotments")
+    assert "Allotments" in search(client, {**SEARCH, "q": "walk"})
+    refused = search(client, {**SEARCH, "miles": "far"})
+    assert "govuk-error-message" in refused and 'value="walk"' not in refused
