@@ -45,8 +45,14 @@ def forget(**_: object) -> None:
 
 
 def key(kind: str, *parts: object) -> str:
+    return key_in(None, kind, *parts)
+
+
+def key_in(known: int | None, kind: str, *parts: object) -> str:
+    """The key of ``parts`` under the generation ``known`` (read once for a whole page), or the
+    current one when it is not known."""
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-    return f"directory:kept:{generation()}:{kind}:{digest}"
+    return f"directory:kept:{generation() if known is None else known}:{kind}:{digest}"
 
 
 def kept(kind: str, parts: tuple[Any, ...], work: Callable[[], T]) -> T:

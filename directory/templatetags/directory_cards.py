@@ -19,11 +19,13 @@ register = template.Library()
 CARD = "directory/_listing_card.html"
 
 
-@register.simple_tag
-def listing_card(listing: Service, today, near_search=None) -> SafeString:
+@register.simple_tag(takes_context=True)
+def listing_card(context, listing: Service, today, near_search=None) -> SafeString:
     session = getattr(listing, "next_session", None)
     distance = getattr(listing, "distance_miles", None)
-    key = kept.key(
+    # The generation the view read once for the whole page (search.html), else read here.
+    key = kept.key_in(
+        context.get("kept_generation"),
         "card",
         listing.pk,
         distance,
