@@ -20,6 +20,8 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
+from . import kept
+
 TABLE = "directory_service_search"
 KEYS = "directory_searchkey"
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -117,6 +119,7 @@ def index_services(services: Iterable) -> None:
     parameters in one statement.
     """
     ids = [s.pk for s in services]
+    kept.forget()  # searches and result cards kept in the cache were made from the old facts
     for start in range(0, len(ids), CHUNK):
         _index_chunk(ids[start : start + CHUNK])
 
@@ -131,6 +134,7 @@ def rebuild_all() -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
     ids = list(Service.objects.values_list("pk", flat=True))
+    kept.forget()
     for start in range(0, len(ids), CHUNK):
         _index_chunk(ids[start : start + CHUNK])
     return len(ids)

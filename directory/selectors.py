@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, overload
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
@@ -29,7 +31,7 @@ from accounts.permissions import Requester, has_role, is_administrator
 from common.errors import NotPermitted, NotVisible
 from places.geo import Point, bounding_box, distance_expression
 
-from . import fulltext
+from . import fulltext, kept
 from .models import (
     ListingProblem,
     ListingStatus,
@@ -247,17 +249,43 @@ class _MatchesLoadedByPage(Sequence[Service]):
 
     @staticmethod
     def _load(rows: list[tuple[Any, ...]]) -> list[Service]:
-        wanted = [row[0] for row in rows]
-        loaded = {
-            listing.pk: listing for listing in with_listing_details(Service.objects.filter(pk__in=wanted))
-        }
+        # Each listing's details are kept until the directory changes (directory.kept): a listing
+        # found by many searches is loaded once, not once a search.
+        loaded = kept.kept_each("listing", [row[0] for row in rows], _listings_with_details)
         listings = []
         for row in rows:
-            listing = loaded[row[0]]
+            listing = loaded.get(row[0])
+            if listing is None:  # deleted since the search was kept (by a bulk delete, which forgets nothing)
+                continue
             # Not a field: the distance the search measured, as its annotation gives it elsewhere.
             listing.distance_miles = row[1] if len(row) > 1 else None  # type: ignore[attr-defined]
             listings.append(listing)
         return listings
+
+
+def _listings_with_details(ids: list[Any]) -> dict[Any, Service]:
+    """What a result card and the API's search results show of each listing: its organisation,
+    sessions and venues (not its categories, which neither shows: kept smaller, read quicker)."""
+    found = Service.objects.filter(pk__in=ids).select_related("provider")
+    found = found.prefetch_related(
+        "schedules",
+        Prefetch("service_at_locations", queryset=ServiceAtLocation.objects.select_related("location")),
+    )
+    return {listing.pk: listing for listing in found}
+
+
+def _search_key(search: ListingSearch) -> tuple[Any, ...]:
+    """Everything that decides a search's matches, as plain values: every field of the search (so
+    a field added later is part of the key too), categories by id and the place as coordinates."""
+    parts: list[Any] = []
+    for part in dataclasses.fields(search):
+        value = getattr(search, part.name)
+        if part.name == "terms":
+            value = tuple(sorted(str(term.pk) for term in value))
+        elif isinstance(value, Point):
+            value = (value.latitude, value.longitude)
+        parts.append((part.name, value))
+    return tuple(parts)
 
 
 def search_page(search: ListingSearch, number: int | str | None, per_page: int = 20) -> Page[Service]:
@@ -267,15 +295,17 @@ def search_page(search: ListingSearch, number: int | str | None, per_page: int =
     every match in order, which gives the count too, and a second loads just this page's listings
     in full, rather than running the whole search twice. Plain browsing counts and pages as usual.
     """
-    matches = search_listings(search)
     if not fulltext.words(search.text) and search.near is None:
         # Browsing by category, day or cost: an ordinary count and page are cheap.
-        page = Paginator(with_listing_details(matches), per_page).get_page(number)
+        page = Paginator(with_listing_details(search_listings(search)), per_page).get_page(number)
         for listing in page:
             listing.distance_miles = None  # type: ignore[attr-defined]  # not a field: no place, no distance
         return page
     columns = ["pk", "distance_miles"] if search.near is not None and search.miles is not None else ["pk"]
-    found = list(matches.values_list(*columns))
+    # The same search gives the same matches until the directory changes (directory.kept).
+    found = kept.kept(
+        "matches", _search_key(search), lambda: list(search_listings(search).values_list(*columns))
+    )
     return Paginator(_MatchesLoadedByPage(found), per_page).get_page(number)
 
 
@@ -319,10 +349,20 @@ def with_full_details(listings: QuerySet[Service]) -> QuerySet[Service]:
     )
 
 
+def _listing_with_full_details(ids: list[str]) -> dict[str, Service]:
+    try:
+        found = with_full_details(Service.objects.filter(pk__in=ids))
+        return {str(listing.pk): listing for listing in found}
+    except ValidationError:  # not a listing's id at all
+        return {}
+
+
 def listing_for_viewer(service_id: UUID | str, user: Requester | None) -> Service | None:
     """A listing to show on its page: published ones for anyone; drafts and archived ones only
     to the people who may edit them. ``None`` when this person may not see it."""
-    listing = with_full_details(Service.objects.filter(pk=service_id)).first()
+    # The listing with its details is kept until the directory changes (directory.kept); who may
+    # see it is decided afresh on every request.
+    listing = kept.kept_each("full", [str(service_id)], _listing_with_full_details).get(str(service_id))
     if listing is None:
         return None
     visible = is_public(listing) if user is None else may_see_listing(user, listing)

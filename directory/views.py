@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 from common.network import client_address
 from common.pages import bind, form_page
 
-from . import selectors
+from . import kept, selectors
 from .calendar import listings_calendar
 from .forms import ListingProblemForm, ListingSearchForm
 from .models import Provider
@@ -38,6 +38,8 @@ def search(request):
             "query": query.urlencode(),
             "today": timezone.localdate(),
             "outside": form.outside_district() if page is not None else "",
+            # The search form's HTML is kept under the directory's generation (search.html).
+            "kept_generation": kept.generation(),
         },
     )
 

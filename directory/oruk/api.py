@@ -17,7 +17,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from directory import fulltext, selectors
+from directory import fulltext, kept, selectors
 from directory.models import Provider, ServiceAtLocation, Taxonomy, TaxonomyTerm
 from places.geo import Point
 from places.selectors import PostcodeError, find_postcode, within_miles
@@ -183,15 +183,22 @@ class ServiceListView(OrukView):
         [*SEARCH_PARAMETERS, OpenApiParameter("minimal", bool), OpenApiParameter("full", bool)],
     )
     def get(self, request):
+        # Public listings, the same for everyone: each page is kept until the directory changes
+        # (directory.kept). A bad parameter raises before anything is kept.
+        asked = tuple(sorted(request.query_params.lists()))
+        return Response(kept.kept("oruk-services", asked, lambda: self._page(request)))
+
+    @staticmethod
+    def _page(request) -> dict:
         query = request.query_params
         listings = _modified_after(selectors.search_listings(listing_search(query)), query)
         minimal, full = params.boolean(query, "minimal"), params.boolean(query, "full")
         if minimal:
-            return Response(paginate(request, listings, serialise.service_minimal))
+            return paginate(request, listings, serialise.service_minimal)
         if full:
             listings = selectors.with_full_details(listings)
-            return Response(paginate(request, listings, serialise.service_full))
-        return Response(paginate(request, listings.select_related("provider"), serialise.service_brief))
+            return paginate(request, listings, serialise.service_full)
+        return paginate(request, listings.select_related("provider"), serialise.service_brief)
 
 
 class ServiceDetailView(OrukView):
