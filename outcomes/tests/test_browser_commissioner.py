@@ -78,7 +78,7 @@ def _walk(page, axe, width, shots=None):
     assert page.locator("h1").inner_text() == "Evaluation report"
     assert page.locator(".govuk-caption-l").inner_text() == caption
     assert page.locator(".govuk-body-l").first.inner_text().startswith("7 people supported")
-    value = page.locator("h2:has-text('Estimated social value') ~ table").first
+    value = page.locator("h2:has-text('Estimated social value') ~ .ck-table-scroll table").first
     assert "£2,400" in value.inner_text()
     assert "It is not cash saved by any budget" in page.locator(".govuk-inset-text").first.inner_text()
     axe(page)

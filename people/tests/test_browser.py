@@ -47,7 +47,7 @@ def test_people_pages_are_accessible(page, axe, coordinator):
     page.fill("#id_token", current_code(device))
     page.click("button:has-text('Continue')")
     assert page.locator("h1").inner_text() == "Hello, " + coordinator.get_short_name(), page.url
-    assert "2 follow-ups due" in page.locator(".govuk-inset-text").inner_text()
+    assert "2 follow-ups due" in page.locator("main").inner_text()
     axe(page)
     page.click("text=2 follow-ups due today or earlier")
     assert page.locator("h1").inner_text() == "Follow-ups due"
