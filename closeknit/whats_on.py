@@ -6,14 +6,13 @@ whenever one of the things they are made from is saved or deleted (``CloseknitCo
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from common.kept import Kept
 from directory.selectors import occurrences_between
 from volunteering.selectors import public_events_between, shifts_with_places_between
 
@@ -24,10 +23,9 @@ SHIFTS_A_WEEK = 30
 GROUPS_A_DAY = 8
 # What's on is the same for everyone, so it is kept in the cache rather than worked out on every
 # visit: the home stays nearly as quick as a page with no reads at all. A change to an event, a
-# shift, a sign-up, a listing or its sessions forgets it (``forget``); a change made without saving
-# a model (a bulk update) shows within this many seconds.
-WHATS_ON_KEPT_FOR = 300
-GENERATION = "closeknit:whats-on:generation"
+# shift, a sign-up, a listing or its sessions forgets it (``forget``, CloseknitConfig.ready).
+WHATS_ON = Kept("closeknit:whats-on")
+forget = WHATS_ON.forget
 
 
 @dataclass(frozen=True)
@@ -80,26 +78,12 @@ def _whats_on(start: date, end: date, *, events: int, shifts: int, groups: int, 
     return sorted(found, key=lambda item: item.starts)
 
 
-def _kept(name: str, work: Callable[[], list[WhatsOn]]) -> list[WhatsOn]:
-    """``work()``, kept in the cache under ``name`` until the next change or for five minutes."""
-    generation = cache.get_or_set(GENERATION, 0, None)
-    return cache.get_or_set(f"closeknit:whats-on:{generation}:{name}", work, WHATS_ON_KEPT_FOR)
-
-
-def forget(**_: object) -> None:
-    """Something on What's on changed: every kept week and handful is forgotten (a receiver for
-    the models' save and delete signals)."""
-    try:
-        cache.incr(GENERATION)
-    except ValueError:  # nothing kept yet (or the cache was emptied): nothing to forget
-        cache.set(GENERATION, 1, None)
-
-
 def week_from(first: date) -> list[WhatsOn]:
     """Seven days of what's on from ``first``, each app's read bounded by its cap."""
     last = first + WEEK - timedelta(days=1)
-    return _kept(
-        f"week:{first.isoformat()}",
+    return WHATS_ON.kept(
+        "week",
+        (first.isoformat(),),
         lambda: _whats_on(
             first,
             last,
@@ -121,4 +105,4 @@ def handful_on(today: date) -> list[WhatsOn]:
         groups = [item for item in found if item.kind == "Group"][: HANDFUL - len(others)]
         return sorted(others + groups, key=lambda item: item.starts)
 
-    return _kept(f"handful:{today.isoformat()}", handful)
+    return WHATS_ON.kept("handful", (today.isoformat(),), handful)
