@@ -11,16 +11,12 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import time as clock
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,8 +24,6 @@ from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
 from accounts.models import Organisation
-from common.errors import Refusal
-from common.safe_urls import url_problem
 from directory import fulltext
 from directory.models import (
     Contact,
@@ -46,21 +40,21 @@ from directory.models import (
     TaxonomyTerm,
 )
 from directory.schedule_words import describe_schedule
-from directory.timetable import ScheduleError, check_schedule
 from places.selectors import PostcodeError, find_postcode
 
-from .validation import problems as schema_problems
+from .checks import _date, _Problems, _time, check_record
+from .feeds import FeedError, records_from_file, records_from_url
+
+__all__ = ["FeedError", "ImportResult", "Rejected", "import_records", "records_from_file", "records_from_url"]
 
 logger = logging.getLogger(__name__)
 
-USER_AGENT = "Closeknit Open Referral UK importer"
-MAX_PAGES = 10_000
-URL_MAX_LENGTH = Service._meta.get_field("url").max_length
+# Told of each record checked and written: progress(stage, done, total).
+Progress = Callable[[str, int, int], None]
 
 
-class FeedError(Refusal):
-    """The feed as a whole cannot be read: a refusal of the whole import, naming no field (a
-    record's own problems are listed in the ``ImportResult`` instead)."""
+def _quiet(stage: str, done: int, total: int) -> None:
+    return None
 
 
 @dataclass
@@ -82,189 +76,6 @@ class ImportResult:
     @property
     def committed(self) -> bool:
         return not self.rejected
-
-
-# --- Reading the feed -------------------------------------------------------------------------
-
-
-def _fetch_json(url: str, timeout: float):
-    # Only http(s): records_from_url refuses other schemes before any request is made.
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "application/json"})  # noqa: S310
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only
-            body = response.read()
-    except urllib.error.HTTPError as error:
-        raise FeedError(f"{url} answered {error.code} {error.reason}") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
-        raise FeedError(f"could not reach {url}: {getattr(error, 'reason', error)}") from None
-    try:
-        return json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise FeedError(f"{url} did not send JSON") from None
-
-
-def records_from_url(url: str, *, timeout: float = 30) -> list[dict]:
-    """Every service in a feed: its /services pages, then each service in full."""
-    parsed = urllib.parse.urlsplit(url)
-    if parsed.scheme not in ("http", "https"):
-        raise FeedError("a feed address must start with http:// or https://")
-    base = url.rstrip("/")
-    if not base.endswith("/services"):
-        base = f"{base}/services"
-    ids, page = [], 1
-    while page <= MAX_PAGES:
-        body = _fetch_json(f"{base}?page={page}&per_page=100", timeout)
-        if not isinstance(body, dict) or not isinstance(body.get("contents"), list):
-            raise FeedError(f"{base} page {page} is not an Open Referral UK page (no 'contents' list)")
-        ids += [item.get("id") for item in body["contents"] if isinstance(item, dict)]
-        if body.get("last_page", True) or not body["contents"]:
-            break
-        page += 1
-    return [_fetch_json(f"{base}/{urllib.parse.quote(str(service_id))}", timeout) for service_id in ids]
-
-
-def records_from_file(path: Path | str) -> list:
-    """Services from a JSON file: a list of services, a page envelope, or one service."""
-    path = Path(path)
-    if not path.is_file():
-        raise FeedError(f"{path.name}: no such file")
-    try:
-        body = json.loads(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError:
-        raise FeedError(f"{path.name} is not UTF-8 text") from None
-    except ValueError as error:
-        raise FeedError(f"{path.name} is not valid JSON ({error})") from None
-    if isinstance(body, dict) and isinstance(body.get("contents"), list):
-        return body["contents"]
-    if isinstance(body, list):
-        return body
-    if isinstance(body, dict):
-        return [body]
-    raise FeedError(f"{path.name} holds neither a service nor a list of services")
-
-
-# --- Checking one record ----------------------------------------------------------------------
-
-_TIME = re.compile(r"(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
-
-
-class _Problems(list):
-    def note(self, path: str, message: str) -> None:
-        self.append(f"{path}: {message}")
-
-
-def _date(value, path: str, found: _Problems) -> date | None:
-    if value in (None, ""):
-        return None
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        found.note(path, f"'{value}' is not a date like 2026-01-31")
-        return None
-
-
-def _time(value, path: str, found: _Problems) -> time | None:
-    if value in (None, ""):
-        return None
-    match = _TIME.fullmatch(str(value))
-    if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        found.note(path, f"'{value}' is not a time like 09:30")
-        return None
-    return time(int(match[1]), int(match[2]))
-
-
-def _age(value, path: str, found: _Problems) -> int | None:
-    if value is None:
-        return None
-    if not isinstance(value, int | float) or value < 0 or value > 130 or int(value) != value:
-        found.note(path, f"'{value}' is not an age in whole years")
-        return None
-    return int(value)
-
-
-def _addresses(record: dict):
-    """(path, value) of every web, email or phone address in a record that would be stored."""
-    yield "url", record.get("url")
-    organization = record.get("organization")
-    if isinstance(organization, dict):
-        for key in ("website", "logo", "uri"):
-            yield f"organization.{key}", organization.get(key)
-    for index, area in enumerate(record.get("service_areas") or []):
-        yield f"service_areas.{index}.uri", area.get("uri")
-    for index, attribute in enumerate(record.get("attributes") or []):
-        term = attribute.get("taxonomy_term")
-        if isinstance(term, dict):
-            yield f"attributes.{index}.taxonomy_term.term_uri", term.get("term_uri")
-
-
-def _check_address(value, path: str, found: _Problems) -> None:
-    # Each address is stored and later shown as a link: only http, https, mailto and tel.
-    if value in (None, ""):
-        return
-    problem = url_problem(value)
-    if problem:
-        found.note(path, f"{problem[1]} (found '{value}')")
-    elif len(value) > URL_MAX_LENGTH:
-        found.note(path, f"is longer than {URL_MAX_LENGTH} characters")
-
-
-def check_record(record) -> list[str]:
-    """Every problem with one service record: the official schema first, then our rules."""
-    if not isinstance(record, dict):
-        return ["(record): is not a JSON object"]
-    found = _Problems(schema_problems(record, "service.json"))
-    if found:
-        return list(found)
-    minimum = _age(record.get("minimum_age"), "minimum_age", found)
-    maximum = _age(record.get("maximum_age"), "maximum_age", found)
-    if minimum is not None and maximum is not None and minimum > maximum:
-        found.note("maximum_age", "is below minimum_age")
-    if "organization" not in record and "organization_id" not in record:
-        found.note("organization", "is missing: every service needs the organisation that runs it")
-    for index, item in enumerate(record.get("schedules") or []):
-        path = f"schedules.{index}"
-        schedule = Schedule(
-            freq=item.get("freq") or "WEEKLY",
-            interval=int(item.get("interval") or 1),
-            byday=item.get("byday") or "",
-            bymonthday=item.get("bymonthday") or "",
-            opens_at=_time(item.get("opens_at"), f"{path}.opens_at", found),
-            closes_at=_time(item.get("closes_at"), f"{path}.closes_at", found),
-            valid_from=_date(item.get("valid_from"), f"{path}.valid_from", found),
-            valid_to=_date(item.get("valid_to"), f"{path}.valid_to", found),
-            dtstart=_date(item.get("dtstart"), f"{path}.dtstart", found),
-        )
-        if item.get("interval") is not None and (
-            not float(item["interval"]).is_integer() or item["interval"] < 1
-        ):
-            found.note(f"{path}.interval", "must be a whole number of 1 or more")
-            continue
-        if schedule.byday or schedule.bymonthday:
-            try:
-                check_schedule(schedule)
-            except ScheduleError as error:
-                found.note(f"{path}.{error.field}", str(error))
-    for index, sal in enumerate(record.get("service_at_locations") or []):
-        location = sal.get("location") or {}
-        path = f"service_at_locations.{index}.location"
-        latitude, longitude = location.get("latitude"), location.get("longitude")
-        if latitude is not None and not -90 <= latitude <= 90:
-            found.note(f"{path}.latitude", f"{latitude} is not a latitude")
-        if longitude is not None and not -180 <= longitude <= 180:
-            found.note(f"{path}.longitude", f"{longitude} is not a longitude")
-        if not location and not sal.get("location_id"):
-            found.note(path, "is missing: say where the service is")
-    for index, cost in enumerate(record.get("cost_options") or []):
-        if cost.get("amount") is not None and cost["amount"] < 0:
-            found.note(f"cost_options.{index}.amount", "cannot be negative")
-        _date(cost.get("valid_from"), f"cost_options.{index}.valid_from", found)
-        _date(cost.get("valid_to"), f"cost_options.{index}.valid_to", found)
-    for path, value in _addresses(record):
-        _check_address(value, path, found)
-    _date(record.get("assured_date"), "assured_date", found)
-    if record.get("last_modified") and parse_datetime(str(record["last_modified"])) is None:
-        found.note("last_modified", f"'{record['last_modified']}' is not a date and time")
-    return list(found)
 
 
 # --- Writing ----------------------------------------------------------------------------------
@@ -483,13 +294,18 @@ def import_records(
     owner: Organisation | None = None,
     status: str = ListingStatus.PUBLISHED,
     dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> ImportResult:
-    """Check every record; if all pass (and not ``dry_run``), upsert them all in one transaction."""
+    """Check every record; if all pass (and not ``dry_run``), upsert them all in one transaction.
+    ``progress(stage, done, total)`` is told of each record checked (stage "checked") and written
+    ("written"), for a progress bar."""
     started = clock.monotonic()
+    tell = progress or _quiet
     result = ImportResult(read=len(records))
     seen: dict[str, int] = {}
     for position, record in enumerate(records, start=1):
         found = check_record(record)
+        tell("checked", position, len(records))
         record_id = str(record.get("id", "")) if isinstance(record, dict) else ""
         if record_id in seen and not found:
             found = [f"id: the same id is also record {seen[record_id]}"]
@@ -523,6 +339,7 @@ def import_records(
         saved = []
         for record in records:
             service, created = _save_service(record, owner, status)
+            tell("written", len(saved) + 1, len(records))
             result.created += created
             result.updated += not created
             saved.append(service)
