@@ -15,7 +15,11 @@ class Command(BaseCommand):
         parser.add_argument("source", help="a feed address (https://…/) or a JSON file")
         parser.add_argument(
             "--owner",
-            help="name of the Closeknit organisation whose editors will keep these listings up to date",
+            help=(
+                "the source: name of the Closeknit organisation whose editors keep these listings up to "
+                "date. The import creates and updates this source's records only; without --owner, the "
+                "district's own records (those with no owner)"
+            ),
         )
         parser.add_argument(
             "--status",
@@ -56,6 +60,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"All {result.read} records are fine. Nothing was written (dry run).")
             )
+            for warning in result.warnings:
+                self.stdout.write(self.style.WARNING(warning))
             return
         self.stdout.write(
             self.style.SUCCESS(
