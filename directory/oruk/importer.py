@@ -4,7 +4,8 @@ Each service record is checked against the official compiled schema and then
 against Closeknit's own rules (times, days, dates, coordinates). If any record
 is rejected nothing is written, and the report names each rejected record with
 every problem found in it. Records are upserted by their UUIDs, so importing a
-feed again updates what it imported before.
+feed again updates what it imported before. An import runs for one source and
+changes only that source's records (``ownership``).
 """
 
 from __future__ import annotations

@@ -247,8 +247,9 @@ def _organisation_problems(record: dict, feed: _Feed, owner: Organisation | None
     provider = feed.providers.get(uuid.UUID(organisation["id"]))
     if provider is None:
         return
-    others = _provider_sources(provider, owner)
-    for name, ours, theirs in _provider_differences(provider, organisation) if others else ():
+    differences = list(_provider_differences(provider, organisation))
+    others = _provider_sources(provider, owner) if differences else []
+    for name, ours, theirs in differences if others else ():
         yield (
             f"organization.{name}: organisation {provider.pk} (“{provider.name}”) is kept or used by "
             f"{_names(others)}; it has {_quoted(ours)} here, the feed says {_quoted(theirs)}. An import "

@@ -385,3 +385,14 @@ def test_the_command_refuses_a_conflict_even_on_a_dry_run(tmp_path, capsys):
             in capsys.readouterr().err
         )
     assert every_row() == before
+
+
+def test_the_command_says_which_source_it_imported_for(tmp_path, capsys):
+    OrganisationFactory(name="Stretford Walkers")
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps([listing()]))
+    call_command("import_oruk", str(path), owner="Stretford Walkers", dry_run=True)
+    assert "All 1 records are fine for “Stretford Walkers”. Nothing was written" in capsys.readouterr().out
+    call_command("import_oruk", str(path))
+    assert "Imported 1 services for the district's own records (no owner): 1 new" in capsys.readouterr().out
+    assert Service.objects.get().owner is None
