@@ -107,11 +107,12 @@ def problems(result) -> list[str]:
 # --- Listings --------------------------------------------------------------------------------------
 
 
-def test_a_feed_claiming_another_sources_listing_is_refused_and_changes_nothing():
+@pytest.mark.parametrize("spelt", [str, lambda pk: str(pk).upper()], ids=["as-is", "upper-case"])
+def test_a_feed_claiming_another_sources_listing_is_refused_and_changes_nothing(spelt):
     theirs = ServiceFactory(name="Knit and natter", owner=OrganisationFactory(name="Age UK Trafford"))
     mine = OrganisationFactory(name="Stretford Walkers")
     before = every_row()
-    result = import_records([listing(str(theirs.pk), name="Hijacked")], owner=mine)
+    result = import_records([listing(spelt(theirs.pk), name="Hijacked")], owner=mine)
     assert problems(result) == [
         f"id: listing {theirs.pk} (“Knit and natter”) is kept by “Age UK Trafford”, and this import is "
         "for “Stretford Walkers”. Ask “Age UK Trafford” to change it, import the feed for its own "
@@ -209,6 +210,18 @@ def test_another_sources_organisation_given_as_it_is_is_linked_unchanged():
     assert result.committed
     assert Service.objects.get(pk=record["id"]).provider == provider
     assert list(Provider.objects.values()) == before
+
+
+def test_filling_in_what_another_sources_organisation_leaves_blank_is_a_change_too():
+    provider = ProviderFactory(name="Age UK Trafford", email="", owner=OrganisationFactory(name="Age UK"))
+    before = every_row()
+    record = listing(org=organisation(provider, email="takeover@example.org"))
+    result = import_records([record], owner=OrganisationFactory())
+    assert problems(result)[0].startswith(
+        f"organization.email: organisation {provider.pk} (“Age UK Trafford”) is kept or used by “Age UK”; "
+        "it has nothing here, the feed says “takeover@example.org”."
+    )
+    assert every_row() == before
 
 
 def test_an_organisation_named_only_by_id_is_linked_never_renamed_unknown():
