@@ -224,6 +224,15 @@ def test_filling_in_what_another_sources_organisation_leaves_blank_is_a_change_t
     assert every_row() == before
 
 
+def test_our_own_export_of_an_organisation_with_no_description_reads_back_as_the_same():
+    # The profile requires a description, so our export gives the name when there is none.
+    provider = ProviderFactory(name="Age UK Trafford", description="", owner=OrganisationFactory())
+    before = list(Provider.objects.values())
+    record = listing(org=organisation(provider, description="Age UK Trafford"))
+    assert import_records([record], owner=OrganisationFactory()).committed
+    assert list(Provider.objects.values()) == before
+
+
 def test_an_organisation_named_only_by_id_is_linked_never_renamed_unknown():
     provider = ProviderFactory(name="Age UK Trafford")
     before = list(Provider.objects.values())
