@@ -398,3 +398,59 @@ def test_an_organisation_identifier_cannot_take_another_organisations_id(example
         f"here ({other.pk})"
     ]
     assert OrganizationIdentifier.objects.get(pk=taken.pk).organization_id == other.pk
+
+
+@pytest.mark.django_db
+def test_editors_describing_access_afresh_replace_the_imported_entries(client, make_user, tmp_path):
+    from accounts.models import Role
+    from common.testing import sign_in
+    from places.tests.factories import PostcodeFactory
+
+    PostcodeFactory(postcode="M32 0TH")
+    hall = LocationFactory(name="St Hilda's Hall", accessibility="No wheelchair access")
+    Accessibility.objects.create(location=hall, description="No wheelchair access", details="Three steps.")
+    listing = ServiceFactory(name="Stretford lunch club", at=[hall])
+    editor = make_user(Role.ORGANISATION_EDITOR, organisation=listing.owner)
+    sign_in(client, editor)
+    response = client.post(
+        f"/directory/manage/{listing.pk}/",
+        {
+            "listing-name": "Stretford lunch club",
+            "listing-cost": "free",
+            "listing-status": "active",
+            "listing-listing_status": "published",
+            "listing-review_interval_days": "180",
+            "venue-venue_name": "St Hilda's Hall",
+            "venue-address": "1 Chester Road",
+            "venue-town": "Stretford",
+            "venue-venue_postcode": "m32 0th",
+            "venue-wheelchair_accessible": "on",
+            "venue-accessibility": "A ramp at the side door now.",
+        },
+    )
+    assert response.status_code == 302
+    hall.refresh_from_db()
+    assert not hall.accessibility_entries.exists()
+    assert hall.state_province == "Trafford"  # found from the postcode when the editors save
+    location = export(tmp_path / "directory.json")[0]["service_at_locations"][0]["location"]
+    assert [(a["description"], a.get("details")) for a in location["accessibility"]] == [
+        ("A ramp at the side door now.", "Wheelchair accessible")
+    ]
+    assert location["addresses"][0]["state_province"] == "Trafford"
+
+
+@pytest.mark.django_db
+def test_the_back_office_edits_the_new_records(client, make_user):
+    from accounts.models import Role
+    from common.testing import sign_in
+
+    made = rich_directory()
+    sign_in(client, make_user(Role.ADMINISTRATOR, is_staff=True, is_superuser=True))
+    pages = {
+        f"/admin/directory/location/{made['hall'].pk}/change/": "Three steps at the door and no ramp.",
+        f"/admin/directory/provider/{made['lunch_club'].provider_id}/change/": "0765432",
+        f"/admin/directory/service/{made['lunch_club'].pk}/change/": "Donations from diners",
+    }
+    for path, shows in pages.items():
+        response = client.get(path)
+        assert response.status_code == 200 and shows in response.content.decode(), path
