@@ -454,3 +454,23 @@ def test_the_back_office_edits_the_new_records(client, make_user):
     for path, shows in pages.items():
         response = client.get(path)
         assert response.status_code == 200 and shows in response.content.decode(), path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upgrading_stores_the_county_the_export_used_to_look_up():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from places.tests.factories import PostcodeFactory
+
+    before = [("directory", "0005_safe_links")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    postcode = PostcodeFactory(postcode="M32 0TH")
+    old.get_model("directory", "Location").objects.create(
+        name="St Hilda's Hall", address_1="1 Chester Road", postal_code="M32 0TH", postcode_id=postcode.pk
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())  # every app as it was, with 0006 applied
+    assert Location.objects.get(name="St Hilda's Hall").state_province == "Trafford"
