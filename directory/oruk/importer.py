@@ -104,6 +104,11 @@ def _says_wheelchair_accessible(entry: dict) -> bool:
     )
 
 
+def _access_text(entry: dict) -> str:
+    # The profile's older ``accessibility`` field says the same as ``description``.
+    return str(entry.get("description") or entry.get("accessibility") or "")
+
+
 def _location(record: dict, location_id: str) -> Location:
     address = (record.get("addresses") or [{}])[0]
     postcode = None
@@ -139,9 +144,7 @@ def _location(record: dict, location_id: str) -> Location:
             "postcode": postcode,
             "latitude": latitude,
             "longitude": longitude,
-            "accessibility": "\n".join(
-                a.get("description", "") for a in accessibility if a.get("description")
-            ),
+            "accessibility": "\n".join(text for text in map(_access_text, accessibility) if text),
             "wheelchair_accessible": any(_says_wheelchair_accessible(a) for a in accessibility),
             "external_identifier": record.get("external_identifier", "")[:100],
             "external_identifier_type": record.get("external_identifier_type", "")[:50],
@@ -153,7 +156,7 @@ def _location(record: dict, location_id: str) -> Location:
         Accessibility.objects.create(
             pk=uuid.UUID(entry["id"]),
             location=location,
-            description=entry.get("description") or entry.get("accessibility") or "",
+            description=_access_text(entry),
             details=entry.get("details", ""),
             url=entry.get("url", ""),
         )
