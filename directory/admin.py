@@ -3,11 +3,14 @@ from django.db import models
 
 from . import fulltext
 from .models import (
+    Accessibility,
     Contact,
     CostOption,
+    Funding,
     Language,
     ListingProblem,
     Location,
+    OrganizationIdentifier,
     Provider,
     ReviewReminder,
     Schedule,
@@ -25,12 +28,18 @@ class HttpsLinks:
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
+class OrganizationIdentifierInline(admin.TabularInline):
+    model = OrganizationIdentifier
+    extra = 0
+
+
 @admin.register(Provider)
 class ProviderAdmin(HttpsLinks, admin.ModelAdmin):
     list_display = ["name", "owner", "is_demo"]
     list_filter = ["is_demo"]
     search_fields = ["name"]
     autocomplete_fields = ["owner"]
+    inlines = [OrganizationIdentifierInline]
 
 
 class ScheduleInline(HttpsLinks, admin.TabularInline):
@@ -46,6 +55,7 @@ class ScheduleInline(HttpsLinks, admin.TabularInline):
         "valid_from",
         "valid_to",
         "description",
+        "schedule_link",
     ]
 
 
@@ -75,6 +85,17 @@ class ServiceAreaInline(HttpsLinks, admin.TabularInline):
     extra = 0
 
 
+class FundingInline(admin.TabularInline):
+    model = Funding
+    extra = 0
+    autocomplete_fields = ["organization"]
+
+
+class AccessibilityInline(HttpsLinks, admin.TabularInline):
+    model = Accessibility
+    extra = 0
+
+
 @admin.register(Service)
 class ServiceAdmin(HttpsLinks, admin.ModelAdmin):
     """Listings in the back office. Saving here keeps the search index up to date."""
@@ -92,6 +113,7 @@ class ServiceAdmin(HttpsLinks, admin.ModelAdmin):
         ContactInline,
         LanguageInline,
         ServiceAreaInline,
+        FundingInline,
     ]
 
     def save_related(self, request, form, formsets, change):
@@ -104,6 +126,7 @@ class LocationAdmin(HttpsLinks, admin.ModelAdmin):
     list_display = ["name", "address_1", "postal_code", "wheelchair_accessible"]
     search_fields = ["name", "address_1", "postal_code"]
     raw_id_fields = ["postcode"]
+    inlines = [AccessibilityInline]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -245,7 +245,7 @@ def create_demo_directory(listings_per_kind: int = 16) -> int:
     chooser = random.Random(SEED)
     postcodes = list(
         Postcode.objects.filter(terminated_on__isnull=True, latitude__isnull=False)
-        .select_related("ward")
+        .select_related("ward", "local_authority")
         .order_by("postcode")
     )
     if not postcodes:
@@ -274,6 +274,7 @@ def create_demo_directory(listings_per_kind: int = 16) -> int:
                 address_1=f"{fake.building_number()} {fake.street_name()}",
                 city=area,
                 postal_code=postcode.postcode,
+                state_province=postcode.local_authority.name if postcode.local_authority_id else "",
                 postcode=postcode,
                 latitude=postcode.latitude + chooser.uniform(-0.0005, 0.0005),
                 longitude=postcode.longitude + chooser.uniform(-0.0005, 0.0005),

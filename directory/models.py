@@ -34,6 +34,10 @@ class Provider(models.Model):
     website = SafeURLField(blank=True)
     logo = SafeURLField(blank=True)
     uri = SafeURLField(blank=True)
+    # An id, not a link: the profile's parent may be an organisation in another directory.
+    parent_organization_id = models.UUIDField(
+        null=True, blank=True, help_text="The id of the organisation this one is part of, if any."
+    )
     owner = models.ForeignKey(
         Organisation,
         null=True,
@@ -50,6 +54,21 @@ class Provider(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OrganizationIdentifier(models.Model):
+    """A registered number of an organisation (charity, company...), as Open Referral carries it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="organization_identifiers"
+    )
+    identifier_scheme = models.CharField(max_length=50, blank=True, help_text="For example GB-CHC or GB-COH.")
+    identifier_type = models.CharField(max_length=100, help_text="For example Charity number.")
+    identifier = models.CharField(max_length=100)
+
+    def __str__(self) -> str:
+        return f"{self.identifier_type} {self.identifier}"
 
 
 class Taxonomy(models.Model):
@@ -102,9 +121,21 @@ class Location(models.Model):
     location_type = models.CharField(max_length=10, choices=Type.choices, default=Type.PHYSICAL)
     name = models.CharField(max_length=255, blank=True)
     description = models.TextField(blank=True)
+    # The venue's one address, with the Open Referral address fields kept as they were given.
+    attention = models.CharField(max_length=255, blank=True, help_text="Who post is for, if anyone.")
     address_1 = models.CharField("address", max_length=255, blank=True)
+    address_2 = models.CharField(max_length=255, blank=True)
     city = models.CharField("town or city", max_length=100, blank=True)
+    region = models.CharField(max_length=100, blank=True)
+    state_province = models.CharField(
+        "county or local authority",
+        max_length=100,
+        blank=True,
+        help_text="As given, or found from the postcode.",
+    )
     postal_code = models.CharField("postcode", max_length=10, blank=True)
+    country = models.CharField(max_length=2, blank=True, default="GB", help_text="ISO 3166-1 country code.")
+    address_type = models.CharField(max_length=10, blank=True, choices=Type.choices, default=Type.PHYSICAL)
     postcode = models.ForeignKey(
         Postcode,
         null=True,
@@ -131,6 +162,23 @@ class Location(models.Model):
     @property
     def one_line_address(self) -> str:
         return ", ".join(part for part in (self.address_1, self.city, self.postal_code) if part)
+
+
+class Accessibility(models.Model):
+    """One entry about getting into and around a venue, kept as written: several per venue, each with
+    its own id. ``Location.wheelchair_accessible`` (what search filters on) is set apart."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="accessibility_entries")
+    description = models.TextField(blank=True)
+    details = models.TextField(blank=True)
+    url = SafeURLField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "accessibility"
+
+    def __str__(self) -> str:
+        return self.description or self.details or "Accessibility"
 
 
 class ListingStatus(models.TextChoices):
@@ -180,6 +228,7 @@ class Service(models.Model):
     maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
     accreditations = models.TextField(blank=True)
     alert = models.TextField(blank=True, help_text="A short-term notice, e.g. no session next week.")
+    fees_description = models.TextField(blank=True, help_text="What it costs, in words.")
     terms = models.ManyToManyField(TaxonomyTerm, blank=True, related_name="services")
     locations = models.ManyToManyField(
         Location, through="ServiceAtLocation", blank=True, related_name="services"
@@ -275,6 +324,15 @@ class Schedule(models.Model):
     service_at_location = models.ForeignKey(
         ServiceAtLocation, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules"
     )
+    location = models.ForeignKey(
+        Location,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="schedules",
+        help_text="The venue these times are for, when they are the venue's rather than one service's.",
+    )
+    schedule_link = SafeURLField(blank=True, help_text="A page with the timetable.")
     freq = models.CharField(max_length=7, choices=Frequency.choices, default=Frequency.WEEKLY)
     interval = models.PositiveSmallIntegerField(default=1)
     byday = models.CharField(max_length=60, blank=True)
@@ -380,9 +438,30 @@ class ServiceArea(models.Model):
         max_length=9, blank=True, help_text="ONS code of a ward or local authority it covers."
     )
     uri = SafeURLField(blank=True)
+    extent = models.TextField(blank=True, help_text="The area's outline, e.g. as GeoJSON.")
+    extent_type = models.CharField(max_length=20, blank=True, help_text="geojson, topojson, kml or text.")
 
     def __str__(self) -> str:
         return self.name
+
+
+class Funding(models.Model):
+    """Where a service's money comes from, in words."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="funding")
+    organization = models.ForeignKey(
+        Provider,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The organisation that receives the funding, when the feed names one.",
+    )
+    source = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.source[:60] or "Funding"
 
 
 class ListingProblem(models.Model):

@@ -345,10 +345,13 @@ def with_full_details(listings: QuerySet[Service]) -> QuerySet[Service]:
             "service_at_locations",
             queryset=ServiceAtLocation.objects.select_related("location__postcode__local_authority"),
         ),
+        "service_at_locations__location__accessibility_entries",
+        "provider__organization_identifiers",
         "cost_options",
         "languages",
         "contacts",
         "service_areas",
+        "funding",
     )
 
 

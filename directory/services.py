@@ -147,6 +147,7 @@ def _venue_fields(venue: dict[str, Any]) -> dict[str, Any]:
         "address_1": venue.get("address", ""),
         "city": venue.get("town", ""),
         "postal_code": postcode.postcode,
+        "state_province": postcode.local_authority.name[:100] if postcode.local_authority_id else "",
         "postcode": postcode,
         "latitude": postcode.latitude,
         "longitude": postcode.longitude,
@@ -180,6 +181,9 @@ def _save_venue(listing: Service, link: ServiceAtLocation | None, venue: dict[st
         link.location = Location.objects.create(**fields)
         link.save(update_fields=["location"])
         return
+    if any(getattr(location, name) != fields[name] for name in ("accessibility", "wheelchair_accessible")):
+        # The editors have described access afresh: entries an import brought are no longer right.
+        location.accessibility_entries.all().delete()
     for name, value in fields.items():
         setattr(location, name, value)
     location.save(update_fields=list(fields))

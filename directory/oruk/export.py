@@ -27,6 +27,7 @@ TABLES = {
         "url",
         "email",
         "status",
+        "fees",
         "accreditations",
         "minimum_age",
         "maximum_age",
@@ -35,7 +36,23 @@ TABLES = {
         "alert",
         "last_modified",
     ],
-    "organizations": ["id", "name", "description", "email", "website", "logo", "uri"],
+    "organizations": [
+        "id",
+        "name",
+        "description",
+        "email",
+        "website",
+        "logo",
+        "uri",
+        "parent_organization_id",
+    ],
+    "organization_identifiers": [
+        "id",
+        "organization_id",
+        "identifier_scheme",
+        "identifier_type",
+        "identifier",
+    ],
     "locations": [
         "id",
         "location_type",
@@ -49,19 +66,23 @@ TABLES = {
     "addresses": [
         "id",
         "location_id",
+        "attention",
         "address_1",
+        "address_2",
         "city",
+        "region",
         "state_province",
         "postal_code",
         "country",
         "address_type",
     ],
-    "accessibility": ["id", "location_id", "description", "details"],
+    "accessibility": ["id", "location_id", "description", "details", "url"],
     "service_at_locations": ["id", "service_id", "location_id"],
     "schedules": [
         "id",
         "service_id",
         "service_at_location_id",
+        "location_id",
         "valid_from",
         "valid_to",
         "dtstart",
@@ -72,13 +93,15 @@ TABLES = {
         "description",
         "opens_at",
         "closes_at",
+        "schedule_link",
         "attending_type",
         "notes",
     ],
     "cost_options": ["id", "service_id", "option", "amount", "amount_description", "valid_from", "valid_to"],
     "languages": ["id", "service_id", "name", "code"],
     "contacts": ["id", "service_id", "name", "title", "email"],
-    "service_areas": ["id", "service_id", "name", "service_area", "uri"],
+    "service_areas": ["id", "service_id", "name", "service_area", "extent", "extent_type", "uri"],
+    "funding": ["id", "organization_id", "service_id", "source"],
     "attributes": ["id", "link_id", "link_type", "taxonomy_term_id"],
     "taxonomy_terms": [
         "id",
@@ -104,13 +127,22 @@ def _rows(service: dict) -> dict[str, list[dict]]:
     rows: dict[str, list[dict]] = {name: [] for name in TABLES}
     rows["services"].append(service)
     rows["organizations"].append(service["organization"])
+    rows["organization_identifiers"] += service["organization"].get("organization_identifiers", [])
     for sal in service.get("service_at_locations", []):
         rows["service_at_locations"].append(sal)
         location = sal["location"]
         rows["locations"].append(location)
         rows["addresses"] += location.get("addresses", [])
         rows["accessibility"] += location.get("accessibility", [])
-    for table in ("schedules", "cost_options", "languages", "contacts", "service_areas", "attributes"):
+    for table in (
+        "schedules",
+        "cost_options",
+        "languages",
+        "contacts",
+        "service_areas",
+        "funding",
+        "attributes",
+    ):
         rows[table] += service.get(table, [])
     rows["taxonomy_terms"] += [a["taxonomy_term"] for a in service.get("attributes", [])]
     return rows

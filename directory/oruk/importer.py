@@ -10,7 +10,6 @@ changes only that source's records (``ownership``).
 
 from __future__ import annotations
 
-import json
 import logging
 import time as clock
 import uuid
@@ -27,11 +26,14 @@ from django.utils.text import slugify
 from accounts.models import Organisation
 from directory import fulltext
 from directory.models import (
+    Accessibility,
     Contact,
     CostOption,
+    Funding,
     Language,
     ListingStatus,
     Location,
+    OrganizationIdentifier,
     Provider,
     Schedule,
     Service,
@@ -46,6 +48,7 @@ from places.selectors import PostcodeError, find_postcode
 from .checks import _date, _Problems, _time, check_record
 from .feeds import FeedError, records_from_file, records_from_url
 from .ownership import link_terms_named_by_id, may_update_provider, may_update_venue, ownership_problems
+from .serialise import WHEELCHAIR_ACCESSIBLE, derived_id
 
 __all__ = ["FeedError", "ImportResult", "Rejected", "import_records", "records_from_file", "records_from_url"]
 
@@ -95,6 +98,19 @@ def _cost_kind(record) -> str:
     return Service.Cost.FREE
 
 
+def _says_wheelchair_accessible(entry: dict) -> bool:
+    """Only the exact words our own export writes: "no wheelchair access" is not a yes."""
+    return any(
+        str(entry.get(key) or "").strip().rstrip(".").casefold() == WHEELCHAIR_ACCESSIBLE.casefold()
+        for key in ("description", "details")
+    )
+
+
+def _access_text(entry: dict) -> str:
+    # The profile's older ``accessibility`` field says the same as ``description``.
+    return str(entry.get("description") or entry.get("accessibility") or "")
+
+
 def _location(record: dict, location_id: str) -> Location:
     address = (record.get("addresses") or [{}])[0]
     postcode = None
@@ -116,34 +132,68 @@ def _location(record: dict, location_id: str) -> Location:
             else Location.Type.PHYSICAL,
             "name": record.get("name", "")[:255],
             "description": record.get("description", ""),
+            "attention": address.get("attention", "")[:255],
             "address_1": address.get("address_1", "")[:255],
+            "address_2": address.get("address_2", "")[:255],
             "city": address.get("city", "")[:100],
+            "region": address.get("region", "")[:100],
+            "state_province": address.get("state_province", "")[:100],
             "postal_code": (postcode.postcode if postcode else address.get("postal_code", ""))[:10],
+            "country": (address.get("country") or "GB")[:2],
+            "address_type": address.get("address_type")
+            if address.get("address_type") in Location.Type.values
+            else Location.Type.PHYSICAL,
             "postcode": postcode,
             "latitude": latitude,
             "longitude": longitude,
-            "accessibility": "\n".join(
-                a.get("description", "") for a in accessibility if a.get("description")
-            ),
-            "wheelchair_accessible": any("wheelchair" in json.dumps(a).lower() for a in accessibility),
+            "accessibility": "\n".join(text for text in map(_access_text, accessibility) if text),
+            "wheelchair_accessible": any(_says_wheelchair_accessible(a) for a in accessibility),
             "external_identifier": record.get("external_identifier", "")[:100],
             "external_identifier_type": record.get("external_identifier_type", "")[:50],
         },
     )
+    # Kept as written, each with its id: the venue's text above is only what its page shows.
+    location.accessibility_entries.all().delete()
+    for entry in accessibility:
+        Accessibility.objects.create(
+            pk=uuid.UUID(entry["id"]),
+            location=location,
+            description=_access_text(entry),
+            details=entry.get("details", ""),
+            url=entry.get("url", ""),
+        )
     return location
 
 
-def _term(record: dict) -> TaxonomyTerm:
-    already_here = TaxonomyTerm.objects.filter(pk=uuid.UUID(record["id"])).first()
-    if already_here is not None:
-        return already_here  # shared vocabulary: linked, never changed by a feed (see ownership)
-    taxonomy = None
+def _taxonomy(record: dict) -> Taxonomy | None:
+    """The term's taxonomy, by its id; or, named without an id, the taxonomy of that name (made,
+    with an id derived from the name, when there is none)."""
+    name = (record.get("taxonomy") or "")[:255]
     if record.get("taxonomy_id"):
         taxonomy, _ = Taxonomy.objects.get_or_create(
             pk=uuid.UUID(record["taxonomy_id"]),
-            defaults={"name": record.get("taxonomy") or "Imported taxonomy", "description": "Imported."},
+            defaults={"name": name or "Imported taxonomy", "description": "Imported."},
         )
+        return taxonomy
+    if not name:
+        return None
+    taxonomy = Taxonomy.objects.filter(name=name).order_by("pk").first()
+    if taxonomy is None:
+        taxonomy = Taxonomy.objects.create(
+            pk=uuid.UUID(derived_id("taxonomy", name)), name=name, description=name
+        )
+    return taxonomy
+
+
+def _term(record: dict) -> TaxonomyTerm:
+    """The term, written without its parent: ``_link_term_parents`` links parents once every term
+    in the feed is here. A term already here is shared vocabulary: linked, never changed by a feed
+    (``ownership`` refuses a feed that describes it differently)."""
     term_id = uuid.UUID(record["id"])
+    already_here = TaxonomyTerm.objects.filter(pk=term_id).first()
+    if already_here is not None:
+        return already_here
+    taxonomy = _taxonomy(record)
     slug = f"{slugify(record['name'])[:100]}-{term_id.hex[:8]}"
     term, _ = TaxonomyTerm.objects.update_or_create(
         pk=term_id,
@@ -157,6 +207,50 @@ def _term(record: dict) -> TaxonomyTerm:
         },
     )
     return term
+
+
+def _link_term_parents(records: list[dict]) -> list[str]:
+    """Link each term in the feed to its parent, now that every term in the feed is written.
+    A parent that is neither in the feed nor here cannot be linked: each is reported."""
+    parents: dict[uuid.UUID, str | None] = {}
+    for record in records:
+        for attribute in record.get("attributes") or []:
+            term = attribute.get("taxonomy_term")
+            if isinstance(term, dict):
+                parents[uuid.UUID(term["id"])] = term.get("parent_id")
+    known = set(
+        TaxonomyTerm.objects.filter(pk__in=[uuid.UUID(p) for p in parents.values() if p]).values_list(
+            "pk", flat=True
+        )
+    )
+    warnings = []
+    for term_id, parent_id in parents.items():
+        parent = uuid.UUID(parent_id) if parent_id else None
+        if parent is not None and parent not in known:
+            warnings.append(
+                f"Taxonomy term {term_id}: its parent_id {parent_id} is neither in the feed nor here, "
+                "so it has no parent here. Import the parent term, then this feed again."
+            )
+            parent = None
+        TaxonomyTerm.objects.filter(pk=term_id).update(parent_id=parent)
+    return warnings
+
+
+def _organisation_details(provider: Provider, organization: dict) -> None:
+    """The organisation's parent (an id: it may be in another directory) and its identifiers,
+    replaced by the feed's."""
+    parent = organization.get("parent_organization_id")
+    provider.parent_organization_id = uuid.UUID(parent) if parent else None
+    provider.save(update_fields=["parent_organization_id"])
+    provider.organization_identifiers.all().delete()
+    for item in organization.get("organization_identifiers") or []:
+        OrganizationIdentifier.objects.create(
+            pk=uuid.UUID(item["id"]),
+            organization=provider,
+            identifier_scheme=item.get("identifier_scheme", "")[:50],
+            identifier_type=item["identifier_type"][:100],
+            identifier=item["identifier"][:100],
+        )
 
 
 def _note_and_notes(schedule: Schedule, item: dict) -> tuple[str, str]:
@@ -186,6 +280,7 @@ def _save_service(record: dict, owner: Organisation | None, status: str) -> tupl
                 **({"owner": owner} if owner else {}),
             },
         )
+        _organisation_details(provider, organization)
     else:
         # Named by its id alone, or kept by another source: linked as it is (see ownership).
         provider = Provider.objects.get(pk=organization_id)
@@ -202,6 +297,8 @@ def _save_service(record: dict, owner: Organisation | None, status: str) -> tupl
             "status": record["status"],
             "accreditations": record.get("accreditations", ""),
             "alert": record.get("alert", ""),
+            # HSDS 3.0 names it fees_description; the UK profile still calls it fees.
+            "fees_description": record.get("fees_description") or record.get("fees") or "",
             "minimum_age": record.get("minimum_age"),
             "maximum_age": record.get("maximum_age"),
             "last_checked": date.fromisoformat(record["assured_date"][:10])
@@ -220,6 +317,7 @@ def _save_service(record: dict, owner: Organisation | None, status: str) -> tupl
     service.languages.all().delete()
     service.contacts.all().delete()
     service.service_areas.all().delete()
+    service.funding.all().delete()
     service.service_at_locations.all().delete()
     for sal in record.get("service_at_locations") or []:
         location = (
@@ -236,6 +334,11 @@ def _save_service(record: dict, owner: Organisation | None, status: str) -> tupl
         schedule = Schedule(
             pk=uuid.UUID(item["id"]),
             service=service,
+            service_at_location_id=uuid.UUID(item["service_at_location_id"])
+            if item.get("service_at_location_id")
+            else None,
+            location_id=uuid.UUID(item["location_id"]) if item.get("location_id") else None,
+            schedule_link=item.get("schedule_link", ""),
             freq=item.get("freq") or "WEEKLY",
             interval=int(item.get("interval") or 1),
             byday=item.get("byday", ""),
@@ -285,6 +388,15 @@ def _save_service(record: dict, owner: Organisation | None, status: str) -> tupl
             service=service,
             name=(item.get("name") or item.get("service_area") or "Area")[:255],
             uri=item.get("uri", ""),
+            extent=item.get("extent", ""),
+            extent_type=item.get("extent_type", "")[:20],
+        )
+    for item in record.get("funding") or []:
+        Funding.objects.create(
+            pk=uuid.UUID(item["id"]),
+            service=service,
+            organization_id=uuid.UUID(item["organization_id"]) if item.get("organization_id") else None,
+            source=item.get("source", ""),
         )
     service.terms.set(
         [
@@ -359,7 +471,7 @@ def import_records(
             saved.append(service)
         link_terms_named_by_id(records)
         fulltext.index_services(saved)
-        result.warnings += _possible_duplicates(saved)
+        result.warnings += _link_term_parents(records) + _possible_duplicates(saved)
     logger.info(
         "Imported %d Open Referral UK services (%d new, %d updated, %d possible duplicates) in %.1f s",
         result.read,
@@ -378,6 +490,7 @@ CHILD_TABLES = {
     "contacts": Contact,
     "service_areas": ServiceArea,
     "service_at_locations": ServiceAtLocation,
+    "funding": Funding,
 }
 
 
@@ -420,7 +533,80 @@ def _cross_record_problems(records: list[dict]) -> dict[int, list[str]]:
                 clashes.setdefault(position, []).append(
                     f"{table}.{index}.id: {row.pk} already belongs to another listing ({row.service_id})"
                 )
+    for position, found in _link_problems(records).items():
+        clashes.setdefault(position, []).extend(found)
     return clashes
+
+
+def _link_problems(records: list[dict]) -> dict[int, list[str]]:
+    """Links the new fields make, checked before anything is written: a schedule's
+    service_at_location_id and location_id must be this service's own; funding's organization_id
+    an organisation in the feed or here; and an accessibility entry or organisation identifier may
+    not take an id that another venue or organisation has. Returns problems by record position."""
+    found: dict[int, list[str]] = {}
+    organisations = {str(r["organization"]["id"]) for r in records if r.get("organization")}
+    owners: dict[tuple[str, str], str] = {}  # (table, child id) -> the venue or organisation it is under
+    for position, record in enumerate(records, start=1):
+        note = found.setdefault(position, []).append
+        links = record.get("service_at_locations") or []
+        own_links = {str(sal["id"]) for sal in links}
+        own_venues = {str((sal.get("location") or {}).get("id") or sal.get("location_id")) for sal in links}
+        for index, item in enumerate(record.get("schedules") or []):
+            if item.get("service_at_location_id") and item["service_at_location_id"] not in own_links:
+                note(
+                    f"schedules.{index}.service_at_location_id: {item['service_at_location_id']} is not one "
+                    "of this service's service_at_locations"
+                )
+            if item.get("location_id") and item["location_id"] not in own_venues:
+                note(
+                    f"schedules.{index}.location_id: {item['location_id']} is not one of this service's "
+                    "locations"
+                )
+        for index, item in enumerate(record.get("funding") or []):
+            organisation = item.get("organization_id")
+            if (
+                organisation
+                and organisation not in organisations
+                and not Provider.objects.filter(pk=uuid.UUID(organisation)).exists()
+            ):
+                note(
+                    f"funding.{index}.organization_id: no organisation {organisation} is in the feed or here"
+                )
+        children = [
+            (
+                "accessibility",
+                f"service_at_locations.{i}.location.accessibility",
+                sal["location"],
+                Accessibility,
+            )
+            for i, sal in enumerate(links)
+            if sal.get("location")
+        ]
+        if record.get("organization"):
+            children.append(
+                (
+                    "organization_identifiers",
+                    "organization.organization_identifiers",
+                    record["organization"],
+                    OrganizationIdentifier,
+                )
+            )
+        for table, path, parent, model in children:
+            parent_field, kind = (
+                ("location_id", "location") if model is Accessibility else ("organization_id", "organisation")
+            )
+            items = parent.get(table) or []
+            for index, item in enumerate(items):
+                first = owners.setdefault((table, item["id"]), parent["id"])
+                if first != parent["id"]:
+                    note(f"{path}.{index}.id: {item['id']} is also used for {kind} {first}")
+            ids = [uuid.UUID(item["id"]) for item in items]
+            for row in model.objects.filter(pk__in=ids).exclude(**{parent_field: uuid.UUID(parent["id"])}):
+                note(
+                    f"{path}.{ids.index(row.pk)}.id: {row.pk} already belongs to another "
+                    f"{kind} here ({getattr(row, parent_field)})"
+                )
+    return {position: problems for position, problems in found.items() if problems}
 
 
 def _possible_duplicates(saved: list[Service]) -> list[str]:

@@ -4,19 +4,39 @@ Optional fields that are empty are left out rather than sent as null, because
 the profile's schemas type them as strings or numbers; so is an address that is not a safe link
 (http, https, mailto or tel). Child records that have
 no id of their own here (addresses, accessibility, attributes) get stable
-UUIDs derived from their parent's id.
+UUIDs derived from their parent's id. What an import stored is sent back as it came, so an export
+imported into an empty directory exports the same document again.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import TypeVar
+
+from django.db.models import Model
 
 from common.safe_urls import is_safe_url
-from directory.models import Location, Provider, Schedule, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from directory.models import (
+    Location,
+    OrganizationIdentifier,
+    Provider,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
 from directory.schedule_words import describe_schedule
 
+_Record = TypeVar("_Record", bound=Model)
 _DERIVED = uuid.UUID("6f1c6a52-39a7-4b8e-9a5e-0c1c4b2e7d11")
+
+# The one accessibility text an import reads as "wheelchair accessible": what the export writes for
+# a venue its editors marked so. Any other words, "no wheelchair access" among them, are kept as
+# written and say nothing to the search filter.
+WHEELCHAIR_ACCESSIBLE = "Wheelchair accessible"
 
 
 def derived_id(*parts) -> str:
@@ -33,12 +53,19 @@ def _link(value: str) -> str:
     return value if is_safe_url(value) else ""
 
 
+def _in_order(records: Iterable[_Record]) -> list[_Record]:
+    """Child records by id: the database keeps no order of its own, and an export read back in
+    must list them as it did before."""
+    return sorted(records, key=lambda record: str(record.pk))
+
+
 def _timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-def organization(provider: Provider) -> dict:
-    return _clean(
+def organization(provider: Provider, *, full: bool = True) -> dict:
+    """An organisation; in a list of services (``full`` false) without its identifiers."""
+    record = _clean(
         {
             "id": str(provider.id),
             "name": provider.name,
@@ -47,6 +74,26 @@ def organization(provider: Provider) -> dict:
             "website": _link(provider.website),
             "logo": _link(provider.logo),
             "uri": _link(provider.uri),
+            "parent_organization_id": str(provider.parent_organization_id)
+            if provider.parent_organization_id
+            else None,
+        }
+    )
+    if full:
+        record["organization_identifiers"] = [
+            organization_identifier(item) for item in _in_order(provider.organization_identifiers.all())
+        ]
+    return record
+
+
+def organization_identifier(item: OrganizationIdentifier) -> dict:
+    return _clean(
+        {
+            "id": str(item.id),
+            "organization_id": str(item.organization_id),
+            "identifier_scheme": item.identifier_scheme,
+            "identifier_type": item.identifier_type,
+            "identifier": item.identifier,
         }
     )
 
@@ -91,6 +138,7 @@ def schedule(item: Schedule) -> dict:
             "service_at_location_id": str(item.service_at_location_id)
             if item.service_at_location_id
             else None,
+            "location_id": str(item.location_id) if item.location_id else None,
             "valid_from": item.valid_from.isoformat() if item.valid_from else None,
             "valid_to": item.valid_to.isoformat() if item.valid_to else None,
             "dtstart": item.dtstart.isoformat() if item.dtstart else None,
@@ -101,6 +149,7 @@ def schedule(item: Schedule) -> dict:
             "description": in_words or item.description,
             "opens_at": item.opens_at.strftime("%H:%M") if item.opens_at else None,
             "closes_at": item.closes_at.strftime("%H:%M") if item.closes_at else None,
+            "schedule_link": _link(item.schedule_link),
             "attending_type": item.attending_type,
             "notes": notes,
         }
@@ -121,43 +170,55 @@ def location(item: Location, *, full: bool = True) -> dict:
         }
     )
     if full:
-        record["addresses"] = (
-            [
-                {
-                    "id": derived_id(item.id, "address"),
-                    "location_id": str(item.id),
-                    "address_1": item.address_1,
-                    "city": item.city,
-                    "state_province": _state(item),
-                    "postal_code": item.postal_code,
-                    "country": "GB",
-                    "address_type": "physical",
-                }
-            ]
-            if item.address_1
-            else []
-        )
-        record["accessibility"] = (
-            [
-                _clean(
-                    {
-                        "id": derived_id(item.id, "accessibility"),
-                        "location_id": str(item.id),
-                        "description": item.accessibility or "Wheelchair accessible",
-                        "details": "Wheelchair accessible" if item.wheelchair_accessible else None,
-                    }
-                )
-            ]
-            if item.accessibility or item.wheelchair_accessible
-            else []
-        )
+        record["addresses"] = [address(item)] if item.address_1 else []
+        record["accessibility"] = accessibility(item)
     return record
 
 
-def _state(item: Location) -> str:
-    if item.postcode_id and item.postcode and item.postcode.local_authority_id:
-        return item.postcode.local_authority.name
-    return ""
+def address(item: Location) -> dict:
+    """The venue's address, every field as stored (the county too: it is not looked up again)."""
+    # Required by the profile even when empty: address_1, city, state_province, postal_code, country.
+    return {
+        "id": derived_id(item.id, "address"),
+        "location_id": str(item.id),
+        "address_1": item.address_1,
+        "city": item.city,
+        "state_province": item.state_province,
+        "postal_code": item.postal_code,
+        "country": item.country or "GB",
+        "address_type": item.address_type or Location.Type.PHYSICAL,
+    } | _clean({"attention": item.attention, "address_2": item.address_2, "region": item.region})
+
+
+def accessibility(item: Location) -> list[dict]:
+    """The venue's accessibility entries as written; for a venue its editors describe (one text and
+    a wheelchair box, no entries), one entry made from those."""
+    entries = [
+        _clean(
+            {
+                "id": str(entry.id),
+                "location_id": str(item.id),
+                "description": entry.description,
+                "details": entry.details,
+                "url": _link(entry.url),
+            }
+        )
+        for entry in _in_order(item.accessibility_entries.all())
+    ]
+    if entries or not (item.accessibility or item.wheelchair_accessible):
+        return entries
+    return [
+        _clean(
+            {
+                "id": derived_id(item.id, "accessibility"),
+                "location_id": str(item.id),
+                "description": item.accessibility or WHEELCHAIR_ACCESSIBLE,
+                "details": WHEELCHAIR_ACCESSIBLE
+                if item.wheelchair_accessible and item.accessibility
+                else None,
+            }
+        )
+    ]
 
 
 def _service_fields(service: Service) -> dict:
@@ -170,6 +231,7 @@ def _service_fields(service: Service) -> dict:
             "url": _link(service.url),
             "email": service.email,
             "status": service.status,
+            "fees": service.fees_description,
             "accreditations": service.accreditations,
             "minimum_age": service.minimum_age,
             "maximum_age": service.maximum_age,
@@ -183,7 +245,7 @@ def _service_fields(service: Service) -> dict:
 
 def service_brief(service: Service) -> dict:
     """A service as it appears in a list: its own fields and its organization."""
-    return _service_fields(service) | {"organization": organization(service.provider)}
+    return _service_fields(service) | {"organization": organization(service.provider, full=False)}
 
 
 def service_minimal(service: Service) -> dict:
@@ -197,8 +259,9 @@ def service_minimal(service: Service) -> dict:
 
 def service_full(service: Service) -> dict:
     """A fully nested service, as ``/services/{id}`` returns it."""
-    return service_brief(service) | {
-        "schedules": [schedule(s) for s in service.schedules.all()],
+    return _service_fields(service) | {
+        "organization": organization(service.provider),
+        "schedules": [schedule(s) for s in _in_order(service.schedules.all())],
         "service_areas": [
             _clean(
                 {
@@ -206,10 +269,12 @@ def service_full(service: Service) -> dict:
                     "service_id": str(service.id),
                     "name": a.name,
                     "service_area": a.name,
+                    "extent": a.extent,
+                    "extent_type": a.extent_type,
                     "uri": _link(a.uri),
                 }
             )
-            for a in service.service_areas.all()
+            for a in _in_order(service.service_areas.all())
         ],
         "service_at_locations": [
             {
@@ -218,13 +283,23 @@ def service_full(service: Service) -> dict:
                 "location_id": str(sal.location_id),
                 "location": location(sal.location),
             }
-            for sal in service.service_at_locations.all()
+            for sal in _in_order(service.service_at_locations.all())
         ],
         "languages": [
             _clean({"id": str(lang.id), "service_id": str(service.id), "name": lang.name, "code": lang.code})
-            for lang in service.languages.all()
+            for lang in _in_order(service.languages.all())
         ],
-        "funding": [],
+        "funding": [
+            _clean(
+                {
+                    "id": str(f.id),
+                    "organization_id": str(f.organization_id) if f.organization_id else None,
+                    "service_id": str(service.id),
+                    "source": f.source,
+                }
+            )
+            for f in _in_order(service.funding.all())
+        ],
         "cost_options": [
             _clean(
                 {
@@ -237,7 +312,7 @@ def service_full(service: Service) -> dict:
                     "valid_to": c.valid_to.isoformat() if c.valid_to else None,
                 }
             )
-            for c in service.cost_options.all()
+            for c in _in_order(service.cost_options.all())
         ],
         "contacts": [
             _clean(
@@ -249,7 +324,7 @@ def service_full(service: Service) -> dict:
                     "email": c.email,
                 }
             )
-            for c in service.contacts.all()
+            for c in _in_order(service.contacts.all())
         ],
         "attributes": [
             {
@@ -259,7 +334,7 @@ def service_full(service: Service) -> dict:
                 "taxonomy_term_id": str(term.id),
                 "taxonomy_term": taxonomy_term(term),
             }
-            for term in service.terms.all()
+            for term in sorted(service.terms.all(), key=lambda term: (term.name, str(term.pk)))
         ],
     }
 

@@ -235,6 +235,7 @@ def test_administrator_changes_a_listing_in_the_back_office_and_search_follows(c
         "contacts",
         "languages",
         "service_areas",
+        "funding",
     ):
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     response = client.post(reverse("admin:directory_service_change", args=[own.pk]), data)
@@ -256,6 +257,7 @@ def test_moving_a_venue_in_the_back_office_moves_its_listings_in_search(client, 
     assert list(search_listings(nearby)) == []
     sign_in(client, make_user(Role.ADMINISTRATOR, is_staff=True, is_superuser=True))
     data = {"name": "Sale hall", "location_type": "physical", "latitude": "53.425", "longitude": "-2.322"}
+    data |= {"accessibility_entries-TOTAL_FORMS": "0", "accessibility_entries-INITIAL_FORMS": "0"}
     response = client.post(reverse("admin:directory_location_change", args=[hall.pk]), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert [s.name for s in search_listings(nearby)] == ["Stretford lunch club"]
