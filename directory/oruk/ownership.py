@@ -128,6 +128,11 @@ def _provider_differences(provider: Provider, item: dict) -> Iterator[tuple[str,
             ("website", provider.website, item.get("website")),
             ("logo", provider.logo, item.get("logo")),
             ("uri", provider.uri, item.get("uri")),
+            (
+                "parent_organization_id",
+                provider.parent_organization_id,
+                item.get("parent_organization_id") and uuid.UUID(item["parent_organization_id"]),
+            ),
         ]
     )
 
@@ -148,7 +153,11 @@ def _venue_differences(venue: Location, item: dict) -> Iterator[tuple[str, Any, 
                 (item.get("external_identifier_type") or "")[:50],
             ),
             ("addresses.0.address_1", venue.address_1, (address.get("address_1") or "")[:255]),
+            ("addresses.0.address_2", venue.address_2, (address.get("address_2") or "")[:255]),
+            ("addresses.0.attention", venue.attention, (address.get("attention") or "")[:255]),
             ("addresses.0.city", venue.city, (address.get("city") or "")[:100]),
+            ("addresses.0.region", venue.region, (address.get("region") or "")[:100]),
+            ("addresses.0.state_province", venue.state_province, (address.get("state_province") or "")[:100]),
         ]
     )
     theirs = address.get("postal_code")
