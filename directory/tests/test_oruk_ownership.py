@@ -58,7 +58,7 @@ def venue(location: Location | None = None, **changes) -> dict:
                 "id": new_id(),
                 "address_1": location.address_1,
                 "city": location.city,
-                "state_province": "Trafford",
+                "state_province": location.state_province,
                 "postal_code": location.postal_code,
                 "country": "GB",
                 "address_type": "physical",
