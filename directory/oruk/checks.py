@@ -246,7 +246,7 @@ def _email(value: object, path: str, found: _Problems) -> None:
     if value is None or value == "":
         return
     try:
-        validate_email(value)
+        validate_email(value if isinstance(value, str) else "")
     except ValidationError:
         found.note(path, f"'{quoted(value)}' is not an email address")
 

@@ -13,7 +13,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+from django.core.exceptions import ImproperlyConfigured
+from jsonschema import Draft202012Validator, FormatChecker  # type: ignore[import-untyped]
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
@@ -36,10 +37,20 @@ def schema(name: str) -> dict[str, Any]:
     return contents
 
 
+def _format_checker() -> FormatChecker:
+    checker = FormatChecker()
+    if "uri" not in checker.checkers:
+        raise ImproperlyConfigured("rfc3986-validator is missing: no `uri` field would be checked")
+    strict, raises = checker.checkers["uri"]
+    # Many feeds send "" for an address they do not have; it is stored as no address at all.
+    checker.checks("uri", raises)(lambda value: value == "" or strict(value))
+    return checker
+
+
 @cache
 def validator(name: str) -> Draft202012Validator:
     """A validator for one schema file (e.g. ``service.json``), with format checks on."""
-    return Draft202012Validator(schema(name), registry=_registry(), format_checker=FormatChecker())
+    return Draft202012Validator(schema(name), registry=_registry(), format_checker=_format_checker())
 
 
 def problems(record: object, name: str) -> list[str]:
