@@ -11,6 +11,7 @@ compressed answers are asked for, and one sent all the same is refused (no gzip 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import http.client
 import json
 import socket
@@ -215,7 +216,7 @@ def records_from_url(
     """Every service in a feed: its /services pages, then each service in full."""
     limits = limits or FeedLimits()
     if timeout is not None:
-        limits = FeedLimits(**{**limits.__dict__, "timeout": timeout})
+        limits = dataclasses.replace(limits, timeout=timeout)
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         raise FeedError("a feed address must start with http:// or https://")
     reader = _Reader(limits, deadline or Deadline(limits.time_limit))

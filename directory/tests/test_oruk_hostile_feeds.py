@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import gzip
+import io
 import json
 import re
 import threading
@@ -533,6 +534,31 @@ def test_a_feed_imports_with_progress_lines_and_a_summary(hostile_server, capsys
     assert "records written: 1 of 1" in err
     assert re.search(r"Imported 1 services: read 1, 1 new, 0 updated, 0 rejected, in \d+\.\d s\.", out)
     assert Service.objects.filter(pk=ONE_ID).exists()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.django_db
+def test_a_terminal_gets_progress_bars(hostile_server):
+    terminal, out = _Terminal(), io.StringIO()
+    call_command("import_oruk", hostile_server(""), stderr=terminal, stdout=out, **LIMITS)
+    shown = terminal.getvalue()
+    for bar in ("pages fetched: ", "records fetched: 100%", "records checked: 100%", "records written: 100%"):
+        assert bar in shown
+    assert "Imported 1 services" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_no_progress_shows_only_the_summary(tmp_path):
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps([_example()]))
+    err, out = io.StringIO(), io.StringIO()
+    call_command("import_oruk", str(path), no_progress=True, stderr=err, stdout=out)
+    assert "records" not in err.getvalue()
+    assert "Imported 1 services: read 1, 1 new" in out.getvalue()
 
 
 @pytest.mark.django_db

@@ -30,13 +30,15 @@ class _Progress:
     Each call also checks the import's time limit, so checking and writing stop in time too (a
     refusal while writing rolls the whole import back)."""
 
-    def __init__(self, command: BaseCommand, deadline: Deadline) -> None:
-        self.stderr, self.deadline = command.stderr, deadline
+    def __init__(self, command: BaseCommand, deadline: Deadline, *, shown: bool) -> None:
+        self.stderr, self.deadline, self.shown = command.stderr, deadline, shown
         self.bars: dict[str, Any] = {}
         self.terminal = self.stderr.isatty()
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         self.deadline.check()
+        if not self.shown:
+            return
         label = STAGES.get(stage, stage)
         if self.terminal:
             from tqdm import tqdm
@@ -81,6 +83,7 @@ class Command(BaseCommand):
             help="listing status for imported services (default: published)",
         )
         parser.add_argument("--dry-run", action="store_true", help="check every record but write nothing")
+        parser.add_argument("--no-progress", action="store_true", help="show no progress, only the summary")
         limits = parser.add_argument_group("limits (a feed that breaks one is refused whole)")
         limits.add_argument(
             "--time-limit", type=float, default=DEFAULTS.time_limit, help="seconds for the whole import (900)"
@@ -123,7 +126,8 @@ class Command(BaseCommand):
             max_records=options["max_records"],
         )
         deadline = Deadline(limits.time_limit, started)
-        progress = _Progress(self, deadline)
+        shown = not options["no_progress"] and options.get("verbosity", 1) > 0
+        progress = _Progress(self, deadline, shown=shown)
         source = options["source"]
         try:
             if source.startswith(("http://", "https://")):
