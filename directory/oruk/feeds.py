@@ -127,6 +127,9 @@ class _Reader:
         except (OSError, http.client.HTTPException) as error:
             if expired.is_set() or clock.monotonic() - started >= budget:
                 raise self._too_slow(url, budget) from None
+            if isinstance(error, http.client.HTTPException):
+                what = _shorter(str(error)) or type(error).__name__
+                raise FeedError(f"{url} did not answer in HTTP ({what})") from None
             raise FeedError(
                 f"could not reach {url}: {getattr(error, 'reason', error) or type(error).__name__}"
             ) from None
@@ -181,11 +184,16 @@ def _cut(connection: http.client.HTTPConnection, expired: threading.Event) -> No
             sock.shutdown(socket.SHUT_RDWR)
 
 
+def _shorter(text: str) -> str:
+    return text if len(text) <= 80 else f"{text[:80]}…"
+
+
 def _redirect_target(url: str, location: str) -> str:
     target = urllib.parse.urljoin(url, location.strip())
     if urllib.parse.urlsplit(target).scheme not in ("http", "https"):
-        shown = target if len(target) <= 80 else f"{target[:80]}…"
-        raise FeedError(f"{url} redirected to {shown!r}: only http:// and https:// addresses are followed")
+        raise FeedError(
+            f"{url} redirected to {_shorter(target)!r}: only http:// and https:// addresses are followed"
+        )
     return target
 
 
@@ -247,7 +255,7 @@ def _listed_ids(reader: _Reader, base: str, tell: Progress) -> list[str]:
         if not isinstance(body, dict) or not isinstance(body.get("contents"), list):
             raise FeedError(f"{base} page {page} is not an Open Referral UK page (no 'contents' list)")
         number = body.get("page_number")
-        if number is not None and number != page:
+        if number is not None and str(number) != str(page):
             raise FeedError(
                 f"{base} answered page {page} with page {str(number)[:20]}: it ignores the page parameter"
             )

@@ -20,8 +20,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from directory.models import Service
+from directory.oruk.checks import check_record
 from directory.oruk.importer import import_records
 
 EXAMPLE = Path(__file__).parent / "data" / "oruk_example_service_full.json"
@@ -353,6 +356,11 @@ class HostileFeed(BaseHTTPRequestHandler):
             self.wfile.flush()
             time.sleep(0.05)
 
+    def _endless_headers(self, path: str, page: int) -> None:
+        self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        for number in range(1000):
+            self.wfile.write(b"X-Header-%d: x\r\n" % number)
+
     def _huge_declared(self, path: str, page: int) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -453,6 +461,7 @@ HTTP_CASES = [
     ("endless_body", {}, "sent more than 65,536 bytes (--max-bytes)"),
     ("slow_trickle", {}, "took longer than 1 seconds to answer (--timeout)"),
     ("slow_headers", {}, "took longer than 1 seconds to answer (--timeout)"),
+    ("endless_headers", {}, "did not answer in HTTP (got more than 100 headers)"),
     ("huge_declared", {}, "sent more than 65,536 bytes (--max-bytes)"),
     ("page_ignored", {}, "answered page 2 with page 1: it ignores the page parameter"),
     ("page_repeats", {}, "page 3 lists service 00000000-0000-0000-0000-000000000002 again (first on page 1)"),
@@ -489,13 +498,18 @@ HTTP_CASES = [
 ]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # the importer hanging up on an endless body is the point, not an error
+
+
 @pytest.fixture
 def hostile_server():
     servers = []
 
     def serve(mode: str) -> str:
         handler = type("Handler", (HostileFeed,), {"mode": mode})
-        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        server = _QuietServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
         return f"http://127.0.0.1:{server.server_address[1]}/oruk/"
@@ -574,3 +588,47 @@ def test_a_refusal_while_writing_rolls_the_whole_import_back(directory_with_a_li
     with pytest.raises(OutOfTime):
         import_records(records, progress=progress)
     assert row_counts() == directory_with_a_listing
+
+
+# --- Any JSON at all, anywhere in a record ----------------------------------------------------
+
+ANY_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+def _places(value: object, path: tuple = ()) -> list[tuple]:
+    """Every place in a record a value can be put: each field and item, and a new field anywhere."""
+    found = []
+    if isinstance(value, dict):
+        found.append((*path, "extra"))
+        for key, inner in value.items():
+            found += [(*path, key), *_places(inner, (*path, key))]
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            found += [(*path, index), *_places(inner, (*path, index))]
+    return found
+
+
+PLACES = _places(_example())
+
+
+@pytest.mark.django_db
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(place=st.sampled_from(PLACES), value=ANY_JSON)
+def test_any_value_anywhere_is_either_refused_by_field_or_written_whole(place, value):
+    record = fresh(_example())
+    target = record
+    for step in place[:-1]:
+        target = target[step]
+    target[place[-1]] = value
+    problems = check_record(record)
+    assert all(isinstance(p, str) and ": " in p for p in problems)
+    before = row_counts()
+    result = import_records([record], dry_run=False)
+    if result.rejected:
+        assert row_counts() == before
+    else:
+        assert Service.objects.filter(pk=record["id"]).exists()
