@@ -117,7 +117,9 @@ def _age(value: Any, path: str, found: _Problems) -> int | None:
 
 
 def _whole(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer()
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
 
 
 # --- 1. Shape ---------------------------------------------------------------------------------

@@ -150,6 +150,8 @@ RECORD_CASES = [
         _set("schedules.0.interval", 99999),
         "schedules.0.interval: '99999' is not a whole number",
     ),
+    ("interval_400_digits", _set("schedules.0.interval", 10**400), "schedules.0.interval: '1000000000"),
+    ("age_400_digits", _set("minimum_age", -(10**400)), "minimum_age: '-10000000"),
     ("interval_half", _set("schedules.0.interval", 1.5), "schedules.0.interval: '1.5' is not a whole number"),
     (
         "amount_1e12",
