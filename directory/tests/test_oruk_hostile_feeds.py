@@ -57,8 +57,10 @@ def directory_with_a_listing(tmp_path_factory) -> dict[str, int]:
     path = tmp_path_factory.mktemp("existing") / "existing.json"
     path.write_text(json.dumps([_example()]))
     call_command("import_oruk", str(path))
-    assert Service.objects.count() == 1
-    return row_counts()
+    counts = row_counts()
+    filled = ("directory_service", "directory_service_terms", "directory_schedule", "directory_costoption")
+    assert all(counts[table] > 0 for table in filled), counts
+    return counts
 
 
 # --- Hostile records, from a file: the first record is fine, the second is the attack -------------
