@@ -36,6 +36,7 @@ from .validation import described_objects
 from .validation import problems as schema_problems
 
 MAX_DEPTH = 20  # the deepest ORUK service (an attribute's term inside a location's accessibility) is 8
+MAX_ITEMS = 1000  # items in any one list of a record: one service's schedules, contacts, ...
 MAX_AGE = 130
 QUOTE_AT_MOST = 80  # characters of a bad value quoted back in a message
 
@@ -136,9 +137,9 @@ def _text_problem(text: str) -> str | None:
 
 
 def shape_problems(record: object) -> list[str]:
-    """Problems no schema describes: nesting deeper than MAX_DEPTH, text (keys too) a database
-    cannot store, and numbers that are not finite (NaN, Infinity, 1e309). Walks without recursion,
-    so no depth of nesting can overflow the stack."""
+    """Problems no schema describes: nesting deeper than MAX_DEPTH, lists longer than MAX_ITEMS,
+    text (keys too) a database cannot store, and numbers that are not finite (NaN, Infinity,
+    1e309). Walks without recursion, so no depth of nesting can overflow the stack."""
     found = _Problems()
     stack: list[tuple[str, object, int]] = [("(record)", record, 0)]
     while stack:
@@ -152,6 +153,10 @@ def shape_problems(record: object) -> list[str]:
         elif isinstance(value, dict | list):
             if depth >= MAX_DEPTH:
                 found.note(path, f"is nested more than {MAX_DEPTH} levels deep")
+                continue
+            if isinstance(value, list) and len(value) > MAX_ITEMS:
+                # One service is written in one go, between two checks of the import's time limit.
+                found.note(path, f"has {len(value):,} items: at most {MAX_ITEMS:,} are read")
                 continue
             pairs = value.items() if isinstance(value, dict) else enumerate(value)
             children = []

@@ -99,6 +99,11 @@ RECORD_CASES = [
         _set("extra", _deep(50)),
         "extra.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0: is nested more",
     ),
+    (
+        "schedules_5000",
+        lambda r: r.update(schedules=r["schedules"] * 5000),
+        "schedules: has 5,000 items: at most 1,000 are read",
+    ),
     ("javascript_url", _set("url", "javascript:alert(1)"), "url: ‘javascript:’ addresses are not allowed"),
     ("data_website", _set("organization.website", "data:text/html,<script>"), "organization.website: "),
     ("vbscript_area", _set("service_areas.0.uri", "vbscript:msgbox(1)"), "service_areas.0.uri: ‘vbscript:’"),
