@@ -416,5 +416,8 @@ def test_the_command_says_which_source_it_imported_for(tmp_path, capsys):
     call_command("import_oruk", str(path), owner="Stretford Walkers", dry_run=True)
     assert "All 1 records are fine for “Stretford Walkers”. Nothing was written" in capsys.readouterr().out
     call_command("import_oruk", str(path))
-    assert "Imported 1 services for the district's own records (no owner): 1 new" in capsys.readouterr().out
+    assert (
+        "Imported 1 services for the district's own records (no owner): read 1, 1 new"
+        in capsys.readouterr().out
+    )
     assert Service.objects.get().owner is None

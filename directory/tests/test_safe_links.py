@@ -152,7 +152,7 @@ def test_oruk_import_refuses_an_unsafe_link_naming_the_record_and_field_and_writ
 def test_oruk_import_refuses_a_link_too_long_to_store(example):
     example["url"] = "https://example.org/" + "a" * 200
     result = import_records([example])
-    assert result.rejected[0].problems == ["url: is longer than 200 characters"]
+    assert result.rejected[0].problems == ["url: is 220 characters long: at most 200 can be stored"]
     assert not Service.objects.exists()
 
 
