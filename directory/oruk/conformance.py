@@ -9,31 +9,35 @@ docs/api.md explains each one.
 
 Every request is bounded (a timeout, a size cap read as a stream, a cap on the number of requests,
 and a stop after three answers in a row fail to arrive), so a hostile or huge feed cannot hang the
-check. Nothing here writes.
+check (``fetching``). ``conformance_checks`` judges single answers. Nothing here writes.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from jsonschema import FormatChecker
 
 from . import validation
+from .conformance_checks import (
+    BAD_QUERIES,
+    MAX_REASONS,
+    Matcher,
+    consistency_problems,
+    envelope_problems,
+    openapi_problems,
+    search_queries,
+    walk_problems,
+)
+from .fetching import Answer, CheckStopped, Client
 
-USER_AGENT = "Closeknit Open Referral UK conformance check"
 ERROR, WARNING = "error", "warning"
 PASS, FAIL, WARN, SKIP = "pass", "fail", "warning", "skipped"
-MAX_REASONS = 8
 SAMPLE_IDS = 10  # ids taken from each list, as the official validator takes up to ten
 WALK_PER_PAGE, WALK_MAX_PAGES, WALK_MAX_ITEMS = 3, 20, 500
 FIRST_PAGE_SIZE = 10
@@ -144,7 +148,6 @@ RULES: tuple[Rule, ...] = (
         "lists (up to 500 items)",
     ),
 )
-RULE_BY_ID = {rule.id: rule for rule in RULES}
 
 
 @dataclass(frozen=True)
@@ -171,138 +174,6 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("/taxonomy_terms", "taxonomy_term.json", "taxonomy_term.json", False),
 )
 NOT_PROVIDED = {404, 501, 503}
-PAGE_FIELDS: dict[str, type] = {
-    "total_items": int,
-    "total_pages": int,
-    "page_number": int,
-    "size": int,
-    "first_page": bool,
-    "last_page": bool,
-    "empty": bool,
-    "contents": list,
-}
-# Where the profile's OpenAPI document points for its schemas: resolved from our own copies.
-PROFILE_SCHEMA_PREFIXES = (
-    "https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/compiled/",
-    "https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/",
-)
-
-
-class CheckStopped(Exception):
-    """The check cannot go on: the request budget is spent or the feed stopped answering."""
-
-
-@dataclass
-class Answer:
-    """One request's outcome. ``body`` is the parsed JSON, or None with ``problem`` saying why."""
-
-    url: str
-    status: int | None = None
-    cors: str | None = None
-    content_type: str = ""
-    body: Any = None
-    problem: str = ""
-    cut_off: bool = False  # too slow, too large or broken off: read no further
-
-    @property
-    def ok(self) -> bool:
-        return self.status == 200 and not self.problem
-
-    def where(self) -> str:
-        return f"GET {self.url}"
-
-
-class _Stop(Exception):
-    pass
-
-
-class Client:
-    """Bounded GET requests: ``timeout`` seconds each, ``max_bytes`` each, ``max_requests`` in all."""
-
-    def __init__(self, *, timeout: float, max_requests: int, max_bytes: int):
-        self.timeout, self.max_requests, self.max_bytes = timeout, max_requests, max_bytes
-        self.answers: list[Answer] = []  # kept without bodies, for the CORS and JSON rules
-        self._silent_in_a_row = 0
-        self._opener = urllib.request.build_opener(_HttpOnlyRedirects())
-
-    def get(self, url: str) -> Answer:
-        if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-            return Answer(url, problem="not an http(s) address: not fetched")
-        if len(self.answers) >= self.max_requests:
-            raise CheckStopped(f"the request budget ({self.max_requests}) is spent: raise --max-requests")
-        if self._silent_in_a_row >= 3:
-            raise CheckStopped("three requests in a row had no whole answer: the feed stopped answering")
-        answer = self._fetch(url)
-        silent = answer.status is None or answer.cut_off
-        self._silent_in_a_row = self._silent_in_a_row + 1 if silent else 0
-        kept = Answer(answer.url, answer.status, answer.cors, answer.content_type, None, answer.problem)
-        kept.cut_off = answer.cut_off
-        self.answers.append(kept)
-        return answer
-
-    def _fetch(self, url: str) -> Answer:
-        # Only http(s): ``get`` refuses every other scheme before this is reached.
-        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
-        request = urllib.request.Request(url, headers=headers)  # noqa: S310
-        answer = Answer(url)
-        deadline = time.monotonic() + self.timeout
-        try:
-            with self._opener.open(request, timeout=self.timeout) as response:
-                raw = self._read(response, answer, response.status, deadline)
-        except urllib.error.HTTPError as error:
-            with error:
-                raw = self._read(error.fp, answer, error.code, deadline) if error.fp else b""
-        except _Stop:
-            answer.cut_off = True
-            return answer
-        except (urllib.error.URLError, TimeoutError, OSError, ValueError) as error:
-            answer.problem = f"no answer: {getattr(error, 'reason', error)}"
-            return answer
-        answer.body, answer.problem = _parse_json(raw, answer.content_type)
-        return answer
-
-    def _read(self, stream: Any, answer: Answer, status: int, deadline: float) -> bytes:
-        answer.status = status
-        answer.cors = stream.headers.get("Access-Control-Allow-Origin")
-        answer.content_type = stream.headers.get_content_type() if stream.headers.get("Content-Type") else ""
-        read = getattr(stream, "read1", stream.read)
-        chunks: list[bytes] = []
-        size = 0
-        try:
-            while chunk := read(65536):
-                size += len(chunk)
-                if size > self.max_bytes:
-                    answer.problem = (
-                        f"the answer is larger than {self.max_bytes // 1_000_000} MB: stopped reading"
-                    )
-                    raise _Stop
-                if time.monotonic() > deadline:
-                    answer.problem = f"the answer took longer than {self.timeout:g} s: stopped reading"
-                    raise _Stop
-                chunks.append(chunk)
-        except (TimeoutError, OSError) as error:
-            answer.problem = f"the answer broke off: {error}"
-            raise _Stop from None
-        return b"".join(chunks)
-
-
-class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
-        if urllib.parse.urlsplit(newurl).scheme not in ("http", "https"):
-            return None
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-def _parse_json(raw: bytes, content_type: str) -> tuple[Any, str]:
-    if raw.lstrip()[:1] == b"<":
-        return None, f"sent HTML or XML ({content_type or 'no Content-Type'}), not JSON"
-    try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return None, f"did not send JSON ({content_type or 'no Content-Type'})"
-    if content_type != "application/json" and not content_type.endswith("+json"):
-        return body, f"sent JSON labelled {content_type or 'with no Content-Type'}, not application/json"
-    return body, ""
 
 
 @dataclass
@@ -334,9 +205,6 @@ class Report:
     @property
     def passed(self) -> bool:
         return not self.failed
-
-    def outcome_of(self, rule_id: str) -> str:
-        return next(result.outcome for result in self.results if result.rule.id == rule_id)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -502,7 +370,7 @@ class _Checker:
             return
         self.openapi = document
         self.findings.ran("R05")
-        for problem in _openapi_problems(document, openapi_url, self._same_site_schema):
+        for problem in openapi_problems(document, openapi_url, self._same_site_schema):
             self.findings.add("R05", WARNING, f"{answer.where()}: {problem}")
 
     def _same_site_schema(self, uri: str) -> Any:
@@ -576,13 +444,13 @@ class _Checker:
             self.findings.add("R07", endpoint.level, f"{answer.where()}: {_why(answer)}")
             return False
         self.findings.ran("R10")
-        missing = _envelope_problems(answer.body)
+        missing = envelope_problems(answer.body)
         for problem in missing:
             self.findings.add("R10", endpoint.level, f"{answer.where()}: {problem}")
         if missing:
             return False
         self.findings.ran(rule)
-        for problem in _consistency_problems(answer.body, page=page, per_page=per_page):
+        for problem in consistency_problems(answer.body, page=page, per_page=per_page):
             self.findings.add(rule, endpoint.level, f"{answer.where()}: {problem}")
         self.findings.ran("R13")
         for index, item in enumerate(answer.body["contents"]):
@@ -642,7 +510,7 @@ class _Checker:
         if not self.check_page(endpoint, big, page=1, per_page=total):
             return
         self.findings.ran("R18")
-        for problem in _walk_problems(walked, _ids(big.body["contents"]), total, per_page):
+        for problem in walk_problems(walked, _ids(big.body["contents"]), total, per_page):
             self.findings.add("R18", endpoint.level, f"{self.base}{endpoint.path}: {problem}")
 
     # Search and bad requests
@@ -653,7 +521,7 @@ class _Checker:
                 self.findings.skip("R16", "no service to search for")
                 continue
             level = ERROR if path == "/services" else WARNING
-            for query, matches in _search_queries(self.services[0]):
+            for query, matches in search_queries(self.services[0]):
                 self.check_one_search(path, query, matches, level)
 
     def check_one_search(self, path: str, query: dict[str, str], matches: Matcher | None, level: str) -> None:
@@ -737,162 +605,3 @@ class _Checker:
                 self.findings.add(
                     "R08", WARNING, f"{answer.where()} ({answer.status}): the error {answer.problem}"
                 )
-
-
-BAD_QUERIES: tuple[dict[str, str], ...] = (
-    {"page": "abc"},
-    {"page": "0"},
-    {"per_page": "-1"},
-    {"taxonomy_term_id": "not-a-uuid"},
-    {"modified_after": "yesterday"},
-    {"minimum_age": "old"},
-    {"day": "XX"},
-    {"start_time": "25:99"},
-)
-
-
-# Whether a full service should be found: True, False, or None where the checker cannot tell.
-Matcher = Callable[[dict], bool | None]
-
-
-def _terms(service: dict) -> list[dict]:
-    """The taxonomy terms of a full service: its attributes' terms (HSDS 3.0)."""
-    attributes = [a for a in service.get("attributes") or [] if isinstance(a, dict)]
-    return [
-        {"id": a.get("taxonomy_term_id"), "taxonomy_id": (a.get("taxonomy_term") or {}).get("taxonomy_id")}
-        for a in attributes
-    ]
-
-
-def _search_queries(service: dict) -> Iterator[tuple[dict[str, str], Matcher | None]]:
-    """The profile's search parameters, with values taken from one of the feed's own services, each
-    with a test of which full services should be found (None: the checker cannot tell at all)."""
-    terms = _terms(service)
-    term_id = next((t["id"] for t in terms if isinstance(t["id"], str)), None)
-    if term_id:
-        yield {"taxonomy_term_id": term_id}, lambda s: any(t["id"] == term_id for t in _terms(s))
-    taxonomy_id = next((t["taxonomy_id"] for t in terms if isinstance(t["taxonomy_id"], str)), None)
-    if taxonomy_id:
-        yield {"taxonomy_id": taxonomy_id}, lambda s: any(t["taxonomy_id"] == taxonomy_id for t in _terms(s))
-    organization_id = service.get("organization_id")
-    if isinstance(organization_id, str):
-        yield {"organization_id": organization_id}, lambda s: s.get("organization_id") == organization_id
-    name = service.get("name")
-    if isinstance(name, str) and name.strip():
-        yield {"search": name}, lambda s: True if s is service else None
-    for query in (
-        {"minimum_age": "0"},
-        {"maximum_age": "120"},
-        {"day": "MO"},
-        {"start_time": "09:00"},
-        {"end_time": "17:00"},
-        {"modified_after": "2000-01-01T00:00:00Z"},
-    ):
-        yield query, None
-
-
-def _has_kind(value: Any, kind: type) -> bool:
-    if kind is int:  # a count: JSON true is not one, nor is -1
-        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-    return isinstance(value, kind)
-
-
-def _envelope_problems(body: Any) -> list[str]:
-    if not isinstance(body, dict):
-        return ["(page): not a JSON object"]
-    found = []
-    for name, kind in PAGE_FIELDS.items():
-        value = body.get(name)
-        if name not in body:
-            found.append(f"{name}: missing")
-        elif not _has_kind(value, kind):
-            wanted = {int: "a whole number", bool: "true or false", list: "a list"}[kind]
-            found.append(f"{name}: {json.dumps(value)[:40]} is not {wanted}")
-    return found
-
-
-def _consistency_problems(body: dict, *, page: int, per_page: int) -> list[str]:
-    count, number, pages = len(body["contents"]), body["page_number"], body["total_pages"]
-    checks = [
-        (body["size"] == count, f"size: {body['size']}, but contents has {count}"),
-        (number == page, f"page_number: {number}, but page {page} was asked for"),
-        (count <= per_page, f"contents: {count} items, but per_page={per_page} was asked for"),
-        (
-            body["first_page"] == (number == 1),
-            f"first_page: {json.dumps(body['first_page'])} on page {number}",
-        ),
-        (
-            body["last_page"] == (number >= pages),
-            f"last_page: {json.dumps(body['last_page'])} on page {number} of {pages}",
-        ),
-        (body["empty"] == (count == 0), f"empty: {json.dumps(body['empty'])} with {count} items"),
-        (
-            body["total_items"] >= count,
-            f"total_items: {body['total_items']}, fewer than the {count} items on the page",
-        ),
-        (
-            number >= pages or count == per_page,
-            f"contents: {count} items on page {number} of {pages}, not a full page",
-        ),
-    ]
-    return [problem for ok, problem in checks if not ok]
-
-
-def _walk_problems(walked: list[str], whole: list[str], total: int, per_page: int) -> list[str]:
-    found = []
-    seen: set[str] = set()
-    for item_id in walked:
-        if item_id in seen:
-            found.append(f"id {item_id} comes twice when walking with per_page={per_page}")
-        seen.add(item_id)
-    if len(seen) != total:
-        found.append(
-            f"walking with per_page={per_page} gave {len(seen)} different items, but total_items is {total}"
-        )
-    if len(whole) == total and walked != whole:
-        missing = [item_id for item_id in whole if item_id not in seen]
-        detail = f" (missing: {', '.join(missing[:3])})" if missing else ""
-        found.append(f"walking with per_page={per_page} differs from one page of {total}{detail}")
-    return found
-
-
-def _openapi_problems(document: dict, url: str, same_site: Callable[[str], Any]) -> list[str]:
-    """What openapi-spec-validator finds, resolving the profile's schemas from our own copies."""
-    from openapi_spec_validator.validation import (
-        OpenAPIV2SpecValidator,
-        OpenAPIV30SpecValidator,
-        OpenAPIV31SpecValidator,
-    )
-
-    version = str(document.get("openapi") or document.get("swagger") or "")
-    base_class: Any = {"2": OpenAPIV2SpecValidator, "3.0": OpenAPIV30SpecValidator}.get(
-        version[:1] if version.startswith("2") else version[:3], OpenAPIV31SpecValidator
-    )
-
-    def resolve(uri: str) -> Any:
-        for prefix in PROFILE_SCHEMA_PREFIXES:
-            name = uri.removeprefix(prefix)
-            if name != uri and "/" not in name and (validation.SCHEMAS / name).is_file():
-                return json.loads((validation.SCHEMAS / name).read_text(encoding="utf-8"))
-        return same_site(uri)
-
-    def refuse(uri: str) -> Any:
-        raise LookupError(f"{uri}: local files are never read")
-
-    offline = type(
-        "OfflineValidator",
-        (base_class,),
-        {"resolver_handlers": {"http": resolve, "https": resolve, "file": refuse}},
-    )
-    found = []
-    try:
-        for error in offline(document, base_uri=url).iter_errors():
-            path = "/".join(str(part) for part in getattr(error, "absolute_path", [])) or "(document)"
-            found.append(f"{path}: {str(getattr(error, 'message', error)).splitlines()[0][:300]}")
-            if len(found) > MAX_REASONS:
-                break
-    except CheckStopped:
-        raise
-    except Exception as error:  # noqa: BLE001 - a third-party validator on hostile input: report, never crash
-        found.append(f"could not be checked to the end: {type(error).__name__}: {str(error)[:300]}")
-    return found
