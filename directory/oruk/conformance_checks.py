@@ -32,6 +32,15 @@ PROFILE_SCHEMA_PREFIXES = (
 )
 
 
+def schema_problems(record: Any, name: str) -> list[str]:
+    """``validation.problems``, safe on hostile input: JSON nested deep enough to parse but too deep
+    to validate is a problem of the record, not a crash of the check."""
+    try:
+        return validation.problems(record, name)
+    except RecursionError:
+        return ["(record): nested too deeply to check"]
+
+
 BAD_QUERIES: tuple[dict[str, str], ...] = (
     {"page": "abc"},
     {"page": "0"},

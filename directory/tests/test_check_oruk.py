@@ -149,6 +149,8 @@ class SmallFeed(BaseHTTPRequestHandler):
         items = found[(page - 1) * per_page : page * per_page]
         if "invalid-record" in self.faults:
             items = [dict(item, status="maybe") for item in items]
+        if "deep" in self.faults:
+            items = [dict(item, status=json.loads("[" * 900 + "]" * 900)) for item in items]
         pages = max(1, -(-len(found) // per_page))
         body = {
             "total_items": len(found),
@@ -265,6 +267,17 @@ def test_schema_invalid_record_fails_with_its_json_path():
     assert any("contents[0].status: 'maybe' is not one of" in reason for reason in rules["R13"].reasons)
 
 
+def test_a_deeply_nested_record_is_reported_briefly():
+    with small_feed("deep") as url:
+        _, rules = outcomes(url)
+
+    assert rules["R13"].outcome == FAIL
+    assert (
+        rules["R13"].reasons[0].startswith(f"GET {url}/services?page=1&per_page=10: contents[0].status: [[[")
+    )
+    assert all(len(reason) <= 400 for reason in rules["R13"].reasons)
+
+
 def test_id_mismatch_fails():
     with small_feed("id-mismatch") as url:
         _, rules = outcomes(url)
@@ -283,7 +296,7 @@ def test_a_search_parameter_that_does_not_filter_fails():
     assert rules["R16"].outcome == FAIL
     other = good_service(1)["id"]
     assert rules["R16"].reasons == [
-        f"GET {url}/services?per_page=500&taxonomy_term_id={TERMS[0]}: contents: service {other} is there, "
+        f"GET {url}/services?per_page=50&taxonomy_term_id={TERMS[0]}: contents: service {other} is there, "
         "though it does not match"
     ]
 
