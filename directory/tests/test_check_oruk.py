@@ -119,7 +119,7 @@ class SmallFeed(BaseHTTPRequestHandler):
         if url.path == "/":
             return self.answer(
                 {
-                    "version": "HSDS-UK-3.0",
+                    "version": "" if "no-version" in self.faults else "HSDS-UK-3.0",
                     "profile": "https://example.org/",
                     "openapi_url": f"{base}/openapi.json",
                 }
@@ -144,6 +144,10 @@ class SmallFeed(BaseHTTPRequestHandler):
             return self.answer({"detail": "bad parameter"}, 500 if "500" in self.faults else 400)
         page, per_page = int(query.get("page", 1)), int(query.get("per_page", 50))
         found = self.services
+        if "unstable-paging" in self.faults and per_page < len(found):
+            found = found[page % 2 :] + found[: page % 2]  # each small page sorted differently
+        if "past-end-404" in self.faults and page > max(1, -(-len(found) // per_page)):
+            return self.answer({"detail": "no such page"}, 404)
         if "taxonomy_term_id" in query and "ignores-filter" not in self.faults:
             found = [s for s in found if s["attributes"][0]["taxonomy_term_id"] == query["taxonomy_term_id"]]
         items = found[(page - 1) * per_page : page * per_page]
@@ -210,8 +214,10 @@ class SmallFeed(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def small_feed(*faults):
-    handler = type("Feed", (SmallFeed,), {"faults": set(faults)})
+def small_feed(*faults, services=3):
+    handler = type(
+        "Feed", (SmallFeed,), {"faults": set(faults), "services": [good_service(n) for n in range(services)]}
+    )
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -298,6 +304,37 @@ def test_a_search_parameter_that_does_not_filter_fails():
     assert rules["R16"].reasons == [
         f"GET {url}/services?per_page=50&taxonomy_term_id={TERMS[0]}: contents: service {other} is there, "
         "though it does not match"
+    ]
+
+
+def test_missing_version_fails():
+    with small_feed("no-version") as url:
+        _, rules = outcomes(url)
+
+    assert rules["R02"].outcome == FAIL
+    assert rules["R02"].reasons == [
+        "`/` version: missing, so the official validator would use the HSDS-UK 1.0 rules"
+    ]
+
+
+def test_a_page_past_the_end_that_answers_404_fails():
+    with small_feed("past-end-404") as url:
+        _, rules = outcomes(url)
+
+    assert rules["R12"].outcome == FAIL
+    assert rules["R12"].reasons == [f"GET {url}/services?page=2&per_page=10: answered 404, not an empty page"]
+
+
+def test_unstable_paging_fails():
+    with small_feed("unstable-paging", services=7) as url:
+        _, rules = outcomes(url)
+
+    assert rules["R18"].outcome == FAIL
+    assert rules["R18"].reasons == [
+        f"{url}/services: id {good_service(3)['id']} comes twice when walking with per_page=3",
+        f"{url}/services: walking with per_page=3 gave 6 different items, but total_items is 7",
+        f"{url}/services: walking with per_page=3 differs from one page of 7"
+        f" (missing: {good_service(6)['id']})",
     ]
 
 
