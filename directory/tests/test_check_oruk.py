@@ -14,6 +14,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from directory.oruk.conformance import FAIL, PASS, RULES, check_feed
 from directory.tests.factories import LocationFactory, ScheduleFactory, ServiceFactory, TaxonomyTermFactory
@@ -410,6 +413,53 @@ def test_openapi_url_pointing_at_a_local_file_is_never_read(tmp_path):
 
     assert rules["R03"].outcome == FAIL
     assert rules["R04"].outcome == "skipped"
+
+
+class AnyJson(SmallFeed):
+    """Answers the same made-up JSON at every address."""
+
+    body: object = None
+
+    def do_GET(self):
+        self.answer(self.body)
+
+
+scalars = st.none() | st.booleans() | st.integers(-5, 10**12) | st.text(max_size=8)
+records = st.fixed_dictionaries(
+    {"id": scalars | st.uuids().map(str)},
+    optional={"name": scalars, "status": scalars, "attributes": scalars},
+)
+pages = st.fixed_dictionaries(
+    {},
+    optional={
+        **dict.fromkeys(("total_items", "total_pages", "page_number", "size", "first_page"), scalars),
+        **dict.fromkeys(("last_page", "empty", "version", "openapi_url", "id", "name"), scalars),
+        "contents": st.lists(records | scalars, max_size=3),
+    },
+)
+
+
+@pytest.fixture(scope="module")
+def any_json_feed():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), AnyJson)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@hypothesis_settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(body=pages | st.lists(scalars, max_size=3) | scalars)
+def test_whatever_json_a_feed_sends_the_check_reports_and_never_crashes(any_json_feed, body):
+    AnyJson.body = body
+
+    report = check_feed(any_json_feed, timeout=2, max_requests=80)
+
+    assert [r.rule.id for r in report.results] == [rule.id for rule in RULES]
+    assert not report.passed
+    assert all(len(reason) <= 400 for r in report.results for reason in r.reasons)
 
 
 # Addresses that are no feed at all

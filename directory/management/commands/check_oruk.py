@@ -36,9 +36,15 @@ class Command(BaseCommand):
         megabytes = float(str(options["max_megabytes"]))
         if max_requests < 1 or timeout <= 0 or megabytes <= 0:
             raise CommandError("--max-requests, --timeout and --max-megabytes must be more than zero")
-        report = check_feed(
-            url, timeout=timeout, max_requests=max_requests, max_bytes=int(megabytes * 1_000_000)
-        )
+        try:
+            report = check_feed(
+                url, timeout=timeout, max_requests=max_requests, max_bytes=int(megabytes * 1_000_000)
+            )
+        except Exception as error:  # noqa: BLE001 - a hostile feed must never end in a traceback
+            raise CommandError(
+                f"The check stopped on something it did not expect ({type(error).__name__}: {error}). "
+                "Please report it, with the feed's address, as a bug in check_oruk."
+            ) from None
         if options["json"]:
             self.stdout.write(json.dumps(report.as_dict(), indent=2))
         else:
