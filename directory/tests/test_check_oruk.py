@@ -123,7 +123,9 @@ class SmallFeed(BaseHTTPRequestHandler):
             return self.answer(
                 {
                     "version": "" if "no-version" in self.faults else "HSDS-UK-3.0",
-                    "profile": "https://example.org/",
+                    "profile": "https://exa mple.org/"
+                    if "bad-profile" in self.faults
+                    else "https://example.org/",
                     "openapi_url": f"{base}/openapi.json",
                 }
             )
@@ -318,6 +320,14 @@ def test_missing_version_fails():
     assert rules["R02"].reasons == [
         "`/` version: missing, so the official validator would use the HSDS-UK 1.0 rules"
     ]
+
+
+def test_a_profile_that_is_not_a_uri_fails():
+    with small_feed("bad-profile") as url:
+        _, rules = outcomes(url)
+
+    assert rules["R03"].outcome == FAIL
+    assert rules["R03"].reasons == ["`/` profile: 'https://exa mple.org/' is not an absolute http(s) URI"]
 
 
 def test_a_page_past_the_end_that_answers_404_fails():
