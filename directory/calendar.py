@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time
 
 from django.utils import timezone
-from icalendar import Calendar, Event, vRecur
+from icalendar import Calendar, Event, vRecur, vText
 
 from .models import Schedule, Service
 from .schedule_words import describe_schedule
 from .timetable import LONDON, ScheduleError, check_schedule, parse_bymonthday
+
+# Control characters (RFC 5545 allows none in text but the tab; a line break is escaped as "\n"
+# only in a value icalendar knows is text), and runs of them.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]+")
+_CONTROLS_BUT_LINE_BREAKS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]+")
+
+
+def one_line(text: str) -> str:
+    """``text`` with each run of control characters (line breaks too) made one space: a listing's
+    name as an event's summary or a calendar's name, which are one line."""
+    return " ".join(_CONTROLS.sub(" ", text).split())
+
+
+def _text(text: str) -> str:
+    """``text`` without control characters other than line breaks (which icalendar escapes)."""
+    return _CONTROLS_BUT_LINE_BREAKS.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _rule(schedule: Schedule) -> vRecur:
@@ -44,7 +61,7 @@ def listings_calendar(listings: list[Service], name: str, url_for) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Closeknit//Community directory//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", vText(one_line(name)))
     calendar.add("x-wr-timezone", "Europe/London")
     stamp = timezone.now()
     for listing in listings:
@@ -57,7 +74,7 @@ def listings_calendar(listings: list[Service], name: str, url_for) -> bytes:
             event = Event()
             event.add("uid", f"{schedule.id}@closeknit")
             event.add("dtstamp", stamp)
-            event.add("summary", listing.name)
+            event.add("summary", one_line(listing.name))
             start = _first_start(schedule)
             event.add("dtstart", start)
             if schedule.closes_at:
@@ -65,19 +82,23 @@ def listings_calendar(listings: list[Service], name: str, url_for) -> bytes:
             event.add("rrule", _rule(schedule))
             event.add(
                 "description",
-                "\n\n".join(
-                    part
-                    for part in (
-                        describe_schedule(schedule),
-                        _note(schedule),
-                        listing.how_to_join,
-                        url_for(listing),
+                _text(
+                    "\n\n".join(
+                        part
+                        for part in (
+                            describe_schedule(schedule),
+                            _note(schedule),
+                            listing.how_to_join,
+                            url_for(listing),
+                        )
+                        if part
                     )
-                    if part
                 ),
             )
             event.add("url", url_for(listing))
             if venue is not None:
-                event.add("location", ", ".join(p for p in (venue.name, venue.one_line_address) if p))
+                event.add(
+                    "location", one_line(", ".join(p for p in (venue.name, venue.one_line_address) if p))
+                )
             calendar.add_component(event)
     return calendar.to_ical()

@@ -69,8 +69,8 @@ class ListingSearch:
     ends_before: time | None = None  # session closes at or before
     free_only: bool = False
     wheelchair_accessible: bool = False
-    minimum_age: int | None = None
-    maximum_age: int | None = None
+    minimum_age: int | None = None  # services whose minimum age is at least this (none counts as 0)
+    maximum_age: int | None = None  # services whose maximum age is at most this (none never matches)
     provider_id: str | None = None
     order: str = "relevance"  # relevance, distance or name
 
@@ -128,10 +128,13 @@ def search_listings(search: ListingSearch) -> QuerySet[Service]:
                 ServiceAtLocation.objects.filter(service=OuterRef("pk"), location__wheelchair_accessible=True)
             )
         )
-    if search.minimum_age is not None:
-        listings = listings.filter(Q(minimum_age__isnull=True) | Q(minimum_age__gte=search.minimum_age))
+    # The Open Referral UK profile's meaning: services whose minimum age is at least this, and whose
+    # maximum age is at most this. No minimum counts as 0 (from birth); no maximum is no upper limit,
+    # so a listing without one never matches a maximum (nor one without ages an impossible minimum).
+    if search.minimum_age:  # a minimum of 0 or more: every listing
+        listings = listings.filter(minimum_age__gte=search.minimum_age)
     if search.maximum_age is not None:
-        listings = listings.filter(Q(maximum_age__isnull=True) | Q(maximum_age__lte=search.maximum_age))
+        listings = listings.filter(maximum_age__lte=search.maximum_age)
     if search.provider_id:
         listings = listings.filter(provider_id=search.provider_id)
     if search.whole_district:

@@ -6,13 +6,13 @@ import math
 from dataclasses import replace
 from datetime import UTC
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,24 +22,30 @@ from directory.models import Provider, ServiceAtLocation, Taxonomy, TaxonomyTerm
 from places.geo import Point
 from places.selectors import PostcodeError, find_postcode, within_miles
 
-from . import params, serialise
+from . import openapi, params, serialise
 
 METRES_PER_MILE = 1609.344
 DEFAULT_PER_PAGE = 50
-MAX_PER_PAGE = 500
+MAX_PER_PAGE = openapi.MAX_PER_PAGE
 # With a postcode but no proximity, /service_at_locations looks this far (metres).
 DEFAULT_PROXIMITY = 8047
+# More than a listing's age can hold (a PositiveSmallIntegerField).
+BEYOND_ANY_AGE = 32768
 
 
 def paginate(request, queryset: QuerySet, render) -> dict:
-    """The profile's page envelope around ``render(item)`` of one page of ``queryset``."""
+    """The profile's page envelope around ``render(item)`` of one page of ``queryset``.
+
+    ``queryset`` must be in a total order (ending with the primary key), so that walking the pages
+    gives every row once: ties (services sharing a venue, or a name) are otherwise ordered afresh
+    by the database for each page."""
     page = params.whole_number(request.query_params, "page", 1, minimum=1, maximum=10**6)
     per_page = params.whole_number(
         request.query_params, "per_page", DEFAULT_PER_PAGE, minimum=1, maximum=MAX_PER_PAGE
     )
     total = queryset.count()
     pages = max(1, math.ceil(total / per_page))
-    items = list(queryset[(page - 1) * per_page : page * per_page])
+    items = list(queryset[(page - 1) * per_page : page * per_page]) if page <= pages else []
     return {
         "total_items": total,
         "total_pages": pages,
@@ -47,7 +53,8 @@ def paginate(request, queryset: QuerySet, render) -> dict:
         "size": len(items),
         "first_page": page == 1,
         "last_page": page >= pages,
-        "empty": total == 0,
+        # True for a page with nothing on it: no matches, or a page past the last.
+        "empty": not items,
         "contents": [render(item) for item in items],
     }
 
@@ -96,7 +103,31 @@ class OrukView(APIView):
         response["Access-Control-Allow-Origin"] = "*"
         response["Access-Control-Allow-Methods"] = "GET, OPTIONS"
         response["Access-Control-Allow-Headers"] = "Content-Type"
+        response["Access-Control-Max-Age"] = "86400"
         return response
+
+
+class UnknownPathView(OrukView):
+    """Any other address under /oruk/ (a trailing slash, an id that is not a UUID, a typing slip):
+    a JSON 404 in the profile's error shape, open to any origin, rather than the site's HTML page."""
+
+    @extend_schema(exclude=True)
+    def get(self, request, rest=""):
+        raise NotFound(_unknown_path_message(request.path))
+
+    post = put = patch = delete = head = options = get
+
+
+def _unknown_path_message(path: str) -> str:
+    stripped = path.rstrip("/")
+    if stripped != path:
+        try:
+            served = resolve(stripped).url_name != "unknown"
+        except Resolver404:
+            served = False
+        if served:
+            return f"Nothing is at {path}. Leave off the final slash: {stripped}"
+    return f"Nothing is at {path}. Ids are UUIDs; every address is in {reverse('oruk:openapi')}"
 
 
 SEARCH_PARAMETERS = [
@@ -130,14 +161,17 @@ def listing_search(query) -> selectors.ListingSearch:
         terms += taxonomy_terms
     minimum_age = params.number(query, "minimum_age")
     maximum_age = params.number(query, "maximum_age")
+    # Ages are whole numbers of years here: a service's minimum of at least 17.5 is 18 or more, its
+    # maximum of at most 17.5 is 17 or less. Beyond any age a listing can hold, the bound is kept
+    # just past it (still matching nothing) rather than sent to the database as a huge number.
     return selectors.ListingSearch(
         text=query.get("search", ""),
         terms=tuple(terms),
         day=params.weekday(query, "day"),
         starts_after=params.clock_time(query, "start_time"),
         ends_before=params.clock_time(query, "end_time"),
-        minimum_age=int(minimum_age) if minimum_age is not None else None,
-        maximum_age=int(maximum_age) if maximum_age is not None else None,
+        minimum_age=math.ceil(min(minimum_age, BEYOND_ANY_AGE)) if minimum_age is not None else None,
+        maximum_age=math.floor(min(maximum_age, BEYOND_ANY_AGE)) if maximum_age is not None else None,
         provider_id=params.identifier(query, "organization_id"),
     )
 
@@ -164,15 +198,11 @@ class RootView(OrukView):
 
 
 class OpenApiView(OrukView):
-    """The official profile OpenAPI description this API implements."""
+    """The OpenAPI 3.1 description of this API (directory.oruk.openapi), built from the profile's."""
 
     @extend_schema(exclude=True)
     def get(self, request):
-        import json
-
-        path = settings.BASE_DIR / "directory" / "oruk" / "schema" / "openapi.json"
-        with open(path, encoding="utf-8") as handle:
-            return Response(json.load(handle))
+        return Response(openapi.oruk_openapi(request.build_absolute_uri(reverse("oruk:root"))))
 
 
 class ServiceListView(OrukView):
@@ -249,7 +279,7 @@ class ServiceAtLocationListView(OrukView):
                 miles,
                 latitude_field="location__latitude",
                 longitude_field="location__longitude",
-            )
+            ).order_by("distance_miles", "service__name", "pk")  # ties (a shared venue) by name, then id
         elif proximity is not None:
             raise params.BadParameter("proximity", "needs a postcode to measure from")
         else:

@@ -4,7 +4,8 @@ Each service record is checked against the official compiled schema and then
 against Closeknit's own rules (times, days, dates, coordinates). If any record
 is rejected nothing is written, and the report names each rejected record with
 every problem found in it. Records are upserted by their UUIDs, so importing a
-feed again updates what it imported before.
+feed again updates what it imported before. An import runs for one source and
+changes only that source's records (``ownership``).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from places.selectors import PostcodeError, find_postcode
 
 from .checks import _date, _Problems, _time, check_record
 from .feeds import FeedError, records_from_file, records_from_url
+from .ownership import link_terms_named_by_id, may_update_provider, may_update_venue, ownership_problems
 
 __all__ = ["FeedError", "ImportResult", "Rejected", "import_records", "records_from_file", "records_from_url"]
 
@@ -132,6 +134,9 @@ def _location(record: dict, location_id: str) -> Location:
 
 
 def _term(record: dict) -> TaxonomyTerm:
+    already_here = TaxonomyTerm.objects.filter(pk=uuid.UUID(record["id"])).first()
+    if already_here is not None:
+        return already_here  # shared vocabulary: linked, never changed by a feed (see ownership)
     taxonomy = None
     if record.get("taxonomy_id"):
         taxonomy, _ = Taxonomy.objects.get_or_create(
@@ -139,8 +144,7 @@ def _term(record: dict) -> TaxonomyTerm:
             defaults={"name": record.get("taxonomy") or "Imported taxonomy", "description": "Imported."},
         )
     term_id = uuid.UUID(record["id"])
-    existing = TaxonomyTerm.objects.filter(pk=term_id).first()
-    slug = existing.slug if existing else f"{slugify(record['name'])[:100]}-{term_id.hex[:8]}"
+    slug = f"{slugify(record['name'])[:100]}-{term_id.hex[:8]}"
     term, _ = TaxonomyTerm.objects.update_or_create(
         pk=term_id,
         defaults={
@@ -166,24 +170,25 @@ def _note_and_notes(schedule: Schedule, item: dict) -> tuple[str, str]:
 
 
 def _save_service(record: dict, owner: Organisation | None, status: str) -> tuple[Service, bool]:
-    organization = record.get("organization") or {
-        "id": record["organization_id"],
-        "name": "Unknown",
-        "description": "",
-    }
-    provider, _ = _upsert(
-        Provider,
-        organization["id"],
-        {
-            "name": organization["name"][:255],
-            "description": organization.get("description", ""),
-            "email": organization.get("email", ""),
-            "website": organization.get("website", ""),
-            "logo": organization.get("logo", ""),
-            "uri": organization.get("uri", ""),
-            **({"owner": owner} if owner else {}),
-        },
-    )
+    organization = record.get("organization")
+    organization_id = uuid.UUID(organization["id"] if organization else record["organization_id"])
+    if organization and may_update_provider(organization_id, owner):
+        provider, _ = _upsert(
+            Provider,
+            organization["id"],
+            {
+                "name": organization["name"][:255],
+                "description": organization.get("description", ""),
+                "email": organization.get("email", ""),
+                "website": organization.get("website", ""),
+                "logo": organization.get("logo", ""),
+                "uri": organization.get("uri", ""),
+                **({"owner": owner} if owner else {}),
+            },
+        )
+    else:
+        # Named by its id alone, or kept by another source: linked as it is (see ownership).
+        provider = Provider.objects.get(pk=organization_id)
     modified = parse_datetime(record["last_modified"]) if record.get("last_modified") else None
     service, created = _upsert(
         Service,
@@ -219,8 +224,11 @@ def _save_service(record: dict, owner: Organisation | None, status: str) -> tupl
     for sal in record.get("service_at_locations") or []:
         location = (
             _location(sal["location"], sal["location"]["id"])
-            if sal.get("location")
-            else Location.objects.get(pk=uuid.UUID(sal["location_id"]))
+            if sal.get("location") and may_update_venue(sal["location"]["id"], owner)
+            # A venue another source's listings meet at is linked as it is (see ownership).
+            else Location.objects.get(
+                pk=uuid.UUID((sal.get("location") or {}).get("id") or sal["location_id"])
+            )
         )
         ServiceAtLocation.objects.create(pk=uuid.UUID(sal["id"]), service=service, location=location)
     for item in record.get("schedules") or []:
@@ -314,7 +322,11 @@ def import_records(
             name = str(record.get("name", "")) if isinstance(record, dict) else ""
             result.rejected.append(Rejected(position, record_id or "(no id)", name, found))
     if not result.rejected:
-        for position, found in _cross_record_problems(records).items():
+        problems = _cross_record_problems(records)
+        conflicts, result.warnings = ownership_problems(records, owner)
+        for position, found in conflicts.items():
+            problems.setdefault(position, []).extend(found)
+        for position, found in problems.items():
             record = records[position - 1]
             result.rejected.append(Rejected(position, str(record["id"]), str(record.get("name", "")), found))
         result.rejected.sort(key=lambda r: r.position)
@@ -337,14 +349,17 @@ def import_records(
         return result
     with transaction.atomic():
         saved = []
-        for record in records:
+        # Records that give their organisation in full go first, so that one naming it by
+        # organization_id alone finds it wherever it comes in the feed.
+        for record in sorted(records, key=lambda r: not r.get("organization")):
             service, created = _save_service(record, owner, status)
             tell("written", len(saved) + 1, len(records))
             result.created += created
             result.updated += not created
             saved.append(service)
+        link_terms_named_by_id(records)
         fulltext.index_services(saved)
-        result.warnings = _possible_duplicates(saved)
+        result.warnings += _possible_duplicates(saved)
     logger.info(
         "Imported %d Open Referral UK services (%d new, %d updated, %d possible duplicates) in %.1f s",
         result.read,

@@ -71,10 +71,11 @@ def clock_time(params, name: str) -> time | None:
     raw = params.get(name)
     if raw in (None, ""):
         return None
+    # HH:MM, or HH:MM:SS as the profile's examples give times ("10:00:00").
     match = re.fullmatch(r"(\d{1,2}):(\d{2})(?::(\d{2}))?", raw.strip())
-    if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise BadParameter(name, f"“{raw}” is not a time like 09:30")
-    return time(int(match[1]), int(match[2]))
+    if not match or int(match[1]) > 23 or int(match[2]) > 59 or int(match[3] or 0) > 59:
+        raise BadParameter(name, f"“{raw}” is not a time like 09:30 or 09:30:00")
+    return time(int(match[1]), int(match[2]), int(match[3] or 0))
 
 
 def weekday(params, name: str) -> int | None:

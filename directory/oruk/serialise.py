@@ -275,9 +275,14 @@ def service_at_location_brief(sal: ServiceAtLocation) -> dict:
 
 
 def service_at_location_full(sal: ServiceAtLocation) -> dict:
+    """A service at a location, as ``/service_at_locations/{id}`` returns it: valid both as the
+    profile's OpenAPI names it (compiled ``service.json``: the service's own fields, ``name`` and
+    ``status`` among them, at the top) and as ``service_at_location.json`` (its ``service_id``,
+    ``location_id``, ``location`` and nested ``service``). ``id`` is the service at location's."""
     service = service_full(sal.service)
     service.pop("service_at_locations")
     return {
+        **{key: value for key, value in service.items() if key != "id"},
         "id": str(sal.id),
         "service_id": str(sal.service_id),
         "location_id": str(sal.location_id),

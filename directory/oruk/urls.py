@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import api
 
@@ -20,4 +20,6 @@ urlpatterns = [
     path("taxonomies/<uuid:pk>", api.TaxonomyDetailView.as_view(), name="taxonomy"),
     path("taxonomy_terms", api.TaxonomyTermListView.as_view(), name="taxonomy_terms"),
     path("taxonomy_terms/<uuid:pk>", api.TaxonomyTermDetailView.as_view(), name="taxonomy_term"),
+    # Last: any other address under /oruk/ is a JSON 404, open to any origin.
+    re_path(r"^(?P<rest>.*)$", api.UnknownPathView.as_view(), name="unknown"),
 ]

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.models import Organisation
 from directory.models import ListingStatus
 from directory.oruk.importer import FeedError, import_records, records_from_file, records_from_url
+from directory.oruk.ownership import source_name
 
 
 class Command(BaseCommand):
@@ -15,7 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("source", help="a feed address (https://…/) or a JSON file")
         parser.add_argument(
             "--owner",
-            help="name of the Closeknit organisation whose editors will keep these listings up to date",
+            help=(
+                "the source: name of the Closeknit organisation whose editors keep these listings up to "
+                "date. The import creates and updates this source's records only; without --owner, the "
+                "district's own records (those with no owner)"
+            ),
         )
         parser.add_argument(
             "--status",
@@ -54,12 +59,18 @@ class Command(BaseCommand):
             )
         if options["dry_run"]:
             self.stdout.write(
-                self.style.SUCCESS(f"All {result.read} records are fine. Nothing was written (dry run).")
+                self.style.SUCCESS(
+                    f"All {result.read} records are fine for {source_name(owner)}. "
+                    "Nothing was written (dry run)."
+                )
             )
+            for warning in result.warnings:
+                self.stdout.write(self.style.WARNING(warning))
             return
         self.stdout.write(
             self.style.SUCCESS(
-                f"Imported {result.read} services: {result.created} new, {result.updated} updated."
+                f"Imported {result.read} services for {source_name(owner)}: {result.created} new, "
+                f"{result.updated} updated."
             )
         )
         for warning in result.warnings:
