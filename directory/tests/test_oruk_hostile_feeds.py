@@ -556,7 +556,8 @@ def test_a_feed_imports_with_progress_lines_and_a_summary(hostile_server, capsys
     assert "records checked: 1 of 1" in err
     assert "records written: 1 of 1" in err
     assert re.search(
-        r"Imported 1 services for the district's own records \(no owner\): read 1, 1 new, 0 updated, 0 rejected, in \d+\.\d s\.",
+        r"Imported 1 services for the district's own records \(no owner\): "
+        r"read 1, 1 new, 0 updated, 0 rejected, in \d+\.\d s\.",
         out,
     )
     assert Service.objects.filter(pk=ONE_ID).exists()
