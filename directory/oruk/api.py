@@ -306,6 +306,7 @@ class OrganizationListView(OrukView):
             Provider.objects.filter(services__in=selectors.public_listings())
             .distinct()
             .order_by("name", "pk")
+            .prefetch_related("organization_identifiers")
         )
         return Response(paginate(request, providers, serialise.organization))
 

@@ -89,7 +89,7 @@ def test_services_list_validates_and_paginates(client, listing):
 def test_full_service_validates_with_everything_nested(client, listing):
     body = client.get(f"/oruk/services/{listing.id}").json()
     assert_valid(body, "service.json")
-    assert body["schedules"][0]["byday"] == "TU" and body["schedules"][0]["opens_at"] == "10:00"
+    assert body["schedules"][0]["byday"] == "TU" and body["schedules"][0]["opens_at"] == "10:00:00"
     assert body["service_at_locations"][0]["location"]["name"] == "St Hilda's Hall"
     assert body["attributes"][0]["taxonomy_term"]["name"] == "Gardening"
     assert body["cost_options"][0]["amount"] == 2.5
