@@ -16,7 +16,7 @@ from directory.oruk.importer import ImportResult, Rejected, import_records
 from directory.oruk.ownership import source_name
 
 DEFAULTS = FeedLimits()
-LINE_AT_MOST = 300  # characters of one problem shown
+LINE_AT_MOST = 600  # characters of one problem shown (what a feed sends is cut shorter, in checks)
 PLAIN_EVERY = 100  # records between two progress lines when stderr is not a terminal
 STAGES = {
     "pages": "pages fetched",
