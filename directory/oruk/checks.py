@@ -40,26 +40,24 @@ MAX_ITEMS = 1000  # items in any one list of a record: one service's schedules, 
 MAX_AGE = 130
 QUOTE_AT_MOST = 80  # characters of a bad value quoted back in a message
 
-# Each ORUK object (the schema's name for it) and the models that may store it, first found wins.
-# Names another change may add are listed too, so their fields are checked as soon as they exist.
-ORUK_MODELS: dict[str, tuple[str, ...]] = {
-    "service": ("Service",),
-    "organization": ("Provider",),
-    "location": ("Location",),
-    "address": ("Address", "Location"),
-    "schedule": ("Schedule",),
-    "cost_option": ("CostOption",),
-    "language": ("Language",),
-    "contact": ("Contact",),
-    "phone": ("Phone",),
-    "service_area": ("ServiceArea",),
-    "service_at_location": ("ServiceAtLocation",),
-    "taxonomy_term": ("TaxonomyTerm",),
-    "taxonomy": ("Taxonomy",),
-    "funding": ("Funding",),
-    "organization_identifier": ("OrganizationIdentifier", "OrganisationIdentifier", "ProviderIdentifier"),
-    "accessibility": ("Accessibility",),
-    "attribute": ("Attribute",),
+# Each ORUK object (the schema's name for it) and the model that stores it. An address is stored
+# on its location; attributes and phones are not stored as records of their own.
+ORUK_MODELS: dict[str, str] = {
+    "service": "Service",
+    "organization": "Provider",
+    "location": "Location",
+    "address": "Location",
+    "schedule": "Schedule",
+    "cost_option": "CostOption",
+    "language": "Language",
+    "contact": "Contact",
+    "service_area": "ServiceArea",
+    "service_at_location": "ServiceAtLocation",
+    "taxonomy_term": "TaxonomyTerm",
+    "taxonomy": "Taxonomy",
+    "funding": "Funding",
+    "organization_identifier": "OrganizationIdentifier",
+    "accessibility": "Accessibility",
 }
 
 _TIME = re.compile(r"(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
@@ -177,17 +175,15 @@ def shape_problems(record: object) -> list[str]:
 @cache
 def _model_fields(object_name: str) -> dict[str, models.Field]:
     """The concrete, non-relation fields of the model that stores ORUK object ``object_name``."""
-    for model_name in ORUK_MODELS.get(object_name, ()):
-        try:
-            model = apps.get_model("directory", model_name)
-        except LookupError:
-            continue
-        return {
-            f.name: f
-            for f in model._meta.get_fields()
-            if isinstance(f, models.Field) and f.concrete and not f.is_relation and not f.primary_key
-        }
-    return {}
+    model_name = ORUK_MODELS.get(object_name)
+    if model_name is None:
+        return {}
+    model = apps.get_model("directory", model_name)
+    return {
+        f.name: f
+        for f in model._meta.get_fields()
+        if isinstance(f, models.Field) and f.concrete and not f.is_relation and not f.primary_key
+    }
 
 
 def _integer_range(field: models.Field) -> tuple[int, int]:

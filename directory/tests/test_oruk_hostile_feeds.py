@@ -136,6 +136,26 @@ RECORD_CASES = [
         f"{LOCATION}.addresses.0.postal_code: is 15 characters long: at most 10",
     ),
     (
+        "country_not_a_code",
+        _set(f"{LOCATION}.addresses.0.country", "United Kingdom"),
+        f"{LOCATION}.addresses.0.country: is 14 characters long: at most 2 can be stored",
+    ),
+    (
+        "identifier_long",
+        _set("organization.organization_identifiers.0.identifier", "9" * 300),
+        "organization.organization_identifiers.0.identifier: is 300 characters long",
+    ),
+    (
+        "accessibility_url_long",
+        _set(f"{LOCATION}.accessibility.0.url", "https://access.example/" + "z" * 300),
+        f"{LOCATION}.accessibility.0.url: is 323 characters long",
+    ),
+    (
+        "funding_with_nul",
+        _set("funding.0.source", "Lottery\x00"),
+        "funding.0.source: contains a NUL character",
+    ),
+    (
         "language_code_long",
         _set("languages.0.code", "english-uk-x"),
         "languages.0.code: is 12 characters long",
