@@ -279,6 +279,8 @@ def _patterns(patterns=None, prefix="", namespace=None, kwargs=None):
             continue
         converters = {
             **(kwargs or {}),
+            # A regular expression's named groups (re_path) take any text, as a str converter does.
+            **dict.fromkeys(entry.pattern.regex.groupindex, "str"),
             **{k: _converter_name(c) for k, c in entry.pattern.converters.items()},
         }
         if isinstance(entry, URLResolver):
