@@ -32,9 +32,14 @@ def _add_listings(how_many: int) -> None:
     for _ in range(how_many):
         provider = ProviderFactory()
         OrganizationIdentifier.objects.create(
-            organization=provider, identifier_scheme="GB-CHC", identifier_type="Charity number", identifier="1"
+            organization=provider,
+            identifier_scheme="GB-CHC",
+            identifier_type="Charity number",
+            identifier="1",
         )
-        service = ServiceFactory(provider=provider, at=[LocationFactory()], categories=[TaxonomyTermFactory()])
+        service = ServiceFactory(
+            provider=provider, at=[LocationFactory()], categories=[TaxonomyTermFactory()]
+        )
         ScheduleFactory(service=service, byday="TU", opens_at=time(10), closes_at=time(12))
 
 
