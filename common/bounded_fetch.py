@@ -400,7 +400,10 @@ def _spells(host: str, address: IPAddress) -> bool:
 
 
 def _unreachable(url: str, error: BaseException) -> FetchError:
-    reason = str(getattr(error, "reason", "") or error) or type(error).__name__
+    if isinstance(error, ssl.SSLCertVerificationError):
+        reason = f"its certificate was not accepted ({error.verify_message})"
+    else:
+        reason = str(getattr(error, "reason", "") or error) or type(error).__name__
     return FetchError(UNREACHABLE, url, f"could not be reached: {reason}", reason=reason)
 
 

@@ -8,11 +8,15 @@ real local server. The rule itself is tested directly with many addresses."""
 from __future__ import annotations
 
 import ipaddress
+import shutil
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -295,3 +299,56 @@ def test_an_error_answer_comes_back_whole_with_its_status():
 
     assert (answer.status, answer.reason, answer.body) == (404, "Not Found", b'{"detail": "not here"}')
     assert answer.header("Content-Type") == "application/json"
+
+
+@pytest.fixture
+def tls_feed(tmp_path) -> Iterator[tuple[int, Path]]:
+    """An HTTPS feed on 127.0.0.2 whose certificate (made here, signed by no one) names
+    feed.invalid; yields its port and the certificate."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [shutil.which("openssl") or "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-keyout", str(key), "-out", str(cert), "-subj", "/CN=feed.invalid"]
+        + ["-addext", "subjectAltName=DNS:feed.invalid"],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    handler = type("Handler", (Feed,), {"redirects": {}, "seen": []})
+    server = ThreadingHTTPServer((str(PRETEND_PUBLIC), 0), handler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server.server_address[1], cert
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def only_feed_invalid(host: str, port: int) -> list[IPAddress]:
+    if host != "feed.invalid":
+        raise OSError(f"{host} is not known here")
+    return [PRETEND_PUBLIC]
+
+
+def test_https_reaches_the_checked_address_and_checks_the_certificate_against_the_host(tls_feed, monkeypatch):
+    port, cert = tls_feed
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trust this one certificate, for this test
+    start = f"https://feed.invalid:{port}/"
+    client = fetcher(start, Network(resolve=only_feed_invalid, address_kind=pretend_public))
+
+    assert get(client, start).body == b'{"ok": true}'
+
+
+def test_https_with_a_certificate_no_one_signed_is_refused(tls_feed):
+    port, _ = tls_feed
+    start = f"https://feed.invalid:{port}/"
+    client = fetcher(start, Network(resolve=only_feed_invalid, address_kind=pretend_public))
+
+    with pytest.raises(FetchError) as refused:
+        get(client, start)
+    assert refused.value.kind == "unreachable"
+    assert str(refused.value) == (
+        f"{start} could not be reached: its certificate was not accepted (self-signed certificate)"
+    )
