@@ -9,7 +9,8 @@ docs/api.md explains each one.
 
 Every request is bounded (a timeout, a size cap read as a stream, a cap on the number of requests,
 and a stop after three answers in a row fail to arrive), so a hostile or huge feed cannot hang the
-check (``fetching``). ``conformance_checks`` judges single answers. Nothing here writes.
+check, and a feed at a public address cannot lead it into the private network (``fetching``).
+``conformance_checks`` judges single answers. Nothing here writes.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jsonschema import FormatChecker
+
+from common.bounded_fetch import Network
 
 from .conformance_checks import (
     BAD_QUERIES,
@@ -256,11 +259,17 @@ class _Findings:
 
 
 def check_feed(
-    base_url: str, *, timeout: float = 10, max_requests: int = 300, max_bytes: int = 20_000_000
+    base_url: str,
+    *,
+    timeout: float = 10,
+    max_requests: int = 300,
+    max_bytes: int = 20_000_000,
+    network: Network | None = None,
 ) -> Report:
-    """Check the feed at ``base_url`` (its ``/`` endpoint) against every rule in ``RULES``."""
+    """Check the feed at ``base_url`` (its ``/`` endpoint) against every rule in ``RULES``.
+    ``network`` is for tests only (see ``common.bounded_fetch.Network``)."""
     base = base_url.rstrip("/")
-    client = Client(timeout=timeout, max_requests=max_requests, max_bytes=max_bytes)
+    client = Client(base, timeout=timeout, max_requests=max_requests, max_bytes=max_bytes, network=network)
     findings = _Findings()
     checker = _Checker(base, client, findings)
     findings.ran("R00")

@@ -4,18 +4,16 @@ Nothing here writes: ``importer.import_records`` checks and writes what these fu
 A feed is a stranger's server, so every read is bounded (``FeedLimits``): the whole import's wall
 clock, each request's time (also against a server that trickles bytes, which a socket timeout alone
 never stops), the bytes of each answer (read in chunks, never a whole body of unknown size), the
-bytes of the whole feed, the pages and the records. Redirects go only to http(s) addresses; no
-compressed answers are asked for, and one sent all the same is refused (no gzip bomb).
+bytes of the whole feed, the pages and the records. Each request is made by the one bounded
+fetcher (``common.bounded_fetch``): redirects go only to http(s) addresses, and never into the
+private network from a feed at a public address; no compressed answers are asked for, and one
+sent all the same is refused (no gzip bomb).
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import http.client
 import json
-import socket
-import threading
 import time as clock
 import urllib.parse
 from collections.abc import Callable
@@ -23,11 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from common.bounded_fetch import TOO_BIG, TOO_SLOW, UNREACHABLE, Fetcher, FetchError, Network
 from common.errors import Refusal
 
 USER_AGENT = "Closeknit Open Referral UK importer"
-MAX_REDIRECTS = 5
-CHUNK = 64 * 1024
 MEGABYTE = 1024 * 1024
 
 # Told of each page and each record read: progress(stage, done, total), total 0 when unknown.
@@ -74,127 +71,42 @@ def _quiet(stage: str, done: int, total: int) -> None:
 
 
 class _Reader:
-    """Reads one feed's addresses within its limits."""
+    """Reads one feed's addresses within its limits, with the one bounded fetcher."""
 
-    def __init__(self, limits: FeedLimits, deadline: Deadline) -> None:
+    def __init__(
+        self, start_url: str, limits: FeedLimits, deadline: Deadline, network: Network | None
+    ) -> None:
         self.limits, self.deadline, self.bytes_read = limits, deadline, 0
+        self.fetcher = Fetcher(start_url, user_agent=USER_AGENT, network=network)
 
     def json(self, url: str) -> Any:
-        body, content_type = self._get(url)
-        return parse_json(body, url, content_type)
-
-    def _get(self, url: str) -> tuple[bytes, str]:
-        for _hop in range(MAX_REDIRECTS + 1):
-            answer = self._request(url)
-            if isinstance(answer, str):
-                url = answer  # a redirect, already checked
-                continue
-            return answer
-        raise FeedError(f"{url} redirected more than {MAX_REDIRECTS} times")
-
-    def _request(self, url: str) -> tuple[bytes, str] | str:
-        """The body and content type of ``url``, or the address it redirects to."""
-        parts = urllib.parse.urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise FeedError(f"{url}: a feed address must start with http:// or https://")
         self.deadline.check()
         budget = max(0.001, min(self.limits.timeout, self.deadline.remaining()))
-        connection_class = (
-            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-        )
-        connection = connection_class(parts.hostname, parts.port, timeout=budget)
-        # A server can trickle a byte a second forever and no socket timeout fires: the watchdog
-        # closes the connection when the request's time is up, whatever it is waiting for.
-        expired = threading.Event()
-        watchdog = threading.Timer(budget, _cut, args=(connection, expired))
-        watchdog.daemon = True
-        started = clock.monotonic()
-        watchdog.start()
-        try:
-            path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
-            headers = {"User-Agent": USER_AGENT, "Accept": "application/json", "Accept-Encoding": "identity"}
-            connection.request("GET", path, headers=headers)
-            response = connection.getresponse()
-            if response.status in (301, 302, 303, 307, 308):
-                return _redirect_target(url, response.getheader("Location") or "")
-            if response.status != 200:
-                raise FeedError(f"{url} answered {response.status} {response.reason}")
-            encoding = (response.getheader("Content-Encoding") or "identity").strip().lower()
-            if encoding != "identity":
-                raise FeedError(f"{url} sent a compressed answer ({encoding}), which was not asked for")
-            body = self._body(url, response, started, budget, expired)
-            return body, response.getheader("Content-Type") or ""
-        except (OSError, http.client.HTTPException) as error:
-            if expired.is_set() or clock.monotonic() - started >= budget:
-                raise self._too_slow(url, budget) from None
-            if isinstance(error, http.client.HTTPException):
-                what = _shorter(str(error)) or type(error).__name__
-                raise FeedError(f"{url} did not answer in HTTP ({what})") from None
-            raise FeedError(
-                f"could not reach {url}: {getattr(error, 'reason', error) or type(error).__name__}"
-            ) from None
-        finally:
-            watchdog.cancel()
-            connection.close()
-
-    def _body(
-        self,
-        url: str,
-        response: http.client.HTTPResponse,
-        started: float,
-        budget: float,
-        expired: threading.Event,
-    ) -> bytes:
         cap = min(self.limits.max_bytes, self.limits.max_feed_bytes - self.bytes_read)
-        declared = response.getheader("Content-Length") or ""
-        if declared.isdigit() and int(declared) > cap:
-            raise self._too_big(url, cap)
-        chunks, size = [], 0
-        while True:
-            chunk = response.read1(CHUNK)  # what has arrived, never waiting for a whole body
-            if clock.monotonic() - started >= budget or expired.is_set():
-                raise self._too_slow(url, budget)
-            if not chunk:
-                break
-            size += len(chunk)
-            if size > cap:
-                raise self._too_big(url, cap)
-            chunks.append(chunk)
-        self.bytes_read += size
-        return b"".join(chunks)
+        try:
+            answer = self.fetcher.get(url, timeout=budget, max_bytes=max(cap, 0))
+        except FetchError as error:
+            raise self._refusal(error, budget, cap) from None
+        if answer.status != 200:
+            raise FeedError(f"{answer.url} answered {answer.status} {answer.reason}")
+        self.bytes_read += len(answer.body)
+        return parse_json(answer.body, answer.url, answer.header("Content-Type"))
 
-    def _too_big(self, url: str, cap: int) -> FeedError:
-        if cap < self.limits.max_bytes:
+    def _refusal(self, error: FetchError, budget: float, cap: int) -> FeedError:
+        """The fetcher's refusal in the import's words: the option to change, where there is one."""
+        if error.kind == TOO_SLOW:
+            self.deadline.check()
+            return FeedError(f"{error.url} took longer than {budget:g} seconds to answer (--timeout)")
+        if error.kind == TOO_BIG and cap < self.limits.max_bytes:
             return FeedError(
                 f"the feed sent more than {self.limits.max_feed_bytes:,} bytes in all (--max-feed-bytes); "
-                f"stopped at {url}"
+                f"stopped at {error.url}"
             )
-        return FeedError(f"{url} sent more than {self.limits.max_bytes:,} bytes (--max-bytes)")
-
-    def _too_slow(self, url: str, budget: float) -> FeedError:
-        self.deadline.check()
-        return FeedError(f"{url} took longer than {budget:g} seconds to answer (--timeout)")
-
-
-def _cut(connection: http.client.HTTPConnection, expired: threading.Event) -> None:
-    expired.set()
-    sock = connection.sock
-    if sock is not None:
-        with contextlib.suppress(OSError):
-            sock.shutdown(socket.SHUT_RDWR)
-
-
-def _shorter(text: str) -> str:
-    return text if len(text) <= 80 else f"{text[:80]}…"
-
-
-def _redirect_target(url: str, location: str) -> str:
-    target = urllib.parse.urljoin(url, location.strip())
-    if urllib.parse.urlsplit(target).scheme not in ("http", "https"):
-        raise FeedError(
-            f"{url} redirected to {_shorter(target)!r}: only http:// and https:// addresses are followed"
-        )
-    return target
+        if error.kind == TOO_BIG:
+            return FeedError(f"{error.url} sent more than {self.limits.max_bytes:,} bytes (--max-bytes)")
+        if error.kind == UNREACHABLE:
+            return FeedError(f"could not reach {error.url}: {error.reason}")
+        return FeedError(str(error))
 
 
 def parse_json(body: bytes, source: str, content_type: str = "") -> Any:
@@ -220,14 +132,16 @@ def records_from_url(
     limits: FeedLimits | None = None,
     deadline: Deadline | None = None,
     progress: Progress | None = None,
+    network: Network | None = None,
 ) -> list[Any]:
-    """Every service in a feed: its /services pages, then each service in full."""
+    """Every service in a feed: its /services pages, then each service in full. ``network`` is
+    for tests only (see ``common.bounded_fetch.Network``)."""
     limits = limits or FeedLimits()
     if timeout is not None:
         limits = dataclasses.replace(limits, timeout=timeout)
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         raise FeedError("a feed address must start with http:// or https://")
-    reader = _Reader(limits, deadline or Deadline(limits.time_limit))
+    reader = _Reader(url, limits, deadline or Deadline(limits.time_limit), network)
     tell = progress or _quiet
     base = url.split("?", 1)[0].rstrip("/")
     if not base.endswith("/services"):

@@ -1,19 +1,31 @@
 """Bounded GET requests, for checking a feed that may be slow, huge or hostile.
 
-Each answer must arrive within ``timeout`` seconds and ``max_bytes`` (read as a stream, so a feed
-that trickles or never ends is cut off), at most ``max_requests`` are made, and after three answers
-in a row that did not arrive whole the feed is taken to have stopped answering. Only http(s).
+Each request is made by the one bounded fetcher (``common.bounded_fetch``): each answer must
+arrive within ``timeout`` seconds and ``max_bytes`` (read as a stream, so a feed that trickles or
+never ends is cut off), redirects go only to http(s) addresses and never from a feed at a public
+address into the private network. On top of that, at most ``max_requests`` are made, and after
+three answers in a row that did not arrive whole the feed is taken to have stopped answering.
+Every answer, 4xx and 5xx included, is recorded (status, CORS header, content type).
 """
 
 from __future__ import annotations
 
 import json
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
+from http.client import HTTPMessage
 from typing import Any
+
+from common.bounded_fetch import (
+    BROKEN_OFF,
+    NOT_HTTP,
+    TOO_BIG,
+    TOO_SLOW,
+    UNREACHABLE,
+    Fetcher,
+    FetchError,
+    Network,
+)
 
 USER_AGENT = "Closeknit Open Referral UK conformance check"
 
@@ -42,18 +54,24 @@ class Answer:
         return f"GET {self.url}"
 
 
-class _Stop(Exception):
-    pass
-
-
 class Client:
-    """Bounded GET requests: ``timeout`` seconds each, ``max_bytes`` each, ``max_requests`` in all."""
+    """Bounded GET requests: ``timeout`` seconds each, ``max_bytes`` each, ``max_requests`` in all,
+    for the feed at ``feed_url`` (whose address decides whether the private network may be reached:
+    see ``common.bounded_fetch``; ``network`` is for tests only)."""
 
-    def __init__(self, *, timeout: float, max_requests: int, max_bytes: int):
+    def __init__(
+        self,
+        feed_url: str,
+        *,
+        timeout: float,
+        max_requests: int,
+        max_bytes: int,
+        network: Network | None = None,
+    ) -> None:
         self.timeout, self.max_requests, self.max_bytes = timeout, max_requests, max_bytes
         self.answers: list[Answer] = []  # kept without bodies, for the CORS and JSON rules
         self._silent_in_a_row = 0
-        self._opener = urllib.request.build_opener(_HttpOnlyRedirects())
+        self._fetcher = Fetcher(feed_url, user_agent=USER_AGENT, network=network)
 
     def get(self, url: str) -> Answer:
         if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
@@ -71,56 +89,39 @@ class Client:
         return answer
 
     def _fetch(self, url: str) -> Answer:
-        # Only http(s): ``get`` refuses every other scheme before this is reached.
-        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
-        request = urllib.request.Request(url, headers=headers)  # noqa: S310
         answer = Answer(url)
-        deadline = time.monotonic() + self.timeout
         try:
-            with self._opener.open(request, timeout=self.timeout) as response:
-                raw = self._read(response, answer, response.status, deadline)
-        except urllib.error.HTTPError as error:
-            with error:
-                raw = self._read(error.fp, answer, error.code, deadline) if error.fp else b""
-        except _Stop:
-            answer.cut_off = True
+            fetched = self._fetcher.get(url, timeout=self.timeout, max_bytes=self.max_bytes)
+        except FetchError as error:
+            _describe(answer, error.status, error.headers)
+            answer.problem, answer.cut_off = self._problem(error)
             return answer
-        except (urllib.error.URLError, TimeoutError, OSError, ValueError) as error:
-            answer.problem = f"no answer: {getattr(error, 'reason', error)}"
-            return answer
-        answer.body, answer.problem = _parse_json(raw, answer.content_type)
+        _describe(answer, fetched.status, fetched.headers)
+        answer.body, answer.problem = _parse_json(fetched.body, answer.content_type)
         return answer
 
-    def _read(self, stream: Any, answer: Answer, status: int, deadline: float) -> bytes:
-        answer.status = status
-        answer.cors = stream.headers.get("Access-Control-Allow-Origin")
-        answer.content_type = stream.headers.get_content_type() if stream.headers.get("Content-Type") else ""
-        read = getattr(stream, "read1", stream.read)
-        chunks: list[bytes] = []
-        size = 0
-        try:
-            while chunk := read(65536):
-                size += len(chunk)
-                if size > self.max_bytes:
-                    answer.problem = (
-                        f"the answer is larger than {self.max_bytes // 1_000_000} MB: stopped reading"
-                    )
-                    raise _Stop
-                if time.monotonic() > deadline:
-                    answer.problem = f"the answer took longer than {self.timeout:g} s: stopped reading"
-                    raise _Stop
-                chunks.append(chunk)
-        except (TimeoutError, OSError) as error:
-            answer.problem = f"the answer broke off: {error}"
-            raise _Stop from None
-        return b"".join(chunks)
+    def _problem(self, error: FetchError) -> tuple[str, bool]:
+        """What went wrong, in the check's words, and whether the answer was cut off."""
+        if error.kind == TOO_BIG:
+            return f"the answer is larger than {self.max_bytes // 1_000_000} MB: stopped reading", True
+        if error.kind == TOO_SLOW and error.status is not None:
+            return f"the answer took longer than {self.timeout:g} s: stopped reading", True
+        if error.kind == TOO_SLOW:
+            return f"no answer: nothing came within {self.timeout:g} s", False
+        if error.kind == BROKEN_OFF:
+            return f"the answer broke off: {error.reason}", True
+        if error.kind in (UNREACHABLE, NOT_HTTP):
+            return f"no answer: {error.reason}", False
+        return error.detail, False
 
 
-class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
-        if urllib.parse.urlsplit(newurl).scheme not in ("http", "https"):
-            return None
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+def _describe(answer: Answer, status: int | None, headers: HTTPMessage | None) -> None:
+    """Record the status, CORS header and content type of an answer whose head arrived."""
+    if status is None or headers is None:
+        return
+    answer.status = status
+    answer.cors = headers.get("Access-Control-Allow-Origin")
+    answer.content_type = headers.get_content_type() if headers.get("Content-Type") else ""
 
 
 def _parse_json(raw: bytes, content_type: str) -> tuple[Any, str]:

@@ -498,3 +498,38 @@ def test_unreachable_feed_exits_non_zero_without_a_traceback():
     assert "R01 root" in finished.stderr and "R00 bounds" in finished.stderr
     assert "no answer" in finished.stdout and "nothing more can be checked" in finished.stdout
     assert time.monotonic() - started < 30
+
+
+class TrickledHeaders(BaseHTTPRequestHandler):
+    """Every answer's headers arrive one byte every 50 ms, for a minute."""
+
+    def do_GET(self):
+        try:
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Padding: ")
+            for _ in range(1200):
+                self.wfile.write(b"a")
+                self.wfile.flush()
+                time.sleep(0.05)
+        except OSError:
+            pass
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_feed_that_trickles_its_headers_is_cut_off_at_each_timeout():
+    """A socket timeout never fires while bytes keep coming: the fetcher's watchdog must."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), TrickledHeaders)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    started = time.monotonic()
+    try:
+        _, rules = outcomes(url, timeout=1)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert time.monotonic() - started < 5  # three requests, each cut at its one second
+    assert rules["R01"].reasons == [f"GET {url}/: the answer took longer than 1 s: stopped reading"]
+    assert rules["R00"].reasons == ["three requests in a row had no whole answer: the feed stopped answering"]
