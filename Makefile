@@ -44,7 +44,7 @@ $(CSS): node_modules/.installed $(wildcard assets/scss/*.scss)
 
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-liberation libpango-1.0-0 libpangoft2-1.0-0
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-liberation libpango-1.0-0 libpangoft2-1.0-0 openssl
 
 run: $(VENV)/.installed-run $(CSS)
 	$(BIN)/python manage.py migrate --no-input -v0
