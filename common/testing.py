@@ -1,4 +1,5 @@
-"""Helpers every app's tests use: signing in as a role, and proving a view denies someone.
+"""Helpers every app's tests use: signing in as a role, proving a view denies someone, and a real
+local HTTP server for code that reads other sites.
 
 They take the project's user (``accounts.User``, with ``needs_two_factor``) as any Django user:
 this package is the bottom layer and imports no app."""
@@ -6,6 +7,12 @@ this package is the bottom layer and imports no app."""
 from __future__ import annotations
 
 import os
+import ssl
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 
 from django.http import HttpResponseBase
@@ -89,3 +96,45 @@ def assert_denied(response: HttpResponseBase, *, allow_not_found: bool = True) -
         )
         return
     assert response.status_code in allowed, f"expected access to be refused, got {response.status_code}"
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client hanging up on an endless or slow answer is what such tests are for
+
+
+@contextmanager
+def local_server(
+    handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1", *, tls: ssl.SSLContext | None = None
+) -> Iterator[str]:
+    """A real HTTP server (HTTPS with ``tls``) on ``host`` at a free port, answering with
+    ``handler`` in threads for the length of the block. Yields its address, "http://host:port"."""
+    server = _QuietServer((host, 0), handler)
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"{'https' if tls else 'http'}://{host}:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class TrickledHeaders(BaseHTTPRequestHandler):
+    """Sends its status line, then a header one byte every 50 ms for a minute: no socket timeout
+    ever fires while bytes keep coming, so only a reader's own clock can stop it."""
+
+    def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+        try:
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Padding: ")
+            for _ in range(1200):
+                self.wfile.write(b"a")
+                self.wfile.flush()
+                time.sleep(0.05)
+        except OSError:
+            pass
+
+    def log_message(self, *args: object) -> None:
+        pass

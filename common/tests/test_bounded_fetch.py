@@ -11,12 +11,12 @@ import ipaddress
 import shutil
 import ssl
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -30,6 +30,7 @@ from common.bounded_fetch import (
     non_public_kind,
     resolve_host,
 )
+from common.testing import TrickledHeaders, local_server
 
 PRETEND_PUBLIC = ipaddress.ip_address("127.0.0.2")
 
@@ -113,13 +114,8 @@ class Feed(BaseHTTPRequestHandler):
 def serve(host: str, redirects: dict[str, str] | None = None) -> Iterator[tuple[int, list]]:
     seen: list[tuple[str, str]] = []
     handler = type("Handler", (Feed,), {"redirects": redirects or {}, "seen": seen})
-    server = ThreadingHTTPServer((host, 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield server.server_address[1], seen
-    finally:
-        server.shutdown()
-        server.server_close()
+    with local_server(handler, host) as address:
+        yield urlsplit(address).port, seen
 
 
 def fetcher(start: str, network: Network | None = None) -> Fetcher:
@@ -257,35 +253,12 @@ def test_an_unknown_host_is_unreachable_with_a_clear_message():
     assert str(refused.value).startswith("http://no-such-host.invalid/ could not be reached: ")
 
 
-class Trickle(BaseHTTPRequestHandler):
-    """Sends its status line and then a header one byte every 50 ms, for a minute."""
-
-    def do_GET(self) -> None:  # noqa: N802 - the standard library's name
-        try:
-            self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Padding: ")
-            for _ in range(1200):
-                self.wfile.write(b"a")
-                self.wfile.flush()
-                time.sleep(0.05)
-        except OSError:
-            pass
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 def test_a_server_that_trickles_its_headers_is_cut_off_at_the_timeout():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-    started = time.monotonic()
-    try:
+    with local_server(TrickledHeaders) as address:
+        url = f"{address}/"
+        started = time.monotonic()
         with pytest.raises(FetchError) as refused:
             Fetcher(url, user_agent="test").get(url, timeout=1, max_bytes=10_000)
-    finally:
-        server.shutdown()
-        server.server_close()
 
     assert time.monotonic() - started < 2
     assert refused.value.kind == TOO_SLOW
@@ -316,14 +289,8 @@ def tls_feed(tmp_path) -> Iterator[tuple[int, Path]]:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     handler = type("Handler", (Feed,), {"redirects": {}, "seen": []})
-    server = ThreadingHTTPServer((str(PRETEND_PUBLIC), 0), handler)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield server.server_address[1], cert
-    finally:
-        server.shutdown()
-        server.server_close()
+    with local_server(handler, str(PRETEND_PUBLIC), tls=context) as address:
+        yield urlsplit(address).port, cert
 
 
 def only_feed_invalid(host: str, port: int) -> list[IPAddress]:

@@ -3,11 +3,10 @@
 import json
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from io import StringIO
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,6 +17,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from common.testing import TrickledHeaders, local_server
 from directory.oruk.conformance import FAIL, PASS, RULES, check_feed
 from directory.tests.factories import LocationFactory, ScheduleFactory, ServiceFactory, TaxonomyTermFactory
 
@@ -223,15 +223,8 @@ def small_feed(*faults, services=3):
     handler = type(
         "Feed", (SmallFeed,), {"faults": set(faults), "services": [good_service(n) for n in range(services)]}
     )
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with local_server(handler) as address:
+        yield address
 
 
 def outcomes(url, **bounds):
@@ -413,13 +406,8 @@ def test_openapi_url_pointing_at_a_local_file_is_never_read(tmp_path):
                 )
             return super().do_GET()
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FileLink)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        _, rules = outcomes(f"http://127.0.0.1:{server.server_address[1]}")
-    finally:
-        server.shutdown()
-        server.server_close()
+    with local_server(FileLink) as address:
+        _, rules = outcomes(address)
 
     assert rules["R03"].outcome == FAIL
     assert rules["R04"].outcome == "skipped"
@@ -451,11 +439,8 @@ pages = st.fixed_dictionaries(
 
 @pytest.fixture(scope="module")
 def any_json_feed():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), AnyJson)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with local_server(AnyJson) as address:
+        yield address
 
 
 @hypothesis_settings(
@@ -500,35 +485,11 @@ def test_unreachable_feed_exits_non_zero_without_a_traceback():
     assert time.monotonic() - started < 30
 
 
-class TrickledHeaders(BaseHTTPRequestHandler):
-    """Every answer's headers arrive one byte every 50 ms, for a minute."""
-
-    def do_GET(self):
-        try:
-            self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Padding: ")
-            for _ in range(1200):
-                self.wfile.write(b"a")
-                self.wfile.flush()
-                time.sleep(0.05)
-        except OSError:
-            pass
-
-    def log_message(self, *args):
-        pass
-
-
 def test_a_feed_that_trickles_its_headers_is_cut_off_at_each_timeout():
     """A socket timeout never fires while bytes keep coming: the fetcher's watchdog must."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), TrickledHeaders)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    started = time.monotonic()
-    try:
+    with local_server(TrickledHeaders) as url:
+        started = time.monotonic()
         _, rules = outcomes(url, timeout=1)
-    finally:
-        server.shutdown()
-        server.server_close()
 
     assert time.monotonic() - started < 5  # three requests, each cut at its one second
     assert rules["R01"].reasons == [f"GET {url}/: the answer took longer than 1 s: stopped reading"]

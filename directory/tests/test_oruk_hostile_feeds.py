@@ -9,11 +9,11 @@ import gzip
 import io
 import json
 import re
-import threading
 import time
 import uuid
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from contextlib import ExitStack
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -23,6 +23,7 @@ from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from common.testing import local_server
 from directory.models import Service
 from directory.oruk.checks import check_record
 from directory.oruk.importer import import_records
@@ -527,25 +528,15 @@ HTTP_CASES = [
 ]
 
 
-class _QuietServer(ThreadingHTTPServer):
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass  # the importer hanging up on an endless body is the point, not an error
-
-
 @pytest.fixture
 def hostile_server():
-    servers = []
+    with ExitStack() as servers:
 
-    def serve(mode: str) -> str:
-        handler = type("Handler", (HostileFeed,), {"mode": mode})
-        server = _QuietServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}/oruk/"
+        def serve(mode: str) -> str:
+            handler = type("Handler", (HostileFeed,), {"mode": mode})
+            return f"{servers.enter_context(local_server(handler))}/oruk/"
 
-    yield serve
-    for server in servers:
-        server.shutdown()
+        yield serve
 
 
 @pytest.mark.django_db

@@ -2,15 +2,15 @@
 
 import copy
 import json
-import threading
 import zipfile
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from common.testing import local_server
 from directory.models import Location, Provider, Schedule, Service
 from directory.oruk.export import write_tables_zip
 from directory.oruk.importer import FeedError, import_records, records_from_file, records_from_url
@@ -214,11 +214,8 @@ def feed(example):
     second = with_new_ids(example, "7c1e1a3a-3d6e-4a43-9b1f-5f2c8d5f2a01")
     second["name"] = "A second service"
     _Feed.services = {example["id"]: example, second["id"]: second}
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Feed)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/api/"
-    server.shutdown()
+    with local_server(_Feed) as address:
+        yield f"{address}/api/"
 
 
 @pytest.mark.django_db

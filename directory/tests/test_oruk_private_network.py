@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from common.bounded_fetch import IPAddress, Network, non_public_kind
+from common.testing import local_server
 from directory.oruk.conformance import FAIL, check_feed
 from directory.oruk.feeds import FeedError, records_from_url
 
@@ -57,13 +57,8 @@ class Server(BaseHTTPRequestHandler):
 @contextmanager
 def serve(host: str, answers: dict[str, object]) -> Iterator[tuple[str, list[str]]]:
     seen: list[str] = []
-    server = ThreadingHTTPServer((host, 0), type("Handler", (Server,), {"answers": answers, "seen": seen}))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://{host}:{server.server_address[1]}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
+    with local_server(type("Handler", (Server,), {"answers": answers, "seen": seen}), host) as address:
+        yield address, seen
 
 
 @pytest.fixture
