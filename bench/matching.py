@@ -1,0 +1,277 @@
+"""Benchmark: how well suggestions fit people, on the labelled set in matching/evaluation.
+
+For each ranker in RANKERS, ranks every listing for every person in the set and reports, averaged
+over the people: precision@5 (how many of the first 5 fit, grade 1 or 2) and nDCG@10 (graded gains:
+2 = a great fit, 1 = would do), and the time to rank for one person. Pure data: no database.
+
+    .venv/bin/python bench/matching.py           # the table
+    .venv/bin/python bench/matching.py --check   # only check the set (exit 1 with the problems)
+
+A ranker is a function (person, listings) -> listing ids, best first. "random" is the floor;
+"keyword" is BM25 over the person's own words. The matching app's rankers ("embeddings",
+"combined") are added to RANKERS by importing them here when that app exists.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+import platform
+import random
+import re
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from _setup import ROOT
+
+# The project root first, so that `import matching` finds the matching app, not this script.
+sys.path.insert(0, str(ROOT))
+SET = ROOT / "matching" / "evaluation"
+POSTCODES = ROOT / "data" / "postcodes" / "trafford_postcodes.csv"
+MIN_PEOPLE, MIN_LISTINGS = 40, 300
+
+Person = dict[str, Any]
+Listing = dict[str, Any]
+Ranker = Callable[[Person, list[Listing]], list[str]]
+
+
+def load(folder: Path = SET) -> tuple[list[Listing], list[Person], dict[str, dict[str, int]]]:
+    """The listings, the people and, per person id, the grade of each listing that fits."""
+    listings = json.loads((folder / "listings.json").read_text(encoding="utf-8"))["listings"]
+    people = json.loads((folder / "people.json").read_text(encoding="utf-8"))["people"]
+    labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))["labels"]
+    return listings, people, {entry["person"]: entry["fits"] for entry in labels}
+
+
+def check(folder: Path = SET) -> list[str]:
+    """Problems with the set, each naming the record and field; empty when it is sound."""
+    problems: list[str] = []
+    listings, people, _ = load(folder)
+    labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))["labels"]
+    with POSTCODES.open(encoding="utf-8", newline="") as handle:
+        real = {row["postcode"]: (float(row["lat"]), float(row["lon"])) for row in csv.DictReader(handle)}
+
+    def place(where: str, spot: dict[str, Any]) -> None:
+        code = spot.get("postcode")
+        if code not in real:
+            problems.append(f"{where}: postcode {code!r} is not a Trafford postcode in {POSTCODES.name}")
+        elif abs(real[code][0] - spot["latitude"]) > 1e-5 or abs(real[code][1] - spot["longitude"]) > 1e-5:
+            problems.append(f"{where}: latitude/longitude do not match postcode {code}")
+
+    for kind, records in (("listing", listings), ("person", people)):
+        for record_id, count in Counter(record["id"] for record in records).items():
+            if count > 1:
+                problems.append(f"{kind} {record_id}: the id is used {count} times")
+    listing_ids = {listing["id"] for listing in listings}
+    person_ids = {person["id"] for person in people}
+    if len(listings) < MIN_LISTINGS:
+        problems.append(f"listings: {len(listings)}, fewer than {MIN_LISTINGS}")
+    if len(people) < MIN_PEOPLE:
+        problems.append(f"people: {len(people)}, fewer than {MIN_PEOPLE}")
+
+    for listing in listings:
+        where = f"listing {listing['id']}"
+        for field in ("name", "description", "categories", "sessions", "cost"):
+            if not listing.get(field):
+                problems.append(f"{where}: {field} is missing or empty")
+        if listing.get("online"):
+            if listing.get("venue") is not None:
+                problems.append(f"{where}: online, so it should have no venue")
+        elif not listing.get("venue"):
+            problems.append(f"{where}: in person but has no venue")
+        else:
+            place(f"{where} venue", listing["venue"])
+        if listing.get("near_duplicate_of") and listing["near_duplicate_of"] not in listing_ids:
+            problems.append(f"{where}: near_duplicate_of {listing['near_duplicate_of']} is not a listing")
+        if (listing.get("cost") or {}).get("type") not in ("free", "pay what you can", "paid"):
+            problems.append(f"{where}: cost type must be free, pay what you can or paid")
+
+    for person in people:
+        where = f"person {person['id']}"
+        if person.get("invented") is not True:
+            problems.append(f"{where}: not marked invented")
+        place(f"{where} home", person.get("home") or {})
+        for field in ("interests", "what_matters", "goals", "free"):
+            if not person.get(field):
+                problems.append(f"{where}: {field} is missing or empty")
+        for tried in person.get("tried_before", []):
+            if tried["listing"] not in listing_ids:
+                problems.append(f"{where} tried_before: {tried['listing']} is not a listing")
+
+    labelled = Counter(entry["person"] for entry in labels)
+    for person_id in sorted(person_ids - set(labelled)):
+        problems.append(f"person {person_id}: has no labels")
+    for entry in labels:
+        where = f"labels for {entry['person']}"
+        if entry["person"] not in person_ids:
+            problems.append(f"{where}: not a person")
+        if labelled[entry["person"]] > 1:
+            problems.append(f"{where}: labelled more than once")
+        if not entry["fits"]:
+            problems.append(f"{where}: no listing fits")
+        for listing_id, grade in entry["fits"].items():
+            if listing_id not in listing_ids:
+                problems.append(f"{where}: {listing_id} is not a listing")
+            if grade not in (1, 2):
+                problems.append(f"{where}: {listing_id} has grade {grade!r}; grades are 1 or 2")
+        for miss in entry.get("not_fitting", []):
+            if miss["listing"] not in listing_ids:
+                problems.append(f"{where} not_fitting: {miss['listing']} is not a listing")
+            if miss["listing"] in entry["fits"]:
+                problems.append(f"{where}: {miss['listing']} is both fitting and not fitting")
+    return problems
+
+
+# Rankers ---------------------------------------------------------------------------------------
+
+STOP = frozenset(
+    re.findall(
+        r"\w+",
+        "a an and are as at be but by for from has have he her his i in is it its me my of on or our she so "
+        "that the their them they this to up us was we were what when who will with would you your",
+    )
+)
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words without stop words; a plural "s" is dropped ("walks" finds "walk")."""
+    found = re.findall(r"[a-z0-9]+", text.lower())
+    return [
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+        for w in found
+        if w not in STOP
+    ]
+
+
+def person_text(person: Person) -> str:
+    return " ".join(person["interests"] + person["what_matters"] + person["goals"])
+
+
+def listing_text(listing: Listing) -> str:
+    return " ".join([listing["name"], listing["description"], *listing["categories"]])
+
+
+class BM25:
+    """Okapi BM25 (k1 1.2, b 0.75) over the listings' name, description and categories."""
+
+    def __init__(self, listings: list[Listing], k1: float = 1.2, b: float = 0.75) -> None:
+        self.ids = [listing["id"] for listing in listings]
+        self.docs = [Counter(words(listing_text(listing))) for listing in listings]
+        self.lengths = [sum(doc.values()) for doc in self.docs]
+        self.average = sum(self.lengths) / len(self.lengths)
+        frequency = Counter(word for doc in self.docs for word in doc)
+        total = len(self.docs)
+        self.idf = {word: math.log(1 + (total - n + 0.5) / (n + 0.5)) for word, n in frequency.items()}
+        self.k1, self.b = k1, b
+
+    def rank(self, text: str) -> list[str]:
+        query = set(words(text))
+        scores = []
+        for index, doc in enumerate(self.docs):
+            norm = self.k1 * (1 - self.b + self.b * self.lengths[index] / self.average)
+            score = sum(
+                self.idf[word] * doc[word] * (self.k1 + 1) / (doc[word] + norm)
+                for word in query
+                if word in doc
+            )
+            scores.append((-score, index))
+        scores.sort()
+        return [self.ids[index] for _, index in scores]
+
+
+_indexes: dict[int, BM25] = {}
+
+
+def keyword(person: Person, listings: list[Listing]) -> list[str]:
+    index = _indexes.get(id(listings))
+    if index is None:  # built once per list of listings, as a search index would be
+        index = _indexes[id(listings)] = BM25(listings)
+    return index.rank(person_text(person))
+
+
+def shuffled(person: Person, listings: list[Listing]) -> list[str]:
+    ids = [listing["id"] for listing in listings]
+    random.Random(person["id"]).shuffle(ids)
+    return ids
+
+
+RANKERS: dict[str, Ranker] = {"random": shuffled, "keyword": keyword}
+
+
+# Measures --------------------------------------------------------------------------------------
+
+
+def precision_at(ranked: list[str], grades: dict[str, int], k: int = 5) -> float:
+    return sum(1 for listing_id in ranked[:k] if grades.get(listing_id, 0) > 0) / k
+
+
+def ndcg_at(ranked: list[str], grades: dict[str, int], k: int = 10) -> float:
+    def dcg(gains: list[int]) -> float:
+        return sum((2**gain - 1) / math.log2(place + 2) for place, gain in enumerate(gains[:k]))
+
+    ideal = dcg(sorted(grades.values(), reverse=True))
+    return dcg([grades.get(listing_id, 0) for listing_id in ranked]) / ideal if ideal else 0.0
+
+
+def evaluate(
+    ranker: Ranker, listings: list[Listing], people: list[Person], labels: dict[str, dict[str, int]]
+) -> dict[str, float]:
+    """Averages over the people of precision@5 and nDCG@10, and the time per person."""
+    precisions, gains, times = [], [], []
+    ranker(people[0], listings)  # warm-up (builds any index)
+    for person in people:
+        started = time.perf_counter()
+        ranked = ranker(person, listings)
+        times.append((time.perf_counter() - started) * 1000)
+        precisions.append(precision_at(ranked, labels[person["id"]]))
+        gains.append(ndcg_at(ranked, labels[person["id"]]))
+    times.sort()
+    return {
+        "precision@5": statistics.mean(precisions),
+        "nDCG@10": statistics.mean(gains),
+        "ms p50": statistics.median(times),
+        "ms p95": times[max(0, math.ceil(len(times) * 0.95) - 1)],
+    }
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def main(argv: list[str]) -> int:
+    problems = check()
+    if problems:
+        print(f"The labelled set in {SET.relative_to(ROOT)} has {len(problems)} problem(s):")
+        for problem in problems:
+            print(f"- {problem}")
+        return 1
+    listings, people, labels = load()
+    relevant = [len(grades) for grades in labels.values()]
+    print(
+        f"The labelled set is sound: {len(listings)} listings, {len(people)} people, "
+        f"{min(relevant)}-{max(relevant)} fitting listings each (mean {statistics.mean(relevant):.1f})."
+    )
+    if "--check" in argv:
+        return 0
+    print(f"Machine: {machine()}")
+    print("| ranker | precision@5 | nDCG@10 | ms per person p50 | p95 |")
+    print("|---|---|---|---|---|")
+    for name, ranker in RANKERS.items():
+        result = evaluate(ranker, listings, people, labels)
+        print(
+            f"| {name} | {result['precision@5']:.3f} | {result['nDCG@10']:.3f} | "
+            f"{result['ms p50']:.2f} | {result['ms p95']:.2f} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
