@@ -22,6 +22,11 @@ from matching.models import ListingVector  # noqa: E402
 
 DIMENSIONS = 256
 SIZES = (10_000, 100_000)
+VOCABULARY = (  # listing-like texts to embed: 12-40 of these words each
+    "lunch club for older people gardening allotment choir singing walking group knit and natter "
+    "carers support cafe food bank debt advice youth football bereavement art class dementia "
+    "friendly coffee morning men's shed repair cafe swimming yoga chair exercise library digital help"
+)
 rng = np.random.default_rng(17)
 
 
@@ -81,11 +86,7 @@ if embedder is None:
     print("The model is not here (MATCHING_EMBEDDINGS off or wordllama not installed): no embed times.")
 else:
     chooser = random.Random(17)
-    words = (
-        "lunch club for older people gardening allotment choir singing walking group knit and natter "
-        "carers support cafe food bank debt advice youth football bereavement art class dementia "
-        "friendly coffee morning men's shed repair cafe swimming yoga chair exercise library digital help"
-    ).split()
+    words = VOCABULARY.split()
     texts = [" ".join(chooser.choice(words) for _ in range(chooser.randint(12, 40))) for _ in range(10_000)]
     started = time.perf_counter()
     vectors.embed(texts)
