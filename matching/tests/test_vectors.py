@@ -251,3 +251,14 @@ def test_the_model_loads_from_its_package_with_the_network_refused(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "(1, 256) 1"
     assert not any(tmp_path.rglob("*"))  # no cache written anywhere under the empty home
+
+
+def test_a_model_that_fails_to_load_is_logged_and_keywords_are_used(monkeypatch, caplog):
+    """Weights the package does not ship (512 dimensions: only 256 are in the wheel) fail for real,
+    since downloads are off."""
+    monkeypatch.setattr(vectors.WordLlamaEmbedder, "dimensions", 512)
+    assert vectors.get_embedder() is None
+    assert "failed to load: keyword similarity only" in caplog.text
+    assert "not found in project root or cache, and downloads are disabled" in caplog.text
+    scores = vectors.text_similarity("choir", [ALLOTMENT, CHOIR])
+    assert scores[1] > scores[0] == 0.0
