@@ -24,11 +24,11 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --editable .
+	$(BIN)/pip install --quiet --editable ".[matching]"
 	touch $@
 
 $(VENV)/.installed-server: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --editable ".[server]"
+	$(BIN)/pip install --quiet --editable ".[server,matching]"
 	touch $@ $(VENV)/.installed-run
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "lending",
     "outcomes",
     "neighbourhoods",
+    "matching",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +217,9 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # /health/ reports the task queue "stalled" once a ready task has waited this long (seconds; 0: never).
 HEALTH_TASK_MAX_WAIT = int(os.environ.get("HEALTH_TASK_MAX_WAIT", "900"))
+# Suggestions by meaning: listings' vectors from the bundled embedding model (docs/matching.md).
+# Off, or without the `matching` extra installed, suggestions use keyword similarity only.
+MATCHING_EMBEDDINGS = env_bool("MATCHING_EMBEDDINGS", True)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "common.openapi.AutoSchema",  # adds the shared 400/403/404 answers

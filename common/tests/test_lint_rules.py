@@ -15,7 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 PACKAGES = [
-    "closeknit", "outcomes", "neighbourhoods", "volunteering", "lending", "timebank", "people",
+    "closeknit", "outcomes", "neighbourhoods", "matching", "volunteering", "lending", "timebank", "people",
     "directory", "places", "accounts",
 ]  # fmt: skip
 

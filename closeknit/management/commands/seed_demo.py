@@ -9,6 +9,7 @@ from accounts.demo import DEMO_PASSWORD, create_demo_people, demo_district_exist
 from accounts.models import Role, User
 from directory.demo import create_demo_directory
 from lending.demo import create_demo_lending
+from matching.services import refresh_listing_vectors
 from neighbourhoods.demo import create_demo_neighbourhood_team
 from outcomes.demo import create_demo_outcomes
 from people.demo import create_demo_caseload
@@ -93,6 +94,8 @@ class Command(BaseCommand):
                 items = create_demo_lending()
                 create_demo_outcomes()
                 create_demo_neighbourhood_team()
+                # The demo listings' vectors now, not when a task worker gets round to them.
+                refresh_listing_vectors()
             except ValueError as error:
                 raise CommandError(str(error)) from None
         self.stdout.write(

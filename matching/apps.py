@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+
+
+class MatchingConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "matching"
+    verbose_name = "Suggestions"
+
+    def ready(self) -> None:
+        from django.db.models.signals import m2m_changed, post_save
+
+        from directory.models import Service, TaxonomyTerm
+
+        from . import signals
+
+        # A listing's text is its name, description, how to join and categories: when any of them
+        # may have changed, its vector is refreshed by the task worker once the change commits.
+        post_save.connect(signals.listing_saved, sender=Service, dispatch_uid="matching-listing-saved")
+        post_save.connect(signals.term_saved, sender=TaxonomyTerm, dispatch_uid="matching-term-saved")
+        m2m_changed.connect(
+            signals.listing_terms_changed, sender=Service.terms.through, dispatch_uid="matching-listing-terms"
+        )
