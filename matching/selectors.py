@@ -11,6 +11,9 @@ from directory.models import Service
 
 from . import vectors
 from .models import ListingVector
+from .ranking import DEFAULT_WEIGHTS, Candidate, Profile, Suggestion, Weights, rank
+from .similarity import phrase_similarities
+from .sources import Context, Source
 
 
 def listing_similarities(query: str, listing_ids: Sequence[UUID]) -> dict[UUID, float]:
@@ -45,3 +48,32 @@ def listing_similarities(query: str, listing_ids: Sequence[UUID]) -> dict[UUID, 
         matrix = np.vstack([matrix, vectors.embed([texts[pk] for pk in stale])])
     scores = vectors.similarity(vectors.embed([query])[0], matrix)
     return {pk: float(score) for pk, score in zip([*current, *stale], scores, strict=True)}
+
+
+# Suggestions ------------------------------------------------------------------------------------
+
+# Each kind of candidate and the function that finds them (matching/sources/). The helpers of each
+# kind add their line here.
+SOURCES: dict[str, Source] = {}
+
+
+def suggest(
+    profile: Profile,
+    context: Context,
+    weights: Weights = DEFAULT_WEIGHTS,
+    kinds: Sequence[str] | None = None,
+    limit: int | None = 10,
+) -> list[Suggestion]:
+    """The best candidates of ``kinds`` (every kind when ``None``) for ``profile``, with reasons.
+    Visibility is the sources' business (each asks the selectors of its own app what the viewer
+    may see); this only merges, scores and ranks."""
+    candidates: list[Candidate] = []
+    known: dict[str, np.ndarray] = {}
+    for kind, source in SOURCES.items():
+        if kinds is not None and kind not in kinds:
+            continue
+        found = source(profile, context)
+        candidates += found.candidates
+        known.update(found.vectors)
+    similarities = phrase_similarities(profile.phrases, candidates, known)
+    return rank(profile, candidates, similarities, weights, limit)
