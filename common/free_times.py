@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import time
+from typing import Any
 
 from django import forms
 
@@ -48,7 +49,7 @@ class FreeTimesField(forms.MultipleChoiceField):
 
     widget = forms.CheckboxSelectMultiple
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("choices", CHOICES)
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", "When they are usually free")
