@@ -296,7 +296,7 @@ def rank(
 
     A group entered twice (same kind, name, venue and sessions under two keys, as happens in real
     directories: :func:`same_thing`) is one suggestion, the better scored; what the person made of
-    either (tried, and whether it worked) counts for both."""
+    either (tried, and whether it worked) counts for both, when both are among ``candidates``."""
     candidates = list(candidates)
     outcome: dict[tuple[object, ...], bool] = {}
     for candidate in candidates:
