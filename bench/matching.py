@@ -225,6 +225,7 @@ MENTIONED = re.compile(r"\s*\(mentioned in passing\)\s*$")
 # the whole of it. These are the set's own meanings of its "travel" field (README "Distance").
 MILES_BY_TRAVEL = {"walk only": 1.0, "bus": 3.0}
 NEEDS_FREE = {"free only"}
+SHOWN = 10  # suggestions a coordinator sees (the measures look no further than 10)
 
 
 def _slot(entry: dict[str, str]) -> Slot:
@@ -319,7 +320,7 @@ def combined(person: Person, listings: list[Listing]) -> list[str]:
     ready = prepared(listings)
     profile = profile_of(person)
     sims = phrase_similarities(profile.phrases, ready.candidates, ready.vectors)
-    return [_id(s.candidate) for s in ranking.rank(profile, ready.candidates, sims, DEFAULT_WEIGHTS, None)]
+    return [_id(s.candidate) for s in ranking.rank(profile, ready.candidates, sims, DEFAULT_WEIGHTS, SHOWN)]
 
 
 def combined_without_model(person: Person, listings: list[Listing]) -> list[str]:
@@ -330,7 +331,7 @@ def combined_without_model(person: Person, listings: list[Listing]) -> list[str]
     texts = [c.text for c in ready.candidates]
     columns = [vectors.keyword_similarity(phrase, texts) for phrase in profile.phrases]
     sims = {c.key: [float(column[i]) for column in columns] for i, c in enumerate(ready.candidates)}
-    return [_id(s.candidate) for s in ranking.rank(profile, ready.candidates, sims, DEFAULT_WEIGHTS, None)]
+    return [_id(s.candidate) for s in ranking.rank(profile, ready.candidates, sims, DEFAULT_WEIGHTS, SHOWN)]
 
 
 RANKERS.update(

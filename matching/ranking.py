@@ -27,10 +27,12 @@ on the labelled evaluation.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import time
+from types import MappingProxyType
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 PLURAL_DAYS = tuple(f"{day}s" for day in DAYS)
@@ -181,9 +183,14 @@ def _minutes(moment: time) -> int:
     return moment.hour * 60 + moment.minute
 
 
-def free_spans(free: Iterable[Slot]) -> dict[int, list[tuple[int, int]]]:
+def free_spans(free: Iterable[Slot]) -> Mapping[int, tuple[tuple[int, int], ...]]:
     """The person's free times per weekday as minutes from midnight, with times that touch or
     overlap joined (a free morning 9-12 and afternoon 12-5 are one free 9-5)."""
+    return _free_spans(tuple(free))
+
+
+@functools.lru_cache(maxsize=256)  # one person's free times, for every candidate ranked for them
+def _free_spans(free: tuple[Slot, ...]) -> Mapping[int, tuple[tuple[int, int], ...]]:
     spans: dict[int, list[tuple[int, int]]] = {}
     for slot in sorted(free, key=lambda s: (s.weekday, s.start, s.end)):
         start, end = _minutes(slot.start), _minutes(slot.end)
@@ -192,7 +199,7 @@ def free_spans(free: Iterable[Slot]) -> dict[int, list[tuple[int, int]]]:
             day[-1] = (day[-1][0], max(day[-1][1], end))
         else:
             day.append((start, end))
-    return spans
+    return MappingProxyType({weekday: tuple(times) for weekday, times in spans.items()})
 
 
 def share_free(session: Slot, spans: Mapping[int, Sequence[tuple[int, int]]]) -> float:
@@ -208,9 +215,14 @@ def time_factor(profile: Profile, candidate: Candidate) -> float:
     """How much of the best session the person is free for: 1 when one session falls wholly in a
     free time (one they can go to is enough), 0 when none touches one. 0.5 when either side has no
     times (unknown is not the same as a clash)."""
+    return _time_factor(profile, candidate, free_spans(profile.free))
+
+
+def _time_factor(
+    profile: Profile, candidate: Candidate, spans: Mapping[int, Sequence[tuple[int, int]]]
+) -> float:
     if not profile.free or not candidate.sessions:
         return 0.5
-    spans = free_spans(profile.free)
     return max(share_free(session, spans) for session in candidate.sessions)
 
 
@@ -298,42 +310,46 @@ def rank(
     directories: :func:`same_thing`) is one suggestion, the better scored; what the person made of
     either (tried, and whether it worked) counts for both, when both are among ``candidates``."""
     candidates = list(candidates)
+    groups = {candidate.key: same_thing(candidate) for candidate in candidates}
     outcome: dict[tuple[object, ...], bool] = {}
     for candidate in candidates:
         worked = profile.tried.get(candidate.key)
         if worked is not None:
-            group = same_thing(candidate)
-            outcome[group] = outcome.get(group, False) or worked
-    scored: list[Suggestion] = []
+            outcome[groups[candidate.key]] = outcome.get(groups[candidate.key], False) or worked
+    spans = free_spans(profile.free)
+    no_match = [0.0] * len(profile.phrases)
+    scored: list[tuple[float, Candidate, dict[str, float], float | None]] = []
     for candidate in candidates:
-        worked = profile.tried.get(candidate.key, outcome.get(same_thing(candidate)))
+        worked = profile.tried.get(candidate.key, outcome.get(groups[candidate.key]))
         if worked is True or candidate.key in profile.dismissed:
             continue
-        sims = similarities.get(candidate.key, [0.0] * len(profile.phrases))
         miles = None
         if profile.home is not None and candidate.where is not None and not candidate.online:
             miles = miles_between(profile.home, candidate.where)
         factors = {
-            "interest": interest_factor(sims),
+            "interest": interest_factor(similarities.get(candidate.key, no_match)),
             "distance": distance_factor(profile, candidate, miles),
-            "time": time_factor(profile, candidate),
+            "time": _time_factor(profile, candidate, spans),
             "cost": cost_factor(profile, candidate),
             "access": access_factor(profile, candidate),
             "tried": 0.0 if worked is False else tried_factor(profile, candidate),
         }
         score = sum(getattr(weights, name) * value for name, value in factors.items())
-        scored.append(
+        scored.append((score, candidate, factors, miles))
+    scored.sort(key=lambda entry: (-entry[0], entry[1].title, entry[1].key))
+    shown: set[tuple[object, ...]] = set()
+    suggestions: list[Suggestion] = []
+    for score, candidate, factors, miles in scored:  # reasons only for what is shown
+        if limit is not None and len(suggestions) >= limit:
+            break
+        if groups[candidate.key] in shown:
+            continue
+        shown.add(groups[candidate.key])
+        sims = similarities.get(candidate.key, no_match)
+        suggestions.append(
             Suggestion(candidate, score, factors, reasons_for(profile, candidate, sims, miles), miles)
         )
-    scored.sort(key=lambda s: (-s.score, s.candidate.title, s.candidate.key))
-    shown: set[tuple[object, ...]] = set()
-    unique = []
-    for suggestion in scored:
-        group = same_thing(suggestion.candidate)
-        if group not in shown:
-            shown.add(group)
-            unique.append(suggestion)
-    return unique if limit is None else unique[:limit]
+    return suggestions
 
 
 def same_thing(candidate: Candidate) -> tuple[object, ...]:
