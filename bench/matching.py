@@ -2,14 +2,20 @@
 
 For each ranker in RANKERS, ranks every listing for every person in the set and reports, averaged
 over the people: precision@5 (how many of the first 5 fit, grade 1 or 2) and nDCG@10 (graded gains:
-2 = a great fit, 1 = would do), and the time to rank for one person. Pure data: no database.
+2 = a great fit, 1 = would do), and the time to rank for one person. No database is opened (Django's
+settings are read: the model is switched on or off there).
 
-    .venv/bin/python bench/matching.py           # the table
+    .venv/bin/python bench/matching.py           # the tables
+    .venv/bin/python bench/matching.py --json    # the same, as JSON
     .venv/bin/python bench/matching.py --check   # only check the set (exit 1 with the problems)
 
 A ranker is a function (person, listings) -> listing ids, best first. "random" is the floor;
-"keyword" is BM25 over the person's own words. The matching app's rankers ("embeddings",
-"combined") are added to RANKERS by importing them here when that app exists.
+"keyword" is BM25 over the person's own words. The matching app's rankers turn the set's people and
+listings into ``matching.ranking.Profile`` and ``Candidate`` (``profile_of``, ``candidate_of``):
+"embeddings" is the interest factor alone, from the real model; "combined" is ``ranking.rank``
+with the default weights, what coordinators see; "combined, keywords (no model)" is the same with
+keyword similarity. The factor shapes and default weights were chosen on the TUNING people and are
+reported on the HELD_OUT ones (and on all): docs/matching.md, "How suggestions are ranked".
 """
 
 from __future__ import annotations
@@ -466,7 +472,10 @@ def main(argv: list[str]) -> int:
         f"\nNear-duplicates: {twice} of {len(people)} people see the same group twice in the combined "
         "first 10 (the set has 6 groups entered twice, as real directories do)."
     )
-    table(f"Held out: {HELD_OUT[0]}-{HELD_OUT[-1]} (not looked at while tuning)", results["held-out"])
+    table(
+        f"Held out: {HELD_OUT[0]}-{HELD_OUT[-1]} (not used to choose the shapes or weights)",
+        results["held-out"],
+    )
     table(f"All {len(people)} people", results["all"])
     table(
         f"Tuning half: {TUNING[0]}-{TUNING[-1]} (the shapes and weights were chosen on these)",
