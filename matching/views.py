@@ -118,8 +118,10 @@ def introduce(request: HttpRequest, pk: UUID) -> HttpResponse:
         lambda: services.introduce_from_suggestion(request.user, found, request.POST.get("key", ""), title),
         next_url=reverse("people:person", args=[found.pk]),
         refused_url=_suggestions_page(found),
-        success=lambda made: f"{found.display_name} is introduced to {made.to_label}: it is down as "
-        "suggested, for them to think about.",
+        success=lambda made: (
+            f"{found.display_name} is introduced to {made.to_label}: it is down as "
+            "suggested, for them to think about."
+        ),
     )
 
 
