@@ -246,7 +246,7 @@ def team_weights_for_viewer(user: Requester, team_id: int | str | None) -> Team:
     ``NotVisible``."""
     teams = teams_for_weights(user)
     try:
-        team = teams.first() if team_id in (None, "") else teams.filter(pk=team_id).first()
+        team = teams.filter(pk=team_id).first() if team_id else teams.first()
     except (ValueError, TypeError, ValidationError):
         team = None
     if team is None:

@@ -102,12 +102,13 @@ def refresh_listing_vectors(ids: Iterable[UUID | str] | None = None) -> RefreshC
 
 # Acting on a person's suggestions ----------------------------------------------------------------
 
+UNKNOWN_SUGGESTION = "That suggestion is not one we know. Go back to the suggestions and choose again."
 KEY_SHAPE = re.compile(r"^[a-z_]{1,20}:[A-Za-z0-9_.-]{1,79}$")
 
 
 def _candidate_key(key: str) -> tuple[str, str]:
     if not KEY_SHAPE.match(key or ""):
-        raise Refusal("That suggestion is not one we know. Go back to the suggestions and choose again.")
+        raise Refusal(UNKNOWN_SUGGESTION)
     kind, _, ident = key.partition(":")
     return kind, ident
 
@@ -145,11 +146,11 @@ def introduce_from_suggestion(user: User, person: Person, key: str, title: str) 
     return make_introduction(user, person, details)
 
 
-def _uuid(text: str) -> UUID | None:
+def _uuid(text: str) -> UUID:
     try:
         return UUID(text)
     except ValueError:
-        return None
+        raise Refusal(UNKNOWN_SUGGESTION) from None
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import audit
+from accounts.models import User
 from common.errors import refusals_as_http
 from common.pages import act, bind, form_page, posted_id
 from people.models import Person
@@ -40,11 +41,17 @@ KIND_LABELS = {
 ON_THE_RECORD = 3  # on the person's page
 
 
-def _person(request: HttpRequest, pk: UUID) -> Person:
-    if not may_work_with_people(request.user):
+def _staff(request: HttpRequest) -> User:
+    """The user, when their role reads person records; else 403."""
+    user = request.user
+    if not may_work_with_people(user):
         raise PermissionDenied
+    return user
+
+
+def _person(user: User, pk: UUID) -> Person:
     with refusals_as_http():
-        return person_for_viewer(request.user, pk)
+        return person_for_viewer(user, pk)
 
 
 def _shown(suggestions: list[Suggestion]) -> None:
@@ -74,9 +81,10 @@ def _suggestions_page(person: Person) -> str:
 @login_required
 def person_suggestions(request: HttpRequest, pk: UUID) -> HttpResponse:
     """Every suggestion for a person, with reasons, and what was dismissed for them."""
-    found = _person(request, pk)
+    user = _staff(request)
+    found = _person(user, pk)
     with refusals_as_http():
-        suggestions = selectors.suggestions_for(request.user, found, limit=ALL)
+        suggestions = selectors.suggestions_for(user, found, limit=ALL)
     _shown(suggestions)
     return render(
         request,
@@ -111,11 +119,12 @@ def suggested_listing_ids(user: Any, person: Person, limit: int) -> list[UUID]:
 @require_POST
 def introduce(request: HttpRequest, pk: UUID) -> HttpResponse:
     """Introduce the person to one suggestion, as "Suggested"; then back to their page."""
-    found = _person(request, pk)
-    title = request.POST.get("title", "")[:255]
+    user = _staff(request)
+    found = _person(user, pk)
+    key, title = request.POST.get("key", "")[:100], request.POST.get("title", "")[:255]
     return act(
         request,
-        lambda: services.introduce_from_suggestion(request.user, found, request.POST.get("key", ""), title),
+        lambda: services.introduce_from_suggestion(user, found, key, title),
         next_url=reverse("people:person", args=[found.pk]),
         refused_url=_suggestions_page(found),
         success=lambda made: (
@@ -129,14 +138,15 @@ def introduce(request: HttpRequest, pk: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def dismiss(request: HttpRequest, pk: UUID) -> HttpResponse:
     """Say a suggestion is not for them, and why."""
-    found = _person(request, pk)
+    user = _staff(request)
+    found = _person(user, pk)
     source = request.POST if request.method == "POST" else request.GET
     key, title = source.get("key", "")[:100], source.get("title", "")[:255]
     return form_page(
         request,
         bind(request, forms.DismissForm),
         action=lambda data: services.dismiss_suggestion(
-            request.user, found, key, title, data["reason"], data["note"]
+            user, found, key, title, data["reason"], data["note"]
         ),
         template="matching/dismiss.html",
         next_url=_suggestions_page(found),
@@ -155,13 +165,12 @@ def dismiss(request: HttpRequest, pk: UUID) -> HttpResponse:
 @require_POST
 def restore(request: HttpRequest) -> HttpResponse:
     """Bring a dismissed suggestion back."""
-    if not may_work_with_people(request.user):
-        raise PermissionDenied
+    user = _staff(request)
     with refusals_as_http():
-        dismissal = selectors.dismissal_for_viewer(request.user, posted_id(request, "dismissal"))
+        dismissal = selectors.dismissal_for_viewer(user, posted_id(request, "dismissal"))
     return act(
         request,
-        lambda: services.restore_suggestion(request.user, dismissal),
+        lambda: services.restore_suggestion(user, dismissal),
         next_url=_suggestions_page(dismissal.person),
         success=f"“{dismissal.title}” may be suggested again.",
     )
@@ -172,26 +181,25 @@ def restore(request: HttpRequest) -> HttpResponse:
 def team_weights(request: HttpRequest) -> HttpResponse:
     """Each factor, its default and the team's weight, in plain words; changed by the team's leads
     and administrators, read-only for everyone else."""
-    if not may_work_with_people(request.user):
-        raise PermissionDenied
+    user = _staff(request)
     with refusals_as_http():
-        team = selectors.team_weights_for_viewer(request.user, request.GET.get("team"))
+        team = selectors.team_weights_for_viewer(user, request.GET.get("team"))
     current = selectors.weights_for(team)
-    may_change = permissions.may_change_team_weights(request.user, team)
+    may_change = permissions.may_change_team_weights(user, team)
     if request.method == "POST" and not may_change:
         raise PermissionDenied("Only the team's leads and administrators may change its weights.")
     here = f"{reverse('matching:weights')}?team={team.pk}"
     return form_page(
         request,
         bind(request, forms.WeightsForm, current=current),
-        action=lambda data: services.set_team_weights(request.user, team, data),
+        action=lambda data: services.set_team_weights(user, team, data),
         template="matching/weights.html",
         next_url=here,
         success=f"{team.name}'s weights are saved: its suggestions are ranked with them now.",
         context={
             "title": "How suggestions are ranked",
             "team": team,
-            "teams": list(selectors.teams_for_weights(request.user)),
+            "teams": list(selectors.teams_for_weights(user)),
             "may_change": may_change,
             "factors": _factors(current),
             "action_url": here,

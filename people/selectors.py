@@ -357,10 +357,13 @@ def _suggested_listings(user: Requester, person: Person, limit: int) -> list[Ser
 
 def _offer_label(listing: Service, home: Point | None) -> str:
     venues = [v for v in listing.locations.all() if v.location_type == Location.Type.PHYSICAL]
-    placed = [v for v in venues if v.latitude is not None and v.longitude is not None]
-    if home is not None and placed:
-        nearest = min(placed, key=lambda v: great_circle_miles(home, Point(v.latitude, v.longitude)))
-        miles = great_circle_miles(home, Point(nearest.latitude, nearest.longitude))
+    placed = [
+        (great_circle_miles(home, Point(v.latitude, v.longitude)), str(v))
+        for v in venues
+        if home is not None and v.latitude is not None and v.longitude is not None
+    ]
+    if placed:
+        miles, nearest = min(placed)
         far = "1 mile" if round(miles, 1) == 1.0 else f"{miles:.1f} miles"
         return f"{listing.name} — {nearest}, {far}"
     if venues:
