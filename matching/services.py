@@ -183,9 +183,12 @@ def dismiss_suggestion(
 
 
 @transaction.atomic
-def restore_suggestion(user: User, dismissal: Dismissal) -> Dismissal:
-    """Remove a dismissal: the suggestion may come back."""
+def restore_suggestion(user: User, dismissal: Dismissal, key: str) -> Dismissal:
+    """Remove a dismissal: the suggestion may come back. ``key`` is the suggestion's, as the page
+    showed it: a form sent without it (or with another) changes nothing."""
     _may_change(user, dismissal.person)
+    if key != dismissal.key:
+        raise Refusal("Choose a suggestion to bring back from the list of those dismissed.")
     pk = dismissal.pk
     dismissal.delete()
     dismissal.pk = pk

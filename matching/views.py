@@ -15,12 +15,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import audit
 from accounts.models import User
 from common.errors import refusals_as_http
-from common.pages import act, bind, form_page, posted_id
+from common.pages import act, bind, form_page
 from people.models import Person
 from people.permissions import may_work_with_people
 from people.selectors import person_for_viewer
@@ -79,6 +79,7 @@ def _suggestions_page(person: Person) -> str:
 
 
 @login_required
+@require_GET
 def person_suggestions(request: HttpRequest, pk: UUID) -> HttpResponse:
     """Every suggestion for a person, with reasons, and what was dismissed for them."""
     user = _staff(request)
@@ -163,14 +164,14 @@ def dismiss(request: HttpRequest, pk: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def restore(request: HttpRequest) -> HttpResponse:
+def restore(request: HttpRequest, pk: int) -> HttpResponse:
     """Bring a dismissed suggestion back."""
     user = _staff(request)
     with refusals_as_http():
-        dismissal = selectors.dismissal_for_viewer(user, posted_id(request, "dismissal"))
+        dismissal = selectors.dismissal_for_viewer(user, pk)
     return act(
         request,
-        lambda: services.restore_suggestion(user, dismissal),
+        lambda: services.restore_suggestion(user, dismissal, request.POST.get("key", "")),
         next_url=_suggestions_page(dismissal.person),
         success=f"“{dismissal.title}” may be suggested again.",
     )

@@ -74,7 +74,7 @@ def test_a_dismissed_suggestion_does_not_return_until_brought_back(client, coord
     assert "Community garden" not in suggested
     assert "Community garden" in dismissed and "can&#x27;t get there (Two buses)" in dismissed
 
-    restored = client.post(reverse("matching:restore"), {"dismissal": dismissal.pk})
+    restored = client.post(reverse("matching:restore", args=[dismissal.pk]), {"key": dismissal.key})
     assert restored.status_code == 302
     assert not Dismissal.objects.exists()
     assert "Community garden" in _page(client, person).split("Not for them</h2>")[0]
@@ -84,7 +84,7 @@ def test_dismissing_and_bringing_back_are_audited(client, coordinator, person, g
     sign_in(client, coordinator)
     _dismiss(client, person, garden)
     dismissal = Dismissal.objects.get()
-    client.post(reverse("matching:restore"), {"dismissal": dismissal.pk})
+    client.post(reverse("matching:restore", args=[dismissal.pk]), {"key": dismissal.key})
     notes = set(
         AuditEvent.objects.filter(
             actor=coordinator, action=AuditEvent.Action.UPDATE, target_id=str(person.pk)
@@ -121,6 +121,17 @@ def test_a_made_up_suggestion_key_is_refused(client, coordinator, person, garden
     assert not Dismissal.objects.exists()
 
 
+def test_bringing_back_without_the_suggestions_key_changes_nothing(client, coordinator, person, garden):
+    sign_in(client, coordinator)
+    _dismiss(client, person, garden)
+    dismissal = Dismissal.objects.get()
+    response = client.post(
+        reverse("matching:restore", args=[dismissal.pk]), {"key": "listing:other"}, follow=True
+    )
+    assert "Choose a suggestion to bring back" in response.content.decode()
+    assert Dismissal.objects.filter(pk=dismissal.pk).exists()
+
+
 def test_dismissing_twice_says_so(client, coordinator, person, garden):
     sign_in(client, coordinator)
     _dismiss(client, person, garden)
@@ -137,9 +148,10 @@ def test_another_teams_dismissal_cannot_be_removed_nor_their_person_dismissed_fo
     stranger = make_user(Role.COORDINATOR, teams=[PersonFactory().team])
     sign_in(client, stranger)
     dismissal = Dismissal.objects.get()
-    assert client.post(reverse("matching:restore"), {"dismissal": dismissal.pk}).status_code == 404
+    posted = {"key": dismissal.key}
+    assert client.post(reverse("matching:restore", args=[dismissal.pk]), posted).status_code == 404
     for bad in ("x", "-1", "99999999999999999999", ""):
-        assert client.post(reverse("matching:restore"), {"dismissal": bad}).status_code == 404
+        assert client.post(f"/suggestions/dismissals/{bad}/restore/", posted).status_code == 404
     assert Dismissal.objects.filter(pk=dismissal.pk).exists()
     assert _dismiss(client, person, garden, key="listing:other").status_code == 404
     assert Dismissal.objects.count() == 1
