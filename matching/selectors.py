@@ -102,7 +102,7 @@ def suggest(
 # How far someone who travels this way can get, in miles (None: anywhere, or not known).
 MILES_BY_TRAVEL: dict[str, float | None] = {
     Travel.WALKS: 1.0,
-    Travel.BUS: 5.0,
+    Travel.BUS: 3.0,
     Travel.ANYWHERE: None,
     Travel.NOT_KNOWN: None,
 }

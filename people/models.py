@@ -41,7 +41,7 @@ class Travel(models.TextChoices):
 
     NOT_KNOWN = "", "Not known"
     WALKS = "walks", "Walks only, about a mile"
-    BUS = "bus", "By bus or lift, about 5 miles"
+    BUS = "bus", "By bus or lift, about 3 miles"
     ANYWHERE = "anywhere", "Anywhere in the district"
 
 

@@ -220,7 +220,7 @@ def test_the_person_form_keeps_the_facts_suggestions_use_and_shows_them(client, 
     assert person.needs_free and person.travel == "bus" and person.online_ok == "no"
     page = client.get(reverse("people:person", args=[person.pk])).content.decode()
     assert "Monday morning, Wednesday afternoon" in page and "A hearing loop" in page
-    assert "By bus or lift, about 5 miles" in page
+    assert "By bus or lift, about 3 miles" in page
 
 
 def test_the_person_form_refuses_unknown_codes_naming_the_field(client, coordinator, person):

@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                 choices=[
                     ("", "Not known"),
                     ("walks", "Walks only, about a mile"),
-                    ("bus", "By bus or lift, about 5 miles"),
+                    ("bus", "By bus or lift, about 3 miles"),
                     ("anywhere", "Anywhere in the district"),
                 ],
                 default="",
