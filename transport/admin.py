@@ -1,3 +1,8 @@
+"""The back office for transport's set-up: schemes, drivers (their week, leave and compliance
+register), vehicles and the mileage rates. Nothing holding a passenger's data is here (passengers,
+eligibility, trips, pairings to avoid): those are person data, read through the selectors that
+audit them (the privacy walk asserts it)."""
+
 from django.contrib import admin
 
 from .models import (
@@ -7,10 +12,8 @@ from .models import (
     Leave,
     MileageClaim,
     MileageRate,
-    PairingExclusion,
     Run,
     Scheme,
-    Trip,
     Vehicle,
 )
 
@@ -51,21 +54,15 @@ class ComplianceCheckInline(admin.TabularInline):
     fields = ["kind", "checked_on", "expires_on", "reference"]
 
 
-class PairingExclusionInline(admin.TabularInline):
-    model = PairingExclusion
-    extra = 0
-    raw_id_fields = ["passenger"]
-
-
 @admin.register(Driver)
 class DriverAdmin(admin.ModelAdmin):
-    """Drivers, their week, leave, compliance register and pairings to avoid."""
+    """Drivers, their week, leave and compliance register."""
 
     list_display = ["__str__", "kind", "drives_cars", "drives_minibuses", "drives_tuk_tuks", "is_active"]
     list_filter = ["kind", "is_active"]
     raw_id_fields = ["user", "home_postcode"]
     filter_horizontal = ["schemes"]
-    inlines = [AvailabilityInline, LeaveInline, ComplianceCheckInline, PairingExclusionInline]
+    inlines = [AvailabilityInline, LeaveInline, ComplianceCheckInline]
 
 
 @admin.register(Vehicle)
@@ -93,12 +90,6 @@ class MileageRateAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return obj is None or not MileageClaim.objects.filter(rate=obj).exists()
-
-
-@admin.register(Trip)
-class TripAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "scheme", "starts_at", "status"]
-    list_filter = ["status", "scheme"]
 
 
 @admin.register(Run)
