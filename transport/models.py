@@ -186,9 +186,6 @@ class Driver(models.Model):
         "places.Postcode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     is_active = models.BooleanField(default=True)
-    not_paired_with = models.ManyToManyField(
-        Passenger, through="PairingExclusion", blank=True, related_name="+"
-    )
 
     class Meta:
         ordering = ["user__full_name", "pk"]

@@ -4,8 +4,9 @@
   (coordinators, link workers, brokers) coordinate it (passengers, eligibility, trips, drivers,
   vehicles, assignment, claims); administrators coordinate every scheme. An organisation editor
   or a resident on the team does not: passengers' records are person data.
-- A link worker or coordinator who may see a person's record (``people``' rules) may ask for a ride
-  for them, "to this introduction", though they do not run the scheme.
+- Whoever may see a passenger (``selectors.passengers_visible_to``: the teams of the schemes they
+  were assessed for, and anyone who may see their person record under ``people``' rules, such as a
+  link worker booking "a ride to this introduction") may ask for a ride for them.
 - A resident asks for rides for themselves (their passenger record is linked to their sign-in, or
   to the person record they have confirmed is theirs).
 - A driver sees their own manifest (only what the journey needs), records their runs' odometer
@@ -18,8 +19,9 @@ from __future__ import annotations
 
 from accounts.models import TeamMembership, User
 from accounts.permissions import Requester, is_administrator, is_signed_in
-from people.permissions import may_see_person, may_work_with_people
+from people.permissions import may_work_with_people
 
+from . import selectors
 from .models import Driver, Passenger, Run, Scheme, Trip
 
 
@@ -43,11 +45,13 @@ def is_own_passenger_record(user: Requester, passenger: Passenger) -> bool:
 
 
 def may_request_trip(user: Requester, passenger: Passenger, scheme: Scheme) -> bool:
-    """The scheme's coordinators, someone who may see the passenger's person record, or the
-    passenger themselves."""
-    if may_coordinate_scheme(user, scheme) or is_own_passenger_record(user, passenger):
+    """The passenger themselves, or someone who may see the passenger (``selectors``: the teams of
+    the schemes they were assessed for, and whoever may see their person record, such as a link
+    worker booking a ride to an introduction). The scheme is the one asked of; the service then
+    checks the passenger may use it."""
+    if is_own_passenger_record(user, passenger):
         return True
-    return passenger.person is not None and may_see_person(user, passenger.person)
+    return selectors.passengers_visible_to(user).filter(pk=passenger.pk).exists()
 
 
 def may_drive(user: Requester, driver: Driver) -> bool:

@@ -21,8 +21,8 @@ from common.errors import NotVisible
 from people.permissions import may_work_with_people
 from people.selectors import people_visible_to
 
+from . import permissions
 from .models import Driver, Passenger, Scheme, Trip
-from .permissions import may_coordinate_scheme, may_drive
 
 
 def passengers_visible_to(user: Requester) -> QuerySet[Passenger]:
@@ -79,7 +79,7 @@ def schemes_coordinated(user: Requester) -> QuerySet[Scheme]:
 def day_board(user: Requester, scheme: Scheme, day: date) -> list[Trip]:
     """The scheme's trips on ``day`` for its coordinators, each with its passenger, run, driver and
     vehicle; the passengers shown are audited. Anyone else is answered as if the scheme did not exist."""
-    if not may_coordinate_scheme(user, scheme):
+    if not permissions.may_coordinate_scheme(user, scheme):
         raise NotVisible()
     trips = list(
         Trip.objects.filter(scheme=scheme, starts_at__date=day)
@@ -147,6 +147,6 @@ def manifest_for_user(user: Requester, day: date) -> list[ManifestStop]:
     if not isinstance(user, User):
         raise NotVisible()
     driver = Driver.objects.filter(user=user).select_related("user").first()
-    if driver is None or not may_drive(user, driver):
+    if driver is None or not permissions.may_drive(user, driver):
         raise NotVisible()
     return manifest_for(driver, day)

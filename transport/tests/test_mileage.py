@@ -15,7 +15,14 @@ from common.errors import NotPermitted, NotVisible, Refusal
 from transport import mileage
 from transport.assignment import assign_trip
 from transport.models import Driver, MileageClaim, MileageRate, Run
-from transport.tests.factories import coming, make_driver, make_passenger, make_scheme, make_trip, make_vehicle
+from transport.tests.factories import (
+    coming,
+    make_driver,
+    make_passenger,
+    make_scheme,
+    make_trip,
+    make_vehicle,
+)
 
 
 @pytest.fixture
@@ -49,7 +56,11 @@ def claim_for(driver, vehicle, day, miles, start=None, **extra):
 
 def test_the_hmrc_rates_are_seeded_by_a_migration(db):
     rate = MileageRate.objects.get(applies_from=date(2011, 4, 6))
-    assert (rate.first_rate, rate.later_rate, rate.threshold_miles) == (Decimal("0.450"), Decimal("0.250"), 10000)
+    assert (rate.first_rate, rate.later_rate, rate.threshold_miles) == (
+        Decimal("0.450"),
+        Decimal("0.250"),
+        10000,
+    )
 
 
 def test_a_run_in_their_own_car_makes_a_claim_at_45p(own_car):
@@ -71,7 +82,11 @@ def test_a_claim_crossing_10000_miles_in_a_tax_year_is_split_between_45p_and_25p
     assert (crossing.miles_at_first_rate, crossing.miles_at_later_rate) == (19, 21)
     assert crossing.mileage_amount == Decimal("13.80")  # 19 x 45p + 21 x 25p
     after = claim_for(driver, car, date(2026, 7, 2), 10)
-    assert (after.miles_at_first_rate, after.miles_at_later_rate, after.mileage_amount) == (0, 10, Decimal("2.50"))
+    assert (after.miles_at_first_rate, after.miles_at_later_rate, after.mileage_amount) == (
+        0,
+        10,
+        Decimal("2.50"),
+    )
     total = mileage.running_total(driver, 2026)
     assert (total.miles, total.miles_at_first_rate, total.miles_at_later_rate) == (10031, 10000, 31)
     assert total.mileage_amount == Decimal("4507.75")  # 10,000 x 45p + 31 x 25p
@@ -89,7 +104,12 @@ def test_miles_in_one_tax_year_do_not_count_in_the_next(own_car):
 
 @pytest.mark.parametrize(
     ("day", "tax_year"),
-    [(date(2026, 4, 5), 2025), (date(2026, 4, 6), 2026), (date(2027, 1, 1), 2026), (date(2026, 12, 31), 2026)],
+    [
+        (date(2026, 4, 5), 2025),
+        (date(2026, 4, 6), 2026),
+        (date(2027, 1, 1), 2026),
+        (date(2026, 12, 31), 2026),
+    ],
 )
 def test_the_tax_year_runs_from_6_april(day, tax_year):
     assert mileage.tax_year_of(day) == tax_year
@@ -105,7 +125,9 @@ def test_rejected_claims_do_not_count_towards_the_10000(own_car):
 
 def test_the_rate_in_force_on_the_day_is_used(own_car):
     _scheme, _coordinator, driver, car = own_car
-    MileageRate.objects.create(applies_from=date(2026, 6, 1), first_rate=Decimal("0.55"), later_rate=Decimal("0.30"))
+    MileageRate.objects.create(
+        applies_from=date(2026, 6, 1), first_rate=Decimal("0.55"), later_rate=Decimal("0.30")
+    )
     assert claim_for(driver, car, date(2026, 5, 31), 10).mileage_amount == Decimal("4.50")
     assert claim_for(driver, car, date(2026, 6, 1), 10).mileage_amount == Decimal("5.50")
 
@@ -133,7 +155,9 @@ def test_a_paid_driver_or_a_scheme_vehicle_makes_no_claim(own_car):
     mileage.record_odometer(driver.user, run, start=100, end=130)
     assert not MileageClaim.objects.exists()
     with pytest.raises(Refusal) as refused:
-        mileage.record_odometer(driver.user, run_on(driver, minibus, date(2026, 5, 5)), start=130, end=140, parking=2)
+        mileage.record_odometer(
+            driver.user, run_on(driver, minibus, date(2026, 5, 5)), start=130, end=140, parking=2
+        )
     assert "parking" in refused.value.message_dict
     paid = make_driver(scheme, name="Pam Paid", kind=Driver.Kind.PAID)
     paid_own = make_vehicle(scheme, name="Pam's car", owner=paid)
@@ -179,7 +203,10 @@ def test_readings_go_forward_are_recorded_once_and_not_before_the_day(own_car):
 def test_only_the_runs_driver_or_the_schemes_coordinators_record_it(own_car):
     scheme, coordinator, driver, car = own_car
     run = run_on(driver, car, date(2026, 5, 4))
-    for outsider in (make_driver(scheme, name="Other Driver").user, UserFactory(role=Role.COORDINATOR, teams=[TeamFactory()])):
+    for outsider in (
+        make_driver(scheme, name="Other Driver").user,
+        UserFactory(role=Role.COORDINATOR, teams=[TeamFactory()]),
+    ):
         with pytest.raises(NotVisible):
             mileage.record_odometer(outsider, run, start=0, end=10)
     mileage.record_odometer(coordinator, run, start=0, end=10)

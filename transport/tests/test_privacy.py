@@ -119,7 +119,10 @@ def test_the_manifest_holds_only_what_the_driver_needs(booked):
     for private in ("Marsh", "Mary", "07700 900123", "Sale Moor surgery"):
         assert private not in text
     assert AuditEvent.objects.filter(
-        actor=driver.user, action=AuditEvent.Action.VIEW, target_id=str(passenger.pk), note="Driver's manifest."
+        actor=driver.user,
+        action=AuditEvent.Action.VIEW,
+        target_id=str(passenger.pk),
+        note="Driver's manifest.",
     ).exists()
 
 
@@ -168,7 +171,9 @@ def test_erasing_a_person_erases_their_passenger_notes_and_withdraws_coming_ride
 def test_a_residents_own_sign_in_reaches_their_passenger_record(db):
     scheme, coordinator = make_scheme()
     resident = UserFactory(role=Role.RESIDENT)
-    passenger = services.register_passenger(coordinator, scheme, account=resident, notes_for_driver="Dog barks.")
+    passenger = services.register_passenger(
+        coordinator, scheme, account=resident, notes_for_driver="Dog barks."
+    )
     services.request_trip(resident, passenger, scheme, journey(), pickup_at=coming_at())
     assert selectors.own_passenger_record(resident) == passenger
     keys = {s["key"] for s in account_sections(resident)}
