@@ -363,6 +363,9 @@ def _fingerprint(person: Person) -> list:
             GoalRating: "goal__person",
             DropInSession: "attendances__person",
             ReferralStep: "referral__person",
+            SchemeEligibility: "passenger__person",
+            Trip: "passenger__person",
+            PairingExclusion: "passenger__person",
         }.get(model, "person")
         rows.append(sorted(map(str, model.objects.filter(**{field: person}).values())))
     return rows
