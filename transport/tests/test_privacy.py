@@ -177,7 +177,7 @@ def test_a_residents_own_sign_in_reaches_their_passenger_record(db):
     services.request_trip(resident, passenger, scheme, journey(), pickup_at=coming_at())
     assert selectors.own_passenger_record(resident) == passenger
     keys = {s["key"] for s in account_sections(resident)}
-    assert {"transport_passenger", "transport_trips"} <= keys
+    assert {"transport_sign_in_passenger", "transport_sign_in_trips"} <= keys
     erase_account(resident)
     passenger = Passenger.objects.get(pk=passenger.pk)
     assert passenger.notes_for_driver == ""
