@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "timebank",
     "volunteering",
     "lending",
+    "transport",
     "outcomes",
     "neighbourhoods",
     "matching",

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 from django.contrib import admin
@@ -51,6 +51,7 @@ from people.models import (
 )
 from people.tests.factories import PersonFactory
 from places.tests.factories import PostcodeFactory
+from transport.models import Driver, PairingExclusion, Passenger, Scheme, SchemeEligibility, Trip
 
 OWN_ID, OTHER_ID = 8001, 9001
 
@@ -83,6 +84,10 @@ PERSON_DATA_MODELS = [
     OutcomeEvent,
     GoalRating,
     Dismissal,
+    Passenger,
+    SchemeEligibility,
+    Trip,
+    PairingExclusion,
 ]
 # Changes whose event names no person, with why.
 CHANGES_NAMING_NO_PERSON: dict[str, str] = {}
@@ -254,6 +259,27 @@ def _side(id_: int, name: str, postcode: str, secret: str) -> Side:
     OutcomeEvent.objects.create(
         pk=id_, person=person, kind="new_connections", on=date(2026, 2, 1), evidence="x"
     )
+    scheme = Scheme.objects.create(pk=id_, name=f"Transport {id_}", team=team)
+    passenger = Passenger.objects.create(pk=id_, person=person, notes_for_driver=f"Ring {secret}")
+    SchemeEligibility.objects.create(
+        pk=id_, passenger=passenger, scheme=scheme, is_eligible=True, assessed_on=date(2026, 1, 6)
+    )
+    starts = timezone.now() + timedelta(days=7)
+    Trip.objects.create(
+        pk=id_,
+        scheme=scheme,
+        passenger=passenger,
+        pickup_address=f"Home {secret}",
+        pickup_postcode=postcode,
+        destination="Lunch club",
+        destination_postcode=postcode,
+        pickup_at=starts,
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=45),
+        requested_via="coordinator",
+    )
+    driver = Driver.objects.create(pk=id_, user=UserFactory(role=Role.RESIDENT))
+    PairingExclusion.objects.create(pk=id_, driver=driver, passenger=passenger)
     resident = UserFactory(role=Role.RESIDENT)
     return Side(id_, team, person, other, coordinator, resident.email, [name, postcode, secret])
 
@@ -343,6 +369,9 @@ def _fingerprint(person: Person) -> list:
             GoalRating: "goal__person",
             DropInSession: "attendances__person",
             ReferralStep: "referral__person",
+            SchemeEligibility: "passenger__person",
+            Trip: "passenger__person",
+            PairingExclusion: "passenger__person",
         }.get(model, "person")
         rows.append(sorted(map(str, model.objects.filter(**{field: person}).values())))
     return rows

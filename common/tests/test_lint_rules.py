@@ -15,8 +15,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 PACKAGES = [
-    "closeknit", "outcomes", "neighbourhoods", "matching", "volunteering", "lending", "timebank", "people",
-    "directory", "places", "accounts",
+    "closeknit", "outcomes", "neighbourhoods", "matching", "volunteering", "lending", "transport", "timebank",
+    "people", "directory", "places", "accounts",
 ]  # fmt: skip
 
 

@@ -88,6 +88,11 @@ CASEWORK = {
     "referral_step": "Asked: which harmonium circle?",
     "dismissal_title": "Suggestion: the Quillfeather bellows society",
     "dismissal_note": "Dismissed: Persimmon dislikes bellows",
+    "rider_notes": "Driver: knock loudly, Persimmon hides the bell",
+    "rider_places": "Usually: the Quillfeather harmonium circle",
+    "rider_not_eligible": "Not eligible: lives beyond Quillfeather bridge",
+    "rider_pickup": "Pick-up: 14 Quillfeather Lane side gate",
+    "rider_destination": "To: Wrenfold surgery annexe",
 }
 SIGN_IN = {
     "name": "Zeb Quatermass-Resident",
@@ -105,6 +110,8 @@ SIGN_IN = {
     "errand": "Errand: 14 Quillfeather Lane back door",
     "wait_notes": "Waiting: needs a scooter before the Quatermass reunion",
     "problem": "Problem: the Quillfeather harmonium club moved halls",
+    "own_rider_notes": "Own ride: wait by the Quatermass postbox",
+    "dbs_reference": "DBS-QUATERMASS-001122",
 }
 # Numbers and dates only this person has: questionnaire scores, a goal rating's day, hours.
 QUESTIONNAIRE_ON, QUESTIONNAIRE_TOTAL = date(2026, 7, 19), 4321
@@ -143,11 +150,15 @@ NOT_EXPORTED = {
             "directory.ListingProblem": ["resolved_by"],
             "matching.Dismissal": ["dismissed_by"],
             "matching.TeamWeights": ["changed_by"],
+            "transport.SchemeEligibility": ["assessed_by"],
+            "transport.ComplianceCheck": ["recorded_by"],
             "admin.LogEntry": ["user"],
         }.items()
         for field in fields
     },
     ("people.Person_interests", "person"): "the interests are exported with the record",
+    ("transport.Trip", "requested_by"): "who asked for the ride: staff, or the passenger, whose trips "
+    "are exported with their passenger record",
     ("otp_totp.TOTPDevice", "user"): "a sign-in secret, never shown; deleted on erasure",
     ("otp_static.StaticDevice", "user"): "a sign-in secret, never shown; deleted on erasure",
     ("accounts.User_groups", "user"): "permissions, not personal data",
@@ -278,6 +289,51 @@ def _fill_volunteering_and_lending(resident):
     )
 
 
+def _fill_transport(team, coordinator, person, resident):
+    """A passenger record for the person (not eligible for one scheme, a ride asked for), another
+    for their sign-in, and their sign-in as a driver with a DBS check on the register."""
+    from datetime import timedelta
+
+    from transport.models import ComplianceCheck, Driver, Passenger, Scheme, SchemeEligibility, Trip
+
+    scheme = Scheme.objects.create(name="Quillfeather volunteer cars", team=team)
+    passenger = Passenger.objects.create(
+        person=person, notes_for_driver=CASEWORK["rider_notes"], usual_places=CASEWORK["rider_places"]
+    )
+    SchemeEligibility.objects.create(
+        passenger=passenger,
+        scheme=scheme,
+        is_eligible=False,
+        reason=CASEWORK["rider_not_eligible"],
+        assessed_on=date(2026, 11, 4),
+        assessed_by=coordinator,
+    )
+    starts = timezone.now() + timedelta(days=3)
+    Trip.objects.create(
+        scheme=scheme,
+        passenger=passenger,
+        pickup_address=CASEWORK["rider_pickup"],
+        pickup_postcode="M33 9QX",
+        destination=CASEWORK["rider_destination"],
+        destination_postcode="M33 9QY",
+        pickup_at=starts,
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=45),
+        requested_via="coordinator",
+        requested_by=coordinator,
+    )
+    Passenger.objects.create(account=resident, notes_for_driver=SIGN_IN["own_rider_notes"])
+    driver = Driver.objects.create(user=resident)
+    ComplianceCheck.objects.create(
+        driver=driver,
+        kind="dbs",
+        checked_on=date(2026, 1, 5),
+        expires_on=date(2029, 1, 5),
+        reference=SIGN_IN["dbs_reference"],
+        recorded_by=coordinator,
+    )
+
+
 def _fill_sign_in_records(resident):
     record_audit_event(resident, AuditEvent.Action.SIGN_IN)
     AuditEvent.objects.create(
@@ -369,6 +425,7 @@ def person(team, coordinator, make_user):
     _fill_timebank(resident)
     _fill_volunteering_and_lending(resident)
     _fill_sign_in_records(resident)
+    _fill_transport(team, coordinator, person, resident)
     return person
 
 

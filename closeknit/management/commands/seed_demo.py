@@ -14,6 +14,7 @@ from neighbourhoods.demo import create_demo_neighbourhood_team
 from outcomes.demo import create_demo_outcomes
 from people.demo import create_demo_caseload
 from timebank.demo import create_demo_timebanks
+from transport.demo import create_demo_transport
 from volunteering.demo import create_demo_volunteering
 
 DATA = Path(settings.BASE_DIR) / "data"
@@ -92,6 +93,7 @@ class Command(BaseCommand):
                 exchanges = create_demo_timebanks()
                 stalls = create_demo_volunteering()
                 items = create_demo_lending()
+                trips = create_demo_transport()
                 create_demo_outcomes()
                 create_demo_neighbourhood_team()
                 # The demo listings' vectors now, not when a task worker gets round to them.
@@ -102,7 +104,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Loaded the demo district (Trafford), with {listings} directory listings, "
                 f"{people} people on coordinators' caseloads, {exchanges} timebank exchanges and a "
-                f"volunteering evening with {stalls} stalls and {items} items to lend."
+                f"volunteering evening with {stalls} stalls, {items} items to lend and {trips} "
+                "community transport trips this week."
             )
         )
 

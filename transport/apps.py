@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class TransportConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "transport"
+    verbose_name = "Community transport"
+
+    def ready(self):
+        # Here, not at the top: the privacy hooks import models, not loaded when apps.py is.
+        from accounts.privacy import account_data_requested, account_erased
+        from people.signals import person_erased, subject_access_requested
+
+        from . import privacy
+
+        # Subject access and erasure reach passengers linked to a person record or to a sign-in.
+        subject_access_requested.connect(privacy.what_we_hold_on_person, dispatch_uid="transport.person_sar")
+        person_erased.connect(privacy.forget_person, dispatch_uid="transport.forget_person")
+        account_data_requested.connect(privacy.what_we_hold_on_account, dispatch_uid="transport.account_sar")
+        account_erased.connect(privacy.forget_account, dispatch_uid="transport.forget_account")
