@@ -13,7 +13,7 @@ from . import vectors
 from .models import ListingVector
 from .ranking import DEFAULT_WEIGHTS, Candidate, Profile, Suggestion, Weights, rank
 from .similarity import phrase_similarities
-from .sources import Context, Source
+from .sources import Context, Source, listings
 
 
 def listing_similarities(query: str, listing_ids: Sequence[UUID]) -> dict[UUID, float]:
@@ -54,7 +54,9 @@ def listing_similarities(query: str, listing_ids: Sequence[UUID]) -> dict[UUID, 
 
 # Each kind of candidate and the function that finds them (matching/sources/). The helpers of each
 # kind add their line here.
-SOURCES: dict[str, Source] = {}
+SOURCES: dict[str, Source] = {
+    "listing": listings.find,
+}
 
 
 def suggest(

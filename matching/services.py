@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from directory.models import Service
 
-from . import vectors
+from . import index, vectors
 from .models import ListingVector
 
 BATCH = 1000  # listings read, embedded and written at a time
@@ -82,4 +82,6 @@ def refresh_listing_vectors(ids: Iterable[UUID | str] | None = None) -> RefreshC
                 update_fields=["model_name", "text_sha256", "dimensions", "vector", "updated_at"],
             )
             made += len(changed)
+        if made:
+            index.vectors_changed()  # every process's index of listings loads the new vectors
     return RefreshCounts(made=made, current=current)
