@@ -11,6 +11,13 @@ person's phrases, matrix already in memory).
     .venv/bin/python bench/suggest.py                      # SQLite, in a scratch file
     DATABASE_URL=postgres://.../scratch .venv/bin/python bench/suggest.py   # an EMPTY database
     BENCH_LISTINGS=10000 .venv/bin/python bench/suggest.py # smaller
+
+Building the listings and their vectors takes minutes; the timing itself under one. To time again
+without building again, name a database that is kept: `DATABASE_URL=sqlite:////tmp/suggest.sqlite3`
+builds it on the first run and reuses it (when it holds the listings) on the next.
+
+Times are wall-clock and, beside them, this process's CPU time (which a busy shared machine
+inflates less; on PostgreSQL it leaves out the server's own time).
 """
 
 from __future__ import annotations
@@ -227,17 +234,20 @@ def percentile(times: list[float], share: float) -> float:
 def main() -> int:
     rng = random.Random(17)
     points, places = trafford_places()
-    started = time.perf_counter()
-    build(rng, points, places)
-    built = time.perf_counter() - started
     if vectors.get_embedder() is None:
         print("The model is not here (MATCHING_EMBEDDINGS off or wordllama not installed): nothing to time.")
         return 1
+    reused = Service.objects.count() == LISTINGS
+    started = time.perf_counter()
+    if not reused:
+        build(rng, points, places)
+    built = time.perf_counter() - started
     started = time.perf_counter()
     counts = refresh_listing_vectors()
     embedded = time.perf_counter() - started
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    rng = random.Random(18)
     profiles = people(rng, points)
 
     index.forget()
@@ -246,39 +256,46 @@ def main() -> int:
     cold = time.perf_counter() - started
     loaded = index.current()
 
-    times, found_times = [], []
-    for _ in range(ROUNDS):
-        for profile in profiles:
-            started = time.perf_counter()
-            suggest(profile, Context(), kinds=["listing"])
-            times.append((time.perf_counter() - started) * 1000)
-            started = time.perf_counter()
-            find(profile, Context())
-            found_times.append((time.perf_counter() - started) * 1000)
+    times: dict[str, list[float]] = {"suggest": [], "source": [], "floor": []}
+    cpu: dict[str, list[float]] = {"suggest": [], "source": [], "floor": []}
+
+    def timed(name: str, run) -> None:
+        started, started_cpu = time.perf_counter(), time.process_time()
+        run()
+        times[name].append((time.perf_counter() - started) * 1000)
+        cpu[name].append((time.process_time() - started_cpu) * 1000)
+
     assert loaded.matrix is not None
     phrase_vectors = [vectors.embed(list(profile.phrases)) for profile in profiles]
-    floor = []
     for _ in range(ROUNDS):
-        for matrix in phrase_vectors:
-            started = time.perf_counter()
-            loaded.matrix @ matrix.T
-            floor.append((time.perf_counter() - started) * 1000)
+        for profile, matrix in zip(profiles, phrase_vectors, strict=True):
+            timed("suggest", lambda p=profile: suggest(p, Context(), kinds=["listing"]))
+            timed("source", lambda p=profile: find(p, Context()))
+            timed("floor", lambda m=matrix: loaded.matrix @ m.T)
 
     print(f"suggestions benchmark: {LISTINGS:,} listings in Trafford; {machine()}; numpy {np.__version__}")
     print(
-        f"built in {built:.1f} s; {counts.made:,} vectors made with {loaded.model_name} in {embedded:.1f} s"
+        f"{'reused the listings' if reused else f'built in {built:.1f} s'}; {counts.made:,} vectors made "
+        f"({counts.current:,} current) with {loaded.model_name} in {embedded:.1f} s"
     )
     print(
         f"first suggestion (model and index of {len(loaded):,} listings loaded): {cold * 1000:.0f} ms; "
         f"its best: {first[0].candidate.title!r}, reasons {first[0].reasons}"
     )
-    print(f"{PEOPLE} people x {ROUNDS}, ms            p50      p95")
-    print(f"  suggest (listings)        {percentile(times, 0.5):8.2f} {percentile(times, 0.95):8.2f}")
-    source = f"{percentile(found_times, 0.5):8.2f} {percentile(found_times, 0.95):8.2f}"
-    print(f"  of which the source       {source}")
-    print(f"  floor: matrix product     {percentile(floor, 0.5):8.2f} {percentile(floor, 0.95):8.2f}")
-    met = percentile(times, 0.95) <= TARGET_P95_MS
-    print(f"  target p95 <= {TARGET_P95_MS} ms: {'met' if met else 'NOT met'}")
+    print(f"{PEOPLE} people x {ROUNDS}, ms     wall p50 wall p95  CPU p50  CPU p95")
+    for name, label in (
+        ("suggest", "suggest (listings)"),
+        ("source", "of which the source"),
+        ("floor", "floor: matrix product"),
+    ):
+        wall, used = times[name], cpu[name]
+        print(
+            f"  {label:<22} {percentile(wall, 0.5):8.2f} {percentile(wall, 0.95):8.2f} "
+            f"{percentile(used, 0.5):8.2f} {percentile(used, 0.95):8.2f}"
+        )
+    met = percentile(times["suggest"], 0.95) <= TARGET_P95_MS
+    print(f"  target p95 <= {TARGET_P95_MS} ms (wall): {'met' if met else 'NOT met'}")
+    print(f"  load average while timing: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     return 0
 
 

@@ -77,6 +77,15 @@ class ListingIndex:
     database_stamp: tuple[Any, ...]  # what the database said when loaded
     checked_at: float  # time.monotonic() of the last comparison with the database
 
+    def __post_init__(self) -> None:
+        # Worked out once per load, not once a request: the venues' coordinates in radians, the
+        # cosine of their latitudes, and where each listing's run of venues starts.
+        self._latitudes = np.radians(self.venue_latitudes)
+        self._longitudes = np.radians(self.venue_longitudes)
+        self._cos_latitudes = np.cos(self._latitudes)
+        rows = self.venue_rows
+        self._starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else rows
+
     def __len__(self) -> int:
         return len(self.ids)
 
@@ -99,11 +108,12 @@ class ListingIndex:
         if not len(self.venue_rows):
             return miles
         lat1, lon1 = np.radians(np.float32(home[0])), np.radians(np.float32(home[1]))
-        lat2, lon2 = np.radians(self.venue_latitudes), np.radians(self.venue_longitudes)
-        h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+        h = (
+            np.sin((self._latitudes - lat1) / 2) ** 2
+            + np.cos(lat1) * self._cos_latitudes * np.sin((self._longitudes - lon1) / 2) ** 2
+        )
         each = np.float32(2 * EARTH_MILES) * np.arcsin(np.sqrt(np.minimum(h, 1)))
-        starts = np.flatnonzero(np.r_[True, self.venue_rows[1:] != self.venue_rows[:-1]])
-        miles[self.venue_rows[starts]] = np.minimum.reduceat(each, starts)
+        miles[self.venue_rows[self._starts]] = np.minimum.reduceat(each, self._starts)
         return miles
 
 

@@ -40,10 +40,10 @@ from matching.sources import Context, Found
 KIND = "listing"
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 KEYWORD_QUERIES = 12  # full-text searches at most per request (a phrase, then its words)
-COSTS = {
-    Service.Cost.FREE: Cost.FREE,
-    Service.Cost.PAY_WHAT_YOU_CAN: Cost.PAY_WHAT_YOU_CAN,
-    Service.Cost.PAID: Cost.PAID,
+COSTS: dict[str, str] = {
+    Service.Cost.FREE.value: Cost.FREE,
+    Service.Cost.PAY_WHAT_YOU_CAN.value: Cost.PAY_WHAT_YOU_CAN,
+    Service.Cost.PAID.value: Cost.PAID,
 }
 HEARING_LOOP = re.compile(
     r"\b(hearing|induction|audio[- ]frequency induction)[- ]loops?\b|\bloop system", re.I
@@ -213,10 +213,10 @@ def read(ids: list[UUID]) -> dict[UUID, Listing]:
         "service_id", "taxonomyterm__name"
     ):
         found[service_id].categories.append(name)
-    for service_id, *rule in Schedule.objects.filter(service_id__in=chosen).values_list(
-        "service_id", "freq", "interval", "byday", "opens_at", "closes_at", "valid_to"
-    ):
-        found[service_id].schedules.append(WeeklyRule(*rule))
+    for service_id, freq, interval, byday, opens_at, closes_at, valid_to in Schedule.objects.filter(
+        service_id__in=chosen
+    ).values_list("service_id", "freq", "interval", "byday", "opens_at", "closes_at", "valid_to"):
+        found[service_id].schedules.append(WeeklyRule(freq, interval, byday, opens_at, closes_at, valid_to))
     places: dict[UUID, list[Venue]] = {}
     links = (
         ServiceAtLocation.objects.filter(service_id__in=chosen)
@@ -308,9 +308,9 @@ def candidate(listing: Listing, home: tuple[float, float] | None, today: date | 
 def nearest_venue(physical: list[Venue], home: tuple[float, float] | None) -> Venue | None:
     """The venue nearest ``home`` among those on the map; with no home (or none on the map), the
     listing's first venue."""
-    placed = [(venue, venue.where) for venue in physical if venue.where is not None]
+    placed = [(venue, where) for venue in physical if (where := venue.where) is not None]
     if home is not None and placed:
-        return min(placed, key=lambda pair: miles_between(home, pair[1]))[0]  # type: ignore[arg-type]
+        return min(placed, key=lambda pair: miles_between(home, pair[1]))[0]
     return physical[0] if physical else None
 
 
