@@ -17,6 +17,7 @@ urlpatterns = [
     path("places/", include("places.urls")),
     path("directory/", include("directory.urls")),
     path("people/", include("people.urls")),
+    path("suggestions/", include("matching.urls")),
     path("timebanks/", include("timebank.urls")),
     path("volunteering/", include("volunteering.urls")),
     path("lending/", include("lending.urls")),
