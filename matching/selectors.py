@@ -26,7 +26,7 @@ from . import vectors
 from .models import Dismissal, ListingVector, TeamWeights
 from .ranking import DEFAULT_WEIGHTS, NAMED_AT, Candidate, Profile, Slot, Suggestion, Weights, rank
 from .similarity import phrase_similarities
-from .sources import Context, Source
+from .sources import Context, Source, listings
 from .sources.people import KIND as PERSON
 from .sources.people import key_for as person_key
 from .sources.people import people_sharing_interests
@@ -71,6 +71,7 @@ def listing_similarities(query: str, listing_ids: Sequence[UUID]) -> dict[UUID, 
 # Each kind of candidate and the function that finds them (matching/sources/). The helpers of each
 # kind add their line here.
 SOURCES: dict[str, Source] = {
+    "listing": listings.find,
     PERSON: people_sharing_interests,
 }
 

@@ -22,7 +22,7 @@ from people.models import Introduction, Person
 from people.selectors import PersonNotVisible
 from people.services import make_introduction
 
-from . import vectors
+from . import index, vectors
 from .models import WEIGHT_LIMITS, Dismissal, ListingVector, TeamWeights
 from .permissions import may_change_team_weights, may_see_suggestions
 from .ranking import Weights
@@ -97,6 +97,8 @@ def refresh_listing_vectors(ids: Iterable[UUID | str] | None = None) -> RefreshC
                 update_fields=["model_name", "text_sha256", "dimensions", "vector", "updated_at"],
             )
             made += len(changed)
+        if made:
+            index.vectors_changed()  # every process's index of listings loads the new vectors
     return RefreshCounts(made=made, current=current)
 
 

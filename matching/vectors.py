@@ -134,12 +134,19 @@ def normalise(matrix: np.ndarray) -> np.ndarray:
 def listing_text(service: Service) -> str:
     """What a listing is about, in words: its name, description, categories and how to join.
     Categories are read through ``service.terms.all()``, so prefetch them for many listings."""
-    terms = sorted(term.name for term in service.terms.all())
-    parts = [service.name, service.description]
+    return text_of(
+        service.name, service.description, [term.name for term in service.terms.all()], service.how_to_join
+    )
+
+
+def text_of(name: str, description: str, categories: Iterable[str], how_to_join: str) -> str:
+    """A listing's text from its parts (:func:`listing_text`, for rows read as plain values)."""
+    terms = sorted(categories)
+    parts = [name, description]
     if terms:
         parts.append("Categories: " + ", ".join(terms) + ".")
-    if service.how_to_join:
-        parts.append("How to join: " + service.how_to_join)
+    if how_to_join:
+        parts.append("How to join: " + how_to_join)
     return " ".join(" ".join(part.split()) for part in parts if part and part.strip())
 
 
