@@ -293,6 +293,12 @@ def test_listings_to_introduce_to_are_found_by_a_search_or_are_near_home(client,
     far = ServiceFactory(name="Altrincham bowls club", at=[LocationFactory(latitude=53.387, longitude=-2.35)])
     sign_in(client, coordinator)
     url = reverse("people:add_introduction", args=[person.pk])
+    # With no words, the person's suggestions, best first: the club on their doorstep before the one
+    # 4.5 miles away, and none beyond how far they can get once that is known.
+    page = client.get(url).content.decode()
+    assert page.index("Stretford lunch club") < page.index("Altrincham bowls club")
+    person.travel = "walks"
+    person.save()
     page = client.get(url).content.decode()
     assert "Stretford lunch club" in page and "Altrincham bowls club" not in page
     page = client.get(url, {"listing_q": "bowls"}).content.decode()
