@@ -14,6 +14,8 @@ from .models import ListingVector
 from .ranking import DEFAULT_WEIGHTS, Candidate, Profile, Suggestion, Weights, rank
 from .similarity import phrase_similarities
 from .sources import Context, Source
+from .sources import timebank as timebank_source
+from .sources import volunteering as volunteering_source
 
 
 def listing_similarities(query: str, listing_ids: Sequence[UUID]) -> dict[UUID, float]:
@@ -54,7 +56,11 @@ def listing_similarities(query: str, listing_ids: Sequence[UUID]) -> dict[UUID, 
 
 # Each kind of candidate and the function that finds them (matching/sources/). The helpers of each
 # kind add their line here.
-SOURCES: dict[str, Source] = {}
+SOURCES: dict[str, Source] = {
+    "opportunity": volunteering_source.find,
+    "offer": timebank_source.find_offers,
+    "member": timebank_source.find_members,
+}
 
 
 def suggest(
