@@ -18,6 +18,7 @@ urlpatterns = [
     path("directory/suggestions/", include("matching.public_urls")),  # residents' own suggestions
     path("directory/", include("directory.urls")),
     path("people/", include("people.urls")),
+    path("suggestions/", include("matching.urls")),
     path("timebanks/", include("timebank.urls")),
     path("volunteering/", include("volunteering.urls")),
     path("lending/", include("lending.urls")),

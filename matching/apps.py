@@ -20,3 +20,18 @@ class MatchingConfig(AppConfig):
         m2m_changed.connect(
             signals.listing_terms_changed, sender=Service.terms.through, dispatch_uid="matching-listing-terms"
         )
+
+        from people import registries
+        from people.signals import person_erased, subject_access_requested
+
+        from . import views
+
+        # Erasure and subject access reach what is held here about a person (their dismissals).
+        person_erased.connect(signals.forget_person, dispatch_uid="matching.forget_person")
+        subject_access_requested.connect(signals.what_we_hold, dispatch_uid="matching.what_we_hold")
+        # The person's page shows their top suggestions; the introduction picker offers their
+        # suggested listings, best first.
+        if views.suggestions_panel not in registries.person_panels:
+            registries.person_panels.append(views.suggestions_panel)
+        if views.suggested_listing_ids not in registries.listing_suggesters:
+            registries.listing_suggesters.append(views.suggested_listing_ids)

@@ -12,26 +12,27 @@ from common.free_times import FreeTimesField, as_weekly_times
 from places.forms import PostcodeField
 
 from .ranking import Profile, Slot
+from .selectors import MAX_PHRASES, phrases_in
 
 MAX_LIKES = 500
-MAX_PHRASES = 12  # each phrase is embedded and scored against every candidate: keep it bounded
 
-# What separates the things someone likes: commas, semicolons, new lines, "and", "&" ("gardening,
+# Beyond what splits a person's record (commas, full stops, semicolons, new lines:
+# ``selectors.phrases_in``), "and" and "&" separate the things someone likes too ("gardening,
 # singing and meeting people" is three).
-_SEPARATORS = re.compile(r"[,;\n\r]+|&|\band\b", re.IGNORECASE)
-_EDGES = " \t.!?:-–—\"'()[]"
+_AND = re.compile(r"&|\band\b", re.IGNORECASE)
 
 
 def phrases_from(text: str) -> tuple[str, ...]:
-    """The separate things in what someone wrote, each tidied (spaces collapsed, punctuation off its
-    ends), each once (ignoring case), in their order, at most ``MAX_PHRASES``."""
+    """The separate things in what someone wrote, tidied as a person's record is
+    (``selectors.phrases_in``), split again at "and" and "&", each once (ignoring case), in their
+    order, at most ``MAX_PHRASES``."""
     found: list[str] = []
     seen: set[str] = set()
-    for part in _SEPARATORS.split(text):
-        phrase = " ".join(part.split()).strip(_EDGES)
-        if phrase and phrase.casefold() not in seen:
-            seen.add(phrase.casefold())
-            found.append(phrase)
+    for part in phrases_in(text):
+        for phrase in phrases_in(_AND.sub(",", part)):
+            if phrase.casefold() not in seen:
+                seen.add(phrase.casefold())
+                found.append(phrase)
     return tuple(found[:MAX_PHRASES])
 
 

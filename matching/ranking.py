@@ -9,30 +9,40 @@ shown to the team and can be changed by it (:class:`Weights`): the ranking learn
 
 - **interest**: how well the candidate's text fits what the person said (their interests, what
   matters to them, their goals), from the similarity of each phrase with the candidate's text.
-- **distance**: 1 on the doorstep, falling with miles; online counts as near for someone who would
-  join online. Too far for how the person travels gives 0.
-- **time**: the share of the candidate's sessions that fall when the person is free; 0.5 when
-  either side has no times (unknown is not the same as a clash).
-- **cost**: 1 when free, less when paid, more so for someone who needs it free.
-- **access**: whether the venue has what the person needs (step-free access, a hearing loop).
+- **distance**: 1 on the doorstep, falling evenly to 0.5 at the furthest the person can get, 0
+  beyond it; online counts as near for someone who would join online.
+- **time**: how much of the best session falls when the person is free (1: one session they can go
+  to); 0.5 when either side has no times (unknown is not the same as a clash).
+- **cost**: 1 when free, less when paid, 0 when paid and the person needs it free.
+- **access**: whether the venue has what the person needs (step-free access, a hearing loop); 0
+  when it has not. Help that comes to the person (a timebank offer or member) has no venue.
 - **tried**: what the person tried before: an introduction that did not work out ranks lower.
   One that worked, or is under way, is not suggested again at all.
 
 Reasons are built only from facts that hold: a phrase is named only when its similarity is above
-:data:`NAMED_AT`, a time only when a session falls in a free time, and so on.
+:data:`NAMED_AT`, a time only when a session falls wholly in a free time, and so on. docs/matching.md ("How
+suggestions are ranked") gives each factor's shape, the default weights, and how they were chosen
+on the labelled evaluation.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import time
+from types import MappingProxyType
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 PLURAL_DAYS = tuple(f"{day}s" for day in DAYS)
+COMES_TO_YOU = frozenset({"offer", "member"})  # kinds that come to the person: no venue to get into
+PEOPLE = frozenset({"member", "person"})  # kinds that are people: two may share a name, never merged
 
-NAMED_AT = 0.35  # a phrase's similarity from which a reason names it (tuned on the labelled set)
+ONLINE = 0.8  # the distance factor of an online candidate, for someone who would join online
+NAMED_AT = (
+    0.30  # a phrase's similarity from which a reason names it (chosen on the tuning half: docs/matching.md)
+)
 
 
 class Cost:
@@ -151,20 +161,69 @@ def interest_factor(similarities: Sequence[float]) -> float:
 
 
 def distance_factor(profile: Profile, candidate: Candidate, miles: float | None) -> float:
+    """1 on the doorstep. Within how far the person can get (``max_miles``) it falls evenly to 0.5 at
+    that limit, so anything they can reach keeps at least half; beyond it, 0. With no limit known:
+    1 / (1 + miles / 1.5), a half at 1.5 miles, a third at 3. Online: 0.8 for someone who would join
+    online (no journey, but not out of the house either), 0 for someone who would not. No venue
+    known: 0.5."""
     if candidate.online:
-        return 0.8 if profile.online_ok else 0.0
+        return ONLINE if profile.online_ok else 0.0
     if miles is None:
         return 0.5
-    if profile.max_miles is not None and miles > profile.max_miles:
+    if profile.max_miles is None:
+        return 1.0 / (1.0 + miles / 1.5)
+    if miles > profile.max_miles:
         return 0.0
-    return 1.0 / (1.0 + miles / 1.5)
+    if profile.max_miles <= 0:
+        return 1.0
+    return 1.0 - 0.5 * miles / profile.max_miles
+
+
+def _minutes(moment: time) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def free_spans(free: Iterable[Slot]) -> Mapping[int, tuple[tuple[int, int], ...]]:
+    """The person's free times per weekday as minutes from midnight, with times that touch or
+    overlap joined (a free morning 9-12 and afternoon 12-5 are one free 9-5)."""
+    return _free_spans(tuple(free))
+
+
+@functools.lru_cache(maxsize=256)  # one person's free times, for every candidate ranked for them
+def _free_spans(free: tuple[Slot, ...]) -> Mapping[int, tuple[tuple[int, int], ...]]:
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for slot in sorted(free, key=lambda s: (s.weekday, s.start, s.end)):
+        start, end = _minutes(slot.start), _minutes(slot.end)
+        day = spans.setdefault(slot.weekday, [])
+        if day and start <= day[-1][1]:
+            day[-1] = (day[-1][0], max(day[-1][1], end))
+        else:
+            day.append((start, end))
+    return MappingProxyType({weekday: tuple(times) for weekday, times in spans.items()})
+
+
+def share_free(session: Slot, spans: Mapping[int, Sequence[tuple[int, int]]]) -> float:
+    """How much of ``session`` falls in the person's free times, from 0 to 1 (1: all of it)."""
+    start, end = _minutes(session.start), _minutes(session.end)
+    if end <= start:
+        return 0.0
+    inside = sum(max(0, min(end, e) - max(start, s)) for s, e in spans.get(session.weekday, ()))
+    return min(1.0, inside / (end - start))
 
 
 def time_factor(profile: Profile, candidate: Candidate) -> float:
+    """How much of the best session the person is free for: 1 when one session falls wholly in a
+    free time (one they can go to is enough), 0 when none touches one. 0.5 when either side has no
+    times (unknown is not the same as a clash)."""
+    return _time_factor(profile, candidate, free_spans(profile.free))
+
+
+def _time_factor(
+    profile: Profile, candidate: Candidate, spans: Mapping[int, Sequence[tuple[int, int]]]
+) -> float:
     if not profile.free or not candidate.sessions:
         return 0.5
-    fitting = sum(1 for s in candidate.sessions if any(s.overlaps(f) for f in profile.free))
-    return fitting / len(candidate.sessions)
+    return max(share_free(session, spans) for session in candidate.sessions)
 
 
 def cost_factor(profile: Profile, candidate: Candidate) -> float:
@@ -178,7 +237,10 @@ def cost_factor(profile: Profile, candidate: Candidate) -> float:
 
 
 def access_factor(profile: Profile, candidate: Candidate) -> float:
-    if candidate.online:
+    """Whether the venue has what the person needs: for each need, 1 when it does, 0 when it does
+    not, 0.3 when not known; averaged over their needs. 1 when they need nothing, for anything
+    online, and for help that comes to them (a timebank offer or member: there is no venue)."""
+    if candidate.online or candidate.kind in COMES_TO_YOU:
         return 1.0
     needs = [
         (profile.needs_step_free, candidate.step_free),
@@ -216,7 +278,8 @@ def reasons_for(
         reasons.append("online")
     elif miles is not None:
         reasons.append(f"{miles:.1f} miles" if round(miles, 1) != 1.0 else "1 mile")
-    fitting = [s for s in candidate.sessions if any(s.overlaps(f) for f in profile.free)]
+    spans = free_spans(profile.free)
+    fitting = [s for s in candidate.sessions if share_free(s, spans) >= 1.0]
     if fitting:
         who = "you are" if profile.name == "you" else f"{profile.name} is"
         reasons.append(f"{fitting[0].label()}, when {who} free")
@@ -224,7 +287,7 @@ def reasons_for(
         reasons.append("free")
     elif candidate.cost == Cost.PAY_WHAT_YOU_CAN:
         reasons.append("pay what you can")
-    if not candidate.online:
+    if not candidate.online and candidate.kind not in COMES_TO_YOU:
         if profile.needs_step_free and candidate.step_free:
             reasons.append("step-free access")
         if profile.needs_hearing_loop and candidate.hearing_loop:
@@ -241,26 +304,65 @@ def rank(
 ) -> list[Suggestion]:
     """The candidates best first, with each factor and the reasons. ``similarities`` maps each
     candidate's key to its similarity with each of ``profile.phrases`` (same order). Candidates the
-    person tried and that worked, or that were dismissed, are left out."""
-    scored: list[Suggestion] = []
+    person tried and that worked, or that were dismissed, are left out.
+
+    A group entered twice (same kind, name, venue and sessions under two keys, as happens in real
+    directories: :func:`same_thing`) is one suggestion, the better scored; what the person made of
+    either (tried, and whether it worked) counts for both, when both are among ``candidates``."""
+    candidates = list(candidates)
+    groups = {candidate.key: same_thing(candidate) for candidate in candidates}
+    outcome: dict[tuple[object, ...], bool] = {}
     for candidate in candidates:
-        if profile.tried.get(candidate.key) is True or candidate.key in profile.dismissed:
+        worked = profile.tried.get(candidate.key)
+        if worked is not None:
+            outcome[groups[candidate.key]] = outcome.get(groups[candidate.key], False) or worked
+    spans = free_spans(profile.free)
+    no_match = [0.0] * len(profile.phrases)
+    scored: list[tuple[float, Candidate, dict[str, float], float | None]] = []
+    for candidate in candidates:
+        worked = profile.tried.get(candidate.key, outcome.get(groups[candidate.key]))
+        if worked is True or candidate.key in profile.dismissed:
             continue
-        sims = similarities.get(candidate.key, [0.0] * len(profile.phrases))
         miles = None
         if profile.home is not None and candidate.where is not None and not candidate.online:
             miles = miles_between(profile.home, candidate.where)
         factors = {
-            "interest": interest_factor(sims),
+            "interest": interest_factor(similarities.get(candidate.key, no_match)),
             "distance": distance_factor(profile, candidate, miles),
-            "time": time_factor(profile, candidate),
+            "time": _time_factor(profile, candidate, spans),
             "cost": cost_factor(profile, candidate),
             "access": access_factor(profile, candidate),
-            "tried": tried_factor(profile, candidate),
+            "tried": 0.0 if worked is False else tried_factor(profile, candidate),
         }
         score = sum(getattr(weights, name) * value for name, value in factors.items())
-        scored.append(
+        scored.append((score, candidate, factors, miles))
+    scored.sort(key=lambda entry: (-entry[0], entry[1].title, entry[1].key))
+    shown: set[tuple[object, ...]] = set()
+    suggestions: list[Suggestion] = []
+    for score, candidate, factors, miles in scored:  # reasons only for what is shown
+        if limit is not None and len(suggestions) >= limit:
+            break
+        if groups[candidate.key] in shown:
+            continue
+        shown.add(groups[candidate.key])
+        sims = similarities.get(candidate.key, no_match)
+        suggestions.append(
             Suggestion(candidate, score, factors, reasons_for(profile, candidate, sims, miles), miles)
         )
-    scored.sort(key=lambda s: (-s.score, s.candidate.title, s.candidate.key))
-    return scored if limit is None else scored[:limit]
+    return suggestions
+
+
+def same_thing(candidate: Candidate) -> tuple[object, ...]:
+    """What makes two candidates one thing entered twice: same kind, name (ignoring case and
+    spacing), venue, place and sessions. Two shifts of one opportunity differ in their sessions;
+    people are never the same thing (two may share a name), so each is its own."""
+    if candidate.kind in PEOPLE:
+        return (candidate.kind, candidate.key)
+    return (
+        candidate.kind,
+        " ".join(candidate.title.casefold().split()),
+        " ".join(candidate.venue.casefold().split()),
+        candidate.where,
+        candidate.online,
+        candidate.sessions,
+    )

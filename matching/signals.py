@@ -68,3 +68,41 @@ def listing_terms_changed(
         note_listings(pk_set)
     elif action == "pre_clear":  # term.services.clear(): which listings, before they are gone
         note_listings(instance.services.values_list("pk", flat=True))
+
+
+# A person's data held here: the suggestions dismissed for them -------------------------------------
+
+
+def forget_person(sender: Any, person: Any, **kwargs: Any) -> None:
+    """Erasure: their dismissals go (what was not for them is about them), and so do other people's
+    dismissals of them as a suggestion (which name them by first name)."""
+    from .models import Dismissal
+
+    Dismissal.objects.filter(person=person).delete()
+    Dismissal.objects.filter(key=f"person:{person.pk}").delete()
+
+
+def what_we_hold(sender: Any, person: Any, **kwargs: Any) -> list[dict[str, Any]]:
+    """Subject access: the suggestions dismissed for them, why, by whom and when."""
+    # Here, not at the top: accounts.privacy imports models, not loaded when this module is.
+    from accounts.privacy import section
+
+    from .models import Dismissal
+
+    return [
+        section(
+            "suggestions_dismissed",
+            "Suggestions a coordinator said were not for them",
+            [
+                {
+                    "suggestion": d.title,
+                    "reference": d.key,
+                    "why": d.get_reason_display(),
+                    "note": d.note,
+                    "dismissed_by": d.dismissed_by.full_name if d.dismissed_by else "",
+                    "dismissed_at": d.dismissed_at.isoformat(),
+                }
+                for d in Dismissal.objects.filter(person=person).select_related("dismissed_by")
+            ],
+        )
+    ]

@@ -12,12 +12,14 @@ from django.utils import timezone
 from faker import Faker
 
 from accounts.models import Role, Team, TeamMembership
+from common import free_times as weekly
 from directory.models import Location
 from directory.selectors import public_listings
 from places.models import Postcode
 
 from .models import (
     NEXT_STEPS,
+    AccessNeed,
     Attendance,
     Consent,
     Conversation,
@@ -31,6 +33,7 @@ from .models import (
     Referral,
     ReferralLink,
     ReferralStep,
+    Travel,
 )
 
 VISIONS = [
@@ -43,6 +46,26 @@ VISIONS = [
     ("To look after Mum without losing myself.", "A bit of time for me"),
     ("To cook for other people again.", "Feeding people; it's what I do"),
 ]
+
+
+def _suggestion_facts(person: Person, rng: random.Random, start, user) -> None:
+    """When they are free, how far they get, what a place needs; half agree to be introduced to
+    others on the team who share an interest."""
+    person.free_times = sorted(rng.sample(sorted(weekly.CODES), rng.randrange(2, 6)))
+    person.travel = rng.choice([Travel.WALKS, Travel.BUS, Travel.ANYWHERE])
+    person.access_needs = [AccessNeed.STEP_FREE] if rng.random() < 0.3 else []
+    person.needs_free = rng.random() < 0.4
+    person.save(update_fields=["free_times", "travel", "access_needs", "needs_free"])
+    if rng.random() < 0.5:
+        Consent.objects.create(
+            person=person,
+            purpose=Consent.Purpose.INTRODUCE_TO_PEOPLE,
+            method=Consent.Method.SPOKEN,
+            given_on=start,
+            recorded_by=user,
+        )
+
+
 NEXT = ["Ring on Friday", "Go along to the lunch club together", "Ask about a bus pass", "Visit at home"]
 
 
@@ -52,6 +75,8 @@ def create_demo_caseload(per_coordinator: int = 10, seed: int = 11) -> int:
     introductions at every stage. Returns how many people were made."""
     fake, rng = Faker("en_GB"), random.Random(seed)
     fake.seed_instance(seed)
+    # What suggestions use (issue 17) comes from its own sequence, so the rest stays as it was.
+    facts = random.Random(seed + 1)
     today = timezone.localdate()
     listings = list(public_listings().order_by("name")[:200])
     postcodes = list(Postcode.objects.filter(terminated_on__isnull=True).order_by("postcode")[:4000])
@@ -82,6 +107,7 @@ def create_demo_caseload(per_coordinator: int = 10, seed: int = 11) -> int:
                 given_on=start,
                 recorded_by=membership.user,
             )
+            _suggestion_facts(person, facts, start, membership.user)
             if membership.user.role == Role.LINK_WORKER:
                 Referral.objects.create(
                     person=person,

@@ -9,10 +9,12 @@ from django.core import signing
 from django.utils import timezone
 
 from common.forms import day_field, time_field
+from common.free_times import FreeTimesField
 from places.forms import PostcodeField
 from places.selectors import PostcodeError, normalise_postcode
 
 from .models import (
+    AccessNeed,
     Attendance,
     Consent,
     Conversation,
@@ -54,6 +56,15 @@ class PersonForm(ShapeOnly, forms.ModelForm):
         label="Interests",
         help_text="The directory's categories, so suggestions can follow what they enjoy.",
     )
+    free_times = FreeTimesField()
+    access_needs = forms.MultipleChoiceField(
+        choices=AccessNeed.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="What a place needs for them to get in and take part",
+        help_text="Suggestions put places that have it first.",
+        error_messages={"invalid_choice": "Choose access needs from the list (%(value)s is not one of them)"},
+    )
 
     class Meta:
         model = Person
@@ -70,12 +81,24 @@ class PersonForm(ShapeOnly, forms.ModelForm):
             "what_matters",
             "strengths",
             "interests",
+            "free_times",
+            "access_needs",
+            "needs_free",
+            "travel",
+            "online_ok",
             "team",
             "coordinator",
             "introduced_by",
             "introducer_detail",
         ]
-        labels = {"full_name": "Full name", "introduced_by": "Who introduced them"}
+        labels = {
+            "full_name": "Full name",
+            "introduced_by": "Who introduced them",
+            "needs_free": "Things need to be free",
+            "travel": "How far they can get to things",
+            "online_ok": "Would they join things online?",
+        }
+        widgets = {"travel": forms.RadioSelect, "online_ok": forms.RadioSelect}
 
     def __init__(self, *args, teams, coordinators, **kwargs):
         super().__init__(*args, **kwargs)
@@ -185,15 +208,16 @@ class IntroductionForm(forms.Form):
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, listings, people, offered=None, **kwargs):
-        """``listings`` are those that may be chosen; ``offered`` (a few of them, found by a search)
-        are those the list shows, since a directory can hold far too many for one list."""
+        """``listings`` are those that may be chosen; ``offered`` (a few of them, found by a search or
+        suggested: ``selectors.OfferedListing``, each with its venue and miles) are those the list
+        shows, since a directory can hold far too many for one list."""
         kwargs.setdefault("initial", {"made_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
         self.fields["listing"].queryset = listings
         self.fields["other_person"].queryset = people
         if offered is not None:
             chosen = self.data.get("listing") if self.is_bound else None
-            shown = [(str(listing.pk), listing.name) for listing in offered]
+            shown = [(str(offer.listing.pk), offer.label) for offer in offered]
             if chosen and chosen not in {pk for pk, _ in shown}:
                 shown += [(str(listing.pk), listing.name) for listing in listings.filter(pk=chosen)[:1]]
             self.fields["listing"].choices = [("", "None")] + shown

@@ -6,11 +6,13 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts import audit
+from common import free_times as weekly
 from places.selectors import neighbourhoods_for_postcode
 
 
@@ -25,6 +27,28 @@ class Introducer(models.TextChoices):
     NEIGHBOUR = "neighbour", "Neighbour, friend or family"
     SELF = "self", "Themselves"
     OTHER = "other", "Someone else"
+
+
+class AccessNeed(models.TextChoices):
+    """What a venue must have for the person to get in and take part."""
+
+    STEP_FREE = "step_free", "Step-free access"
+    HEARING_LOOP = "hearing_loop", "A hearing loop"
+
+
+class Travel(models.TextChoices):
+    """How far the person can get to things (suggestions leave out what is further)."""
+
+    NOT_KNOWN = "", "Not known"
+    WALKS = "walks", "Walks only, about a mile"
+    BUS = "bus", "By bus or lift, about 5 miles"
+    ANYWHERE = "anywhere", "Anywhere in the district"
+
+
+class Online(models.TextChoices):
+    NOT_KNOWN = "", "Not known"
+    YES = "yes", "Yes"
+    NO = "no", "No"
 
 
 class Person(models.Model):
@@ -56,6 +80,19 @@ class Person(models.Model):
         blank=True,
         related_name="+",
         help_text="The same categories the directory uses, so suggestions can follow them.",
+    )
+    # What suggestions need to know (matching): when they are free, what a venue must have, cost,
+    # how far they get and whether online suits them. Codes are checked in ``clean``.
+    free_times = models.JSONField(
+        "when they are usually free", default=list, blank=True, help_text="Codes from common.free_times."
+    )
+    access_needs = models.JSONField(default=list, blank=True, help_text="Codes from AccessNeed.")
+    needs_free = models.BooleanField("things need to be free", default=False)
+    travel = models.CharField(
+        "how far they can get", max_length=10, choices=Travel.choices, blank=True, default=Travel.NOT_KNOWN
+    )
+    online_ok = models.CharField(
+        "would join things online", max_length=3, choices=Online.choices, blank=True, default=Online.NOT_KNOWN
     )
     team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="people")
     coordinator = models.ForeignKey(
@@ -98,6 +135,33 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def clean(self) -> None:
+        """Free times and access needs are lists of known codes: anything else is refused with a
+        message naming the field (the form's checkboxes cannot send one; an API or import could)."""
+        problems = {}
+        for field, known, what in (
+            ("free_times", weekly.CODES, "times from the list"),
+            ("access_needs", set(AccessNeed.values), "access needs from the list"),
+        ):
+            value = getattr(self, field)
+            if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+                problems[field] = f"Choose {what}."
+                continue
+            unknown = sorted(set(value) - set(known))
+            if unknown:
+                problems[field] = f"Choose {what} ({', '.join(unknown)[:100]} is not one of them)."
+        if problems:
+            raise ValidationError(problems)
+
+    @property
+    def free_time_labels(self) -> list[str]:
+        labels = dict(weekly.CHOICES)
+        return [labels[code] for code, _ in weekly.CHOICES if code in set(self.free_times or [])]
+
+    @property
+    def access_need_labels(self) -> list[str]:
+        return [label for code, label in AccessNeed.choices if code in set(self.access_needs or [])]
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -166,6 +230,10 @@ class Consent(models.Model):
         SHARE_WITH_INTRODUCER = "share_with_introducer", "Tell whoever introduced them how things are going"
         CONTACT = "contact", "Contact them by phone, text or email"
         SHARE_WITH_GROUPS = "share_with_groups", "Share their name and contact details with groups"
+        INTRODUCE_TO_PEOPLE = (
+            "introduce_to_people",
+            "Be introduced to other people the team knows who share an interest",
+        )
 
     class Method(models.TextChoices):
         SPOKEN = "spoken", "Said so in conversation"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, Q, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 
 from accounts.models import ROLES_THAT_SEE_PERSON_RECORDS, AuditEvent, Team, TeamMembership, User
@@ -17,11 +18,11 @@ from accounts.permissions import Requester, is_administrator
 from accounts.services import record_audit_event
 from common.errors import NotPermitted, NotVisible
 from directory.models import Location, Service, TaxonomyTerm
-from directory.selectors import ListingSearch, search_listings
-from places.geo import Point
+from directory.selectors import ListingSearch, public_listings, search_listings
+from places.geo import Point, great_circle_miles
 from places.selectors import PostcodeError, normalise_postcode
 
-from . import permissions
+from . import permissions, registries
 from .models import (
     Attendance,
     Consent,
@@ -309,16 +310,67 @@ def interests_to_choose() -> QuerySet[TaxonomyTerm]:
     return TaxonomyTerm.objects.filter(parent__isnull=True).order_by("name")
 
 
-def listings_to_offer(person: Person, text: str = "", limit: int = 50) -> list[Service]:
-    """Listings to choose from when introducing someone: those matching ``text``, or with no
-    words, those within a mile of where the person lives, nearest first."""
+@dataclass(frozen=True)
+class OfferedListing:
+    """A listing the introduction picker offers, with its label: "Altrincham Lunch Club —
+    Altrincham Methodist Hall, 0.4 miles" (its venue nearest the person, and how far that is)."""
+
+    listing: Service
+    label: str
+
+
+def listings_to_offer(
+    person: Person, text: str = "", limit: int = 50, *, user: Requester | None = None
+) -> list[OfferedListing]:
+    """Listings to choose from when introducing someone, each once: those matching ``text``; with
+    no words, those suggested for them, best first (``registries.listing_suggesters``, filled by
+    the apps that make suggestions), else those within a mile of where they live, nearest first."""
+    home = _home(person)
+    found: list[Service] = []
     if text.strip():
-        return list(search_listings(ListingSearch(text=text))[:limit])
+        found = list(search_listings(ListingSearch(text=text))[: limit * 3])
+    else:
+        if user is not None:
+            found = _suggested_listings(user, person, limit)
+        if not found and home is not None:
+            found = list(search_listings(ListingSearch(near=home, miles=1, order="distance"))[: limit * 3])
+    unique = list(dict.fromkeys(found))[:limit]  # a listing found through two venues is offered once
+    prefetch_related_objects(unique, "locations")
+    return [OfferedListing(listing, _offer_label(listing, home)) for listing in unique]
+
+
+def _home(person: Person) -> Point | None:
     postcode = person.postcode
     if postcode is None or postcode.latitude is None or postcode.longitude is None:
-        return []
-    near = Point(postcode.latitude, postcode.longitude)
-    return list(search_listings(ListingSearch(near=near, miles=1, order="distance"))[:limit])
+        return None
+    return Point(postcode.latitude, postcode.longitude)
+
+
+def _suggested_listings(user: Requester, person: Person, limit: int) -> list[Service]:
+    for suggester in registries.listing_suggesters:
+        ids = suggester(user, person, limit)
+        if ids:
+            listings = {listing.pk: listing for listing in public_listings().filter(pk__in=ids)}
+            return [listings[pk] for pk in ids if pk in listings]
+    return []
+
+
+def _offer_label(listing: Service, home: Point | None) -> str:
+    venues = [v for v in listing.locations.all() if v.location_type == Location.Type.PHYSICAL]
+    placed = [
+        (great_circle_miles(home, Point(v.latitude, v.longitude)), str(v))
+        for v in venues
+        if home is not None and v.latitude is not None and v.longitude is not None
+    ]
+    if placed:
+        miles, nearest = min(placed)
+        far = "1 mile" if round(miles, 1) == 1.0 else f"{miles:.1f} miles"
+        return f"{listing.name} — {nearest}, {far}"
+    if venues:
+        return f"{listing.name} — {venues[0]}"
+    if listing.locations.all():
+        return f"{listing.name} — online"
+    return listing.name
 
 
 def venues_for_drop_ins(user: User) -> QuerySet[Location]:

@@ -30,10 +30,12 @@ from .models import (
     IncomingReferral,
     Introduction,
     IntroductionStep,
+    Online,
     Person,
     Referral,
     ReferralStep,
     SafeguardingNote,
+    Travel,
 )
 from .selectors import PersonNotVisible
 from .signals import person_erased
@@ -369,6 +371,8 @@ def erase_person(user: User, person: Person, *, request: HttpRequest | None = No
     for field in ("vision", "what_matters", "strengths", "introducer_detail"):
         setattr(person, field, "")
     person.postcode = person.date_of_birth = person.account = person.account_confirmed_at = None
+    person.free_times, person.access_needs, person.needs_free = [], [], False
+    person.travel, person.online_ok = Travel.NOT_KNOWN, Online.NOT_KNOWN
     person.erased_at = timezone.now()
     person.save()
     person.interests.clear()

@@ -27,7 +27,7 @@ from common.forms import add_service_errors, error_summary
 from common.pages import act, bind, form_page
 from directory.selectors import public_listings
 
-from . import ecomap, forms, permissions, selectors, services
+from . import ecomap, forms, permissions, registries, selectors, services
 from .models import NEXT_STEPS, Introduction, Person
 
 FORM = "people/form.html"
@@ -170,6 +170,7 @@ def person(request: HttpRequest, pk: UUID) -> HttpResponse:
             "has_consent": selectors.has_consent_to_keep_record(found),
             "next_steps": NEXT_STEPS,
             "today": timezone.localdate(),
+            "panels": registries.panels_for(request, found),
         },
     )
 
@@ -253,15 +254,15 @@ def add_introduction(request: HttpRequest, pk: UUID) -> HttpResponse:
         request,
         forms.IntroductionForm,
         listings=public_listings(),
-        offered=selectors.listings_to_offer(found, text),
+        offered=selectors.listings_to_offer(found, text, user=request.user),
         people=selectors.people_to_introduce(request.user, found),
     )
     search = {
         "name": "listing_q",
         "value": text,
         "label": "Find a listing to introduce them to",
-        "hint": "For example: bowls, lunch club, carers. Without words, the list shows listings within "
-        "a mile of where they live.",
+        "hint": "For example: bowls, lunch club, carers. Without words, the list shows the listings "
+        "suggested for them, best first (or those within a mile of where they live).",
     }
     return form_page(
         request,

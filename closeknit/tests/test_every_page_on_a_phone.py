@@ -105,7 +105,14 @@ MUST_REACH = {
         "accounts:my_data",
         "accounts:password_change",
     },
-    "coordinator": {"people:caseload", "people:person", "neighbourhoods:team", "outcomes:person"},
+    "coordinator": {
+        "people:caseload",
+        "people:person",
+        "neighbourhoods:team",
+        "outcomes:person",
+        "matching:person",
+        "matching:weights",
+    },
     "link worker": {"people:caseload", "people:inbox", "people:person"},
     "broker": {"timebank:list", "timebank:broker", "neighbourhoods:list"},
     "organisation editor": {

@@ -32,6 +32,7 @@ from django.utils import timezone
 from accounts.models import AuditEvent, Role, TeamMembership
 from accounts.tests.factories import TeamFactory, UserFactory
 from common.testing import sign_in
+from matching.models import Dismissal
 from outcomes.models import GoalRating, Instrument, OutcomeEvent, Response
 from people.models import (
     Attendance,
@@ -81,6 +82,7 @@ PERSON_DATA_MODELS = [
     Response,
     OutcomeEvent,
     GoalRating,
+    Dismissal,
 ]
 # Changes whose event names no person, with why.
 CHANGES_NAMING_NO_PERSON: dict[str, str] = {}
@@ -171,6 +173,9 @@ CHANGES = {
         "item_isolated": "2",
         "on": _today(),
     },
+    ("matching:introduce", "post"): lambda s: {"key": "opportunity:1", "title": "A litter pick"},
+    ("matching:dismiss", "post"): lambda s: {"key": "opportunity:2", "title": "A quiz", "reason": "other"},
+    ("matching:restore", "post"): lambda s: {"key": "listing:1"},
     ("api_person", "patch"): lambda s: {"vision": "To feel at home here."},
     ("api_conversations", "post"): lambda s: {"happened_on": _today(), "kind": "visit", "notes": "Tea"},
     ("api_introductions", "post"): lambda s: {"elsewhere": "A walking group"},
@@ -240,6 +245,7 @@ def _side(id_: int, name: str, postcode: str, secret: str) -> Side:
         pk=id_, team=team, title="Drop-in", place="Library", on=today, starts_at=time(10), ends_at=time(12)
     )
     Attendance.objects.create(pk=id_, session=session, person=person)
+    Dismissal.objects.create(pk=id_, person=person, key="listing:1", title="Bowls", reason="tried")
     ons4 = Instrument.objects.get(code="ons4")
     answers = {"satisfied": 3, "worthwhile": 4, "happy": 5, "anxious": 8}
     Response.objects.create(

@@ -4,8 +4,9 @@
 In order, each step only when the one before found nothing:
 1. its shape: nesting depth, text a database can store (no NUL, no lone surrogate), finite numbers;
 2. the official compiled schema (types, required fields, uuid, date-time and uri formats);
-3. every field against the Django model field it is stored in, found by name: text no longer than
-   the column (refused, never cut), whole numbers within the column's range, amounts within the
+3. every field against the Django model field it is stored in, found by name (STORED_AS names the
+   few stored under another name): text no longer than the column (refused, never cut: the importer
+   writes what it checked), whole numbers within the column's range, amounts within the
    DecimalField, dates and times that exist, emails, and links only http, https, mailto or tel on
    every field the schema marks ``format: uri`` and every URL field of the model;
 4. Closeknit's own rules: ages, schedules (check_schedule), coordinates, costs.
@@ -58,6 +59,16 @@ ORUK_MODELS: dict[str, str] = {
     "funding": "Funding",
     "organization_identifier": "OrganizationIdentifier",
     "accessibility": "Accessibility",
+}
+
+# Fields the importer stores in a model field of another name: (ORUK object, field) -> (model, its
+# field, the object's field that is stored there instead when it is given). A term named with its
+# taxonomy's name alone makes or finds the Taxonomy of that name; a term's ``term`` is its code
+# when it has no ``code``; a service area's ``service_area`` is its name when it has no ``name``.
+STORED_AS: dict[tuple[str, str], tuple[str, str, str | None]] = {
+    ("taxonomy_term", "taxonomy"): ("Taxonomy", "name", None),
+    ("taxonomy_term", "term"): ("TaxonomyTerm", "code", "code"),
+    ("service_area", "service_area"): ("ServiceArea", "name", "name"),
 }
 
 _TIME = re.compile(r"(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
@@ -186,6 +197,19 @@ def _model_fields(object_name: str) -> dict[str, models.Field]:
     }
 
 
+def _stored_as(object_name: str, key: str, obj: dict) -> models.Field | None:
+    """The model field that stores field ``key`` of ``obj`` (an ORUK ``object_name``), if any."""
+    other = STORED_AS.get((object_name, key))
+    if other is None:
+        return _model_fields(object_name).get(key)
+    model_name, field_name, instead = other
+    if instead is not None and obj.get(instead):
+        return None  # not stored: the object's own field is
+    field = apps.get_model("directory", model_name)._meta.get_field(field_name)
+    assert isinstance(field, models.Field)
+    return field
+
+
 def _integer_range(field: models.Field) -> tuple[int, int]:
     low, high = BaseDatabaseOperations.integer_field_ranges[field.get_internal_type()]
     return int(low), int(high)
@@ -265,12 +289,13 @@ def field_problems(record: dict) -> list[str]:
     found = _Problems()
     for path, node, obj in described_objects(record):
         prefix = f"{path}." if path else ""
-        fields = _model_fields(str(node.get("name", "")))
+        object_name = str(node.get("name", ""))
         described = node.get("properties") or {}
         for key, value in obj.items():
+            stored = _stored_as(object_name, key, obj)
             # Same name, other meaning: location.accessibility is a list here, a text column there.
-            if key in fields and (described.get(key) or {}).get("type") not in ("array", "object"):
-                _field_problem(value, fields[key], f"{prefix}{key}", found)
+            if stored is not None and (described.get(key) or {}).get("type") not in ("array", "object"):
+                _field_problem(value, stored, f"{prefix}{key}", found)
         for key, value in _formatted(node, obj, "uri"):
             _link(value, f"{prefix}{key}", found)
         for key, value in _formatted(node, obj, "email"):

@@ -130,16 +130,16 @@ def _location(record: dict, location_id: str) -> Location:
             "location_type": record.get("location_type")
             if record.get("location_type") in Location.Type.values
             else Location.Type.PHYSICAL,
-            "name": record.get("name", "")[:255],
+            "name": record.get("name", ""),
             "description": record.get("description", ""),
-            "attention": address.get("attention", "")[:255],
-            "address_1": address.get("address_1", "")[:255],
-            "address_2": address.get("address_2", "")[:255],
-            "city": address.get("city", "")[:100],
-            "region": address.get("region", "")[:100],
-            "state_province": address.get("state_province", "")[:100],
-            "postal_code": (postcode.postcode if postcode else address.get("postal_code", ""))[:10],
-            "country": (address.get("country") or "GB")[:2],
+            "attention": address.get("attention", ""),
+            "address_1": address.get("address_1", ""),
+            "address_2": address.get("address_2", ""),
+            "city": address.get("city", ""),
+            "region": address.get("region", ""),
+            "state_province": address.get("state_province", ""),
+            "postal_code": postcode.postcode if postcode else address.get("postal_code", ""),
+            "country": address.get("country") or "GB",
             "address_type": address.get("address_type")
             if address.get("address_type") in Location.Type.values
             else Location.Type.PHYSICAL,
@@ -148,8 +148,8 @@ def _location(record: dict, location_id: str) -> Location:
             "longitude": longitude,
             "accessibility": "\n".join(text for text in map(_access_text, accessibility) if text),
             "wheelchair_accessible": any(_says_wheelchair_accessible(a) for a in accessibility),
-            "external_identifier": record.get("external_identifier", "")[:100],
-            "external_identifier_type": record.get("external_identifier_type", "")[:50],
+            "external_identifier": record.get("external_identifier", ""),
+            "external_identifier_type": record.get("external_identifier_type", ""),
         },
     )
     # Kept as written, each with its id: the venue's text above is only what its page shows.
@@ -168,7 +168,7 @@ def _location(record: dict, location_id: str) -> Location:
 def _taxonomy(record: dict) -> Taxonomy | None:
     """The term's taxonomy, by its id; or, named without an id, the taxonomy of that name (made,
     with an id derived from the name, when there is none)."""
-    name = (record.get("taxonomy") or "")[:255]
+    name = record.get("taxonomy") or ""
     if record.get("taxonomy_id"):
         taxonomy, _ = Taxonomy.objects.get_or_create(
             pk=uuid.UUID(record["taxonomy_id"]),
@@ -198,10 +198,10 @@ def _term(record: dict) -> TaxonomyTerm:
     term, _ = TaxonomyTerm.objects.update_or_create(
         pk=term_id,
         defaults={
-            "name": record["name"][:255],
+            "name": record["name"],
             "description": record.get("description", ""),
             "taxonomy": taxonomy,
-            "code": (record.get("code") or record.get("term") or "")[:100],
+            "code": record.get("code") or record.get("term") or "",
             "term_uri": record.get("term_uri", ""),
             "slug": slug,
         },
@@ -247,9 +247,9 @@ def _organisation_details(provider: Provider, organization: dict) -> None:
         OrganizationIdentifier.objects.create(
             pk=uuid.UUID(item["id"]),
             organization=provider,
-            identifier_scheme=item.get("identifier_scheme", "")[:50],
-            identifier_type=item["identifier_type"][:100],
-            identifier=item["identifier"][:100],
+            identifier_scheme=item.get("identifier_scheme", ""),
+            identifier_type=item["identifier_type"],
+            identifier=item["identifier"],
         )
 
 
@@ -260,7 +260,7 @@ def _note_and_notes(schedule: Schedule, item: dict) -> tuple[str, str]:
     description, notes = item.get("description", ""), item.get("notes", "")
     if description and description == describe_schedule(schedule):
         return (notes, "") if len(notes) <= 255 else ("", notes)
-    return description[:255], notes
+    return description, notes
 
 
 def _save_service(record: dict, owner: Organisation | None, status: str) -> tuple[Service, bool]:
@@ -271,7 +271,7 @@ def _save_service(record: dict, owner: Organisation | None, status: str) -> tupl
             Provider,
             organization["id"],
             {
-                "name": organization["name"][:255],
+                "name": organization["name"],
                 "description": organization.get("description", ""),
                 "email": organization.get("email", ""),
                 "website": organization.get("website", ""),
@@ -290,7 +290,7 @@ def _save_service(record: dict, owner: Organisation | None, status: str) -> tupl
         record["id"],
         {
             "provider": provider,
-            "name": record["name"][:255],
+            "name": record["name"],
             "description": record.get("description", ""),
             "url": record.get("url", ""),
             "email": record.get("email", ""),
@@ -348,7 +348,7 @@ def _save_service(record: dict, owner: Organisation | None, status: str) -> tupl
             valid_to=_date(item.get("valid_to"), "", found),
             opens_at=_time(item.get("opens_at"), "", found),
             closes_at=_time(item.get("closes_at"), "", found),
-            attending_type=item.get("attending_type", "")[:100],
+            attending_type=item.get("attending_type", ""),
         )
         schedule.description, schedule.notes = _note_and_notes(schedule, item)
         schedule.save(force_insert=True)
@@ -361,9 +361,9 @@ def _save_service(record: dict, owner: Organisation | None, status: str) -> tupl
         CostOption.objects.create(
             pk=uuid.UUID(item["id"]),
             service=service,
-            option=item.get("option", "")[:255],
+            option=item.get("option", ""),
             amount=amount,
-            amount_description=item.get("amount_description", "")[:255],
+            amount_description=item.get("amount_description", ""),
             valid_from=_date(item.get("valid_from"), "", found),
             valid_to=_date(item.get("valid_to"), "", found),
         )
@@ -371,25 +371,25 @@ def _save_service(record: dict, owner: Organisation | None, status: str) -> tupl
         Language.objects.create(
             pk=uuid.UUID(item["id"]),
             service=service,
-            name=(item.get("name") or item.get("code") or "Unnamed language")[:100],
-            code=(item.get("code") or "")[:10],
+            name=item.get("name") or item.get("code") or "Unnamed language",
+            code=item.get("code") or "",
         )
     for item in record.get("contacts") or []:
         Contact.objects.create(
             pk=uuid.UUID(item["id"]),
             service=service,
-            name=item.get("name", "")[:255],
-            title=item.get("title", "")[:255],
+            name=item.get("name", ""),
+            title=item.get("title", ""),
             email=item.get("email", ""),
         )
     for item in record.get("service_areas") or []:
         ServiceArea.objects.create(
             pk=uuid.UUID(item["id"]),
             service=service,
-            name=(item.get("name") or item.get("service_area") or "Area")[:255],
+            name=item.get("name") or item.get("service_area") or "Area",
             uri=item.get("uri", ""),
             extent=item.get("extent", ""),
-            extent_type=item.get("extent_type", "")[:20],
+            extent_type=item.get("extent_type", ""),
         )
     for item in record.get("funding") or []:
         Funding.objects.create(

@@ -118,7 +118,7 @@ def _description(ours: str, name: str, theirs: Any) -> Any:
 def _provider_differences(provider: Provider, item: dict) -> Iterator[tuple[str, Any, Any]]:
     yield from _differences(
         [
-            ("name", provider.name, (item.get("name") or "")[:255]),
+            ("name", provider.name, item.get("name")),
             (
                 "description",
                 provider.description,
@@ -142,22 +142,22 @@ def _venue_differences(venue: Location, item: dict) -> Iterator[tuple[str, Any, 
     yield from _differences(
         [
             ("location_type", venue.location_type, item.get("location_type")),
-            ("name", venue.name, (item.get("name") or "")[:255]),
+            ("name", venue.name, item.get("name")),
             ("description", venue.description, item.get("description")),
             ("latitude", venue.latitude, item.get("latitude")),
             ("longitude", venue.longitude, item.get("longitude")),
-            ("external_identifier", venue.external_identifier, (item.get("external_identifier") or "")[:100]),
+            ("external_identifier", venue.external_identifier, item.get("external_identifier")),
             (
                 "external_identifier_type",
                 venue.external_identifier_type,
-                (item.get("external_identifier_type") or "")[:50],
+                item.get("external_identifier_type"),
             ),
-            ("addresses.0.address_1", venue.address_1, (address.get("address_1") or "")[:255]),
-            ("addresses.0.address_2", venue.address_2, (address.get("address_2") or "")[:255]),
-            ("addresses.0.attention", venue.attention, (address.get("attention") or "")[:255]),
-            ("addresses.0.city", venue.city, (address.get("city") or "")[:100]),
-            ("addresses.0.region", venue.region, (address.get("region") or "")[:100]),
-            ("addresses.0.state_province", venue.state_province, (address.get("state_province") or "")[:100]),
+            ("addresses.0.address_1", venue.address_1, address.get("address_1")),
+            ("addresses.0.address_2", venue.address_2, address.get("address_2")),
+            ("addresses.0.attention", venue.attention, address.get("attention")),
+            ("addresses.0.city", venue.city, address.get("city")),
+            ("addresses.0.region", venue.region, address.get("region")),
+            ("addresses.0.state_province", venue.state_province, address.get("state_province")),
         ]
     )
     theirs = address.get("postal_code")
@@ -168,7 +168,7 @@ def _venue_differences(venue: Location, item: dict) -> Iterator[tuple[str, Any, 
 def _term_differences(term: TaxonomyTerm, item: dict) -> Iterator[tuple[str, Any, Any]]:
     yield from _differences(
         [
-            ("name", term.name, (item.get("name") or "")[:255]),
+            ("name", term.name, item.get("name")),
             (
                 "description",
                 term.description,
@@ -177,7 +177,7 @@ def _term_differences(term: TaxonomyTerm, item: dict) -> Iterator[tuple[str, Any
             (
                 "code" if item.get("code") else "term",
                 term.code,
-                (item.get("code") or item.get("term") or "")[:100],
+                item.get("code") or item.get("term"),
             ),
             ("term_uri", term.term_uri, item.get("term_uri")),
             ("parent_id", term.parent_id, item.get("parent_id") and uuid.UUID(item["parent_id"])),

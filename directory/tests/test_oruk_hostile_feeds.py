@@ -152,6 +152,21 @@ RECORD_CASES = [
         f"{LOCATION}.accessibility.0.url: is 323 characters long",
     ),
     (
+        "taxonomy_name_long",
+        _set("attributes.0.taxonomy_term.taxonomy", "t" * 256),
+        "attributes.0.taxonomy_term.taxonomy: is 256 characters long: at most 255 can be stored",
+    ),
+    (
+        "term_long_without_code",
+        _set("attributes.0.taxonomy_term.term", "c" * 101),
+        "attributes.0.taxonomy_term.term: is 101 characters long: at most 100 can be stored",
+    ),
+    (
+        "service_area_long_without_name",
+        lambda r: r["service_areas"][0].update(name="", service_area="s" * 256),
+        "service_areas.0.service_area: is 256 characters long: at most 255 can be stored",
+    ),
+    (
         "funding_with_nul",
         _set("funding.0.source", "Lottery\x00"),
         "funding.0.source: contains a NUL character",
@@ -253,6 +268,55 @@ def test_a_hostile_record_is_refused_by_name_and_field_and_nothing_changes(
     assert f"Record 2 ({bad['id'] if isinstance(bad.get('id'), str) else ''}" in message
     assert expected in message
     assert row_counts() == directory_with_a_listing
+
+
+def test_a_field_stored_instead_of_another_is_checked_only_when_it_is_stored():
+    """``term`` is stored as the code only when there is no ``code``, ``service_area`` as the name
+    only when there is no ``name``: beside them, a long one is not refused, as it is not stored."""
+    record = fresh(_example())
+    record["attributes"][0]["taxonomy_term"].update(code="C1", term="c" * 101)
+    record["service_areas"][0].update(name="Trafford", service_area="s" * 256)
+    assert check_record(record) == []
+
+
+# Every field the importer once cut short, as long as its column: (path, length, what is stored).
+FULL_LENGTH = [
+    ("name", 255, lambda s: s.name),
+    ("organization.name", 255, lambda s: s.provider.name),
+    (f"{LOCATION}.name", 255, lambda s: s.locations.get().name),
+    (f"{LOCATION}.addresses.0.attention", 255, lambda s: s.locations.get().attention),
+    (f"{LOCATION}.addresses.0.address_1", 255, lambda s: s.locations.get().address_1),
+    (f"{LOCATION}.addresses.0.city", 100, lambda s: s.locations.get().city),
+    (f"{LOCATION}.addresses.0.state_province", 100, lambda s: s.locations.get().state_province),
+    (f"{LOCATION}.addresses.0.postal_code", 10, lambda s: s.locations.get().postal_code),
+    (f"{LOCATION}.external_identifier", 100, lambda s: s.locations.get().external_identifier),
+    (f"{LOCATION}.external_identifier_type", 50, lambda s: s.locations.get().external_identifier_type),
+    ("attributes.0.taxonomy_term.name", 255, lambda s: s.terms.get().name),
+    ("attributes.0.taxonomy_term.term", 100, lambda s: s.terms.get().code),
+    ("attributes.0.taxonomy_term.taxonomy", 255, lambda s: s.terms.get().taxonomy.name),
+    (
+        "organization.organization_identifiers.0.identifier",
+        100,
+        lambda s: s.provider.organization_identifiers.get().identifier,
+    ),
+    ("schedules.0.description", 255, lambda s: s.schedules.get().description),
+    ("schedules.0.attending_type", 100, lambda s: s.schedules.get().attending_type),
+    ("cost_options.0.amount_description", 255, lambda s: s.cost_options.get().amount_description),
+    ("contacts.0.title", 255, lambda s: s.contacts.get().title),
+    ("service_areas.0.name", 255, lambda s: s.service_areas.get().name),
+    ("service_areas.0.extent_type", 20, lambda s: s.service_areas.get().extent_type),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "length", "stored"), FULL_LENGTH, ids=[c[0] for c in FULL_LENGTH])
+def test_text_as_long_as_its_column_is_written_whole(path, length, stored):
+    record = fresh(_example())
+    value = ("Ab" * length)[:length]
+    _set(path, value)(record)
+    result = import_records([record])
+    assert result.committed, result.rejected
+    assert stored(Service.objects.get(pk=record["id"])) == value
 
 
 # --- Hostile files as a whole -----------------------------------------------------------------

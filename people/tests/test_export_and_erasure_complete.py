@@ -86,6 +86,8 @@ CASEWORK = {
     "referral_needs": "Referral: hard of hearing on the left",
     "referral_matters": "Referral: misses his harmonium circle",
     "referral_step": "Asked: which harmonium circle?",
+    "dismissal_title": "Suggestion: the Quillfeather bellows society",
+    "dismissal_note": "Dismissed: Persimmon dislikes bellows",
 }
 SIGN_IN = {
     "name": "Zeb Quatermass-Resident",
@@ -139,6 +141,8 @@ NOT_EXPORTED = {
             "outcomes.GoalRating": ["recorded_by"],
             "neighbourhoods.Reading": ["recorded_by"],
             "directory.ListingProblem": ["resolved_by"],
+            "matching.Dismissal": ["dismissed_by"],
+            "matching.TeamWeights": ["changed_by"],
             "admin.LogEntry": ["user"],
         }.items()
         for field in fields
@@ -303,6 +307,7 @@ def _fill_sign_in_records(resident):
 
 @pytest.fixture
 def person(team, coordinator, make_user):
+    from matching.models import Dismissal
     from outcomes.models import GoalRating, Instrument, OutcomeEvent, Response
 
     resident = make_user(Role.RESIDENT, email=SIGN_IN["email"], full_name=SIGN_IN["name"])
@@ -343,6 +348,14 @@ def person(team, coordinator, make_user):
         ends_at=time(12),
     )
     drop_in.attendances.create(person=person, note=CASEWORK["attendance"])
+    Dismissal.objects.create(
+        person=person,
+        key="listing:00000000-0000-0000-0000-000000000001",
+        title=CASEWORK["dismissal_title"],
+        reason=Dismissal.Reason.OTHER,
+        note=CASEWORK["dismissal_note"],
+        dismissed_by=coordinator,
+    )
     OutcomeEvent.objects.create(
         person=person, kind="tenancy_sustained", on=date(2026, 11, 3), evidence=CASEWORK["outcome"]
     )
