@@ -15,6 +15,7 @@ urlpatterns = [
     path("about/data/", views.about_data, name="about_data"),
     path("account/", include("accounts.urls")),
     path("places/", include("places.urls")),
+    path("directory/suggestions/", include("matching.public_urls")),  # residents' own suggestions
     path("directory/", include("directory.urls")),
     path("people/", include("people.urls")),
     path("suggestions/", include("matching.urls")),

@@ -27,6 +27,8 @@ from .models import Dismissal, ListingVector, TeamWeights
 from .ranking import DEFAULT_WEIGHTS, NAMED_AT, Candidate, Profile, Slot, Suggestion, Weights, rank
 from .similarity import phrase_similarities
 from .sources import Context, Source, listings
+from .sources import timebank as timebank_source
+from .sources import volunteering as volunteering_source
 from .sources.people import KIND as PERSON
 from .sources.people import key_for as person_key
 from .sources.people import people_sharing_interests
@@ -73,6 +75,9 @@ def listing_similarities(query: str, listing_ids: Sequence[UUID]) -> dict[UUID, 
 SOURCES: dict[str, Source] = {
     "listing": listings.find,
     PERSON: people_sharing_interests,
+    "opportunity": volunteering_source.find,
+    "offer": timebank_source.find_offers,
+    "member": timebank_source.find_members,
 }
 
 
