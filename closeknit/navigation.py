@@ -33,6 +33,12 @@ NAVIGATION = [
     NavItem("Volunteer", "volunteering:list", frozenset({Role.RESIDENT, Role.ORGANISATION_EDITOR})),
     NavItem("Borrow", "lending:borrow", frozenset({Role.RESIDENT})),
     NavItem("Lending", "lending:dashboard", frozenset({Role.ORGANISATION_EDITOR, Role.ADMINISTRATOR})),
+    # Coordinators run the day board; residents ask for rides, and volunteer drivers are residents.
+    NavItem(
+        "Transport",
+        "transport:home",
+        frozenset({Role.RESIDENT, Role.COORDINATOR, Role.LINK_WORKER, Role.BROKER, Role.ADMINISTRATOR}),
+    ),
     # Organisation editors award time credits, and check the codes spent at the venues they run.
     NavItem(
         "Timebanks",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("timebanks/", include("timebank.urls")),
     path("volunteering/", include("volunteering.urls")),
     path("lending/", include("lending.urls")),
+    path("transport/", include("transport.urls")),
     path("outcomes/", include("outcomes.urls")),
     path("neighbourhoods/", include("neighbourhoods.urls")),
     path("oruk/", include("directory.oruk.urls")),
