@@ -52,7 +52,9 @@ def test_the_list_is_searchable_by_name(client, scheme_and_coordinator):
     scheme, coordinator = scheme_and_coordinator
     make_passenger(scheme, coordinator, name="Alf Brown")
     make_passenger(scheme, coordinator, name="Jo Young")
-    response = _client(client, coordinator).get(reverse("transport:passengers", args=[scheme.pk]), {"q": "brow"})
+    response = _client(client, coordinator).get(
+        reverse("transport:passengers", args=[scheme.pk]), {"q": "brow"}
+    )
     assert "Alf Brown" in response.content.decode()
     assert "Jo Young" not in response.content.decode()
 
@@ -76,7 +78,9 @@ def test_another_teams_coordinator_a_resident_and_a_visitor_get_404(client, sche
         signed_in = _client(client, user)
         for url in urls:
             assert signed_in.get(url).status_code == 404, (user.role, url)
-            assert signed_in.post(url, {"person": str(passenger.person.pk), "mobility_aid": "none"}).status_code in (
+            assert signed_in.post(
+                url, {"person": str(passenger.person.pk), "mobility_aid": "none"}
+            ).status_code in (
                 404,
                 405,
             )
@@ -86,7 +90,9 @@ def test_another_teams_coordinator_a_resident_and_a_visitor_get_404(client, sche
     assert not _views_of(passenger).exclude(actor=coordinator).exists()
 
 
-def test_registering_someone_on_the_records_notes_their_needs_and_assesses_them(client, scheme_and_coordinator):
+def test_registering_someone_on_the_records_notes_their_needs_and_assesses_them(
+    client, scheme_and_coordinator
+):
     scheme, coordinator = scheme_and_coordinator
     person = PersonFactory(team=scheme.team, full_name="Edna Marsh", date_of_birth=date(1938, 5, 1))
     url = reverse("transport:register_passenger", args=[scheme.pk])
@@ -176,7 +182,9 @@ def test_registering_someone_new_starts_their_record_with_their_consent(client, 
         ({"date_of_birth": "3/7/2090"}, "Date of birth"),
     ],
 )
-def test_bad_input_when_registering_someone_new_saves_nothing(client, scheme_and_coordinator, posted, message):
+def test_bad_input_when_registering_someone_new_saves_nothing(
+    client, scheme_and_coordinator, posted, message
+):
     scheme, coordinator = scheme_and_coordinator
     data = {"full_name": "Winnie Hart", "consent_method": "spoken", "mobility_aid": "none"} | posted
     response = _client(client, coordinator).post(
@@ -189,7 +197,9 @@ def test_bad_input_when_registering_someone_new_saves_nothing(client, scheme_and
 
 def test_the_passenger_page_is_audited_and_shows_their_trips(client, scheme_and_coordinator):
     scheme, coordinator = scheme_and_coordinator
-    passenger = make_passenger(scheme, coordinator, date_of_birth=date(1940, 1, 1), notes_for_driver="Side door")
+    passenger = make_passenger(
+        scheme, coordinator, date_of_birth=date(1940, 1, 1), notes_for_driver="Side door"
+    )
     make_trip(coordinator, passenger, scheme, coming())
     response = _client(client, coordinator).get(reverse("transport:passenger", args=[passenger.pk]))
     text = response.content.decode()
@@ -230,6 +240,16 @@ def test_another_teams_scheme_id_on_a_passengers_action_is_404(client, scheme_an
     passenger = make_passenger(scheme, coordinator)
     other_scheme, _ = make_scheme(name="Elsewhere minibus")
     signed_in = _client(client, coordinator)
-    assert signed_in.post(reverse("transport:assess_passenger", args=[passenger.pk, other_scheme.pk])).status_code == 404
-    assert signed_in.get(reverse("transport:decide_eligibility", args=[passenger.pk, other_scheme.pk])).status_code == 404
+    assert (
+        signed_in.post(
+            reverse("transport:assess_passenger", args=[passenger.pk, other_scheme.pk])
+        ).status_code
+        == 404
+    )
+    assert (
+        signed_in.get(
+            reverse("transport:decide_eligibility", args=[passenger.pk, other_scheme.pk])
+        ).status_code
+        == 404
+    )
     assert not SchemeEligibility.objects.filter(scheme=other_scheme).exists()
