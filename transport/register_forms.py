@@ -140,7 +140,7 @@ class CheckForm(forms.Form):
     kind = _choice("Which check", ComplianceCheck.Kind.choices, "Choose which check")
     reference = _text("Reference (optional)", 100, help_text="For example, the DBS certificate number.")
     checked_on = day_field("Date of the check")
-    expires_on = day_field("Runs out on", help_text="The last day it covers. For example, 24/11/2029")
+    expires_on = day_field("Date it runs out", help_text="The last day it covers. For example, 24/11/2029")
 
 
 class AvailabilityForm(forms.Form):
@@ -186,7 +186,7 @@ class ServiceForm(forms.Form):
 
 class MotForm(forms.Form):
     tested_on = day_field("Date of the test")
-    expires_on = day_field("MOT runs out on")
+    expires_on = day_field("Date the MOT runs out")
 
 
 class PermitForm(forms.Form):
@@ -200,7 +200,7 @@ class PermitForm(forms.Form):
         max_length=30,
         error_messages={"required": "Enter the permit number", "max_length": "Use 30 characters or fewer"},
     )
-    expires_on = day_field("Runs out on")
+    expires_on = day_field("Date the permit runs out")
 
 
 class TaxYearForm(forms.Form):

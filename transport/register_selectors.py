@@ -68,6 +68,15 @@ def scheme_passengers(user: Requester, scheme: Scheme, words: str = "") -> list[
     return found
 
 
+def passenger_to_change(user: Requester, pk: int) -> Passenger:
+    """A passenger the user may see, for an action whose service audits the change itself (so the
+    finding is not also logged as a view); ``NotVisible`` otherwise."""
+    passenger = passengers_visible_to(user).select_related("person", "account").filter(pk=pk).first()
+    if passenger is None:
+        raise NotVisible()
+    return passenger
+
+
 def passenger_name(passenger: Passenger) -> str:
     """The passenger's full name, from their person record or their sign-in."""
     if passenger.person is not None:

@@ -119,8 +119,11 @@ def register_new_passenger(request, pk):
 
 
 def _passenger(request, pk):
+    """The passenger: a page's reading of them is audited; a change is audited by its service."""
     with refusals_as_http():
-        return selectors.passenger_for_viewer(request.user, pk)
+        if request.method == "GET":
+            return selectors.passenger_for_viewer(request.user, pk)
+        return registers.passenger_to_change(request.user, pk)
 
 
 @login_required
@@ -217,7 +220,7 @@ def driver(request, pk):
         action=lambda data: driver_actions.record_check(request.user, found, **data),
         template=REGISTERS + "driver.html",
         next_url=_driver_page(found),
-        success=lambda check: f"The {check.get_kind_display().lower()} is recorded.",
+        success=lambda check: f"Recorded: {check.get_kind_display()}, to {check.expires_on:%-d %B %Y}.",
         context={
             "driver": found,
             "standing": registers.driver_standing(found, today),
