@@ -48,8 +48,17 @@ def _scene():
     )
     make_driver(scheme, name="Mo Khan", expires_on=today + timedelta(days=20))
     car = make_vehicle(scheme, name="Dev's Corsa", owner=driver, mot_expires_on=today + timedelta(days=200))
-    make_vehicle(scheme, "minibus", name="The Sale Moor bus", seats=12, wheelchair_spaces=2, has_lift_or_ramp=True,
-                 permit="s19", permit_number="PH1020304", service_due_on=today - timedelta(days=3))  # fmt: skip
+    make_vehicle(
+        scheme,
+        "minibus",
+        name="The Sale Moor bus",
+        seats=12,
+        wheelchair_spaces=2,
+        has_lift_or_ramp=True,
+        permit="s19",
+        permit_number="PH1020304",
+        service_due_on=today - timedelta(days=3),
+    )
     run = Run.objects.create(driver=driver, vehicle=car, on=today)
     mileage.record_odometer(driver.user, run, start=1000, end=1023, parking="2.50")
     return scheme, coordinator, passenger, driver

@@ -41,8 +41,14 @@ def _client(client, user):
 def test_an_overdue_vehicle_says_it_cannot_be_used_and_assignment_agrees(client, scheme_and_coordinator):
     scheme, coordinator = scheme_and_coordinator
     today = timezone.localdate()
-    bus = make_vehicle(scheme, "minibus", name="The Sale Moor bus", seats=12, service_due_at_miles=30000,
-                       odometer_miles=30010)  # fmt: skip
+    bus = make_vehicle(
+        scheme,
+        "minibus",
+        name="The Sale Moor bus",
+        seats=12,
+        service_due_at_miles=30000,
+        odometer_miles=30010,
+    )
     make_vehicle(scheme, name="Fine car", mot_expires_on=today + timedelta(days=100))
     text = _client(client, coordinator).get(reverse("transport:vehicles", args=[scheme.pk])).content.decode()
     assert "Overdue — cannot be used" in text and "due a service (at 30,000 miles)" in text
