@@ -230,6 +230,11 @@ def driver_for_coordinator(user: Requester, pk: int) -> Driver:
     return driver
 
 
+def driver_schemes(user: Requester, driver: Driver) -> list[Scheme]:
+    """The schemes the driver drives for that the user coordinates."""
+    return list(driver.schemes.filter(pk__in=schemes_coordinated(user).values("pk")).order_by("name"))
+
+
 def driver_exclusions(user: Requester, driver: Driver) -> list[PairingExclusion]:
     """The passengers the driver is kept apart from, those the user may see (audited)."""
     exclusions = list(

@@ -231,9 +231,7 @@ def driver(request, pk):
                 (e, registers.passenger_name(e.passenger))
                 for e in registers.driver_exclusions(request.user, found)
             ],
-            "schemes": [
-                s for s in found.schemes.all() if s in set(selectors.schemes_coordinated(request.user))
-            ],
+            "schemes": registers.driver_schemes(request.user, found),
             "title": f"{found}: driver",
             "submit": "Record the check",
         },
