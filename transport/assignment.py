@@ -171,6 +171,13 @@ def vehicle_reasons(trip: Trip, vehicle: Vehicle, day: date) -> Reasons:
     reasons: Reasons = []
     if vehicle.scheme_id != trip.scheme_id:
         reasons.append(("vehicle", f"{vehicle} is not one of this scheme's vehicles."))
+    return reasons + vehicle_overdue_reasons(vehicle, day)
+
+
+def vehicle_overdue_reasons(vehicle: Vehicle, day: date) -> Reasons:
+    """Why the vehicle cannot be used on ``day`` by anyone: off the road, MOT or permit run out,
+    service due by date or by mileage (the vehicles' register shows these)."""
+    reasons: Reasons = []
     if vehicle.is_off_road:
         reasons.append(("vehicle", f"{vehicle} is off the road."))
     if vehicle.mot_expires_on is not None and vehicle.mot_expires_on < day:

@@ -74,3 +74,12 @@ def may_record_odometer(user: Requester, run: Run) -> bool:
 def may_export_claims(user: Requester, scheme: Scheme) -> bool:
     """The scheme's coordinators (who pass the export to the treasurer), and administrators."""
     return may_coordinate_scheme(user, scheme)
+
+
+def may_coordinate_driver(user: Requester, driver: Driver) -> bool:
+    """A coordinator of any scheme the driver drives for (administrators: every driver)."""
+    if not may_work_with_people(user):
+        return False
+    if is_administrator(user):
+        return True
+    return TeamMembership.objects.filter(team__transport_schemes__drivers=driver, user=user).exists()

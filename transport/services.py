@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,8 +17,10 @@ from django.utils import timezone
 from accounts.models import AuditEvent, Role, User
 from accounts.services import record_audit_event
 from common.errors import NotPermitted, NotVisible, Refusal
-from people.models import Introduction, Person
+from people.models import Consent, Introduction, Person
 from people.permissions import may_see_person
+from people.services import create_person
+from places.models import Postcode
 from places.selectors import PostcodeError, normalise_postcode
 
 from .models import MobilityAid, Passenger, Run, Scheme, SchemeEligibility, Trip
@@ -112,6 +115,32 @@ def register_passenger(
     record_audit_event(user, AuditEvent.Action.UPDATE, passenger, note="Registered a transport passenger.")
     _assess(user, passenger, scheme)
     return passenger
+
+
+@transaction.atomic
+def register_new_passenger(
+    user: User,
+    scheme: Scheme,
+    *,
+    full_name: str,
+    postcode: Postcode | None,
+    consent_method: str,
+    **noted: Any,
+) -> Passenger:
+    """Register someone the team has no record of: their person record is started on the scheme's
+    team (they must have agreed to it: ``consent_method`` says how), then they are registered as
+    ``register_passenger`` does, with what is ``noted`` for their rides."""
+    _coordinator_only(user, scheme)
+    full_name = _text(full_name, "full_name", "their full name", longest=200)
+    if consent_method not in Consent.Method.values:
+        raise Refusal("Say how they agreed to us keeping a record.", field="consent_method")
+    person = create_person(
+        user,
+        {"full_name": full_name, "team": scheme.team, "postcode": postcode},
+        consent_method,
+        timezone.localdate(),
+    )
+    return register_passenger(user, scheme, person=person, **noted)
 
 
 def _age_on(born: date, on: date) -> int:

@@ -11,7 +11,7 @@
 
 from django.urls import path
 
-from . import views
+from . import register_views, views
 
 app_name = "transport"
 
@@ -19,6 +19,40 @@ urlpatterns = [
     path("", views.home, name="home"),
     # coordinators (views)
     # registers and claims (register_views)
+    path("schemes/<int:pk>/passengers/", register_views.passengers, name="passengers"),
+    path("schemes/<int:pk>/passengers/new/", register_views.register_passenger, name="register_passenger"),
+    path(
+        "schemes/<int:pk>/passengers/new-person/",
+        register_views.register_new_passenger,
+        name="register_new_passenger",
+    ),
+    path("passengers/<int:pk>/", register_views.passenger, name="passenger"),
+    path(
+        "passengers/<int:pk>/schemes/<int:scheme_pk>/assess/",
+        register_views.assess_passenger,
+        name="assess_passenger",
+    ),
+    path(
+        "passengers/<int:pk>/schemes/<int:scheme_pk>/decide/",
+        register_views.decide_eligibility,
+        name="decide_eligibility",
+    ),
+    path("schemes/<int:pk>/drivers/", register_views.drivers, name="drivers"),
+    path("drivers/<int:pk>/", register_views.driver, name="driver"),
+    path("drivers/<int:pk>/availability/", register_views.add_availability, name="add_availability"),
+    path(
+        "drivers/<int:pk>/availability/<int:slot_pk>/remove/",
+        register_views.remove_availability,
+        name="remove_availability",
+    ),
+    path("drivers/<int:pk>/leave/", register_views.record_leave, name="record_leave"),
+    path("drivers/<int:pk>/keep-apart/", register_views.keep_apart, name="keep_apart"),
+    path("schemes/<int:pk>/vehicles/", register_views.vehicles, name="vehicles"),
+    path("vehicles/<int:pk>/service/", register_views.record_service, name="record_service"),
+    path("vehicles/<int:pk>/mot/", register_views.record_mot, name="record_mot"),
+    path("vehicles/<int:pk>/permit/", register_views.record_permit, name="record_permit"),
+    path("schemes/<int:pk>/claims/", register_views.claims, name="claims"),
+    path("schemes/<int:pk>/claims/<int:tax_year>.csv", register_views.claims_csv, name="claims_csv"),
     # reports (report_views)
     # residents (rider_views)
     # drivers (driver_views)
