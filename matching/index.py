@@ -73,6 +73,7 @@ class ListingIndex:
     model_name: str | None  # the model whose vectors are in ``matrix``; None: no model here
     matrix: np.ndarray | None  # float32 (listings, dimensions), unit rows; None without a model
     embedded: np.ndarray  # bool, per listing: has a row in ``matrix`` (stored, or embedded on load)
+    digests: list[str | None]  # per listing: SHA-256 (hex) of the text its row in ``matrix`` is of
     stamp: tuple[Any, ...]  # what the cache said when loaded
     database_stamp: tuple[Any, ...]  # what the database said when loaded
     checked_at: float  # time.monotonic() of the last comparison with the database
@@ -93,6 +94,14 @@ class ListingIndex:
     def unembedded(self) -> int:
         """Public listings with no vector in the matrix (more were missing than are embedded on load)."""
         return 0 if self.matrix is None else int((~self.embedded).sum())
+
+    def vector_for(self, listing_id: UUID, text_digest: str) -> np.ndarray | None:
+        """The listing's row of ``matrix`` when it is of this text (the listing not edited since the
+        index loaded); otherwise ``None``."""
+        row = self.rows.get(listing_id)
+        if self.matrix is None or row is None or self.digests[row] != text_digest:
+            return None
+        return self.matrix[row]
 
     def best_similarity(self, phrase_vectors: np.ndarray) -> np.ndarray:
         """Per listing, its best cosine similarity with any of the phrases' unit vectors (0 for a
@@ -195,8 +204,9 @@ def load(stamp: tuple[Any, ...] = ()) -> ListingIndex:
     embedder = vectors.get_embedder()
     matrix: np.ndarray | None = None
     embedded = np.zeros(len(ids), dtype=bool)
+    digests: list[str | None] = [None] * len(ids)
     if embedder is not None:
-        matrix, embedded = _vectors(ids, rows, embedder.name, embedder.dimensions)
+        matrix, embedded = _vectors(ids, rows, embedder.name, embedder.dimensions, digests)
     return ListingIndex(
         ids=ids,
         rows=rows,
@@ -207,6 +217,7 @@ def load(stamp: tuple[Any, ...] = ()) -> ListingIndex:
         model_name=embedder.name if embedder else None,
         matrix=matrix,
         embedded=embedded,
+        digests=digests,
         stamp=stamp,
         database_stamp=database_stamp,
         checked_at=time.monotonic(),
@@ -214,22 +225,24 @@ def load(stamp: tuple[Any, ...] = ()) -> ListingIndex:
 
 
 def _vectors(
-    ids: Sequence[UUID], rows: dict[UUID, int], model_name: str, dimensions: int
+    ids: Sequence[UUID], rows: dict[UUID, int], model_name: str, dimensions: int, digests: list[str | None]
 ) -> tuple[np.ndarray, np.ndarray]:
     """The public listings' stored vectors of this model as one matrix, and which rows have one.
-    Listings without one are embedded now (up to :data:`EMBED_ON_LOAD`), in memory only."""
+    Listings without one are embedded now (up to :data:`EMBED_ON_LOAD`), in memory only. Each row's
+    text digest goes in ``digests``."""
     matrix = np.zeros((len(ids), dimensions), dtype=np.float32)
     embedded = np.zeros(len(ids), dtype=bool)
     stored = ListingVector.objects.filter(model_name=model_name, dimensions=dimensions).values_list(
-        "service_id", "vector"
+        "service_id", "text_sha256", "vector"
     )
     found: list[int] = []
     data: list[bytes] = []
-    for service_id, vector in stored.iterator(chunk_size=CHUNK):
+    for service_id, digest, vector in stored.iterator(chunk_size=CHUNK):
         row = rows.get(service_id)
         if row is not None:
             found.append(row)
             data.append(bytes(vector))
+            digests[row] = digest
     if found:
         matrix[found] = vectors.matrix_from(data, dimensions)
         embedded[found] = True
@@ -242,6 +255,9 @@ def _vectors(
         )
         if batch:
             at = [rows[listing.pk] for listing in batch]
-            matrix[at] = vectors.embed([vectors.listing_text(listing) for listing in batch])
+            texts = [vectors.listing_text(listing) for listing in batch]
+            matrix[at] = vectors.embed(texts)
             embedded[at] = True
+            for row, text in zip(at, texts, strict=True):
+                digests[row] = vectors.text_digest(text)
     return matrix, embedded

@@ -33,7 +33,6 @@ from directory import fulltext
 from directory.models import Accessibility, Location, Schedule, Service, ServiceAtLocation
 from directory.selectors import public_listings
 from matching import index, vectors
-from matching.models import ListingVector
 from matching.ranking import DEFAULT_WEIGHTS, Candidate, Cost, Profile, Slot, miles_between
 from matching.sources import Context, Found
 
@@ -66,7 +65,7 @@ def find(profile: Profile, context: Context) -> Found:
     rows = _choose(listings, profile, context.limit)
     if not rows:
         return Found()
-    return _read([listings.ids[row] for row in rows], profile, listings.model_name)
+    return _read([listings.ids[row] for row in rows], profile, listings)
 
 
 # Stage 1: choose -------------------------------------------------------------------------------
@@ -248,26 +247,21 @@ def read(ids: list[UUID]) -> dict[UUID, Listing]:
     return found
 
 
-def _read(ids: list[UUID], profile: Profile, model_name: str | None) -> Found:
-    """The chosen listings as candidates, read afresh (still public?), in ``ids``' order, with the
-    stored vectors that are current for their text (the others are embedded by the similarity)."""
+def _read(ids: list[UUID], profile: Profile, listings: index.ListingIndex) -> Found:
+    """The chosen listings as candidates, read afresh (still public?), in ``ids``' order, with their
+    vectors from the index where those are of the text read now (the others are embedded by the
+    similarity)."""
     loaded = read(ids)
     found = Found()
-    texts: dict[UUID, str] = {}
     today = timezone.localdate()
     for pk in ids:
         listing = loaded.get(pk)
         if listing is None:  # unpublished or closed since the index was loaded
             continue
-        texts[pk] = listing.text
         found.candidates.append(candidate(listing, profile.home, today))
-    if model_name is not None and texts:
-        stored = ListingVector.objects.filter(service_id__in=list(texts), model_name=model_name)
-        for service_id, digest, dimensions, vector in stored.values_list(
-            "service_id", "text_sha256", "dimensions", "vector"
-        ):
-            if digest == vectors.text_digest(texts[service_id]):
-                found.vectors[key(service_id)] = vectors.from_bytes(bytes(vector), dimensions)
+        vector = listings.vector_for(pk, vectors.text_digest(listing.text))
+        if vector is not None:
+            found.vectors[key(pk)] = vector
     return found
 
 
