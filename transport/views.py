@@ -139,6 +139,12 @@ def _assignable(trip: Trip) -> bool:
 def _trip_page(request: HttpRequest, trip: Trip) -> dict[str, Any]:
     """What the trip page shows besides its assign form."""
     suggestions = assignment.suggest_drivers(request.user, trip) if _assignable(trip) else None
+    if suggestions is not None and trip.run is not None:  # its own run is no move
+        suggestions.suggested[:] = [
+            s
+            for s in suggestions.suggested
+            if (s.driver.pk, s.vehicle.pk) != (trip.run.driver_id, trip.run.vehicle_id)
+        ]
     return {
         "trip": trip,
         "assignable": _assignable(trip),

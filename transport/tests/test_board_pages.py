@@ -221,6 +221,8 @@ def test_a_suggestions_button_assigns_and_the_trip_shows_its_run(client, day):
     page = client.get(response.headers["Location"]).content.decode()
     assert "Nia Near will take this trip in The Corsa." in page
     assert "On the same run" in page and "Fred Oldham" in page
+    assert "Move it to another driver" in page
+    assert '<span class="govuk-visually-hidden"> Nia Near in The Corsa' not in page  # its own run is no move
     edna_trip.refresh_from_db()
     assert edna_trip.run == Trip.objects.get(pk=fred_trip.pk).run
     person = AuditEvent.objects.filter(action="update", target_id=str(day["edna"].person.pk))
