@@ -133,3 +133,52 @@ def test_the_demo_day_board_for_the_guide(browser, live_server, axe, transaction
     assert_fits_width(page)
     axe(page)
     context.close()
+
+
+def test_asking_for_a_ride_and_recording_what_happened_on_a_phone(browser, live_server, axe, monday):
+    """From the person's page: the rides panel, the request (a mistake first), then the outcome
+    (the reason forgotten first). Each page at 390 px, axe-clean."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    sign_in_on_page(page, monday["coordinator"])
+    edna = monday["trips"][0].passenger.person
+    page.goto(f"/people/{edna.pk}/")
+    panel = page.locator("main").inner_text()
+    assert "Community transport" in panel and "waiting for a driver" in panel
+    axe(page)
+    assert_fits_width(page)
+
+    page.click("text=Ask for a ride for Edna")
+    assert page.locator("h1").inner_text() == "Ask for a ride"
+    page.select_option("#id_scheme", label="Nellie the tuk-tuk")
+    page.fill("#id_on", monday["day"].isoformat())
+    page.fill("#id_pickup_at", "15:00")
+    page.fill("#id_pickup_address", "12 Moss Lane, Sale")
+    page.fill("#id_pickup_postcode", "M33 5AB")
+    page.fill("#id_destination_postcode", "M33 2AA")
+    page.click("button:has-text('Ask for the ride')")
+    assert "Enter where they are going." in page.locator(".govuk-error-summary").inner_text()
+    axe(page)
+    assert_fits_width(page)
+    screenshot_for_guide(page, "transport-request")
+    page.fill("#id_destination", "Sale Moor surgery")
+    page.click("button:has-text('Ask for the ride')")
+    assert "Asked for 1 trip." in page.locator(".govuk-notification-banner").inner_text()
+    assert page.locator("h1").inner_text() == "Edna Marsh"
+
+    page.click("text=Record what happened")
+    page.check("input[value='turned_down']")
+    page.click("button:has-text('Record it')")
+    assert "Say why the trip was not completed." in page.locator(".govuk-error-summary").inner_text()
+    axe(page)
+    assert_fits_width(page)
+    page.fill("#id_reason", "Her daughter is taking her")
+    page.click("button:has-text('Record it')")
+    assert (
+        "Recorded: turned down by the passenger." in page.locator(".govuk-notification-banner").inner_text()
+    )
+    axe(page)
+    assert_fits_width(page)
+    screenshot_for_guide(page, "transport-trip-outcome")
+    context.close()
