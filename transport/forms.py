@@ -170,6 +170,10 @@ class RequestForm(forms.Form):
         self.fields["scheme"].queryset = schemes
         self.fields["introduction"].queryset = introductions
 
+    def add_error(self, field: str | None, error: Any) -> None:
+        # The introduction is a hidden field: its problem is said at the top of the form instead.
+        super().add_error(None if field == "introduction" else field, error)
+
     def ride(self) -> dict[str, Any]:
         """The cleaned form as ``services.request_trip`` takes it (times in Europe/London)."""
         data = self.cleaned_data

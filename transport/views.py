@@ -96,7 +96,7 @@ def board(request, pk, day=None):
     form (``?day=``) takes the coordinator to another day."""
     scheme = _scheme(request, pk)
     on = _day(day) if day is not None else timezone.localdate()
-    date_form = forms.DayForm(request.GET or None, initial={"day": on})
+    date_form = forms.DayForm(request.GET if "day" in request.GET else None, initial={"day": on})
     if date_form.is_bound and date_form.is_valid():
         return redirect("transport:board", pk=scheme.pk, day=date_form.cleaned_data["day"].isoformat())
     trips = selectors.day_board(request.user, scheme, on)

@@ -103,8 +103,9 @@ def test_the_board_shows_mobility_aids_escorts_and_unmet_trips(client, day):
 
 def test_the_board_without_a_day_is_today_and_its_date_form_goes_to_another_day(client, day):
     signed_in(client, day["coordinator"])
-    today = client.get(reverse("transport:board", args=[day["scheme"].pk]))
+    today = client.get(reverse("transport:board", args=[day["scheme"].pk]), {"utm": "x"})
     assert f"Today, {timezone.localdate():%A} " in today.content.decode()
+    assert "There is a problem" not in today.content.decode()
     went = client.get(reverse("transport:board", args=[day["scheme"].pk]), {"day": day["monday"].isoformat()})
     assert went.status_code == 302 and went.headers["Location"] == board_url(day)
 
@@ -435,6 +436,7 @@ def test_a_weekly_ride_is_asked_for_every_week(client, day):
         ({"escorts": "9"}, "escorts", "Up to 3 escorts or guests"),
         ({"passenger": "x"}, "passenger", "Choose a passenger from the list"),
         ({"pickup_at": "25:00"}, "pickup_at", "The pick-up time must be a time"),
+        ({"introduction": "99999"}, "passenger", "That introduction is not one you can book a ride to"),
     ],
 )
 def test_a_bad_ride_request_names_its_field_and_makes_nothing(client, day, changes, field, message):
