@@ -50,14 +50,16 @@ def form_page(
     template: str,
     next_url: NextUrl,
     success: Said = None,
-    context: Mapping[str, Any] | None = None,
+    context: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None = None,
 ) -> HttpResponse:
     """Draw ``form`` with ``template``; on a valid POST call ``action(form.cleaned_data)``.
 
     A refusal from ``action`` is put on the form and the page drawn again with the error summary;
     success flashes ``success`` and redirects to ``next_url``. The template gets ``form``,
-    ``errors`` (for the GOV.UK error summary) and ``context``. A :class:`~common.errors.TooOften`
-    draws the page with its message and status 429."""
+    ``errors`` (for the GOV.UK error summary) and ``context``: a mapping, or a function giving one,
+    called only when the page is drawn (so a successful POST does not read, or audit the reading
+    of, what only the page shows). A :class:`~common.errors.TooOften` draws the page with its
+    message and status 429."""
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -68,7 +70,8 @@ def form_page(
             status = 429 if isinstance(error, TooOften) else 200
         else:
             return _done(request, result, success, next_url)
-    page = {**(context or {}), "form": form, "errors": error_summary(form)}
+    extra = context() if callable(context) else context
+    page = {**(extra or {}), "form": form, "errors": error_summary(form)}
     return render(request, template, page, status=status)
 
 

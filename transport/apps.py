@@ -18,3 +18,11 @@ class TransportConfig(AppConfig):
         person_erased.connect(privacy.forget_person, dispatch_uid="transport.forget_person")
         account_data_requested.connect(privacy.what_we_hold_on_account, dispatch_uid="transport.account_sar")
         account_erased.connect(privacy.forget_account, dispatch_uid="transport.forget_account")
+
+        from people import registries
+
+        from . import views
+
+        # The person page's panel: their coming rides, and a ride to each introduction still open.
+        if views.rides_panel not in registries.person_panels:
+            registries.person_panels.append(views.rides_panel)

@@ -27,15 +27,14 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from accounts.models import AuditEvent, User
-from accounts.services import record_audit_event
+from accounts.models import User
 from common.errors import NotVisible, Refusal
 from places.geo import Point, great_circle_miles
 from places.models import Postcode
 
 from .models import Availability, ComplianceCheck, Driver, Leave, Run, Trip, Vehicle, VehicleKind
 from .permissions import may_coordinate_scheme
-from .services import _drop_run_if_empty
+from .services import _drop_run_if_empty, record_trip_change
 
 DRIVES = {
     VehicleKind.CAR: ("drives_cars", "a car"),
@@ -321,7 +320,7 @@ def assign_trip(user: User, trip: Trip, driver: Driver, vehicle: Vehicle, *, rea
     trip.save(update_fields=["run", "status"])
     if old_run is not None and old_run.pk != run.pk:
         _drop_run_if_empty(old_run)
-    record_audit_event(user, AuditEvent.Action.UPDATE, trip, note="Assigned a driver and vehicle to a trip.")
+    record_trip_change(user, trip, "Assigned a driver and vehicle to a trip.")
     return trip
 
 
@@ -337,7 +336,7 @@ def unassign_trip(user: User, trip: Trip) -> Trip:
     trip.run, trip.status = None, Trip.Status.REQUESTED
     trip.save(update_fields=["run", "status"])
     _drop_run_if_empty(old_run)
-    record_audit_event(user, AuditEvent.Action.UPDATE, trip, note="Took a trip off its run.")
+    record_trip_change(user, trip, "Took a trip off its run.")
     return trip
 
 

@@ -13,16 +13,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import AuditEvent, User
 from accounts.permissions import Requester, is_administrator, is_signed_in
 from accounts.services import record_audit_event, record_audit_events
 from common.errors import NotVisible
+from directory.models import Location
+from people.models import Introduction
 from people.permissions import may_work_with_people
 from people.selectors import people_visible_to
 
 from . import permissions
-from .models import Driver, Passenger, Scheme, Trip
+from .models import Driver, Passenger, Scheme, Trip, Vehicle
 
 
 def passengers_visible_to(user: Requester) -> QuerySet[Passenger]:
@@ -150,3 +153,137 @@ def manifest_for_user(user: Requester, day: date) -> list[ManifestStop]:
     if driver is None or not permissions.may_drive(user, driver):
         raise NotVisible()
     return manifest_for(driver, day)
+
+
+# --- Coordinators' pages: a trip, its run, choices for assigning and asking for a ride -----------
+
+
+def trip_for_coordinator(user: Requester, pk: int | str, *, audited: bool = True) -> Trip:
+    """One trip for its scheme's coordinators, its passenger's read audited (``audited=False`` for a
+    change, whose own event names the passenger: :func:`record_trip_read` when its page is drawn
+    after all); anyone else (and a trip that does not exist) gets ``NotVisible``."""
+    try:
+        trip = Trip.objects.select_related(
+            "scheme", "passenger__person", "passenger__account", "run__driver__user", "run__vehicle",
+            "outward", "introduction__listing",
+        ).get(pk=pk)  # fmt: skip
+    except (Trip.DoesNotExist, ValueError, TypeError):
+        raise NotVisible() from None
+    if not permissions.may_coordinate_scheme(user, trip.scheme):
+        raise NotVisible()
+    if audited:
+        record_trip_read(user, trip)
+    return trip
+
+
+def record_trip_read(user: Requester, trip: Trip) -> None:
+    """Audit a read of the trip's passenger (a trip page drawn)."""
+    record_audit_event(user, AuditEvent.Action.VIEW, trip.passenger, note="Viewed a transport trip.")
+
+
+def trip_for_outcome(user: Requester, pk: int | str, *, audited: bool = True) -> Trip:
+    """One trip for whoever may record its outcome (its scheme's coordinators, its driver);
+    ``NotVisible`` for anyone else. The passenger's read is audited (not when ``audited`` is false:
+    a change, whose own event names the passenger)."""
+    try:
+        trip = Trip.objects.select_related(
+            "scheme", "passenger__person", "passenger__account", "run__driver__user", "run__vehicle"
+        ).get(pk=pk)
+    except (Trip.DoesNotExist, ValueError, TypeError):
+        raise NotVisible() from None
+    if not permissions.may_record_outcome(user, trip):
+        raise NotVisible()
+    if audited:
+        note = "Viewed a trip for its outcome."
+        record_audit_event(user, AuditEvent.Action.VIEW, trip.passenger, note=note)
+    return trip
+
+
+def run_companions(user: Requester, trip: Trip) -> list[Trip]:
+    """The other trips on the trip's run (grouped with it: the same driver and vehicle that day),
+    for the scheme's coordinators; their passengers' reads are audited."""
+    if trip.run_id is None or not permissions.may_coordinate_scheme(user, trip.scheme):
+        return []
+    others = list(
+        Trip.objects.filter(run_id=trip.run_id)
+        .exclude(pk=trip.pk)
+        .select_related("passenger__person", "passenger__account")
+        .order_by("starts_at", "pk")
+    )
+    passengers: list[Model] = list({other.passenger_id: other.passenger for other in others}.values())
+    record_audit_events(user, AuditEvent.Action.VIEW, passengers, note="Trips on the same run.")
+    return others
+
+
+def drivers_to_assign(user: Requester, scheme: Scheme) -> QuerySet[Driver]:
+    """The scheme's drivers still driving, for its coordinators' assign form."""
+    if not permissions.may_coordinate_scheme(user, scheme):
+        return Driver.objects.none()
+    return (
+        Driver.objects.filter(schemes=scheme, is_active=True)
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+    )
+
+
+def vehicles_to_assign(user: Requester, scheme: Scheme) -> QuerySet[Vehicle]:
+    """The scheme's vehicles, for its coordinators' assign form."""
+    if not permissions.may_coordinate_scheme(user, scheme):
+        return Vehicle.objects.none()
+    return Vehicle.objects.filter(scheme=scheme).order_by("name", "pk")
+
+
+def schemes_to_request(user: Requester) -> QuerySet[Scheme]:
+    """The schemes someone may ask a ride of for the passengers they see: those any of them may
+    use (the service then checks the passenger chosen may use the scheme chosen)."""
+    return Scheme.objects.filter(
+        eligibilities__passenger__in=passengers_visible_to(user), eligibilities__is_eligible=True
+    ).distinct().order_by("name")  # fmt: skip
+
+
+def open_introductions(user: Requester, passenger: Passenger) -> QuerySet[Introduction]:
+    """The passenger's introductions not ended, for someone who may see their person record: what
+    "a ride to this introduction" can take them to."""
+    if passenger.person_id is None:
+        return Introduction.objects.none()
+    return (
+        Introduction.objects.filter(person__in=people_visible_to(user), person_id=passenger.person_id)
+        .exclude(status=Introduction.Status.DID_NOT_WORK_OUT)
+        .select_related("listing", "other_person")
+        .order_by("-made_on", "pk")
+    )
+
+
+def coming_rides(user: Requester, passenger: Passenger, limit: int = 10) -> list[Trip]:
+    """The passenger's rides not yet made, soonest first, for someone who may see them (else
+    none). Their read is audited."""
+    if not passengers_visible_to(user).filter(pk=passenger.pk).exists():
+        return []
+    rides = list(
+        passenger.trips.filter(status__in=Trip.OPEN, ends_at__gte=timezone.now())
+        .select_related("scheme", "run__driver__user", "run__vehicle")
+        .order_by("starts_at", "pk")[:limit]
+    )
+    if rides:
+        record_audit_event(user, AuditEvent.Action.VIEW, passenger, note="Coming transport rides.")
+    return rides
+
+
+def venue_of(introduction: Introduction) -> Location | None:
+    """Where an introduction's listing meets (its first venue with an address), if anywhere."""
+    if introduction.listing_id is None:
+        return None
+    return (
+        Location.objects.filter(service_at_locations__service_id=introduction.listing_id)
+        .exclude(address_1="")
+        .order_by("name", "pk")
+        .first()
+    )
+
+
+def open_introductions_for(user: Requester) -> QuerySet[Introduction]:
+    """Every introduction not ended of the people this user may see: those a ride may be asked to
+    (the service checks it is the passenger's own)."""
+    return Introduction.objects.filter(person__in=people_visible_to(user)).exclude(
+        status=Introduction.Status.DID_NOT_WORK_OUT
+    )

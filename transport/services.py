@@ -12,10 +12,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Role, User
-from accounts.services import record_audit_event
+from accounts.services import record_audit_event, record_audit_events
 from common.errors import NotPermitted, NotVisible, Refusal
 from people.models import Consent, Introduction, Person
 from people.permissions import may_see_person
@@ -35,6 +36,16 @@ JOURNEY_MINUTES = 45  # how long the vehicle is taken when only one time is give
 LONGEST_JOURNEY_MINUTES = 240
 MOST_ESCORTS = 3
 MOST_WEEKS = 52
+
+
+def record_trip_change(user: User, trip: Trip, note: str) -> None:
+    """Write a change to a trip against the trip and, when the passenger is a person on record,
+    against that person too: their record's trail then shows every change to their rides."""
+    targets: list[Model] = [trip]
+    person = Passenger.objects.filter(pk=trip.passenger_id).values_list("person_id", flat=True).first()
+    if person is not None:
+        targets.append(Person(pk=person))
+    record_audit_events(user, AuditEvent.Action.UPDATE, targets, note=note)
 
 
 def _coordinator_only(user: User, scheme: Scheme) -> None:
@@ -476,5 +487,5 @@ def record_outcome(
         back.outcome_reason = f"The outward trip was {trip.get_status_display().lower()}: {reason}"[:500]
         back.save()
         _drop_run_if_empty(back_run)
-    record_audit_event(user, AuditEvent.Action.UPDATE, trip, note=f"Recorded a trip's outcome: {outcome}.")
+    record_trip_change(user, trip, f"Recorded a trip's outcome: {outcome}.")
     return trip

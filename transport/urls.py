@@ -18,6 +18,13 @@ app_name = "transport"
 urlpatterns = [
     path("", views.home, name="home"),
     # coordinators (views)
+    path("schemes/<int:pk>/day/", views.board, name="board"),
+    path("schemes/<int:pk>/day/<str:day>/", views.board, name="board"),
+    path("trips/new/", views.request_ride, name="request"),
+    path("trips/<int:pk>/", views.trip, name="trip"),
+    path("trips/<int:pk>/assign/", views.assign, name="assign"),
+    path("trips/<int:pk>/unassign/", views.unassign, name="unassign"),
+    path("trips/<int:pk>/outcome/", views.outcome, name="outcome"),
     # registers and claims (register_views)
     path("schemes/<int:pk>/passengers/", register_views.passengers, name="passengers"),
     path("schemes/<int:pk>/passengers/new/", register_views.register_passenger, name="register_passenger"),

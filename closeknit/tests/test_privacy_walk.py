@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.contrib import admin
@@ -52,7 +52,17 @@ from people.models import (
 )
 from people.tests.factories import PersonFactory
 from places.tests.factories import PostcodeFactory
-from transport.models import Driver, PairingExclusion, Passenger, Scheme, SchemeEligibility, Trip
+from transport.models import (
+    Availability,
+    ComplianceCheck,
+    Driver,
+    PairingExclusion,
+    Passenger,
+    Scheme,
+    SchemeEligibility,
+    Trip,
+    Vehicle,
+)
 
 OWN_ID, OTHER_ID = 8001, 9001
 
@@ -205,6 +215,14 @@ CHANGES = {
     },
     ("transport:assess_passenger", "post"): lambda s: {},
     ("transport:decide_eligibility", "post"): lambda s: {"is_eligible": "yes"},
+    # Transport: a driver and car of the person's scheme take their coming trip; off the run
+    # again; then it is cancelled.
+    ("transport:assign", "post"): lambda s: {
+        "driver": Driver.objects.get(schemes=s.id).pk,
+        "vehicle": Vehicle.objects.get(scheme=s.id).pk,
+    },
+    ("transport:unassign", "post"): lambda s: {},
+    ("transport:outcome", "post"): lambda s: {"outcome": "cancelled", "reason": "In hospital"},
     ("api_person", "patch"): lambda s: {"vision": "To feel at home here."},
     ("api_conversations", "post"): lambda s: {"happened_on": _today(), "kind": "visit", "notes": "Tea"},
     ("api_introductions", "post"): lambda s: {"elsewhere": "A walking group"},
@@ -288,7 +306,7 @@ def _side(id_: int, name: str, postcode: str, secret: str) -> Side:
     SchemeEligibility.objects.create(
         pk=id_, passenger=passenger, scheme=scheme, is_eligible=True, assessed_on=date(2026, 1, 6)
     )
-    starts = timezone.now() + timedelta(days=7)
+    starts = timezone.make_aware(datetime.combine(today + timedelta(days=7), time(10)))
     Trip.objects.create(
         pk=id_,
         scheme=scheme,
@@ -304,6 +322,31 @@ def _side(id_: int, name: str, postcode: str, secret: str) -> Side:
     )
     driver = Driver.objects.create(pk=id_, user=UserFactory(role=Role.RESIDENT))
     PairingExclusion.objects.create(pk=id_, driver=driver, passenger=passenger)
+    # Transport's day board (today's trips) shows the person; another driver and a car can take
+    # their coming trip, so assigning it is a change the walk can make.
+    Trip.objects.create(
+        scheme=scheme,
+        passenger=passenger,
+        pickup_address="Home",
+        pickup_postcode=postcode,
+        destination="Surgery",
+        destination_postcode=postcode,
+        pickup_at=timezone.make_aware(datetime.combine(today, time(12))),
+        starts_at=timezone.make_aware(datetime.combine(today, time(12))),
+        ends_at=timezone.make_aware(datetime.combine(today, time(12, 45))),
+        requested_via="coordinator",
+    )
+    free = Driver.objects.create(user=UserFactory(role=Role.RESIDENT))
+    free.schemes.add(scheme)
+    Availability.objects.create(driver=free, weekday=starts.weekday(), starts_at=time(8), ends_at=time(18))
+    for kind in ("licence", "dbs"):
+        ComplianceCheck.objects.create(
+            driver=free,
+            kind=kind,
+            checked_on=today - timedelta(days=30),
+            expires_on=today + timedelta(days=400),
+        )
+    Vehicle.objects.create(scheme=scheme, name="Car", kind="car", seats=3)
     resident = UserFactory(role=Role.RESIDENT)
     return Side(id_, team, person, other, coordinator, resident.email, [name, postcode, secret])
 
