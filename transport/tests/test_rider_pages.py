@@ -171,20 +171,28 @@ def test_cancelling_a_ride_a_week_away_cancels_it_and_its_return(client, rider):
 
 def test_cancelling_within_a_day_is_a_late_cancel_that_stays_on_the_drivers_manifest(client, rider):
     scheme, coordinator, resident, passenger = rider
-    soon = timezone.localtime() + timedelta(hours=3)
-    if soon.date() != timezone.localdate() or soon.hour >= 19:  # the driver works 7:00 to 20:00
-        soon = timezone.localtime().replace(hour=7, minute=30) + timedelta(days=1)
-    trip = services.request_trip(coordinator, passenger, scheme, journey(), pickup_at=soon)[0]
-    driver = make_driver(scheme)
-    assign_trip(coordinator, trip, driver, make_vehicle(scheme))
-    sign_in(client, resident).post(reverse("transport:cancel_ride", args=[trip.pk]))
-    trip.refresh_from_db()
-    expected = (
-        Trip.Status.LATE_CANCEL if trip.starts_at - timezone.now() < timedelta(hours=24) else "cancelled"
+    soon = (timezone.localtime() + timedelta(hours=2)).replace(second=0, microsecond=0)
+    if soon.hour >= 22 or soon.hour < 1:  # the ride must not cross midnight
+        soon = (soon + timedelta(hours=4)).replace(hour=1, minute=0)
+    outward, back = services.request_trip(
+        coordinator,
+        passenger,
+        scheme,
+        journey(),
+        pickup_at=soon,
+        return_pickup_at=soon + timedelta(hours=1),
     )
-    assert trip.status == expected and "passenger" in trip.outcome_reason
-    if expected == Trip.Status.LATE_CANCEL:
-        assert trip.run is not None
+    driver = make_driver(scheme, hours=(0, 23))
+    assign_trip(coordinator, outward, driver, make_vehicle(scheme))
+    response = sign_in(client, resident).post(
+        reverse("transport:cancel_ride", args=[outward.pk]), follow=True
+    )
+    assert "late cancellation" in response.content.decode()
+    outward.refresh_from_db()
+    back.refresh_from_db()
+    assert outward.status == Trip.Status.LATE_CANCEL and outward.run is not None
+    assert "less than a day" in outward.outcome_reason
+    assert back.status == Trip.Status.LATE_CANCEL and back.run is None  # it was never assigned
 
 
 def test_a_cancelled_ride_cannot_be_cancelled_again(client, rider):
