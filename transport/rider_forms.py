@@ -113,9 +113,13 @@ class RideRequestForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        self.fields["scheme"].queryset = Scheme.objects.filter(pk__in=[s.pk for s in schemes])
+        scheme_field = self.fields["scheme"]
+        assert isinstance(scheme_field, forms.ModelChoiceField)
+        scheme_field.queryset = Scheme.objects.filter(pk__in=[s.pk for s in schemes])
         places = usual_places(passenger)
-        self.fields["place"].choices = [(f"usual:{n}", name) for n, name in enumerate(places)] + [
+        place_field = self.fields["place"]
+        assert isinstance(place_field, forms.ChoiceField)
+        place_field.choices = [(f"usual:{n}", name) for n, name in enumerate(places)] + [
             (ELSEWHERE, "Somewhere else")
         ]
         self.places = places
@@ -125,7 +129,7 @@ class RideRequestForm(forms.Form):
             del self.fields["escorts"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         place = data.get("place")
         if place and place.startswith("usual:"):
             name = self.places[int(place.removeprefix("usual:"))]
