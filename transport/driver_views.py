@@ -25,9 +25,12 @@ def _day(text: str | None) -> date:
     if text is None:
         return timezone.localdate()
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise Http404("No such day.") from None
+    if not 2000 <= day.year <= 2100:  # and the day before and after can still be written
+        raise Http404("No such day.")
+    return day
 
 
 @login_required
@@ -37,8 +40,8 @@ def manifest(request, day: str | None = None):
     escorts, notes for the driver and the vehicle; nothing else about a passenger. Audited."""
     on = _day(day)
     with refusals_as_http():
-        stops = selectors.manifest_for_user(request.user, on)
         driver = selectors.own_driver(request.user)
+    stops = selectors.manifest_for(driver, on)
     today = timezone.localdate()
     return render(
         request,

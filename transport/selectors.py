@@ -155,12 +155,7 @@ def manifest_for(driver: Driver, day: date) -> list[ManifestStop]:
 
 def manifest_for_user(user: Requester, day: date) -> list[ManifestStop]:
     """The signed-in driver's own manifest; ``NotVisible`` for anyone who does not drive."""
-    if not isinstance(user, User):
-        raise NotVisible()
-    driver = Driver.objects.filter(user=user).select_related("user").first()
-    if driver is None or not permissions.may_drive(user, driver):
-        raise NotVisible()
-    return manifest_for(driver, day)
+    return manifest_for(own_driver(user), day)
 
 
 # --- A resident's own rides, a driver's runs and claims, a scheme's open slots -------------------
@@ -197,25 +192,21 @@ def schemes_listed() -> QuerySet[Scheme]:
 
 def own_run(user: Requester, pk: int | str) -> Run:
     """One of the signed-in driver's own runs; ``NotVisible`` for anyone else's (or none)."""
-    driver = _own_driver(user)
+    driver = own_driver(user)
     try:
         return Run.objects.select_related("vehicle__scheme", "driver__user").get(pk=pk, driver=driver)
     except (Run.DoesNotExist, ValueError, TypeError):
         raise NotVisible() from None
 
 
-def _own_driver(user: Requester) -> Driver:
+def own_driver(user: Requester) -> Driver:
+    """The signed-in user's driver record, while they drive; ``NotVisible`` for anyone else."""
     if not isinstance(user, User):
         raise NotVisible()
     driver = Driver.objects.filter(user=user).select_related("user").first()
     if driver is None or not permissions.may_drive(user, driver):
         raise NotVisible()
     return driver
-
-
-def own_driver(user: Requester) -> Driver:
-    """The signed-in user's driver record, while they drive; ``NotVisible`` for anyone else."""
-    return _own_driver(user)
 
 
 def runs_of_driver(driver: Driver, on: date) -> list[Run]:

@@ -81,7 +81,7 @@ def test_todays_manifest_and_the_print_stylesheet(client, day_out):
     assert 'media="print"' in page and "manifest-print.css" in page
 
 
-@pytest.mark.parametrize("day", ["2026-13-01", "tomorrow", "2026-02-30"])
+@pytest.mark.parametrize("day", ["2026-13-01", "tomorrow", "2026-02-30", "0001-01-01", "9999-12-31"])
 def test_a_day_that_is_not_a_date_is_not_found(client, day_out, day):
     driver = day_out[3]
     assert sign_in(client, driver.user).get(f"/transport/driving/{day}/").status_code == 404
