@@ -10,7 +10,7 @@ aid, the escorts and the notes for the driver. Every read of a passenger is audi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
@@ -25,7 +25,17 @@ from people.permissions import may_work_with_people
 from people.selectors import people_visible_to
 
 from . import permissions
-from .models import Driver, Passenger, Scheme, Trip, Vehicle
+from .models import (
+    Driver,
+    MileageClaim,
+    Passenger,
+    Run,
+    Scheme,
+    SchemeEligibility,
+    Trip,
+    Vehicle,
+    VehicleKind,
+)
 
 
 def passengers_visible_to(user: Requester) -> QuerySet[Passenger]:
@@ -147,12 +157,58 @@ def manifest_for(driver: Driver, day: date) -> list[ManifestStop]:
 
 def manifest_for_user(user: Requester, day: date) -> list[ManifestStop]:
     """The signed-in driver's own manifest; ``NotVisible`` for anyone who does not drive."""
+    return manifest_for(own_driver(user), day)
+
+
+# --- A resident's own rides, a driver's runs and claims, a scheme's open slots -------------------
+
+
+def rides_of(user: Requester) -> QuerySet[Trip]:
+    """The signed-in resident's own trips (none for anyone without a passenger record), each with
+    its scheme, run, driver and vehicle. Their own data: no audit event is needed to read it."""
+    passenger = own_passenger_record(user)
+    if passenger is None:
+        return Trip.objects.none()
+    return Trip.objects.filter(passenger=passenger).select_related(
+        "scheme", "run__driver__user", "run__vehicle", "outward"
+    )
+
+
+def schemes_for_passenger(passenger: Passenger) -> tuple[list[Scheme], list[SchemeEligibility]]:
+    """The schemes the passenger may ask for rides from, and the assessments that said they may
+    not (each with its reason), the schemes' listings read with them."""
+    eligibilities = list(
+        SchemeEligibility.objects.filter(passenger=passenger)
+        .select_related("scheme__listing", "scheme__team__organisation")
+        .order_by("scheme__name")
+    )
+    eligible = [e.scheme for e in eligibilities if e.is_eligible]
+    return eligible, [e for e in eligibilities if not e.is_eligible]
+
+
+def schemes_listed() -> QuerySet[Scheme]:
+    """Every scheme, with its directory listing: what a resident without a passenger record reads
+    to find out who can use each one and how to book."""
+    return Scheme.objects.select_related("listing", "team__organisation").order_by("name")
+
+
+def own_run(user: Requester, pk: int | str) -> Run:
+    """One of the signed-in driver's own runs; ``NotVisible`` for anyone else's (or none)."""
+    driver = own_driver(user)
+    try:
+        return Run.objects.select_related("vehicle__scheme", "driver__user").get(pk=pk, driver=driver)
+    except (Run.DoesNotExist, ValueError, TypeError):
+        raise NotVisible() from None
+
+
+def own_driver(user: Requester) -> Driver:
+    """The signed-in user's driver record, while they drive; ``NotVisible`` for anyone else."""
     if not isinstance(user, User):
         raise NotVisible()
     driver = Driver.objects.filter(user=user).select_related("user").first()
     if driver is None or not permissions.may_drive(user, driver):
         raise NotVisible()
-    return manifest_for(driver, day)
+    return driver
 
 
 # --- Coordinators' pages: a trip, its run, choices for assigning and asking for a ride -----------
@@ -287,3 +343,116 @@ def open_introductions_for(user: Requester) -> QuerySet[Introduction]:
     return Introduction.objects.filter(person__in=people_visible_to(user)).exclude(
         status=Introduction.Status.DID_NOT_WORK_OUT
     )
+
+
+def runs_of_driver(driver: Driver, on: date) -> list[Run]:
+    """The driver's runs on a day, with their vehicles and any claim (for the odometer links)."""
+    return list(Run.objects.filter(driver=driver, on=on).select_related("vehicle", "claim").order_by("pk"))
+
+
+def runs_to_record(driver: Driver, today: date, days: int = 14) -> list[Run]:
+    """The driver's runs of the last ``days`` days (today included) still without readings."""
+    return list(
+        Run.objects.filter(
+            driver=driver, on__lte=today, on__gt=today - timedelta(days=days), end_odometer__isnull=True
+        )
+        .select_related("vehicle")
+        .order_by("on", "pk")
+    )
+
+
+def claims_of_driver(driver: Driver, tax_year: int) -> QuerySet[MileageClaim]:
+    """The driver's own mileage claims in a tax year, newest run first."""
+    return (
+        MileageClaim.objects.filter(driver=driver, tax_year=tax_year)
+        .select_related("run__vehicle", "rate")
+        .order_by("-run__on", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class OpenSlot:
+    """A time a scheme could take someone: a driver free in a vehicle free. Never who."""
+
+    starts_at: datetime
+    ends_at: datetime
+    seats: int
+    wheelchair_spaces: int
+    has_lift_or_ramp: bool
+    vehicle_kind: str
+
+
+SLOT_DAYS = 14
+SHORTEST_SLOT = timedelta(minutes=30)
+
+
+def _free_windows(
+    day: date, windows: list[tuple[time, time]], busy: list[tuple[datetime, datetime]], now: datetime
+) -> list[tuple[datetime, datetime]]:
+    """The parts of the day's ``windows`` (local times) not ``busy``, not before ``now``, each at
+    least ``SHORTEST_SLOT`` long."""
+    free: list[tuple[datetime, datetime]] = []
+    for starts, ends in windows:
+        pieces = [
+            (
+                max(timezone.make_aware(datetime.combine(day, starts)), now),
+                timezone.make_aware(datetime.combine(day, ends)),
+            )
+        ]
+        for b_start, b_end in busy:
+            pieces = [
+                part
+                for s, e in pieces
+                for part in ((s, min(e, b_start)), (max(s, b_end), e))
+                if part[1] > part[0]
+            ]
+        free.extend((s, e) for s, e in pieces if e - s >= SHORTEST_SLOT)
+    return free
+
+
+def open_slots(scheme: Scheme, today: date, days: int = SLOT_DAYS) -> list[OpenSlot]:
+    """The scheme's open slots from ``today`` for ``days`` days: for each driver who drives for it,
+    the times they are available and not on leave, in a vehicle of the scheme they may drive, both
+    free of runs, the driver in date with their checks and the vehicle not overdue. Only times and
+    room are given: never a driver's or a passenger's name, nor where anyone goes. Read for anyone."""
+    # Imported here: ``assignment`` imports ``permissions``, which imports this module.
+    from .assignment import DRIVES, compliance_reasons, load_day_plan, vehicle_reasons
+
+    slots: set[OpenSlot] = set()
+    now = timezone.now()
+    placeholder = Trip(scheme=scheme)  # what the vehicle checks ask of a trip: its scheme
+    for offset in range(days):
+        day = today + timedelta(days=offset)
+        plan = load_day_plan(
+            day,
+            drivers=Driver.objects.filter(is_active=True, schemes=scheme),
+            vehicles=Vehicle.objects.filter(scheme=scheme),
+        )
+        for facts in plan.drivers.values():
+            if facts.leave is not None or not facts.availability:
+                continue
+            for vehicle in plan.vehicles.values():
+                attribute, _ = DRIVES[VehicleKind(vehicle.kind)]
+                if vehicle.owner_id not in (None, facts.driver.pk) or not getattr(facts.driver, attribute):
+                    continue
+                if compliance_reasons(facts, vehicle, day) or vehicle_reasons(placeholder, vehicle, day):
+                    continue
+                busy = [
+                    (trip.starts_at, trip.ends_at)
+                    for trip in plan.on_runs
+                    if trip.run is not None
+                    and (trip.run.driver_id == facts.driver.pk or trip.run.vehicle_id == vehicle.pk)
+                ]
+                windows = [(slot.starts_at, slot.ends_at) for slot in facts.availability]
+                for starts, ends in _free_windows(day, windows, busy, now):
+                    slots.add(
+                        OpenSlot(
+                            starts,
+                            ends,
+                            vehicle.seats,
+                            vehicle.wheelchair_spaces,
+                            vehicle.has_lift_or_ramp,
+                            vehicle.get_kind_display(),
+                        )  # fmt: skip
+                    )
+    return sorted(slots, key=lambda s: (s.starts_at, s.ends_at, -s.wheelchair_spaces, -s.seats))

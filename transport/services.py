@@ -489,3 +489,38 @@ def record_outcome(
         _drop_run_if_empty(back_run)
     record_trip_change(user, trip, f"Recorded a trip's outcome: {outcome}.")
     return trip
+
+
+# --- A passenger cancelling their own ride ------------------------------------------------------
+
+LATE_CANCEL_NOTICE = timedelta(hours=24)  # less notice than this is a late cancellation
+
+
+@transaction.atomic
+def cancel_own_ride(user: User, trip: Trip) -> Trip:
+    """The passenger cancels a ride of theirs not yet made: with less than a day's notice it is a
+    late cancellation (the driver may already be on the way, so it stays on its run for the
+    driver's manifest), else cancelled (its driver and vehicle are freed). An outward trip's
+    return, not yet made, is cancelled with it. Anyone else's ride is answered as not found."""
+    trip = Trip.objects.select_for_update(of=("self",)).select_related("passenger__person").get(pk=trip.pk)
+    if not is_own_passenger_record(user, trip.passenger):
+        raise NotVisible()
+    if trip.status not in Trip.OPEN:
+        raise Refusal(f"This ride is already {trip.get_status_display().lower()}.", field="trip")
+    if trip.starts_at <= timezone.now():
+        raise Refusal("This ride has started: ring the scheme if something is wrong.", field="trip")
+    now = timezone.now()
+    rides = [trip, *Trip.objects.select_for_update(of=("self",)).filter(outward=trip, status__in=Trip.OPEN)]
+    for ride in rides:
+        ride_is_late = ride.starts_at - now < LATE_CANCEL_NOTICE
+        reason = "Cancelled by the passenger" + (" with less than a day's notice." if ride_is_late else ".")
+        old_run = ride.run
+        ride.status = Trip.Status.LATE_CANCEL if ride_is_late else Trip.Status.CANCELLED
+        if not ride_is_late:
+            ride.run = None
+        ride.outcome_reason, ride.outcome_recorded_at = reason, now
+        ride.save(update_fields=["status", "run", "outcome_reason", "outcome_recorded_at"])
+        if not ride_is_late:
+            _drop_run_if_empty(old_run)
+    record_audit_event(user, AuditEvent.Action.UPDATE, trip, note=f"Cancelled a ride: {trip.status}.")
+    return trip

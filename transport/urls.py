@@ -11,7 +11,7 @@
 
 from django.urls import path
 
-from . import register_views, views
+from . import driver_views, public_views, register_views, rider_views, views
 
 app_name = "transport"
 
@@ -62,6 +62,14 @@ urlpatterns = [
     path("schemes/<int:pk>/claims/<int:tax_year>.csv", register_views.claims_csv, name="claims_csv"),
     # reports (report_views)
     # residents (rider_views)
+    path("rides/", rider_views.rides, name="rides"),
+    path("rides/new/", rider_views.ride_request, name="ride_request"),
+    path("rides/<int:pk>/cancel/", rider_views.cancel_ride, name="cancel_ride"),
     # drivers (driver_views)
+    path("driving/", driver_views.manifest, name="driving"),
+    path("driving/claims/", driver_views.driver_claims, name="driver_claims"),
+    path("driving/runs/<int:pk>/odometer/", driver_views.odometer, name="odometer"),
+    path("driving/<str:day>/", driver_views.manifest, name="manifest"),
     # public (public_views)
+    path("schemes/<int:pk>/slots/", public_views.slots, name="slots"),
 ]
