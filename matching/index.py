@@ -5,7 +5,10 @@ Reading 100,000 stored vectors from the database takes a third of a second on SQ
 thirds on PostgreSQL (docs/matching.md); scoring them once they are a numpy matrix takes a few
 milliseconds. So each process keeps, for the public listings (published, not closed for good):
 
-- their ids, in a fixed order (row ``i`` of everything below is ``ids[i]``);
+- their ids, in a fixed order (row ``i`` of everything below is listing ``id_at(i)``), kept as the
+  ids' 128-bit integers: 100,000 ``UUID`` objects would be 100,000 more objects for Python's cycle
+  collector to walk, and its full collections, every few dozen requests, took 200 ms at that size;
+  integers are not walked;
 - the current model's vectors as one float32 matrix (a listing with no current vector, new or not
   yet refreshed, is embedded in memory as the index loads, up to :data:`EMBED_ON_LOAD` of them: reads
   never write, the task worker stores vectors);
@@ -64,8 +67,8 @@ _loaded: ListingIndex | None = None
 
 @dataclass
 class ListingIndex:
-    ids: list[UUID]
-    rows: dict[UUID, int]
+    keys: list[int]  # per row, the listing's id as an integer (``UUID.int``)
+    by_key: dict[int, int]  # the row of each key
     online: np.ndarray  # bool, per listing: a virtual location and no physical one
     venue_rows: np.ndarray  # int32, ascending: the listing row of each venue below
     venue_latitudes: np.ndarray  # float32, degrees
@@ -88,7 +91,15 @@ class ListingIndex:
         self._starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else rows
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self.keys)
+
+    def id_at(self, row: int) -> UUID:
+        """The id of the listing in ``row``."""
+        return UUID(int=self.keys[row])
+
+    def row_of(self, listing_id: UUID) -> int | None:
+        """The row of a listing (``None``: not in the index)."""
+        return self.by_key.get(listing_id.int)
 
     @property
     def unembedded(self) -> int:
@@ -98,7 +109,7 @@ class ListingIndex:
     def vector_for(self, listing_id: UUID, text_digest: str) -> np.ndarray | None:
         """The listing's row of ``matrix`` when it is of this text (the listing not edited since the
         index loaded); otherwise ``None``."""
-        row = self.rows.get(listing_id)
+        row = self.row_of(listing_id)
         if self.matrix is None or row is None or self.digests[row] != text_digest:
             return None
         return self.matrix[row]
@@ -106,14 +117,14 @@ class ListingIndex:
     def best_similarity(self, phrase_vectors: np.ndarray) -> np.ndarray:
         """Per listing, its best cosine similarity with any of the phrases' unit vectors (0 for a
         listing with no vector, and when there are no phrases)."""
-        if self.matrix is None or not len(phrase_vectors) or not len(self.ids):
-            return np.zeros(len(self.ids), dtype=np.float32)
+        if self.matrix is None or not len(phrase_vectors) or not len(self):
+            return np.zeros(len(self), dtype=np.float32)
         return np.asarray((self.matrix @ phrase_vectors.T).max(axis=1), dtype=np.float32)
 
     def nearest_miles(self, home: tuple[float, float]) -> np.ndarray:
         """Per listing, the miles (great circle) from ``home`` to its nearest physical venue; infinity
         for a listing with no venue placed on the map."""
-        miles = np.full(len(self.ids), np.inf, dtype=np.float32)
+        miles = np.full(len(self), np.inf, dtype=np.float32)
         if not len(self.venue_rows):
             return miles
         lat1, lon1 = np.radians(np.float32(home[0])), np.radians(np.float32(home[1]))
@@ -180,16 +191,16 @@ def _database_stamp() -> tuple[Any, ...]:
 def load(stamp: tuple[Any, ...] = ()) -> ListingIndex:
     """Read the index from the database (a handful of queries, whatever the number of listings)."""
     database_stamp = _database_stamp()
-    ids = list(public_listings().order_by("pk").values_list("pk", flat=True))
-    rows = {pk: row for row, pk in enumerate(ids)}
-    online = np.zeros(len(ids), dtype=bool)
-    physical = np.zeros(len(ids), dtype=bool)
+    keys = [pk.int for pk in public_listings().order_by("pk").values_list("pk", flat=True).iterator(CHUNK)]
+    rows = {key: row for row, key in enumerate(keys)}
+    online = np.zeros(len(keys), dtype=bool)
+    physical = np.zeros(len(keys), dtype=bool)
     placed: list[tuple[int, float, float]] = []
     links = ServiceAtLocation.objects.filter(service__in=public_listings()).values_list(
         "service_id", "location__location_type", "location__latitude", "location__longitude"
     )
     for service_id, kind, latitude, longitude in links.iterator(chunk_size=CHUNK):
-        row = rows.get(service_id)
+        row = rows.get(service_id.int)
         if row is None:
             continue
         if kind == Location.Type.VIRTUAL:
@@ -203,13 +214,13 @@ def load(stamp: tuple[Any, ...] = ()) -> ListingIndex:
     venues = np.array(placed, dtype=np.float64).reshape(-1, 3)
     embedder = vectors.get_embedder()
     matrix: np.ndarray | None = None
-    embedded = np.zeros(len(ids), dtype=bool)
-    digests: list[str | None] = [None] * len(ids)
+    embedded = np.zeros(len(keys), dtype=bool)
+    digests: list[str | None] = [None] * len(keys)
     if embedder is not None:
-        matrix, embedded = _vectors(ids, rows, embedder.name, embedder.dimensions, digests)
+        matrix, embedded = _vectors(keys, rows, embedder.name, embedder.dimensions, digests)
     return ListingIndex(
-        ids=ids,
-        rows=rows,
+        keys=keys,
+        by_key=rows,
         online=online,
         venue_rows=venues[:, 0].astype(np.int32),
         venue_latitudes=venues[:, 1].astype(np.float32),
@@ -225,20 +236,20 @@ def load(stamp: tuple[Any, ...] = ()) -> ListingIndex:
 
 
 def _vectors(
-    ids: Sequence[UUID], rows: dict[UUID, int], model_name: str, dimensions: int, digests: list[str | None]
+    keys: Sequence[int], rows: dict[int, int], model_name: str, dimensions: int, digests: list[str | None]
 ) -> tuple[np.ndarray, np.ndarray]:
     """The public listings' stored vectors of this model as one matrix, and which rows have one.
     Listings without one are embedded now (up to :data:`EMBED_ON_LOAD`), in memory only. Each row's
     text digest goes in ``digests``."""
-    matrix = np.zeros((len(ids), dimensions), dtype=np.float32)
-    embedded = np.zeros(len(ids), dtype=bool)
+    matrix = np.zeros((len(keys), dimensions), dtype=np.float32)
+    embedded = np.zeros(len(keys), dtype=bool)
     stored = ListingVector.objects.filter(model_name=model_name, dimensions=dimensions).values_list(
         "service_id", "text_sha256", "vector"
     )
     found: list[int] = []
     data: list[bytes] = []
     for service_id, digest, vector in stored.iterator(chunk_size=CHUNK):
-        row = rows.get(service_id)
+        row = rows.get(service_id.int)
         if row is not None:
             found.append(row)
             data.append(bytes(vector))
@@ -246,7 +257,7 @@ def _vectors(
     if found:
         matrix[found] = vectors.matrix_from(data, dimensions)
         embedded[found] = True
-    missing = [ids[row] for row in np.flatnonzero(~embedded)[:EMBED_ON_LOAD]]
+    missing = [UUID(int=keys[row]) for row in np.flatnonzero(~embedded)[:EMBED_ON_LOAD]]
     for start in range(0, len(missing), CHUNK):
         batch = list(
             Service.objects.filter(pk__in=missing[start : start + CHUNK])
@@ -254,7 +265,7 @@ def _vectors(
             .prefetch_related("terms")
         )
         if batch:
-            at = [rows[listing.pk] for listing in batch]
+            at = [rows[listing.pk.int] for listing in batch]
             texts = [vectors.listing_text(listing) for listing in batch]
             matrix[at] = vectors.embed(texts)
             embedded[at] = True

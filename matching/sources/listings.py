@@ -65,7 +65,7 @@ def find(profile: Profile, context: Context) -> Found:
     rows = _choose(listings, profile, context.limit)
     if not rows:
         return Found()
-    return _read([listings.ids[row] for row in rows], profile, listings)
+    return _read([listings.id_at(row) for row in rows], profile, listings)
 
 
 # Stage 1: choose -------------------------------------------------------------------------------
@@ -117,7 +117,7 @@ def _choose(listings: index.ListingIndex, profile: Profile, limit: int) -> list[
 
 def _row(listings: index.ListingIndex, listing_id: str) -> int | None:
     try:
-        return listings.rows.get(UUID(listing_id))
+        return listings.row_of(UUID(listing_id))
     except ValueError:
         return None
 
@@ -138,7 +138,7 @@ def _keyword_rows(listings: index.ListingIndex, phrases: Iterable[str], limit: i
     for text, strength in list(searches.items())[:KEYWORD_QUERIES]:
         matches = fulltext.matching(public_listings(), text).order_by("-search_rank", "pk")
         for pk in matches.values_list("pk", flat=True)[:limit]:
-            row = listings.rows.get(pk)
+            row = listings.row_of(pk)
             if row is not None and found.get(row, 0.0) < strength:
                 found[row] = strength
     return found

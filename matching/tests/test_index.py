@@ -41,7 +41,7 @@ def test_it_holds_public_listings_only_with_their_stored_vectors():
     ServiceFactory(status=Service.Status.DEFUNCT)
     refresh_listing_vectors()
     loaded = index.current()
-    assert loaded.ids == [shown.pk] and loaded.rows == {shown.pk: 0}
+    assert len(loaded) == 1 and loaded.id_at(0) == shown.pk and loaded.row_of(shown.pk) == 0
     assert loaded.matrix is not None and loaded.matrix.dtype == np.float32
     assert loaded.model_name == vectors.get_embedder().name
     stored = vectors.from_bytes(ListingVector.objects.get(service=shown).vector, 256)
@@ -59,11 +59,11 @@ def test_nearest_miles_is_the_nearest_venue_of_each_listing():
     loaded = index.current()
     miles = loaded.nearest_miles(STRETFORD)
     assert miles.dtype == np.float32
-    assert miles[loaded.rows[two.pk]] == pytest.approx(miles_between(STRETFORD, SALE), abs=0.01)
-    assert miles[loaded.rows[one.pk]] == pytest.approx(miles_between(STRETFORD, ALTRINCHAM), abs=0.01)
+    assert miles[loaded.row_of(two.pk)] == pytest.approx(miles_between(STRETFORD, SALE), abs=0.01)
+    assert miles[loaded.row_of(one.pk)] == pytest.approx(miles_between(STRETFORD, ALTRINCHAM), abs=0.01)
     for nowhere in (online, unplaced, postal):  # a postal address is not where people go
-        assert np.isinf(miles[loaded.rows[nowhere.pk]])
-    assert [bool(loaded.online[loaded.rows[x.pk]]) for x in (two, online, unplaced, postal)] == [
+        assert np.isinf(miles[loaded.row_of(nowhere.pk)])
+    assert [bool(loaded.online[loaded.row_of(x.pk)]) for x in (two, online, unplaced, postal)] == [
         False,
         True,
         False,
@@ -80,11 +80,11 @@ def test_best_similarity_is_the_best_phrase_per_listing():
     best = loaded.best_similarity(phrases)
     expected = (loaded.matrix @ phrases.T).max(axis=1)
     assert np.allclose(best, expected)
-    assert best[loaded.rows[allotment.pk]] == pytest.approx(
-        float(loaded.matrix[loaded.rows[allotment.pk]] @ phrases[0])
+    assert best[loaded.row_of(allotment.pk)] == pytest.approx(
+        float(loaded.matrix[loaded.row_of(allotment.pk)] @ phrases[0])
     )
-    assert best[loaded.rows[choir.pk]] == pytest.approx(
-        float(loaded.matrix[loaded.rows[choir.pk]] @ phrases[1])
+    assert best[loaded.row_of(choir.pk)] == pytest.approx(
+        float(loaded.matrix[loaded.row_of(choir.pk)] @ phrases[1])
     )
     assert (loaded.best_similarity(np.zeros((0, 256), dtype=np.float32)) == 0).all()
 
@@ -118,7 +118,7 @@ def test_without_the_model_it_holds_places_and_no_vectors(settings):
     listing = ServiceFactory(at=[at(SALE)])
     loaded = index.current()
     assert loaded.matrix is None and loaded.model_name is None and loaded.unembedded == 0
-    assert np.isfinite(loaded.nearest_miles(STRETFORD)[loaded.rows[listing.pk]])
+    assert np.isfinite(loaded.nearest_miles(STRETFORD)[loaded.row_of(listing.pk)])
     settings.MATCHING_EMBEDDINGS = True  # the model switched on: another index
     assert index.current().matrix is not None
 
@@ -172,4 +172,4 @@ def test_another_process_change_is_seen_by_the_database_check(settings):
     (added,) = Service.objects.bulk_create(
         [Service(provider=listing.provider, name="New", listing_status=ListingStatus.PUBLISHED)]
     )
-    assert added.pk in index.current().ids
+    assert index.current().row_of(added.pk) is not None

@@ -364,7 +364,7 @@ def test_the_index_is_loaded_again_when_a_listing_vector_changes_in_this_process
         refresh_listing_vectors()
     reloaded = index.current()
     assert reloaded is not loaded
-    row = reloaded.rows[listing.pk]
+    row = reloaded.row_of(listing.pk)
     stored = vectors.from_bytes(ListingVector.objects.get(service=listing).vector, 256)
     assert (reloaded.matrix[row] == stored).all() and not (loaded.matrix[row] == stored).all()
     assert (find(profile, Context()).vectors[f"listing:{listing.pk}"] == stored).all()
