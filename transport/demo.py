@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from faker import Faker
 
 from accounts.demo import demo_email, demo_residents
 from accounts.models import TeamMembership, User
@@ -33,6 +34,15 @@ from .models import (
     Vehicle,
     VehicleKind,
 )
+
+
+def _street(passenger: Passenger) -> str:
+    """An invented street address for the passenger (Faker en_GB, the same each time for them): a
+    driver needs the house, not "Home"."""
+    fake = Faker("en_GB")
+    fake.seed_instance(passenger.pk)
+    return fake.street_address()
+
 
 LUNCH_CLUB = services.Journey(
     pickup_address="",
@@ -78,7 +88,7 @@ def _past_runs(
         Trip.objects.create(
             scheme=car.scheme,
             passenger=passenger,
-            pickup_address="Home",
+            pickup_address=_street(passenger),
             pickup_postcode=passenger.postcode.postcode if passenger.postcode else "M33 2AA",
             destination=LUNCH_CLUB.destination,
             destination_postcode="M33 2AA",
@@ -201,7 +211,7 @@ def create_demo_transport(seed: int = 18) -> int:
     for n, passenger in enumerate(passengers[:3]):
         scheme = minibus_scheme if passenger.mobility_aid == MobilityAid.WHEELCHAIR_SEATED else tuk_tuk
         pickup = passenger.postcode.postcode if passenger.postcode else "M33 2AA"
-        journey = services.Journey("Home", pickup, LUNCH_CLUB.destination, "M33 2AA")
+        journey = services.Journey(_street(passenger), pickup, LUNCH_CLUB.destination, "M33 2AA")
         try:
             made += services.request_trip(
                 coordinator, passenger, scheme, journey, pickup_at=_at(lunch_day, 11, 10 * n),
@@ -213,7 +223,7 @@ def create_demo_transport(seed: int = 18) -> int:
     for n, passenger in enumerate(passengers[3:]):
         day = next_week + timedelta(days=n % 5)
         pickup = passenger.postcode.postcode if passenger.postcode else "M33 2AA"
-        journey = services.Journey("Home", pickup, "Sale Moor surgery", "M33 2AA")
+        journey = services.Journey(_street(passenger), pickup, "Sale Moor surgery", "M33 2AA")
         made += services.request_trip(
             coordinator, passenger, tuk_tuk, journey, appointment_at=_at(day, 10 + n),
             return_pickup_at=_at(day, 12 + n),
