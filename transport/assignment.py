@@ -98,12 +98,10 @@ class DayPlan:
 
     def miles(self, facts: DriverDay, postcode: str) -> float | None:
         """From the driver's home to a pick-up postcode, when both are known."""
-        pickup = self.places.get(postcode)
-        if facts.location is None or pickup is None:
+        home, pickup = facts.location, self.places.get(postcode)
+        if home is None or pickup is None:
             return None
-        return self._keep(
-            ("miles", facts.driver.pk, postcode), lambda: great_circle_miles(facts.location, pickup)
-        )
+        return self._keep(("miles", facts.driver.pk, postcode), lambda: great_circle_miles(home, pickup))
 
 
 def _point(postcode: Postcode | None) -> Point | None:
@@ -371,7 +369,7 @@ def compliance_reasons(facts: DriverDay, vehicle: Vehicle, day: date) -> Reasons
 
 
 def _may_drive_kind(driver: Driver, vehicle: Vehicle) -> bool:
-    return bool(getattr(driver, DRIVES[vehicle.kind][0]))
+    return bool(getattr(driver, DRIVES[VehicleKind(vehicle.kind)][0]))
 
 
 def _available(facts: DriverDay, view: TripView) -> bool:
