@@ -18,10 +18,12 @@ once are taken one after the other and the second sees the first's run."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
+from functools import partial
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
@@ -58,13 +60,47 @@ class DriverDay:
 
 @dataclass
 class DayPlan:
-    """Everything the checks read about one day: drivers, vehicles and the trips already on runs."""
+    """Everything the checks read about one day: drivers, vehicles and the trips already on runs.
+
+    What does not depend on the trip (a vehicle's state, a driver's compliance for a kind of
+    vehicle, the vehicles a driver would try, distances) is worked out once per plan and kept."""
 
     day: date
     drivers: dict[int, DriverDay]
     vehicles: dict[int, Vehicle]
     on_runs: list[Trip] = field(default_factory=list)
     places: dict[str, Point] = field(default_factory=dict)
+    _kept: dict[tuple, object] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def _keep(self, key: tuple, work: Callable[[], Any]) -> Any:
+        if key not in self._kept:
+            self._kept[key] = work()
+        return self._kept[key]
+
+    def vehicle_state(self, vehicle: Vehicle) -> Reasons:
+        """The reasons against the vehicle whatever the trip (off the road, anything overdue)."""
+        return self._keep(("vehicle", vehicle.pk), lambda: vehicle_overdue_reasons(vehicle, self.day))
+
+    def compliance(self, facts: DriverDay, vehicle: Vehicle) -> Reasons:
+        """``compliance_reasons``, which depend on the vehicle only by whose it is and its kind."""
+        own, minibus = vehicle.owner_id == facts.driver.pk, vehicle.kind == VehicleKind.MINIBUS
+        return self._keep(
+            ("compliance", facts.driver.pk, own, minibus),
+            lambda: compliance_reasons(facts, vehicle, self.day),
+        )
+
+    def name(self, facts: DriverDay) -> str:
+        return self.name_of(facts.driver)
+
+    def name_of(self, driver: Driver) -> str:
+        return self._keep(("name", driver.pk), lambda: str(driver))
+
+    def miles(self, facts: DriverDay, postcode: str) -> float | None:
+        """From the driver's home to a pick-up postcode, when both are known."""
+        home, pickup = facts.location, self.places.get(postcode)
+        if home is None or pickup is None:
+            return None
+        return self._keep(("miles", facts.driver.pk, postcode), lambda: great_circle_miles(home, pickup))
 
 
 def _point(postcode: Postcode | None) -> Point | None:
@@ -130,52 +166,156 @@ def _local(moment: datetime) -> datetime:
     return timezone.localtime(moment)
 
 
-def _overlapping(trip: Trip, plan: DayPlan) -> list[Trip]:
+@dataclass(frozen=True)
+class _OnRun:
+    """A trip already on a run, with what the checks read of it taken out once."""
+
+    trip: Trip
+    pk: int
+    starts_at: datetime
+    ends_at: datetime
+    driver_pk: int
+    vehicle_pk: int
+    seats: int
+    spaces: int
+
+
+def _on_runs(plan: DayPlan) -> list[_OnRun]:
+    def work() -> list[_OnRun]:
+        return [
+            _OnRun(
+                trip,
+                trip.pk,
+                trip.starts_at,
+                trip.ends_at,
+                trip.run.driver_id,
+                trip.run.vehicle_id,
+                trip.seats_needed,
+                trip.wheelchair_spaces_needed,
+            )
+            for trip in plan.on_runs
+            if trip.run is not None
+        ]
+
+    return plan._keep(("on runs", len(plan.on_runs)), work)
+
+
+def _overlapping(trip: Trip, plan: DayPlan) -> list[_OnRun]:
+    pk, starts, ends = trip.pk, trip.starts_at, trip.ends_at
     return [
         other
-        for other in plan.on_runs
-        if other.pk != trip.pk and other.starts_at < trip.ends_at and other.ends_at > trip.starts_at
+        for other in _on_runs(plan)
+        if other.pk != pk and other.starts_at < ends and other.ends_at > starts
     ]
 
 
-def capacity_reasons(trip: Trip, vehicle: Vehicle, driver: Driver, plan: DayPlan) -> Reasons:
-    """Seats and wheelchair spaces for this trip beside those the same run carries at the time,
-    and a lift or ramp for a wheelchair user who stays seated or a scooter."""
+@dataclass(frozen=True)
+class TripView:
+    """What the checks ask of one trip against the day, worked out once per trip: its times in
+    local time, the trips on runs at overlapping times, and how many of those each driver, each
+    vehicle and each driver-and-vehicle pair carries."""
+
+    starts: time
+    ends: time
+    times: str  # "10:00 to 10:45"
+    overlapping: list[_OnRun]
+    drivers: Counter[int]
+    vehicles: Counter[int]
+    pairs: Counter[tuple[int, int]]
+    driving: dict[int, frozenset[int]]  # by driver: the vehicles of their runs then
+
+    @classmethod
+    def of(cls, trip: Trip, plan: DayPlan) -> TripView:
+        overlapping = _overlapping(trip, plan)
+        starts, ends = _local(trip.starts_at).time(), _local(trip.ends_at).time()
+        pairs = Counter((other.driver_pk, other.vehicle_pk) for other in overlapping)
+        driving: dict[int, set[int]] = defaultdict(set)
+        for driver_pk, vehicle_pk in pairs:
+            driving[driver_pk].add(vehicle_pk)
+        return cls(
+            starts=starts,
+            ends=ends,
+            times=f"{starts:%H:%M} to {ends:%H:%M}",
+            overlapping=overlapping,
+            drivers=Counter(other.driver_pk for other in overlapping),
+            vehicles=Counter(other.vehicle_pk for other in overlapping),
+            pairs=pairs,
+            driving={driver_pk: frozenset(pks) for driver_pk, pks in driving.items()},
+        )
+
+
+@dataclass(frozen=True)
+class _Room:
+    """Room for a trip in a vehicle, beside the trips sharing the run at the time."""
+
+    seats: int
+    spaces: int
+    shared: bool
+    short_of_seats: bool
+    short_of_spaces: bool
+    short_of_lift: bool
+
+    @property
+    def count(self) -> int:
+        return self.short_of_seats + self.short_of_spaces + self.short_of_lift
+
+
+def _room(trip: Trip, vehicle: Vehicle, sharing: list[_OnRun]) -> _Room:
+    seats = trip.seats_needed + sum(other.seats for other in sharing)
+    spaces = trip.wheelchair_spaces_needed + sum(other.spaces for other in sharing)
+    return _Room(
+        seats,
+        spaces,
+        bool(sharing),
+        seats > vehicle.seats,
+        spaces > vehicle.wheelchair_spaces,
+        trip.needs_lift_or_ramp and not vehicle.has_lift_or_ramp,
+    )
+
+
+def _sharing(driver_pk: int, vehicle_pk: int, view: TripView) -> list[_OnRun]:
+    if not view.pairs.get((driver_pk, vehicle_pk)):
+        return []
+    return [o for o in view.overlapping if o.vehicle_pk == vehicle_pk and o.driver_pk == driver_pk]
+
+
+def _capacity(trip: Trip, vehicle: Vehicle, room: _Room) -> Reasons:
     reasons: Reasons = []
-    sharing = [
-        other
-        for other in _overlapping(trip, plan)
-        if other.run is not None and other.run.vehicle_id == vehicle.pk and other.run.driver_id == driver.pk
-    ]
-    seats = trip.seats_needed + sum(other.seats_needed for other in sharing)
-    spaces = trip.wheelchair_spaces_needed + sum(other.wheelchair_spaces_needed for other in sharing)
-    taken = " with the other passengers on board then" if sharing else ""
-    if seats > vehicle.seats:
-        reasons.append(("vehicle", f"{vehicle} has {vehicle.seats} passenger seats; {seats} needed{taken}."))
-    if spaces > vehicle.wheelchair_spaces:
+    taken = " with the other passengers on board then" if room.shared else ""
+    if room.short_of_seats:
+        reasons.append(
+            ("vehicle", f"{vehicle} has {vehicle.seats} passenger seats; {room.seats} needed{taken}.")
+        )
+    if room.short_of_spaces:
         reasons.append(
             (
                 "vehicle",
-                f"{vehicle} has {vehicle.wheelchair_spaces} wheelchair spaces; {spaces} needed{taken}.",
+                f"{vehicle} has {vehicle.wheelchair_spaces} wheelchair spaces; {room.spaces} needed{taken}.",
             )
         )
-    if trip.needs_lift_or_ramp and not vehicle.has_lift_or_ramp:
+    if room.short_of_lift:
         aid = trip.get_mobility_aid_display().lower()
         reasons.append(("vehicle", f"{vehicle} has no lift or ramp, which their {aid} needs."))
     return reasons
 
 
-def vehicle_reasons(trip: Trip, vehicle: Vehicle, day: date) -> Reasons:
-    """The vehicle belongs to the trip's scheme, is on the road and nothing about it is overdue."""
-    reasons: Reasons = []
+def capacity_reasons(trip: Trip, vehicle: Vehicle, driver: Driver, plan: DayPlan) -> Reasons:
+    """Seats and wheelchair spaces for this trip beside those the same run carries at the time,
+    and a lift or ramp for a wheelchair user who stays seated or a scooter."""
+    sharing = _sharing(driver.pk, vehicle.pk, TripView.of(trip, plan))
+    return _capacity(trip, vehicle, _room(trip, vehicle, sharing))
+
+
+def _other_scheme(trip: Trip, vehicle: Vehicle) -> Reasons:
     if vehicle.scheme_id != trip.scheme_id:
-        reasons.append(("vehicle", f"{vehicle} is not one of this scheme's vehicles."))
-    return reasons + vehicle_overdue_reasons(vehicle, day)
+        return [("vehicle", f"{vehicle} is not one of this scheme's vehicles.")]
+    return []
 
 
 def vehicle_overdue_reasons(vehicle: Vehicle, day: date) -> Reasons:
     """Why the vehicle cannot be used on ``day`` by anyone: off the road, MOT or permit run out,
-    service due by date or by mileage (the vehicles' register shows these)."""
+    service due by date or by mileage (the same for every trip of the day; the vehicles' register
+    shows these)."""
     reasons: Reasons = []
     if vehicle.is_off_road:
         reasons.append(("vehicle", f"{vehicle} is off the road."))
@@ -191,6 +331,11 @@ def vehicle_overdue_reasons(vehicle: Vehicle, day: date) -> Reasons:
             ("vehicle", f"{vehicle} is due a service (at {vehicle.service_due_at_miles:,} miles).")
         )
     return reasons
+
+
+def vehicle_reasons(trip: Trip, vehicle: Vehicle, day: date) -> Reasons:
+    """The vehicle belongs to the trip's scheme, is on the road and nothing about it is overdue."""
+    return [*_other_scheme(trip, vehicle), *vehicle_overdue_reasons(vehicle, day)]
 
 
 def _in_date(facts: DriverDay, kind: str, day: date) -> ComplianceCheck | None:
@@ -224,58 +369,97 @@ def compliance_reasons(facts: DriverDay, vehicle: Vehicle, day: date) -> Reasons
     return reasons
 
 
+def _may_drive_kind(driver: Driver, vehicle: Vehicle) -> bool:
+    return bool(getattr(driver, DRIVES[VehicleKind(vehicle.kind)][0]))
+
+
+def _available(facts: DriverDay, view: TripView) -> bool:
+    return any(slot.starts_at <= view.starts and view.ends <= slot.ends_at for slot in facts.availability)
+
+
+def _driver_reasons(
+    trip: Trip, facts: DriverDay, vehicle: Vehicle, plan: DayPlan, view: TripView, compliance: Reasons
+) -> Reasons:
+    driver, reasons = facts.driver, []
+    name = plan.name(facts)
+    if not driver.is_active:
+        reasons.append(("driver", f"{name} no longer drives."))
+    if trip.scheme_id not in facts.schemes:
+        reasons.append(("driver", f"{name} does not drive for {trip.scheme}."))
+    if not _may_drive_kind(driver, vehicle):
+        reasons.append(("driver", f"{name} is not cleared to drive {DRIVES[VehicleKind(vehicle.kind)][1]}."))
+    if facts.leave is not None:
+        leave = facts.leave
+        reasons.append(
+            ("driver", f"{name} is on leave from {leave.starts_on:%-d %B} to {leave.ends_on:%-d %B}.")
+        )
+    if not _available(facts, view):
+        reasons.append(("driver", f"{name} is not available on {plan.day:%A}s from {view.times}."))
+    reasons.extend(compliance)
+    if trip.passenger_id in facts.excluded:
+        reasons.append(("driver", f"{name} is not to be paired with this passenger."))
+    return reasons
+
+
 def driver_reasons(trip: Trip, facts: DriverDay, vehicle: Vehicle, plan: DayPlan) -> Reasons:
     """The driver drives for the scheme, may drive this kind of vehicle, is free then, is not on
     leave, is compliant, and is not to be kept apart from the passenger."""
-    driver, reasons = facts.driver, []
-    if not driver.is_active:
-        reasons.append(("driver", f"{driver} no longer drives."))
-    if trip.scheme_id not in facts.schemes:
-        reasons.append(("driver", f"{driver} does not drive for {trip.scheme}."))
-    attribute, kind = DRIVES[VehicleKind(vehicle.kind)]
-    if not getattr(driver, attribute):
-        reasons.append(("driver", f"{driver} is not cleared to drive {kind}."))
-    if facts.leave is not None:
-        reasons.append(
-            (
-                "driver",
-                f"{driver} is on leave from {facts.leave.starts_on:%-d %B} to {facts.leave.ends_on:%-d %B}.",
-            )
-        )
-    starts, ends = _local(trip.starts_at).time(), _local(trip.ends_at).time()
-    if not any(slot.starts_at <= starts and ends <= slot.ends_at for slot in facts.availability):
-        reasons.append(
-            ("driver", f"{driver} is not available on {plan.day:%A}s from {starts:%H:%M} to {ends:%H:%M}.")
-        )
-    reasons.extend(compliance_reasons(facts, vehicle, plan.day))
-    if trip.passenger_id in facts.excluded:
-        reasons.append(("driver", f"{driver} is not to be paired with this passenger."))
+    compliance = compliance_reasons(facts, vehicle, plan.day)
+    return _driver_reasons(trip, facts, vehicle, plan, TripView.of(trip, plan), compliance)
+
+
+def _times(other: _OnRun, plan: DayPlan) -> str:
+    return plan._keep(
+        ("times", other.pk), lambda: f"{_local(other.starts_at):%H:%M} to {_local(other.ends_at):%H:%M}"
+    )
+
+
+def _clashing(driver_pk: int, vehicle_pk: int, view: TripView) -> list[tuple[_OnRun, bool, bool]]:
+    """The trips on other runs at overlapping times that take the driver or the vehicle (in time
+    order), each with whether it is the driver or the vehicle (or both) that is taken."""
+    if not view.drivers.get(driver_pk) and not view.vehicles.get(vehicle_pk):
+        return []
+    return [
+        (other, other.driver_pk == driver_pk, other.vehicle_pk == vehicle_pk)
+        for other in view.overlapping
+        if (other.driver_pk == driver_pk) != (other.vehicle_pk == vehicle_pk)
+    ]
+
+
+def _clashes(driver: Driver, vehicle: Vehicle, view: TripView, plan: DayPlan) -> Reasons:
+    reasons: Reasons = []
+    for other, takes_driver, takes_vehicle in _clashing(driver.pk, vehicle.pk, view):
+        at = _times(other, plan)
+        if takes_driver:
+            reasons.append(("driver", f"{plan.name_of(driver)} is already driving another trip from {at}."))
+        if takes_vehicle:
+            reasons.append(("vehicle", f"{vehicle} is already booked for another trip from {at}."))
     return reasons
 
 
 def clash_reasons(trip: Trip, driver: Driver, vehicle: Vehicle, plan: DayPlan) -> Reasons:
     """Neither is on another run at an overlapping time (trips on the same run share the vehicle)."""
-    reasons: Reasons = []
-    for other in _overlapping(trip, plan):
-        run = other.run
-        if run is None or (run.driver_id == driver.pk and run.vehicle_id == vehicle.pk):
-            continue
-        at = f"{_local(other.starts_at):%H:%M} to {_local(other.ends_at):%H:%M}"
-        if run.driver_id == driver.pk:
-            reasons.append(("driver", f"{driver} is already driving another trip from {at}."))
-        if run.vehicle_id == vehicle.pk:
-            reasons.append(("vehicle", f"{vehicle} is already booked for another trip from {at}."))
-    return reasons
+    return _clashes(driver, vehicle, TripView.of(trip, plan), plan)
+
+
+def _reasons(trip: Trip, facts: DriverDay, vehicle: Vehicle, plan: DayPlan, view: TripView) -> Reasons:
+    room = _room(trip, vehicle, _sharing(facts.driver.pk, vehicle.pk, view))
+    return [
+        *_driver_reasons(trip, facts, vehicle, plan, view, plan.compliance(facts, vehicle)),
+        *_other_scheme(trip, vehicle),
+        *plan.vehicle_state(vehicle),
+        *_capacity(trip, vehicle, room),
+        *_clashes(facts.driver, vehicle, view, plan),
+    ]
+
+
+def _sentences(trip: Trip, facts: DriverDay, vehicle: Vehicle, plan: DayPlan, view: TripView) -> list[str]:
+    return [sentence for _, sentence in _reasons(trip, facts, vehicle, plan, view)]
 
 
 def reasons_against(trip: Trip, facts: DriverDay, vehicle: Vehicle, plan: DayPlan) -> Reasons:
     """Every reason this driver in this vehicle cannot take this trip (empty: they can)."""
-    return [
-        *driver_reasons(trip, facts, vehicle, plan),
-        *vehicle_reasons(trip, vehicle, plan.day),
-        *capacity_reasons(trip, vehicle, facts.driver, plan),
-        *clash_reasons(trip, facts.driver, vehicle, plan),
-    ]
+    return _reasons(trip, facts, vehicle, plan, TripView.of(trip, plan))
 
 
 def _as_refusal(reasons: Reasons) -> Refusal:
@@ -350,10 +534,33 @@ class DriverSuggestion:
     miles: float | None  # from their home to the pick-up, when both are known
 
 
-@dataclass(frozen=True)
 class LeftOut:
-    driver: Driver
-    reasons: list[str]
+    """A driver who cannot take the trip, with the reasons for the vehicle that came closest. A
+    day's suggestions leave out thousands of drivers and a page shows few of them, so the reasons
+    may be given as ``write``, worked out when they are first read."""
+
+    __slots__ = ("_reasons", "_write", "driver")
+
+    def __init__(
+        self,
+        driver: Driver,
+        reasons: list[str] | None = None,
+        *,
+        write: Callable[[], list[str]] | None = None,
+    ) -> None:
+        if (reasons is None) == (write is None):
+            raise TypeError("Give the reasons, or how to write them.")
+        self.driver, self._reasons, self._write = driver, reasons, write
+
+    @property
+    def reasons(self) -> list[str]:
+        if self._reasons is None:
+            assert self._write is not None
+            self._reasons, self._write = self._write(), None
+        return self._reasons
+
+    def __repr__(self) -> str:
+        return f"LeftOut({self.driver!r}, {self.reasons!r})"
 
 
 @dataclass(frozen=True)
@@ -364,34 +571,178 @@ class Suggestions:
 
 def _vehicles_to_try(trip: Trip, facts: DriverDay, plan: DayPlan) -> list[Vehicle]:
     """The scheme's vehicles the driver might take: their own first, then the smallest first."""
-    mine = [v for v in plan.vehicles.values() if v.scheme_id == trip.scheme_id]
-    return sorted(mine, key=lambda v: (v.owner_id != facts.driver.pk, v.owner_id is not None, v.seats, v.pk))
+
+    def work() -> list[Vehicle]:
+        mine = [v for v in plan.vehicles.values() if v.scheme_id == trip.scheme_id]
+        return sorted(
+            mine, key=lambda v: (v.owner_id != facts.driver.pk, v.owner_id is not None, v.seats, v.pk)
+        )
+
+    return plan._keep(("try", trip.scheme_id, facts.driver.pk), work)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A vehicle a driver might take, with how many reasons against it do not depend on the trip
+    (the kind of vehicle they may drive, their compliance for it, the vehicle's state)."""
+
+    vehicle: Vehicle
+    pk: int
+    steady: int
+
+
+def _candidates(trip: Trip, facts: DriverDay, plan: DayPlan) -> list[_Candidate]:
+    """The vehicles to try, in order (``_vehicles_to_try``)."""
+
+    def work() -> list[_Candidate]:
+        return [
+            _Candidate(
+                vehicle,
+                vehicle.pk,
+                (not _may_drive_kind(facts.driver, vehicle))
+                + len(plan.compliance(facts, vehicle))
+                + len(plan.vehicle_state(vehicle)),
+            )
+            for vehicle in _vehicles_to_try(trip, facts, plan)
+        ]
+
+    return plan._keep(("candidates", trip.scheme_id, facts.driver.pk), work)
+
+
+def _rooms(trip: Trip, plan: DayPlan) -> dict[int, int]:
+    """By vehicle, how many reasons its room gives for this trip carrying no one else then (the
+    same for every trip with as many escorts and the same mobility aid)."""
+
+    def work() -> dict[int, int]:
+        return {pk: _room(trip, vehicle, []).count for pk, vehicle in plan.vehicles.items()}
+
+    return plan._keep(("rooms", trip.escorts, trip.mobility_aid), work)
+
+
+def _by_steady_count(
+    trip: Trip, facts: DriverDay, plan: DayPlan
+) -> list[tuple[int, list[tuple[int, _Candidate]]]]:
+    """The vehicles to try for trips like this one (as many escorts, the same mobility aid),
+    grouped by how many reasons they have whatever the time (steady and room), fewest first; each
+    with its place in the order they are tried."""
+
+    def work() -> list[tuple[int, list[tuple[int, _Candidate]]]]:
+        rooms = _rooms(trip, plan)
+        groups: dict[int, list[tuple[int, _Candidate]]] = defaultdict(list)
+        for place, candidate in enumerate(_candidates(trip, facts, plan)):
+            groups[candidate.steady + rooms[candidate.pk]].append((place, candidate))
+        return sorted(groups.items())
+
+    return plan._keep(("groups", trip.scheme_id, facts.driver.pk, trip.escorts, trip.mobility_aid), work)
+
+
+@dataclass(frozen=True)
+class _Driving:
+    """A driver of the scheme as the suggestions for trips needing the same room see them: what
+    does not depend on the trip, worked out once for the plan."""
+
+    facts: DriverDay
+    pk: int
+    name: str
+    always: int  # reasons against them whatever the trip: no longer driving, on leave
+    slots: tuple[tuple[time, time], ...]
+    groups: list[tuple[int, list[tuple[int, _Candidate]]]]  # ``_by_steady_count``
+    places: dict[int, tuple[int, _Candidate]]  # by vehicle: its place in the order tried
+
+
+def _drivers_for(trip: Trip, plan: DayPlan) -> list[_Driving]:
+    """The plan's drivers of the trip's scheme, prepared for trips like this one."""
+
+    def work() -> list[_Driving]:
+        return [
+            _Driving(
+                facts,
+                facts.driver.pk,
+                plan.name(facts),
+                (not facts.driver.is_active) + (facts.leave is not None),
+                tuple((slot.starts_at, slot.ends_at) for slot in facts.availability),
+                _by_steady_count(trip, facts, plan),
+                {c.pk: (place, c) for place, c in enumerate(_candidates(trip, facts, plan))},
+            )
+            for facts in plan.drivers.values()
+            if trip.scheme_id in facts.schemes
+        ]
+
+    return plan._keep(("drivers", trip.scheme_id, trip.escorts, trip.mobility_aid), work)
+
+
+def _first_fitting(trip: Trip, driving: _Driving, view: TripView) -> tuple[Vehicle | None, Vehicle | None]:
+    """The first vehicle to try with no reason against it; else the first with the fewest reasons.
+
+    The reasons ``reasons_against`` would give are counted here, not written: those that do not
+    depend on the trip's time were counted once for the plan, by vehicle (``_by_steady_count``);
+    the clashes come from the trip's counts of runs at the time. A vehicle the driver already
+    drives then (its room shared, its clashes fewer) is counted in full first; every other one
+    clashes with each of the driver's trips then, so the groups of the others are looked at fewest
+    reasons first, and no further once none could have fewer than the best found."""
+    driver_pk, starts, ends = driving.pk, view.starts, view.ends
+    fixed = (
+        driving.always
+        + (not any(free_from <= starts and ends <= free_to for free_from, free_to in driving.slots))
+        + (trip.passenger_id in driving.facts.excluded)
+    )
+    busy = view.drivers.get(driver_pk, 0)
+    vehicles = view.vehicles
+    best: tuple[int, int, Vehicle] | None = None  # (reasons, place in the order tried, vehicle)
+    mine = view.driving.get(driver_pk, ())
+    if mine:
+        places = driving.places
+        for place, candidate in sorted(places[pk] for pk in mine if pk in places):
+            pk, shared = candidate.pk, view.pairs[(driver_pk, candidate.pk)]
+            room = _room(trip, candidate.vehicle, _sharing(driver_pk, pk, view))
+            count = fixed + candidate.steady + room.count + busy + vehicles.get(pk, 0) - 2 * shared
+            if count == 0:  # any other vehicle clashes with the driver's trips then
+                return candidate.vehicle, None
+            if best is None or count < best[0]:
+                best = (count, place, candidate.vehicle)
+    for steady, group in driving.groups:
+        fewest = fixed + steady + busy  # no vehicle from this group on has fewer
+        if best is not None and fewest > best[0]:
+            break
+        for place, candidate in group:
+            if mine and candidate.pk in mine:
+                continue
+            count = fewest + vehicles.get(candidate.pk, 0)
+            if count == 0:  # only in the first group, whose places are in the order tried
+                return candidate.vehicle, None
+            if best is None or (count, place) < best[:2]:
+                best = (count, place, candidate.vehicle)
+                if count == fewest:  # the rest come later in the order, with no fewer
+                    break
+    return None, (best[2] if best is not None else None)
 
 
 def suggest_for(trip: Trip, plan: DayPlan) -> Suggestions:
     """The drivers of the trip's scheme who can take it, each with the vehicle they would take,
     nearest home to the pick-up first (those whose distance is unknown last); and those left out,
-    each with the reasons for the vehicle that came closest."""
-    pickup = plan.places.get(trip.pickup_postcode)
-    suggested: list[DriverSuggestion] = []
-    left_out: list[LeftOut] = []
-    for facts in plan.drivers.values():
-        if trip.scheme_id not in facts.schemes:
-            continue
-        best: Reasons | None = None
-        for vehicle in _vehicles_to_try(trip, facts, plan):
-            reasons = reasons_against(trip, facts, vehicle, plan)
-            if not reasons:
-                miles = great_circle_miles(facts.location, pickup) if facts.location and pickup else None
-                suggested.append(DriverSuggestion(facts.driver, vehicle, miles))
-                break
-            if best is None or len(reasons) < len(best):
-                best = reasons
+    each with the reasons for the vehicle that came closest.
+
+    Only the reasons of the drivers left out are written out; the vehicles are chosen by counting
+    them, from what was worked out once for the day (``DayPlan``) and once for the trip
+    (``TripView``)."""
+    view = TripView.of(trip, plan)
+    suggested: list[tuple[bool, float, str, DriverSuggestion]] = []
+    left_out: list[tuple[str, LeftOut]] = []
+    for driving in _drivers_for(trip, plan):
+        facts = driving.facts
+        fitting, closest = _first_fitting(trip, driving, view)
+        if fitting is not None:
+            miles = plan.miles(facts, trip.pickup_postcode)
+            suggestion = DriverSuggestion(facts.driver, fitting, miles)
+            suggested.append((miles is None, miles or 0.0, driving.name, suggestion))
+        elif closest is not None:
+            write = partial(_sentences, trip, facts, closest, plan, view)
+            left_out.append((driving.name, LeftOut(facts.driver, write=write)))
         else:
-            why = [sentence for _, sentence in best] if best else [f"{trip.scheme} has no vehicles."]
-            left_out.append(LeftOut(facts.driver, why))
-    suggested.sort(key=lambda s: (s.miles is None, s.miles or 0.0, str(s.driver)))
-    return Suggestions(suggested, sorted(left_out, key=lambda left: str(left.driver)))
+            left_out.append((driving.name, LeftOut(facts.driver, [f"{trip.scheme} has no vehicles."])))
+    suggested.sort(key=lambda row: row[:3])
+    left_out.sort(key=lambda row: row[0])
+    return Suggestions([row[3] for row in suggested], [row[1] for row in left_out])
 
 
 def suggest_drivers(user: User, trip: Trip) -> Suggestions:
