@@ -44,6 +44,7 @@ from playwright.sync_api import Error as PlaywrightError
 from accounts.demo import demo_email
 from accounts.models import Role, User
 from common.testing import assert_fits_width, screenshot_for_guide, sign_in
+from transport.models import Driver
 
 pytestmark = pytest.mark.browser
 
@@ -71,6 +72,7 @@ ROLES = {
     "stall group": "stall",
     "commissioner": "commissioner",
     "administrator": "admin",
+    "volunteer driver": "driver",  # a demo resident who drives for a transport scheme
 }
 
 # Pages each role must reach (by URL name), so the crawl cannot pass by reaching nothing.
@@ -104,6 +106,8 @@ MUST_REACH = {
         "lending:yours",
         "accounts:my_data",
         "accounts:password_change",
+        "transport:rides",
+        "transport:ride_request",
     },
     "coordinator": {
         "people:caseload",
@@ -112,6 +116,13 @@ MUST_REACH = {
         "outcomes:person",
         "matching:person",
         "matching:weights",
+        "transport:board",
+        "transport:passengers",
+        "transport:passenger",
+        "transport:drivers",
+        "transport:driver",
+        "transport:vehicles",
+        "transport:claims",
     },
     "link worker": {"people:caseload", "people:inbox", "people:person"},
     "broker": {"timebank:list", "timebank:broker", "neighbourhoods:list"},
@@ -140,6 +151,7 @@ MUST_REACH = {
         "outcomes:social_value",
         "neighbourhoods:team",
     },
+    "volunteer driver": {"transport:driving", "transport:manifest", "transport:driver_claims"},
 }
 
 # The eight pages issue 15 named as too wide, photographed at 390 px for the user guides.
@@ -209,9 +221,18 @@ def _resident() -> User:
     raise AssertionError("the demo district has no resident who can sign in")
 
 
+def _driver() -> User:
+    """The demo resident who drives for a transport scheme (resident1 is a passenger)."""
+    driver = Driver.objects.filter(user__is_demo=True).select_related("user").order_by("pk").first()
+    assert driver is not None and driver.user.has_usable_password(), "the demo has no driver who can sign in"
+    return driver.user
+
+
 def _user_for(account: str) -> User:
     if account == "resident":
         return _resident()
+    if account == "driver":
+        return _driver()
     return User.objects.get(email=demo_email(account))
 
 
