@@ -11,7 +11,7 @@ test server in this same process) is moved to tomorrow afternoon, as it would be
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -22,7 +22,7 @@ from accounts.tests.factories import UserFactory
 from common.testing import assert_fits_width, screenshot_for_guide, sign_in_on_page
 from places.tests.factories import PostcodeFactory
 from transport import services
-from transport.models import MileageClaim, MileageRate, Trip
+from transport.models import MileageClaim, Trip
 from transport.tests.factories import at, make_driver, make_scheme, make_vehicle
 
 pytestmark = pytest.mark.browser
@@ -46,13 +46,8 @@ def _check(page, axe):
 
 
 def test_a_ride_asked_for_on_a_phone_is_assigned_driven_and_claimed(
-    browser, live_server, axe, transactional_db, monkeypatch
+    browser, live_server, axe, transactional_db, monkeypatch, hmrc
 ):
-    # HMRC's rates, as the data migration adds them (a transactional test may have flushed them).
-    MileageRate.objects.get_or_create(
-        applies_from=date(2011, 4, 6),
-        defaults={"first_rate": Decimal("0.45"), "later_rate": Decimal("0.25"), "threshold_miles": 10000},
-    )
     scheme, coordinator = make_scheme()
     resident = UserFactory(role=Role.RESIDENT, full_name="Rita Holt")
     services.register_passenger(

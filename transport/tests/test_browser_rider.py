@@ -36,7 +36,7 @@ def _check(page, axe):
 
 
 def test_a_resident_asks_for_a_ride_the_coordinator_assigns_it_and_the_driver_claims(
-    browser, live_server, axe, transactional_db
+    browser, live_server, axe, transactional_db, hmrc
 ):
     scheme, coordinator = make_scheme()
     resident = UserFactory(role=Role.RESIDENT, full_name="Rita Holt")

@@ -26,15 +26,6 @@ from transport.tests.factories import (
 
 
 @pytest.fixture
-def hmrc(db):
-    """The seeded rates (a test that flushes the database loses the data migration's row)."""
-    rate, _ = MileageRate.objects.get_or_create(
-        applies_from=date(2011, 4, 6), defaults={"first_rate": Decimal("0.45"), "later_rate": Decimal("0.25")}
-    )
-    return rate
-
-
-@pytest.fixture
 def own_car(hmrc):
     """A volunteer and their own car, registered with a scheme, and the scheme's coordinator."""
     scheme, coordinator = make_scheme(name="Sale volunteer cars")

@@ -64,7 +64,7 @@ def _scene():
     return scheme, coordinator, passenger, driver
 
 
-def test_the_register_pages_are_accessible_and_fit_a_phone(page, axe, transactional_db):
+def test_the_register_pages_are_accessible_and_fit_a_phone(page, axe, transactional_db, hmrc):
     scheme, coordinator, passenger, driver = _scene()
     _phone(page)
     sign_in_on_page(page, coordinator)
