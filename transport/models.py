@@ -511,3 +511,48 @@ class MileageClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.driver}: {self.miles} miles on {self.run.on}"
+
+
+class ExpiryReminder(models.Model):
+    """A reminder sent to a scheme's coordinators that a driver's check or a vehicle's MOT, permit
+    or service runs out (or has run out) on ``due_on``: one per item per date, so a renewed check or
+    a new MOT is reminded again as its new date nears."""
+
+    class Item(models.TextChoices):
+        LICENCE = "licence", "Driving licence check"
+        DBS = "dbs", "DBS check"
+        MIDAS = "midas", "MiDAS minibus driver assessment"
+        INSURANCE = "insurance", "Insurance for volunteer driving (own car)"
+        MOT = "mot", "MOT"
+        PERMIT = "permit", "Section 19 or 22 permit"
+        SERVICE = "service", "Service"
+
+    driver = models.ForeignKey(Driver, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    vehicle = models.ForeignKey(Vehicle, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    item = models.CharField(max_length=9, choices=Item.choices)
+    due_on = models.DateField(help_text="The expiry or due date this reminder was about.")
+    sent_at = models.DateTimeField(default=timezone.now)
+    recipients = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(driver__isnull=True, vehicle__isnull=False)
+                | Q(driver__isnull=False, vehicle__isnull=True),
+                name="expiry_reminder_is_about_a_driver_or_a_vehicle",
+            ),
+            models.UniqueConstraint(
+                fields=["driver", "item", "due_on"],
+                condition=Q(driver__isnull=False),
+                name="one_reminder_per_driver_check_expiry",
+            ),
+            models.UniqueConstraint(
+                fields=["vehicle", "item", "due_on"],
+                condition=Q(vehicle__isnull=False),
+                name="one_reminder_per_vehicle_item_due_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_item_display()} of {self.driver or self.vehicle}, due {self.due_on}"

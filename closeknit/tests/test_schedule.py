@@ -33,6 +33,7 @@ def test_each_reminder_is_queued_once_at_its_time_and_not_again_after_a_restart(
         "accounts.housekeeping.forget_unconfirmed_sign_ups_task",
         "directory.reminders.send_review_reminders_task",
         "lending.reminders.send_overdue_reminders_task",
+        "transport.reminders.send_expiry_reminders_task",
         "volunteering.reminders.send_shift_reminders_task",
     ]
     # Later in the same hour, after a restart: nothing new is due.
@@ -50,6 +51,10 @@ def test_each_reminder_is_queued_once_at_its_time_and_not_again_after_a_restart(
     assert run_at(at(3, 8, 1)) == [
         "shift reminders (volunteering)",
         "overdue loan reminders (lending)",
+    ]
+    assert run_at(at(3, 8, 10)) == [
+        "shift reminders (volunteering)",
+        "checks and vehicle dates running out (transport)",
     ]
     review = DBTaskResult.objects.filter(task_path="directory.reminders.send_review_reminders_task")
     assert [r.args_kwargs["args"] for r in review.order_by("enqueued_at")][0] == [

@@ -21,6 +21,7 @@ from accounts.housekeeping import forget_abandoned_two_factor_set_ups_task, forg
 from common.health import tasks_kept_in_database
 from directory.reminders import send_review_reminders_task
 from lending.reminders import send_overdue_reminders_task
+from transport.reminders import send_expiry_reminders_task
 from volunteering.reminders import send_shift_reminders_task
 
 logger = logging.getLogger(__name__)
@@ -65,6 +66,13 @@ SCHEDULE = [
         lambda now, site_url: (now.date().isoformat(),),
         hour=8,
         minute=0,
+    ),
+    Job(
+        "checks and vehicle dates running out (transport)",
+        send_expiry_reminders_task,
+        lambda now, site_url: (now.date().isoformat(), site_url),
+        hour=8,
+        minute=10,
     ),
     Job(
         "abandoned two-factor set-ups (accounts)",
@@ -117,7 +125,8 @@ def run_due(now: datetime, site_url: str, memory: dict[str, datetime]) -> list[s
 class Command(BaseCommand):
     help = (
         "Queue the reminder tasks at their times (review reminders daily at 07:00, overdue loans at "
-        "08:00, shift reminders hourly at :05) until stopped; the task worker (db_worker) sends them."
+        "08:00, transport checks and vehicle dates at 08:10, shift reminders hourly at :05) until stopped; "
+        "the task worker (db_worker) sends them."
     )
 
     def add_arguments(self, parser):
