@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "volunteering",
     "lending",
     "transport",
+    "care",
     "outcomes",
     "neighbourhoods",
     "matching",

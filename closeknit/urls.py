@@ -23,6 +23,7 @@ urlpatterns = [
     path("volunteering/", include("volunteering.urls")),
     path("lending/", include("lending.urls")),
     path("transport/", include("transport.urls")),
+    path("care/", include("care.urls")),
     path("outcomes/", include("outcomes.urls")),
     path("neighbourhoods/", include("neighbourhoods.urls")),
     path("oruk/", include("directory.oruk.urls")),

@@ -96,3 +96,20 @@ def test_how_long_a_database_connection_is_kept(url, max_age, kept):
     code = "from django.conf import settings; print(settings.DATABASES['default']['CONN_MAX_AGE'])"
     result = manage("shell", "-c", code, DATABASE_URL=url, DATABASE_CONN_MAX_AGE=max_age)
     assert result.stdout.strip().splitlines()[-1] == kept, result.stderr
+
+
+def test_every_app_of_ours_is_packaged_and_in_the_layers():
+    """An app left out of the package list is missing from an installed wheel; one left out of
+    import-linter's root packages escapes the layer rules."""
+    import tomllib
+
+    from django.conf import settings
+
+    ours = [app for app in settings.INSTALLED_APPS if (ROOT / app / "__init__.py").exists()]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    found = project["tool"]["setuptools"]["packages"]["find"]["include"]
+    packaged = {pattern.rstrip("*") for pattern in found}
+    layered = set(project["tool"]["importlinter"]["root_packages"])
+    assert len(ours) > 10
+    assert [app for app in ours if app not in packaged] == []
+    assert [app for app in ours if app not in layered] == []

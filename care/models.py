@@ -1,0 +1,1 @@
+"""Micro-providers and their checks; personal budgets and their append-only ledger."""
