@@ -222,6 +222,15 @@ HEALTH_TASK_MAX_WAIT = int(os.environ.get("HEALTH_TASK_MAX_WAIT", "900"))
 # Suggestions by meaning: listings' vectors from the bundled embedding model (docs/matching.md).
 # Off, or without the `matching` extra installed, suggestions use keyword similarity only.
 MATCHING_EMBEDDINGS = env_bool("MATCHING_EMBEDDINGS", True)
+# Threads numpy's BLAS uses for the suggestions' matrix product, in each process. One: a web server
+# runs a process per core, and on a busy machine two threads of one product wait on each other
+# (docs/performance.md, "Suggestions").
+_blas_threads = os.environ.get("MATCHING_BLAS_THREADS", "1")
+if not _blas_threads.isdigit() or int(_blas_threads) < 1:
+    raise ImproperlyConfigured(
+        f"MATCHING_BLAS_THREADS must be a whole number, 1 or more, not {_blas_threads!r}."
+    )
+MATCHING_BLAS_THREADS = int(_blas_threads)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "common.openapi.AutoSchema",  # adds the shared 400/403/404 answers

@@ -7,7 +7,13 @@ class MatchingConfig(AppConfig):
     verbose_name = "Suggestions"
 
     def ready(self) -> None:
+        import numpy  # noqa: F401 - loaded first: threadpoolctl limits the libraries already loaded
+        from django.conf import settings
         from django.db.models.signals import m2m_changed, post_save
+        from threadpoolctl import threadpool_limits
+
+        # The suggestions' matrix product: as many BLAS threads as settings say (one by default).
+        threadpool_limits(limits=settings.MATCHING_BLAS_THREADS, user_api="blas")
 
         from directory.models import Service, TaxonomyTerm
 

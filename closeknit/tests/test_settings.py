@@ -113,3 +113,10 @@ def test_every_app_of_ours_is_packaged_and_in_the_layers():
     assert len(ours) > 10
     assert [app for app in ours if app not in packaged] == []
     assert [app for app in ours if app not in layered] == []
+
+
+def test_blas_threads_must_be_a_whole_number():
+    result = manage("check", MATCHING_BLAS_THREADS="two")
+    assert result.returncode != 0
+    assert "MATCHING_BLAS_THREADS must be a whole number, 1 or more, not 'two'" in result.stderr
+    assert manage("check", MATCHING_BLAS_THREADS="2").returncode == 0

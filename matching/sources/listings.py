@@ -23,14 +23,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, time
+from typing import Any
 from uuid import UUID
 
 import numpy as np
+from django.db import connection
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 
 from directory import fulltext
-from directory.models import Accessibility, Location, Schedule, Service, ServiceAtLocation
+from directory.models import Accessibility, Location, Schedule, Service, ServiceAtLocation, TaxonomyTerm
 from directory.selectors import public_listings
 from matching import index, vectors
 from matching.ranking import DEFAULT_WEIGHTS, Candidate, Cost, Profile, Slot, miles_between
@@ -198,7 +201,12 @@ class WeeklyRule:
 
 def read(ids: list[UUID]) -> dict[UUID, Listing]:
     """The public ones of these listings, with their categories, sessions and venues (each with its
-    accessibility entries): five queries, whatever their number."""
+    accessibility entries): five queries, whatever their number.
+
+    Which are public is the directory's own rule (``public_listings``, through the ORM). What hangs
+    off them is read with plain SQL over the same tables and columns (named from the models): at 300
+    listings, the ORM's preparing the ids for four ``IN`` lists, and converting each value read
+    back, took more time than the queries (docs/performance.md, "Suggestions")."""
     found = {
         row[0]: Listing(*row)
         for row in public_listings()
@@ -207,44 +215,83 @@ def read(ids: list[UUID]) -> dict[UUID, Listing]:
     }
     if not found:
         return found
-    chosen = list(found)
-    for service_id, name in Service.terms.through.objects.filter(service_id__in=chosen).values_list(
-        "service_id", "taxonomyterm__name"
+    listing_of = {_db_value(Service, pk): pk for pk in found}
+    chosen = list(listing_of)
+    joins, term = Service.terms.through, TaxonomyTerm
+    for service_id, name in _select(
+        f"SELECT j.{_col(joins, 'service')}, t.{_col(term, 'name')} FROM {_table(joins)} j "  # noqa: S608 - names from the models
+        f"JOIN {_table(term)} t ON t.{_col(term, 'id')} = j.{_col(joins, 'taxonomyterm')} "
+        f"WHERE j.{_col(joins, 'service')} IN",
+        chosen,
     ):
-        found[service_id].categories.append(name)
-    for service_id, freq, interval, byday, opens_at, closes_at, valid_to in Schedule.objects.filter(
-        service_id__in=chosen
-    ).values_list("service_id", "freq", "interval", "byday", "opens_at", "closes_at", "valid_to"):
-        found[service_id].schedules.append(WeeklyRule(freq, interval, byday, opens_at, closes_at, valid_to))
-    places: dict[UUID, list[Venue]] = {}
-    links = (
-        ServiceAtLocation.objects.filter(service_id__in=chosen)
-        .order_by("pk")
-        .values_list(
-            "service_id",
-            "location_id",
-            "location__location_type",
-            "location__name",
-            "location__address_1",
-            "location__city",
-            "location__postal_code",
-            "location__latitude",
-            "location__longitude",
-            "location__wheelchair_accessible",
-            "location__accessibility",
+        found[listing_of[service_id]].categories.append(name)
+    when = Schedule
+    to_time, to_date = when._meta.get_field("opens_at").to_python, when._meta.get_field("valid_to").to_python
+    for service_id, freq, interval, byday, opens_at, closes_at, valid_to in _select(
+        f"SELECT {_col(when, 'service')}, {_col(when, 'freq')}, {_col(when, 'interval')}, "  # noqa: S608 - names from the models
+        f"{_col(when, 'byday')}, {_col(when, 'opens_at')}, {_col(when, 'closes_at')}, "
+        f"{_col(when, 'valid_to')} FROM {_table(when)} WHERE {_col(when, 'service')} IN",
+        chosen,
+    ):
+        rule = WeeklyRule(freq, interval, byday, to_time(opens_at), to_time(closes_at), to_date(valid_to))
+        found[listing_of[service_id]].schedules.append(rule)
+    places: dict[Any, list[Venue]] = {}
+    link, venue_of = ServiceAtLocation, Location
+    columns = ", ".join(
+        f"v.{_col(venue_of, name)}"
+        for name in (
+            "id", "location_type", "name", "address_1", "city", "postal_code",
+            "latitude", "longitude", "wheelchair_accessible", "accessibility",
         )
-    )
-    for service_id, location_id, kind, name, address, city, postcode, lat, lon, wheelchair, notes in links:
+    )  # fmt: skip
+    for service_id, location_id, kind, name, address, city, postcode, lat, lon, wheelchair, notes in _select(
+        f"SELECT l.{_col(link, 'service')}, {columns} FROM {_table(link)} l "  # noqa: S608 - names from the models
+        f"JOIN {_table(venue_of)} v ON v.{_col(venue_of, 'id')} = l.{_col(link, 'location')} "
+        f"WHERE l.{_col(link, 'service')} IN",
+        chosen,
+        then=f"ORDER BY l.{_col(link, 'id')}",
+    ):
         shown = name or ", ".join(part for part in (address, city, postcode) if part)
-        venue = Venue(shown, kind, lat, lon, wheelchair, [notes] if notes else [])
-        found[service_id].venues.append(venue)
+        venue = Venue(shown, kind, lat, lon, bool(wheelchair), [notes] if notes else [])
+        found[listing_of[service_id]].venues.append(venue)
         places.setdefault(location_id, []).append(venue)
     if places:
-        entries = Accessibility.objects.filter(location_id__in=list(places)).order_by("pk")
-        for location_id, description, details in entries.values_list("location_id", "description", "details"):
+        entry = Accessibility
+        for location_id, description, details in _select(
+            f"SELECT {_col(entry, 'location')}, {_col(entry, 'description')}, {_col(entry, 'details')} "  # noqa: S608 - names from the models
+            f"FROM {_table(entry)} WHERE {_col(entry, 'location')} IN",
+            list(places),
+            then=f"ORDER BY {_col(entry, 'id')}",
+        ):
             for venue in places[location_id]:
                 venue.notes.append(f"{description} {details}")
     return found
+
+
+def _db_value(model: type[Model], pk: UUID) -> Any:
+    """``pk`` as the database stores it (text on SQLite, a uuid on PostgreSQL), as rows return it."""
+    field = model._meta.pk
+    assert field is not None
+    return field.get_db_prep_value(pk, connection)
+
+
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _col(model: type[Model], name: str) -> str:
+    column = model._meta.get_field(name).column  # type: ignore[union-attr]
+    assert column is not None
+    return connection.ops.quote_name(column)
+
+
+def _select(sql: str, values: list[Any], then: str = "") -> list[tuple]:
+    """Run ``sql``, which ends in ``IN``, with the list of ``values`` after it (then ``then``). The
+    SQL holds only table and column names taken from the models; every value is a parameter."""
+    placeholders = ", ".join(["%s"] * len(values))
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} ({placeholders}) {then}", values)
+        return cursor.fetchall()
 
 
 def _read(ids: list[UUID], profile: Profile, listings: index.ListingIndex) -> Found:

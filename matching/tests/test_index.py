@@ -173,3 +173,14 @@ def test_another_process_change_is_seen_by_the_database_check(settings):
         [Service(provider=listing.provider, name="New", listing_status=ListingStatus.PUBLISHED)]
     )
     assert index.current().row_of(added.pk) is not None
+
+
+def test_the_matrix_product_runs_on_as_many_blas_threads_as_settings_say():
+    """One by default (MATCHING_BLAS_THREADS): two threads of one product wait on each other on a
+    busy machine. The limit holds in this process, where Django set itself up as the server does."""
+    from django.conf import settings
+    from threadpoolctl import threadpool_info
+
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas, "numpy's BLAS is loaded"
+    assert {pool["num_threads"] for pool in blas} == {settings.MATCHING_BLAS_THREADS} == {1}
