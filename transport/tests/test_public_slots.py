@@ -5,6 +5,7 @@ only, never anyone's name or address. And the scheme's directory listing saying 
 from datetime import date, time, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -122,3 +123,21 @@ def test_saving_a_scheme_writes_who_can_use_it_to_its_directory_listing(db):
     scheme.save()
     listing.refresh_from_db()
     assert listing.eligibility == "Anyone aged 60 or over, and their carers."  # nothing said: kept
+
+
+def test_the_slots_are_worked_out_once_a_minute_not_for_every_visitor(
+    client, scheme_with_a_run, django_assert_max_num_queries
+):
+    """A fortnight of day plans per anonymous request would let anyone keep the server busy: the
+    slots are kept for a minute per scheme, and the page says how fresh they are."""
+    scheme, driver, _car, monday = scheme_with_a_run
+    url = reverse("transport:slots", args=[scheme.pk])
+    first = client.get(url).content.decode()
+    assert "brought up to date every minute" in first
+    Leave.objects.create(driver=driver, starts_on=monday, ends_on=monday)  # within the minute: not yet
+    with django_assert_max_num_queries(3):  # the scheme and its listing, not 14 day plans
+        again = client.get(url).content.decode()
+    assert "10:45 to 13:00" in first and "10:45 to 13:00" in again
+
+    cache.delete(f"transport:slots:{scheme.pk}:{timezone.localdate().isoformat()}")  # the minute is up
+    assert "10:45 to 13:00" not in client.get(url).content.decode()
