@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from functools import partial
+from functools import cached_property
 from typing import Any
 
 from django.db import transaction
@@ -71,6 +71,9 @@ class DayPlan:
     on_runs: list[Trip] = field(default_factory=list)
     places: dict[str, Point] = field(default_factory=dict)
     _kept: dict[tuple, object] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _miles: dict[tuple[int, str], float | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def _keep(self, key: tuple, work: Callable[[], Any]) -> Any:
         if key not in self._kept:
@@ -97,10 +100,11 @@ class DayPlan:
 
     def miles(self, facts: DriverDay, postcode: str) -> float | None:
         """From the driver's home to a pick-up postcode, when both are known."""
-        home, pickup = facts.location, self.places.get(postcode)
-        if home is None or pickup is None:
-            return None
-        return self._keep(("miles", facts.driver.pk, postcode), lambda: great_circle_miles(home, pickup))
+        key = (facts.driver.pk, postcode)
+        if key not in self._miles:
+            home, pickup = facts.location, self.places.get(postcode)
+            self._miles[key] = None if home is None or pickup is None else great_circle_miles(home, pickup)
+        return self._miles[key]
 
 
 def _point(postcode: Postcode | None) -> Point | None:
@@ -536,27 +540,23 @@ class DriverSuggestion:
 
 class LeftOut:
     """A driver who cannot take the trip, with the reasons for the vehicle that came closest. A
-    day's suggestions leave out thousands of drivers and a page shows few of them, so the reasons
-    may be given as ``write``, worked out when they are first read."""
+    day's suggestions leave out thousands of drivers and a page shows few of them, so which vehicle
+    came closest, and its reasons, are worked out when the reasons are first read."""
 
-    __slots__ = ("_reasons", "_write", "driver")
+    __slots__ = ("_driving", "_plan", "_reasons", "_trip", "_view", "driver")
 
-    def __init__(
-        self,
-        driver: Driver,
-        reasons: list[str] | None = None,
-        *,
-        write: Callable[[], list[str]] | None = None,
-    ) -> None:
-        if (reasons is None) == (write is None):
-            raise TypeError("Give the reasons, or how to write them.")
-        self.driver, self._reasons, self._write = driver, reasons, write
+    def __init__(self, trip: Trip, driving: _Driving, view: TripView, plan: DayPlan) -> None:
+        self.driver, self._reasons = driving.driver, None
+        self._trip, self._driving, self._view, self._plan = trip, driving, view, plan
 
     @property
     def reasons(self) -> list[str]:
         if self._reasons is None:
-            assert self._write is not None
-            self._reasons, self._write = self._write(), None
+            _, closest = _first_fitting(self._trip, self._driving, self._view)
+            if closest is None:
+                self._reasons = [f"{self._trip.scheme} has no vehicles."]
+            else:
+                self._reasons = _sentences(self._trip, self._driving.facts, closest, self._plan, self._view)
         return self._reasons
 
     def __repr__(self) -> str:
@@ -636,37 +636,65 @@ def _by_steady_count(
     return plan._keep(("groups", trip.scheme_id, facts.driver.pk, trip.escorts, trip.mobility_aid), work)
 
 
-@dataclass(frozen=True)
 class _Driving:
     """A driver of the scheme as the suggestions for trips needing the same room see them: what
-    does not depend on the trip, worked out once for the plan."""
+    does not depend on the trip, worked out once for the plan. The vehicles grouped by how many
+    reasons they have are worked out only when a trip needs them (most drivers, for most trips,
+    are left out or take the first vehicle ready)."""
 
-    facts: DriverDay
-    pk: int
-    name: str
-    always: int  # reasons against them whatever the trip: no longer driving, on leave
-    slots: tuple[tuple[time, time], ...]
-    groups: list[tuple[int, list[tuple[int, _Candidate]]]]  # ``_by_steady_count``
-    places: dict[int, tuple[int, _Candidate]]  # by vehicle: its place in the order tried
+    def __init__(self, like: Trip, facts: DriverDay, plan: DayPlan, window: int) -> None:
+        self._like, self._plan = like, plan
+        self.facts, self.driver, self.pk = facts, facts.driver, facts.driver.pk
+        self.name = plan.name(facts)
+        self.excluded = facts.excluded  # passenger ids
+        # reasons against them whatever the trip: no longer driving, on leave
+        self.always = (not facts.driver.is_active) + (facts.leave is not None)
+        self.slots = tuple((slot.starts_at, slot.ends_at) for slot in facts.availability)
+        self.window = window  # which of the day's sets of hours is theirs: ``_windows``
+        rooms = _rooms(like, plan)
+        # the vehicles with no reason against them whatever the time, in the order tried
+        self.ready = tuple(c for c in _candidates(like, facts, plan) if c.steady + rooms[c.pk] == 0)
+        self.ready_by_pk = {c.pk: c for c in self.ready}
+
+    @cached_property
+    def groups(self) -> list[tuple[int, list[tuple[int, _Candidate]]]]:
+        """The vehicles to try, grouped: ``_by_steady_count``."""
+        return _by_steady_count(self._like, self.facts, self._plan)
+
+    @cached_property
+    def places(self) -> dict[int, tuple[int, _Candidate]]:
+        """By vehicle: its place in the order tried."""
+        return {c.pk: (place, c) for place, c in enumerate(_candidates(self._like, self.facts, self._plan))}
+
+
+Hours = tuple[tuple[time, time], ...]
+
+
+def _windows(plan: DayPlan) -> dict[Hours, int]:
+    """The different sets of hours the plan's drivers are available that day, numbered: a day's
+    drivers have few between them, so each trip's time is held against each set once."""
+
+    def work() -> dict[Hours, int]:
+        found: dict[Hours, int] = {}
+        for facts in plan.drivers.values():
+            found.setdefault(tuple((slot.starts_at, slot.ends_at) for slot in facts.availability), len(found))
+        return found
+
+    return plan._keep(("windows",), work)
 
 
 def _drivers_for(trip: Trip, plan: DayPlan) -> list[_Driving]:
-    """The plan's drivers of the trip's scheme, prepared for trips like this one."""
+    """The plan's drivers of the trip's scheme, prepared for trips like this one, by name (in the
+    plan's order for the same name)."""
 
     def work() -> list[_Driving]:
-        return [
-            _Driving(
-                facts,
-                facts.driver.pk,
-                plan.name(facts),
-                (not facts.driver.is_active) + (facts.leave is not None),
-                tuple((slot.starts_at, slot.ends_at) for slot in facts.availability),
-                _by_steady_count(trip, facts, plan),
-                {c.pk: (place, c) for place, c in enumerate(_candidates(trip, facts, plan))},
-            )
+        windows = _windows(plan)
+        found = [
+            _Driving(trip, facts, plan, windows[tuple((s.starts_at, s.ends_at) for s in facts.availability)])
             for facts in plan.drivers.values()
             if trip.scheme_id in facts.schemes
         ]
+        return sorted(found, key=lambda driving: driving.name)
 
     return plan._keep(("drivers", trip.scheme_id, trip.escorts, trip.mobility_aid), work)
 
@@ -684,7 +712,7 @@ def _first_fitting(trip: Trip, driving: _Driving, view: TripView) -> tuple[Vehic
     fixed = (
         driving.always
         + (not any(free_from <= starts and ends <= free_to for free_from, free_to in driving.slots))
-        + (trip.passenger_id in driving.facts.excluded)
+        + (trip.passenger_id in driving.excluded)
     )
     busy = view.drivers.get(driver_pk, 0)
     vehicles = view.vehicles
@@ -717,32 +745,65 @@ def _first_fitting(trip: Trip, driving: _Driving, view: TripView) -> tuple[Vehic
     return None, (best[2] if best is not None else None)
 
 
+def _fitting_beside(trip: Trip, driving: _Driving, view: TripView) -> Vehicle | None:
+    """For a driver with no reason against them whatever the vehicle who is driving at the time:
+    the vehicle they drive then, when it is the only one, carries no one else's trips then, has no
+    reason against it whatever the time and has room beside the trips it carries then (else any
+    vehicle has a clash: ``_first_fitting``)."""
+    mine = view.driving[driving.pk]
+    if len(mine) != 1:
+        return None
+    (pk,) = mine
+    candidate = driving.ready_by_pk.get(pk)
+    if candidate is None or view.vehicles[pk] != view.drivers[driving.pk]:
+        return None
+    if _room(trip, candidate.vehicle, _sharing(driving.pk, pk, view)).count:
+        return None
+    return candidate.vehicle
+
+
+def _free(view: TripView, plan: DayPlan) -> list[bool]:
+    """By number (``_windows``): whether each of the day's sets of hours covers the trip."""
+    starts, ends = view.starts, view.ends
+    return [any(a <= starts and ends <= b for a, b in hours) for hours in _windows(plan)]
+
+
 def suggest_for(trip: Trip, plan: DayPlan) -> Suggestions:
     """The drivers of the trip's scheme who can take it, each with the vehicle they would take,
     nearest home to the pick-up first (those whose distance is unknown last); and those left out,
     each with the reasons for the vehicle that came closest.
 
-    Only the reasons of the drivers left out are written out; the vehicles are chosen by counting
-    them, from what was worked out once for the day (``DayPlan``) and once for the trip
-    (``TripView``)."""
+    The vehicles are chosen by counting reasons, not writing them, from what was worked out once
+    for the day (``DayPlan``) and once for the trip (``TripView``). A driver with a reason against
+    them whatever the vehicle (away, not available then, kept apart from the passenger) is left out
+    at once; one not driving at the time takes the first vehicle ready for trips like this one that
+    no one else has then; only one driving then has every vehicle counted (``_first_fitting``). The
+    vehicle that came closest for a driver left out, and its reasons, are worked out when the
+    reasons are first read."""
     view = TripView.of(trip, plan)
+    free = _free(view, plan)
+    busy, taken = view.drivers, view.vehicles
+    passenger, postcode = trip.passenger_id, trip.pickup_postcode
     suggested: list[tuple[bool, float, str, DriverSuggestion]] = []
-    left_out: list[tuple[str, LeftOut]] = []
+    left_out: list[LeftOut] = []  # by name already
     for driving in _drivers_for(trip, plan):
-        facts = driving.facts
-        fitting, closest = _first_fitting(trip, driving, view)
-        if fitting is not None:
-            miles = plan.miles(facts, trip.pickup_postcode)
-            suggestion = DriverSuggestion(facts.driver, fitting, miles)
-            suggested.append((miles is None, miles or 0.0, driving.name, suggestion))
-        elif closest is not None:
-            write = partial(_sentences, trip, facts, closest, plan, view)
-            left_out.append((driving.name, LeftOut(facts.driver, write=write)))
+        fitting = None
+        if not driving.always and free[driving.window] and passenger not in driving.excluded:
+            if driving.pk in busy:
+                fitting = _fitting_beside(trip, driving, view)
+            else:
+                for candidate in driving.ready:
+                    if candidate.pk not in taken:
+                        fitting = candidate.vehicle
+                        break
+        if fitting is None:
+            left_out.append(LeftOut(trip, driving, view, plan))
         else:
-            left_out.append((driving.name, LeftOut(facts.driver, [f"{trip.scheme} has no vehicles."])))
+            miles = plan.miles(driving.facts, postcode)
+            suggestion = DriverSuggestion(driving.driver, fitting, miles)
+            suggested.append((miles is None, miles or 0.0, driving.name, suggestion))
     suggested.sort(key=lambda row: row[:3])
-    left_out.sort(key=lambda row: row[0])
-    return Suggestions([row[3] for row in suggested], [row[1] for row in left_out])
+    return Suggestions([row[3] for row in suggested], left_out)
 
 
 def suggest_drivers(user: User, trip: Trip) -> Suggestions:
