@@ -226,16 +226,16 @@ class TripView:
     drivers: Counter[int]
     vehicles: Counter[int]
     pairs: Counter[tuple[int, int]]
-    driving: dict[int, frozenset[int]]  # by driver: the vehicles of their runs then
+    sole: dict[int, int]  # by driver: the vehicle of their runs then, 0 when there are two or more
 
     @classmethod
     def of(cls, trip: Trip, plan: DayPlan) -> TripView:
         overlapping = _overlapping(trip, plan)
         starts, ends = _local(trip.starts_at).time(), _local(trip.ends_at).time()
         pairs = Counter((other.driver_pk, other.vehicle_pk) for other in overlapping)
-        driving: dict[int, set[int]] = defaultdict(set)
+        sole: dict[int, int] = {}
         for driver_pk, vehicle_pk in pairs:
-            driving[driver_pk].add(vehicle_pk)
+            sole[driver_pk] = 0 if driver_pk in sole else vehicle_pk
         return cls(
             starts=starts,
             ends=ends,
@@ -244,8 +244,16 @@ class TripView:
             drivers=Counter(other.driver_pk for other in overlapping),
             vehicles=Counter(other.vehicle_pk for other in overlapping),
             pairs=pairs,
-            driving={driver_pk: frozenset(pks) for driver_pk, pks in driving.items()},
+            sole=sole,
         )
+
+    @cached_property
+    def driving(self) -> dict[int, frozenset[int]]:
+        """By driver: the vehicles of their runs then."""
+        driving: dict[int, set[int]] = defaultdict(set)
+        for driver_pk, vehicle_pk in self.pairs:
+            driving[driver_pk].add(vehicle_pk)
+        return {driver_pk: frozenset(pks) for driver_pk, pks in driving.items()}
 
 
 @dataclass(frozen=True)
@@ -563,10 +571,24 @@ class LeftOut:
         return f"LeftOut({self.driver!r}, {self.reasons!r})"
 
 
-@dataclass(frozen=True)
 class Suggestions:
-    suggested: list[DriverSuggestion]
-    left_out: list[LeftOut]
+    """The drivers suggested for a trip, and those left out (``LeftOut``, made when first read:
+    a day's suggestions leave out thousands of drivers, and a page shows those of one trip)."""
+
+    def __init__(
+        self,
+        suggested: list[DriverSuggestion],
+        trip: Trip,
+        leaving: list[_Driving],
+        view: TripView,
+        plan: DayPlan,
+    ) -> None:
+        self.suggested = suggested
+        self._trip, self._leaving, self._view, self._plan = trip, leaving, view, plan
+
+    @cached_property
+    def left_out(self) -> list[LeftOut]:
+        return [LeftOut(self._trip, driving, self._view, self._plan) for driving in self._leaving]
 
 
 def _vehicles_to_try(trip: Trip, facts: DriverDay, plan: DayPlan) -> list[Vehicle]:
@@ -750,10 +772,7 @@ def _fitting_beside(trip: Trip, driving: _Driving, view: TripView) -> Vehicle | 
     the vehicle they drive then, when it is the only one, carries no one else's trips then, has no
     reason against it whatever the time and has room beside the trips it carries then (else any
     vehicle has a clash: ``_first_fitting``)."""
-    mine = view.driving[driving.pk]
-    if len(mine) != 1:
-        return None
-    (pk,) = mine
+    pk = view.sole[driving.pk]
     candidate = driving.ready_by_pk.get(pk)
     if candidate is None or view.vehicles[pk] != view.drivers[driving.pk]:
         return None
@@ -785,7 +804,7 @@ def suggest_for(trip: Trip, plan: DayPlan) -> Suggestions:
     busy, taken = view.drivers, view.vehicles
     passenger, postcode = trip.passenger_id, trip.pickup_postcode
     suggested: list[tuple[bool, float, str, DriverSuggestion]] = []
-    left_out: list[LeftOut] = []  # by name already
+    left_out: list[_Driving] = []  # by name already
     for driving in _drivers_for(trip, plan):
         fitting = None
         if not driving.always and free[driving.window] and passenger not in driving.excluded:
@@ -797,13 +816,13 @@ def suggest_for(trip: Trip, plan: DayPlan) -> Suggestions:
                         fitting = candidate.vehicle
                         break
         if fitting is None:
-            left_out.append(LeftOut(trip, driving, view, plan))
+            left_out.append(driving)
         else:
             miles = plan.miles(driving.facts, postcode)
             suggestion = DriverSuggestion(driving.driver, fitting, miles)
             suggested.append((miles is None, miles or 0.0, driving.name, suggestion))
     suggested.sort(key=lambda row: row[:3])
-    return Suggestions([row[3] for row in suggested], left_out)
+    return Suggestions([row[3] for row in suggested], trip, left_out, view, plan)
 
 
 def suggest_drivers(user: User, trip: Trip) -> Suggestions:
