@@ -48,8 +48,7 @@ from accounts.models import Organisation, Role, Team, TeamMembership, User  # no
 from people.models import Person  # noqa: E402
 from places.models import Postcode  # noqa: E402
 from places.services import import_postcodes  # noqa: E402
-from transport import selectors  # noqa: E402
-from transport.assignment import load_day_plan, suggest_for  # noqa: E402
+from transport.assignment import load_day_plan, plan_board, suggest_for  # noqa: E402
 from transport.models import (  # noqa: E402
     Availability,
     ComplianceCheck,
@@ -321,14 +320,7 @@ def main() -> int:
     params = {"scheme": scheme.pk, "day": day, "weekday": day.weekday(), "start": start, "end": end}
 
     def board():
-        trips = selectors.day_board(coordinator, scheme, day)
-        plan = load_day_plan(
-            day,
-            drivers=Driver.objects.filter(is_active=True, schemes=scheme),
-            vehicles=Vehicle.objects.filter(scheme=scheme),
-            trips=trips,
-        )
-        return trips, plan
+        return plan_board(coordinator, scheme, day)
 
     def floor():
         with connection.cursor() as cursor:

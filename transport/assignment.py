@@ -26,19 +26,32 @@ from functools import cached_property
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.permissions import Requester
 from common.errors import NotVisible, Refusal
 from places.geo import Point, great_circle_miles
 from places.models import Postcode
 
-from .models import Availability, ComplianceCheck, Driver, Leave, Run, Trip, Vehicle, VehicleKind
+from . import selectors
+from .models import (
+    Availability,
+    ComplianceCheck,
+    Driver,
+    Leave,
+    PairingExclusion,
+    Run,
+    Scheme,
+    Trip,
+    Vehicle,
+    VehicleKind,
+)
 from .permissions import may_coordinate_scheme
 from .services import _drop_run_if_empty, record_trip_change
 
-DRIVES = {
+DRIVES: dict[str, tuple[str, str]] = {  # by kind of vehicle: the driver's flag, and what they drive
     VehicleKind.CAR: ("drives_cars", "a car"),
     VehicleKind.TUK_TUK: ("drives_tuk_tuks", "a tuk-tuk"),
     VehicleKind.MINIBUS: ("drives_minibuses", "a minibus"),
@@ -71,7 +84,7 @@ class DayPlan:
     on_runs: list[Trip] = field(default_factory=list)
     places: dict[str, Point] = field(default_factory=dict)
     _kept: dict[tuple, object] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _miles: dict[tuple[int, str], float | None] = field(
+    _miles: dict[int, dict[str, float | None]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
@@ -92,6 +105,10 @@ class DayPlan:
             lambda: compliance_reasons(facts, vehicle, self.day),
         )
 
+    @cached_property
+    def weekday(self) -> str:
+        return f"{self.day:%A}"
+
     def name(self, facts: DriverDay) -> str:
         return self.name_of(facts.driver)
 
@@ -100,11 +117,11 @@ class DayPlan:
 
     def miles(self, facts: DriverDay, postcode: str) -> float | None:
         """From the driver's home to a pick-up postcode, when both are known."""
-        key = (facts.driver.pk, postcode)
-        if key not in self._miles:
+        known = self._miles.setdefault(facts.driver.pk, {})
+        if postcode not in known:
             home, pickup = facts.location, self.places.get(postcode)
-            self._miles[key] = None if home is None or pickup is None else great_circle_miles(home, pickup)
-        return self._miles[key]
+            known[postcode] = None if home is None or pickup is None else great_circle_miles(home, pickup)
+        return known[postcode]
 
 
 def _point(postcode: Postcode | None) -> Point | None:
@@ -122,43 +139,79 @@ def load_day_plan(
 ) -> DayPlan:
     """Read what the checks need for ``day``: the given drivers and vehicles (every active one by
     default), the trips already on runs that day, and where ``trips`` pick up."""
-    drivers = (
-        (drivers if drivers is not None else Driver.objects.filter(is_active=True))
-        .select_related("user", "home_postcode")
-        .prefetch_related(
-            "schemes",
-            Prefetch("availability", queryset=Availability.objects.filter(weekday=day.weekday())),
-            Prefetch("leave", queryset=Leave.objects.filter(starts_on__lte=day, ends_on__gte=day)),
-            Prefetch("checks", queryset=ComplianceCheck.objects.order_by("-expires_on")),
-            "exclusions",
+    read = list(
+        (drivers if drivers is not None else Driver.objects.filter(is_active=True)).select_related(
+            "user", "home_postcode"
         )
     )
-    found: dict[int, DriverDay] = {}
-    for driver in drivers:
-        checks: dict[str, list[ComplianceCheck]] = defaultdict(list)
-        for check in driver.checks.all():
-            checks[check.kind].append(check)
-        leave = list(driver.leave.all())
-        found[driver.pk] = DriverDay(
+    # What the checks read about them, each in one query (as ``prefetch_related`` would, without a
+    # query set kept for each driver and each relation).
+    pks = [driver.pk for driver in read]
+    schemes: dict[int, set[int]] = defaultdict(set)
+    for driver_pk, scheme_pk in Driver.schemes.through.objects.filter(driver_id__in=pks).values_list(
+        "driver_id", "scheme_id"
+    ):
+        schemes[driver_pk].add(scheme_pk)
+    availability: dict[int, list[Availability]] = defaultdict(list)
+    for slot in Availability.objects.filter(driver_id__in=pks, weekday=day.weekday()):
+        availability[slot.driver_id].append(slot)
+    leave: dict[int, Leave] = {}
+    for away in Leave.objects.filter(driver_id__in=pks, starts_on__lte=day, ends_on__gte=day):
+        leave.setdefault(away.driver_id, away)
+    checks: dict[int, dict[str, list[ComplianceCheck]]] = defaultdict(lambda: defaultdict(list))
+    for check in ComplianceCheck.objects.filter(driver_id__in=pks).order_by("-expires_on"):
+        checks[check.driver_id][check.kind].append(check)
+    excluded: dict[int, set[int]] = defaultdict(set)
+    for driver_pk, passenger_pk in PairingExclusion.objects.filter(driver_id__in=pks).values_list(
+        "driver_id", "passenger_id"
+    ):
+        excluded[driver_pk].add(passenger_pk)
+    found: dict[int, DriverDay] = {
+        driver.pk: DriverDay(
             driver=driver,
-            schemes={scheme.pk for scheme in driver.schemes.all()},
-            availability=list(driver.availability.all()),
-            leave=leave[0] if leave else None,
-            checks=checks,
-            excluded={exclusion.passenger_id for exclusion in driver.exclusions.all()},
+            schemes=schemes[driver.pk],
+            availability=availability[driver.pk],
+            leave=leave.get(driver.pk),
+            checks=checks[driver.pk],
+            excluded=excluded[driver.pk],
             location=_point(driver.home_postcode),
         )
+        for driver in read
+    }
     vehicles = vehicles if vehicles is not None else Vehicle.objects.all()
     on_runs = list(Trip.objects.filter(run__on=day).select_related("run").order_by("starts_at", "pk"))
+    return DayPlan(
+        day=day, drivers=found, vehicles={v.pk: v for v in vehicles}, on_runs=on_runs, places=_places(trips)
+    )
+
+
+def _places(trips: Iterable[Trip]) -> dict[str, Point]:
+    """Where the trips pick up, by postcode (those with no place known left out)."""
     codes = {trip.pickup_postcode for trip in trips}
-    places = {
+    if not codes:
+        return {}
+    return {
         postcode.postcode: point
         for postcode in Postcode.objects.filter(postcode__in=codes)
         if (point := _point(postcode)) is not None
     }
-    return DayPlan(
-        day=day, drivers=found, vehicles={v.pk: v for v in vehicles}, on_runs=on_runs, places=places
+
+
+def plan_board(user: Requester, scheme: Scheme, day: date) -> tuple[list[Trip], DayPlan]:
+    """A scheme's day board for its coordinators (``selectors.day_board``) with the plan for
+    suggesting drivers for its trips (``load_day_plan`` of the scheme's drivers still driving and
+    its vehicles): the board's runs take their drivers and vehicles from the plan, not read twice."""
+    if not may_coordinate_scheme(user, scheme):
+        raise NotVisible()
+    plan = load_day_plan(
+        day,
+        drivers=Driver.objects.filter(is_active=True, schemes=scheme),
+        vehicles=Vehicle.objects.filter(scheme=scheme),
     )
+    drivers = {pk: facts.driver for pk, facts in plan.drivers.items()}
+    trips = selectors.day_board(user, scheme, day, drivers=drivers, vehicles=plan.vehicles)
+    plan.places.update(_places(trips))
+    return trips, plan
 
 
 # --- The checks: each returns the reasons it refuses, as (field, sentence) -----------------------
@@ -382,16 +435,15 @@ def compliance_reasons(facts: DriverDay, vehicle: Vehicle, day: date) -> Reasons
 
 
 def _may_drive_kind(driver: Driver, vehicle: Vehicle) -> bool:
-    return bool(getattr(driver, DRIVES[VehicleKind(vehicle.kind)][0]))
+    return bool(getattr(driver, DRIVES[vehicle.kind][0]))
 
 
 def _available(facts: DriverDay, view: TripView) -> bool:
     return any(slot.starts_at <= view.starts and view.ends <= slot.ends_at for slot in facts.availability)
 
 
-def _driver_reasons(
-    trip: Trip, facts: DriverDay, vehicle: Vehicle, plan: DayPlan, view: TripView, compliance: Reasons
-) -> Reasons:
+def _first_driver_reasons(trip: Trip, facts: DriverDay, vehicle: Vehicle, plan: DayPlan) -> Reasons:
+    """The reasons against the driver that come before their hours: whatever the trip's time."""
     driver, reasons = facts.driver, []
     name = plan.name(facts)
     if not driver.is_active:
@@ -399,25 +451,35 @@ def _driver_reasons(
     if trip.scheme_id not in facts.schemes:
         reasons.append(("driver", f"{name} does not drive for {trip.scheme}."))
     if not _may_drive_kind(driver, vehicle):
-        reasons.append(("driver", f"{name} is not cleared to drive {DRIVES[VehicleKind(vehicle.kind)][1]}."))
+        reasons.append(("driver", f"{name} is not cleared to drive {DRIVES[vehicle.kind][1]}."))
     if facts.leave is not None:
         leave = facts.leave
         reasons.append(
             ("driver", f"{name} is on leave from {leave.starts_on:%-d %B} to {leave.ends_on:%-d %B}.")
         )
+    return reasons
+
+
+def _driver_reasons(
+    trip: Trip, facts: DriverDay, plan: DayPlan, view: TripView, first: Reasons, compliance: Reasons
+) -> Reasons:
+    reasons = list(first)
     if not _available(facts, view):
-        reasons.append(("driver", f"{name} is not available on {plan.day:%A}s from {view.times}."))
+        reasons.append(
+            ("driver", f"{plan.name(facts)} is not available on {plan.weekday}s from {view.times}.")
+        )
     reasons.extend(compliance)
     if trip.passenger_id in facts.excluded:
-        reasons.append(("driver", f"{name} is not to be paired with this passenger."))
+        reasons.append(("driver", f"{plan.name(facts)} is not to be paired with this passenger."))
     return reasons
 
 
 def driver_reasons(trip: Trip, facts: DriverDay, vehicle: Vehicle, plan: DayPlan) -> Reasons:
     """The driver drives for the scheme, may drive this kind of vehicle, is free then, is not on
     leave, is compliant, and is not to be kept apart from the passenger."""
+    first = _first_driver_reasons(trip, facts, vehicle, plan)
     compliance = compliance_reasons(facts, vehicle, plan.day)
-    return _driver_reasons(trip, facts, vehicle, plan, TripView.of(trip, plan), compliance)
+    return _driver_reasons(trip, facts, plan, TripView.of(trip, plan), first, compliance)
 
 
 def _times(other: _OnRun, plan: DayPlan) -> str:
@@ -454,12 +516,26 @@ def clash_reasons(trip: Trip, driver: Driver, vehicle: Vehicle, plan: DayPlan) -
     return _clashes(driver, vehicle, TripView.of(trip, plan), plan)
 
 
+def _steady_reasons(trip: Trip, facts: DriverDay, vehicle: Vehicle, plan: DayPlan) -> tuple[Reasons, ...]:
+    """The reasons against the driver in the vehicle whatever the trip's time and passenger, in the
+    three places they come among the others: before the driver's hours, their compliance, and
+    those about the vehicle before its room."""
+    return (
+        _first_driver_reasons(trip, facts, vehicle, plan),
+        plan.compliance(facts, vehicle),
+        [*_other_scheme(trip, vehicle), *plan.vehicle_state(vehicle)],
+    )
+
+
 def _reasons(trip: Trip, facts: DriverDay, vehicle: Vehicle, plan: DayPlan, view: TripView) -> Reasons:
-    room = _room(trip, vehicle, _sharing(facts.driver.pk, vehicle.pk, view))
+    driver_pk, vehicle_pk = facts.driver.pk, vehicle.pk
+    first, compliance, about_vehicle = plan._keep(
+        ("steady", trip.scheme_id, driver_pk, vehicle_pk), lambda: _steady_reasons(trip, facts, vehicle, plan)
+    )
+    room = _room(trip, vehicle, _sharing(driver_pk, vehicle_pk, view))
     return [
-        *_driver_reasons(trip, facts, vehicle, plan, view, plan.compliance(facts, vehicle)),
-        *_other_scheme(trip, vehicle),
-        *plan.vehicle_state(vehicle),
+        *_driver_reasons(trip, facts, plan, view, first, compliance),
+        *about_vehicle,
         *_capacity(trip, vehicle, room),
         *_clashes(facts.driver, vehicle, view, plan),
     ]
