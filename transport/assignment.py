@@ -18,6 +18,7 @@ once are taken one after the other and the second sees the first's run."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -190,10 +191,9 @@ def _places(trips: Iterable[Trip]) -> dict[str, Point]:
     codes = {trip.pickup_postcode for trip in trips}
     if not codes:
         return {}
+    found = Postcode.objects.filter(postcode__in=codes, latitude__isnull=False, longitude__isnull=False)
     return {
-        postcode.postcode: point
-        for postcode in Postcode.objects.filter(postcode__in=codes)
-        if (point := _point(postcode)) is not None
+        code: Point(lat, lon) for code, lat, lon in found.values_list("postcode", "latitude", "longitude")
     }
 
 
@@ -257,12 +257,25 @@ def _on_runs(plan: DayPlan) -> list[_OnRun]:
     return plan._keep(("on runs", len(plan.on_runs)), work)
 
 
+def _starts(plan: DayPlan) -> list[datetime] | None:
+    """When each trip on a run starts, when they are in time order (as read), else None."""
+
+    def work() -> list[datetime] | None:
+        starts = [other.starts_at for other in _on_runs(plan)]
+        return starts if all(a <= b for a, b in zip(starts, starts[1:], strict=False)) else None
+
+    return plan._keep(("starts", len(plan.on_runs)), work)
+
+
 def _overlapping(trip: Trip, plan: DayPlan) -> list[_OnRun]:
+    """The trips on runs at overlapping times, in the order of ``plan.on_runs`` (in time order,
+    those starting after the trip ends are not looked at)."""
     pk, starts, ends = trip.pk, trip.starts_at, trip.ends_at
+    on_runs, starting = _on_runs(plan), _starts(plan)
+    if starting is not None:
+        on_runs = on_runs[: bisect_left(starting, ends)]
     return [
-        other
-        for other in _on_runs(plan)
-        if other.pk != pk and other.starts_at < ends and other.ends_at > starts
+        other for other in on_runs if other.pk != pk and other.starts_at < ends and other.ends_at > starts
     ]
 
 
@@ -270,35 +283,59 @@ def _overlapping(trip: Trip, plan: DayPlan) -> list[_OnRun]:
 class TripView:
     """What the checks ask of one trip against the day, worked out once per trip: its times in
     local time, the trips on runs at overlapping times, and how many of those each driver, each
-    vehicle and each driver-and-vehicle pair carries."""
+    vehicle and each driver-and-vehicle pair carries.
+
+    Kept by plain numbers where it can (a day's suggestions make one for each trip, and every
+    object they keep is one more for Python's garbage collector to walk); the pairs, and the
+    vehicles each driver drives then, are counted only when asked for."""
 
     starts: time
     ends: time
     times: str  # "10:00 to 10:45"
     overlapping: list[_OnRun]
-    drivers: Counter[int]
-    vehicles: Counter[int]
-    pairs: Counter[tuple[int, int]]
+    drivers: dict[int, int]  # by driver: how many of their trips then
+    vehicles: dict[int, int]  # by vehicle: how many trips it carries then
     sole: dict[int, int]  # by driver: the vehicle of their runs then, 0 when there are two or more
+    seats: dict[int, int]  # by driver: the seats their trips then take
+    spaces: dict[int, int]  # by driver: the wheelchair spaces their trips then take
 
     @classmethod
     def of(cls, trip: Trip, plan: DayPlan) -> TripView:
         overlapping = _overlapping(trip, plan)
         starts, ends = _local(trip.starts_at).time(), _local(trip.ends_at).time()
-        pairs = Counter((other.driver_pk, other.vehicle_pk) for other in overlapping)
+        drivers: dict[int, int] = {}
+        vehicles: dict[int, int] = {}
         sole: dict[int, int] = {}
-        for driver_pk, vehicle_pk in pairs:
-            sole[driver_pk] = 0 if driver_pk in sole else vehicle_pk
+        seats: dict[int, int] = {}
+        spaces: dict[int, int] = {}
+        for other in overlapping:
+            driver_pk, vehicle_pk = other.driver_pk, other.vehicle_pk
+            vehicles[vehicle_pk] = vehicles.get(vehicle_pk, 0) + 1
+            if driver_pk in drivers:
+                drivers[driver_pk] += 1
+                seats[driver_pk] += other.seats
+                spaces[driver_pk] += other.spaces
+                if sole[driver_pk] != vehicle_pk:
+                    sole[driver_pk] = 0
+            else:
+                drivers[driver_pk], seats[driver_pk], spaces[driver_pk] = 1, other.seats, other.spaces
+                sole[driver_pk] = vehicle_pk
         return cls(
             starts=starts,
             ends=ends,
             times=f"{starts:%H:%M} to {ends:%H:%M}",
             overlapping=overlapping,
-            drivers=Counter(other.driver_pk for other in overlapping),
-            vehicles=Counter(other.vehicle_pk for other in overlapping),
-            pairs=pairs,
+            drivers=drivers,
+            vehicles=vehicles,
             sole=sole,
+            seats=seats,
+            spaces=spaces,
         )
+
+    @cached_property
+    def pairs(self) -> Counter[tuple[int, int]]:
+        """By driver and vehicle: how many trips then."""
+        return Counter((other.driver_pk, other.vehicle_pk) for other in self.overlapping)
 
     @cached_property
     def driving(self) -> dict[int, frozenset[int]]:
@@ -693,16 +730,16 @@ def _candidates(trip: Trip, facts: DriverDay, plan: DayPlan) -> list[_Candidate]
     """The vehicles to try, in order (``_vehicles_to_try``)."""
 
     def work() -> list[_Candidate]:
-        return [
-            _Candidate(
-                vehicle,
-                vehicle.pk,
-                (not _may_drive_kind(facts.driver, vehicle))
-                + len(plan.compliance(facts, vehicle))
-                + len(plan.vehicle_state(vehicle)),
-            )
-            for vehicle in _vehicles_to_try(trip, facts, plan)
-        ]
+        counted: dict[tuple[bool, str], int] = {}  # by whose it is and kind: the driver's reasons
+        found = []
+        for vehicle in _vehicles_to_try(trip, facts, plan):
+            key = (vehicle.owner_id == facts.driver.pk, vehicle.kind)
+            if key not in counted:
+                counted[key] = (not _may_drive_kind(facts.driver, vehicle)) + len(
+                    plan.compliance(facts, vehicle)
+                )
+            found.append(_Candidate(vehicle, vehicle.pk, counted[key] + len(plan.vehicle_state(vehicle))))
+        return found
 
     return plan._keep(("candidates", trip.scheme_id, facts.driver.pk), work)
 
@@ -848,13 +885,18 @@ def _fitting_beside(trip: Trip, driving: _Driving, view: TripView) -> Vehicle | 
     the vehicle they drive then, when it is the only one, carries no one else's trips then, has no
     reason against it whatever the time and has room beside the trips it carries then (else any
     vehicle has a clash: ``_first_fitting``)."""
-    pk = view.sole[driving.pk]
+    driver_pk = driving.pk
+    pk = view.sole[driver_pk]
     candidate = driving.ready_by_pk.get(pk)
-    if candidate is None or view.vehicles[pk] != view.drivers[driving.pk]:
+    if candidate is None or view.vehicles[pk] != view.drivers[driver_pk]:
         return None
-    if _room(trip, candidate.vehicle, _sharing(driving.pk, pk, view)).count:
+    # Ready: its lift or ramp, if needed, is there. The trips it carries then are all the driver's.
+    vehicle = candidate.vehicle
+    if trip.seats_needed + view.seats[driver_pk] > vehicle.seats:
         return None
-    return candidate.vehicle
+    if trip.wheelchair_spaces_needed + view.spaces[driver_pk] > vehicle.wheelchair_spaces:
+        return None
+    return vehicle
 
 
 def _free(view: TripView, plan: DayPlan) -> list[bool]:
@@ -872,9 +914,9 @@ def suggest_for(trip: Trip, plan: DayPlan) -> Suggestions:
     for the day (``DayPlan``) and once for the trip (``TripView``). A driver with a reason against
     them whatever the vehicle (away, not available then, kept apart from the passenger) is left out
     at once; one not driving at the time takes the first vehicle ready for trips like this one that
-    no one else has then; only one driving then has every vehicle counted (``_first_fitting``). The
-    vehicle that came closest for a driver left out, and its reasons, are worked out when the
-    reasons are first read."""
+    no one else has then; one driving then can take only the vehicle of their run
+    (``_fitting_beside``). The vehicle that came closest for a driver left out, and its reasons,
+    are worked out when the reasons are first read (``_first_fitting``)."""
     view = TripView.of(trip, plan)
     free = _free(view, plan)
     busy, taken = view.drivers, view.vehicles
