@@ -191,10 +191,8 @@ def _places(trips: Iterable[Trip]) -> dict[str, Point]:
     codes = {trip.pickup_postcode for trip in trips}
     if not codes:
         return {}
-    found = Postcode.objects.filter(postcode__in=codes, latitude__isnull=False, longitude__isnull=False)
-    return {
-        code: Point(lat, lon) for code, lat, lon in found.values_list("postcode", "latitude", "longitude")
-    }
+    rows = Postcode.objects.filter(postcode__in=codes).values_list("postcode", "latitude", "longitude")
+    return {code: Point(lat, lon) for code, lat, lon in rows if lat is not None and lon is not None}
 
 
 def plan_board(user: Requester, scheme: Scheme, day: date) -> tuple[list[Trip], DayPlan]:
@@ -667,7 +665,8 @@ class LeftOut:
     __slots__ = ("_driving", "_plan", "_reasons", "_trip", "_view", "driver")
 
     def __init__(self, trip: Trip, driving: _Driving, view: TripView, plan: DayPlan) -> None:
-        self.driver, self._reasons = driving.driver, None
+        self.driver = driving.driver
+        self._reasons: list[str] | None = None
         self._trip, self._driving, self._view, self._plan = trip, driving, view, plan
 
     @property
