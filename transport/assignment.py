@@ -723,6 +723,11 @@ class _Candidate:
     vehicle: Vehicle
     pk: int
     steady: int
+    place: int  # in the order the driver's vehicles are tried
+
+
+def _place(candidate: _Candidate) -> int:
+    return candidate.place
 
 
 def _candidates(trip: Trip, facts: DriverDay, plan: DayPlan) -> list[_Candidate]:
@@ -730,14 +735,15 @@ def _candidates(trip: Trip, facts: DriverDay, plan: DayPlan) -> list[_Candidate]
 
     def work() -> list[_Candidate]:
         counted: dict[tuple[bool, str], int] = {}  # by whose it is and kind: the driver's reasons
-        found = []
+        found: list[_Candidate] = []
         for vehicle in _vehicles_to_try(trip, facts, plan):
             key = (vehicle.owner_id == facts.driver.pk, vehicle.kind)
             if key not in counted:
                 counted[key] = (not _may_drive_kind(facts.driver, vehicle)) + len(
                     plan.compliance(facts, vehicle)
                 )
-            found.append(_Candidate(vehicle, vehicle.pk, counted[key] + len(plan.vehicle_state(vehicle))))
+            steady = counted[key] + len(plan.vehicle_state(vehicle))
+            found.append(_Candidate(vehicle, vehicle.pk, steady, len(found)))
         return found
 
     return plan._keep(("candidates", trip.scheme_id, facts.driver.pk), work)
@@ -753,18 +759,16 @@ def _rooms(trip: Trip, plan: DayPlan) -> dict[int, int]:
     return plan._keep(("rooms", trip.escorts, trip.mobility_aid), work)
 
 
-def _by_steady_count(
-    trip: Trip, facts: DriverDay, plan: DayPlan
-) -> list[tuple[int, list[tuple[int, _Candidate]]]]:
+def _by_steady_count(trip: Trip, facts: DriverDay, plan: DayPlan) -> list[tuple[int, list[_Candidate]]]:
     """The vehicles to try for trips like this one (as many escorts, the same mobility aid),
     grouped by how many reasons they have whatever the time (steady and room), fewest first; each
-    with its place in the order they are tried."""
+    in the order they are tried."""
 
-    def work() -> list[tuple[int, list[tuple[int, _Candidate]]]]:
+    def work() -> list[tuple[int, list[_Candidate]]]:
         rooms = _rooms(trip, plan)
-        groups: dict[int, list[tuple[int, _Candidate]]] = defaultdict(list)
-        for place, candidate in enumerate(_candidates(trip, facts, plan)):
-            groups[candidate.steady + rooms[candidate.pk]].append((place, candidate))
+        groups: dict[int, list[_Candidate]] = defaultdict(list)
+        for candidate in _candidates(trip, facts, plan):
+            groups[candidate.steady + rooms[candidate.pk]].append(candidate)
         return sorted(groups.items())
 
     return plan._keep(("groups", trip.scheme_id, facts.driver.pk, trip.escorts, trip.mobility_aid), work)
@@ -791,14 +795,14 @@ class _Driving:
         self.ready_by_pk = {c.pk: c for c in self.ready}
 
     @cached_property
-    def groups(self) -> list[tuple[int, list[tuple[int, _Candidate]]]]:
+    def groups(self) -> list[tuple[int, list[_Candidate]]]:
         """The vehicles to try, grouped: ``_by_steady_count``."""
         return _by_steady_count(self._like, self.facts, self._plan)
 
     @cached_property
-    def places(self) -> dict[int, tuple[int, _Candidate]]:
-        """By vehicle: its place in the order tried."""
-        return {c.pk: (place, c) for place, c in enumerate(_candidates(self._like, self.facts, self._plan))}
+    def places(self) -> dict[int, _Candidate]:
+        """By vehicle: the vehicle to try (with its place in the order tried)."""
+        return {c.pk: c for c in _candidates(self._like, self.facts, self._plan)}
 
 
 Hours = tuple[tuple[time, time], ...]
@@ -854,7 +858,8 @@ def _first_fitting(trip: Trip, driving: _Driving, view: TripView) -> tuple[Vehic
     mine = view.driving.get(driver_pk, ())
     if mine:
         places = driving.places
-        for place, candidate in sorted(places[pk] for pk in mine if pk in places):
+        for candidate in sorted((places[pk] for pk in mine if pk in places), key=_place):
+            place = candidate.place
             pk, shared = candidate.pk, view.pairs[(driver_pk, candidate.pk)]
             room = _room(trip, candidate.vehicle, _sharing(driver_pk, pk, view))
             count = fixed + candidate.steady + room.count + busy + vehicles.get(pk, 0) - 2 * shared
@@ -866,7 +871,8 @@ def _first_fitting(trip: Trip, driving: _Driving, view: TripView) -> tuple[Vehic
         fewest = fixed + steady + busy  # no vehicle from this group on has fewer
         if best is not None and fewest > best[0]:
             break
-        for place, candidate in group:
+        for candidate in group:
+            place = candidate.place
             if mine and candidate.pk in mine:
                 continue
             count = fewest + vehicles.get(candidate.pk, 0)
