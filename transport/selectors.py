@@ -90,8 +90,8 @@ def schemes_coordinated(user: Requester) -> QuerySet[Scheme]:
     return Scheme.objects.filter(team__memberships__user=user).distinct()
 
 
-# What the day board shows of each trip and what the checks read of it; no other column is read
-# (a page that showed more would read each trip again: ``test_the_boards_queries_do_not_grow``).
+# What the day board shows of each trip and what the checks read of it; no other column is read (a
+# page showing more would read each trip again: test_the_boards_queries_do_not_grow_with_its_trips).
 BOARD_COLUMNS = (
     "scheme", "passenger", "pickup_address", "pickup_postcode", "destination",
     "destination_postcode", "pickup_at", "appointment_at", "starts_at", "ends_at", "outward",
