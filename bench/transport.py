@@ -8,9 +8,13 @@ with ramps, tuk-tuks, one off the road, one due a service); 300 passengers and 5
 day at real Trafford postcodes, about 150 of them already on runs (assigned with the real checks,
 so no run breaks a rule). Then times, over rounds:
 
-- the board: ``selectors.day_board`` (the trips, their passengers, runs, drivers and vehicles; each
-  passenger read audited) and ``assignment.load_day_plan`` for them (everything the checks read);
+- the board: ``assignment.plan_board``, which reads the day's plan (``load_day_plan``: the scheme's
+  drivers and vehicles and everything the checks read) and the board (``selectors.day_board``: the
+  trips, their passengers and runs, each passenger read audited), the runs taking their drivers
+  and vehicles from the plan;
 - suggestions: ``assignment.suggest_for`` for every one of the 500 trips over that one plan;
+- then every left-out driver's reasons: the vehicle that came closest for each, and its reasons,
+  written out (worked out only when read: a trip's page reads those of its own drivers);
 - the floor: the same rows read with raw SQL (the day's trips joined as the board joins them, and
   the drivers' availability, leave, checks, exclusions and schemes, the vehicles, the runs' trips
   and the pick-up postcodes), fetched and nothing else done.
@@ -48,8 +52,7 @@ from accounts.models import Organisation, Role, Team, TeamMembership, User  # no
 from people.models import Person  # noqa: E402
 from places.models import Postcode  # noqa: E402
 from places.services import import_postcodes  # noqa: E402
-from transport import selectors  # noqa: E402
-from transport.assignment import load_day_plan, suggest_for  # noqa: E402
+from transport.assignment import load_day_plan, plan_board, suggest_for  # noqa: E402
 from transport.models import (  # noqa: E402
     Availability,
     ComplianceCheck,
@@ -321,14 +324,7 @@ def main() -> int:
     params = {"scheme": scheme.pk, "day": day, "weekday": day.weekday(), "start": start, "end": end}
 
     def board():
-        trips = selectors.day_board(coordinator, scheme, day)
-        plan = load_day_plan(
-            day,
-            drivers=Driver.objects.filter(is_active=True, schemes=scheme),
-            vehicles=Vehicle.objects.filter(scheme=scheme),
-            trips=trips,
-        )
-        return trips, plan
+        return plan_board(coordinator, scheme, day)
 
     def floor():
         with connection.cursor() as cursor:

@@ -18,27 +18,41 @@ once are taken one after the other and the second sees the first's run."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from functools import partial
+from functools import cached_property
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.permissions import Requester
 from common.errors import NotVisible, Refusal
 from places.geo import Point, great_circle_miles
 from places.models import Postcode
 
-from .models import Availability, ComplianceCheck, Driver, Leave, Run, Trip, Vehicle, VehicleKind
+from . import selectors
+from .models import (
+    Availability,
+    ComplianceCheck,
+    Driver,
+    Leave,
+    PairingExclusion,
+    Run,
+    Scheme,
+    Trip,
+    Vehicle,
+    VehicleKind,
+)
 from .permissions import may_coordinate_scheme
 from .services import _drop_run_if_empty, record_trip_change
 
-DRIVES = {
+DRIVES: dict[str, tuple[str, str]] = {  # by kind of vehicle: the driver's flag, and what they drive
     VehicleKind.CAR: ("drives_cars", "a car"),
     VehicleKind.TUK_TUK: ("drives_tuk_tuks", "a tuk-tuk"),
     VehicleKind.MINIBUS: ("drives_minibuses", "a minibus"),
@@ -71,6 +85,9 @@ class DayPlan:
     on_runs: list[Trip] = field(default_factory=list)
     places: dict[str, Point] = field(default_factory=dict)
     _kept: dict[tuple, object] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _miles: dict[int, dict[str, float | None]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def _keep(self, key: tuple, work: Callable[[], Any]) -> Any:
         if key not in self._kept:
@@ -89,6 +106,10 @@ class DayPlan:
             lambda: compliance_reasons(facts, vehicle, self.day),
         )
 
+    @cached_property
+    def weekday(self) -> str:
+        return f"{self.day:%A}"
+
     def name(self, facts: DriverDay) -> str:
         return self.name_of(facts.driver)
 
@@ -97,10 +118,11 @@ class DayPlan:
 
     def miles(self, facts: DriverDay, postcode: str) -> float | None:
         """From the driver's home to a pick-up postcode, when both are known."""
-        home, pickup = facts.location, self.places.get(postcode)
-        if home is None or pickup is None:
-            return None
-        return self._keep(("miles", facts.driver.pk, postcode), lambda: great_circle_miles(home, pickup))
+        known = self._miles.setdefault(facts.driver.pk, {})
+        if postcode not in known:
+            home, pickup = facts.location, self.places.get(postcode)
+            known[postcode] = None if home is None or pickup is None else great_circle_miles(home, pickup)
+        return known[postcode]
 
 
 def _point(postcode: Postcode | None) -> Point | None:
@@ -118,43 +140,76 @@ def load_day_plan(
 ) -> DayPlan:
     """Read what the checks need for ``day``: the given drivers and vehicles (every active one by
     default), the trips already on runs that day, and where ``trips`` pick up."""
-    drivers = (
-        (drivers if drivers is not None else Driver.objects.filter(is_active=True))
-        .select_related("user", "home_postcode")
-        .prefetch_related(
-            "schemes",
-            Prefetch("availability", queryset=Availability.objects.filter(weekday=day.weekday())),
-            Prefetch("leave", queryset=Leave.objects.filter(starts_on__lte=day, ends_on__gte=day)),
-            Prefetch("checks", queryset=ComplianceCheck.objects.order_by("-expires_on")),
-            "exclusions",
+    read = list(
+        (drivers if drivers is not None else Driver.objects.filter(is_active=True)).select_related(
+            "user", "home_postcode"
         )
     )
-    found: dict[int, DriverDay] = {}
-    for driver in drivers:
-        checks: dict[str, list[ComplianceCheck]] = defaultdict(list)
-        for check in driver.checks.all():
-            checks[check.kind].append(check)
-        leave = list(driver.leave.all())
-        found[driver.pk] = DriverDay(
+    # What the checks read about them, each in one query (as ``prefetch_related`` would, without a
+    # query set kept for each driver and each relation).
+    pks = [driver.pk for driver in read]
+    schemes: dict[int, set[int]] = defaultdict(set)
+    for driver_pk, scheme_pk in Driver.schemes.through.objects.filter(driver_id__in=pks).values_list(
+        "driver_id", "scheme_id"
+    ):
+        schemes[driver_pk].add(scheme_pk)
+    availability: dict[int, list[Availability]] = defaultdict(list)
+    for slot in Availability.objects.filter(driver_id__in=pks, weekday=day.weekday()):
+        availability[slot.driver_id].append(slot)
+    leave: dict[int, Leave] = {}
+    for away in Leave.objects.filter(driver_id__in=pks, starts_on__lte=day, ends_on__gte=day):
+        leave.setdefault(away.driver_id, away)
+    checks: dict[int, dict[str, list[ComplianceCheck]]] = defaultdict(lambda: defaultdict(list))
+    for check in ComplianceCheck.objects.filter(driver_id__in=pks).order_by("-expires_on"):
+        checks[check.driver_id][check.kind].append(check)
+    excluded: dict[int, set[int]] = defaultdict(set)
+    for driver_pk, passenger_pk in PairingExclusion.objects.filter(driver_id__in=pks).values_list(
+        "driver_id", "passenger_id"
+    ):
+        excluded[driver_pk].add(passenger_pk)
+    found: dict[int, DriverDay] = {
+        driver.pk: DriverDay(
             driver=driver,
-            schemes={scheme.pk for scheme in driver.schemes.all()},
-            availability=list(driver.availability.all()),
-            leave=leave[0] if leave else None,
-            checks=checks,
-            excluded={exclusion.passenger_id for exclusion in driver.exclusions.all()},
+            schemes=schemes[driver.pk],
+            availability=availability[driver.pk],
+            leave=leave.get(driver.pk),
+            checks=checks[driver.pk],
+            excluded=excluded[driver.pk],
             location=_point(driver.home_postcode),
         )
+        for driver in read
+    }
     vehicles = vehicles if vehicles is not None else Vehicle.objects.all()
     on_runs = list(Trip.objects.filter(run__on=day).select_related("run").order_by("starts_at", "pk"))
-    codes = {trip.pickup_postcode for trip in trips}
-    places = {
-        postcode.postcode: point
-        for postcode in Postcode.objects.filter(postcode__in=codes)
-        if (point := _point(postcode)) is not None
-    }
     return DayPlan(
-        day=day, drivers=found, vehicles={v.pk: v for v in vehicles}, on_runs=on_runs, places=places
+        day=day, drivers=found, vehicles={v.pk: v for v in vehicles}, on_runs=on_runs, places=_places(trips)
     )
+
+
+def _places(trips: Iterable[Trip]) -> dict[str, Point]:
+    """Where the trips pick up, by postcode (those with no place known left out)."""
+    codes = {trip.pickup_postcode for trip in trips}
+    if not codes:
+        return {}
+    rows = Postcode.objects.filter(postcode__in=codes).values_list("postcode", "latitude", "longitude")
+    return {code: Point(lat, lon) for code, lat, lon in rows if lat is not None and lon is not None}
+
+
+def plan_board(user: Requester, scheme: Scheme, day: date) -> tuple[list[Trip], DayPlan]:
+    """A scheme's day board for its coordinators (``selectors.day_board``) with the plan for
+    suggesting drivers for its trips (``load_day_plan`` of the scheme's drivers still driving and
+    its vehicles): the board's runs take their drivers and vehicles from the plan, not read twice."""
+    if not may_coordinate_scheme(user, scheme):
+        raise NotVisible()
+    plan = load_day_plan(
+        day,
+        drivers=Driver.objects.filter(is_active=True, schemes=scheme),
+        vehicles=Vehicle.objects.filter(scheme=scheme),
+    )
+    drivers = {pk: facts.driver for pk, facts in plan.drivers.items()}
+    trips = selectors.day_board(user, scheme, day, drivers=drivers, vehicles=plan.vehicles)
+    plan.places.update(_places(trips))
+    return trips, plan
 
 
 # --- The checks: each returns the reasons it refuses, as (field, sentence) -----------------------
@@ -200,12 +255,25 @@ def _on_runs(plan: DayPlan) -> list[_OnRun]:
     return plan._keep(("on runs", len(plan.on_runs)), work)
 
 
+def _starts(plan: DayPlan) -> list[datetime] | None:
+    """When each trip on a run starts, when they are in time order (as read), else None."""
+
+    def work() -> list[datetime] | None:
+        starts = [other.starts_at for other in _on_runs(plan)]
+        return starts if all(a <= b for a, b in zip(starts, starts[1:], strict=False)) else None
+
+    return plan._keep(("starts", len(plan.on_runs)), work)
+
+
 def _overlapping(trip: Trip, plan: DayPlan) -> list[_OnRun]:
+    """The trips on runs at overlapping times, in the order of ``plan.on_runs`` (in time order,
+    those starting after the trip ends are not looked at)."""
     pk, starts, ends = trip.pk, trip.starts_at, trip.ends_at
+    on_runs, starting = _on_runs(plan), _starts(plan)
+    if starting is not None:
+        on_runs = on_runs[: bisect_left(starting, ends)]
     return [
-        other
-        for other in _on_runs(plan)
-        if other.pk != pk and other.starts_at < ends and other.ends_at > starts
+        other for other in on_runs if other.pk != pk and other.starts_at < ends and other.ends_at > starts
     ]
 
 
@@ -213,35 +281,67 @@ def _overlapping(trip: Trip, plan: DayPlan) -> list[_OnRun]:
 class TripView:
     """What the checks ask of one trip against the day, worked out once per trip: its times in
     local time, the trips on runs at overlapping times, and how many of those each driver, each
-    vehicle and each driver-and-vehicle pair carries."""
+    vehicle and each driver-and-vehicle pair carries.
+
+    Kept by plain numbers where it can (a day's suggestions make one for each trip, and every
+    object they keep is one more for Python's garbage collector to walk); the pairs, and the
+    vehicles each driver drives then, are counted only when asked for."""
 
     starts: time
     ends: time
     times: str  # "10:00 to 10:45"
     overlapping: list[_OnRun]
-    drivers: Counter[int]
-    vehicles: Counter[int]
-    pairs: Counter[tuple[int, int]]
-    driving: dict[int, frozenset[int]]  # by driver: the vehicles of their runs then
+    drivers: dict[int, int]  # by driver: how many of their trips then
+    vehicles: dict[int, int]  # by vehicle: how many trips it carries then
+    sole: dict[int, int]  # by driver: the vehicle of their runs then, 0 when there are two or more
+    seats: dict[int, int]  # by driver: the seats their trips then take
+    spaces: dict[int, int]  # by driver: the wheelchair spaces their trips then take
 
     @classmethod
     def of(cls, trip: Trip, plan: DayPlan) -> TripView:
         overlapping = _overlapping(trip, plan)
         starts, ends = _local(trip.starts_at).time(), _local(trip.ends_at).time()
-        pairs = Counter((other.driver_pk, other.vehicle_pk) for other in overlapping)
-        driving: dict[int, set[int]] = defaultdict(set)
-        for driver_pk, vehicle_pk in pairs:
-            driving[driver_pk].add(vehicle_pk)
+        drivers: dict[int, int] = {}
+        vehicles: dict[int, int] = {}
+        sole: dict[int, int] = {}
+        seats: dict[int, int] = {}
+        spaces: dict[int, int] = {}
+        for other in overlapping:
+            driver_pk, vehicle_pk = other.driver_pk, other.vehicle_pk
+            vehicles[vehicle_pk] = vehicles.get(vehicle_pk, 0) + 1
+            if driver_pk in drivers:
+                drivers[driver_pk] += 1
+                seats[driver_pk] += other.seats
+                spaces[driver_pk] += other.spaces
+                if sole[driver_pk] != vehicle_pk:
+                    sole[driver_pk] = 0
+            else:
+                drivers[driver_pk], seats[driver_pk], spaces[driver_pk] = 1, other.seats, other.spaces
+                sole[driver_pk] = vehicle_pk
         return cls(
             starts=starts,
             ends=ends,
             times=f"{starts:%H:%M} to {ends:%H:%M}",
             overlapping=overlapping,
-            drivers=Counter(other.driver_pk for other in overlapping),
-            vehicles=Counter(other.vehicle_pk for other in overlapping),
-            pairs=pairs,
-            driving={driver_pk: frozenset(pks) for driver_pk, pks in driving.items()},
+            drivers=drivers,
+            vehicles=vehicles,
+            sole=sole,
+            seats=seats,
+            spaces=spaces,
         )
+
+    @cached_property
+    def pairs(self) -> Counter[tuple[int, int]]:
+        """By driver and vehicle: how many trips then."""
+        return Counter((other.driver_pk, other.vehicle_pk) for other in self.overlapping)
+
+    @cached_property
+    def driving(self) -> dict[int, frozenset[int]]:
+        """By driver: the vehicles of their runs then."""
+        driving: dict[int, set[int]] = defaultdict(set)
+        for driver_pk, vehicle_pk in self.pairs:
+            driving[driver_pk].add(vehicle_pk)
+        return {driver_pk: frozenset(pks) for driver_pk, pks in driving.items()}
 
 
 @dataclass(frozen=True)
@@ -370,16 +470,15 @@ def compliance_reasons(facts: DriverDay, vehicle: Vehicle, day: date) -> Reasons
 
 
 def _may_drive_kind(driver: Driver, vehicle: Vehicle) -> bool:
-    return bool(getattr(driver, DRIVES[VehicleKind(vehicle.kind)][0]))
+    return bool(getattr(driver, DRIVES[vehicle.kind][0]))
 
 
 def _available(facts: DriverDay, view: TripView) -> bool:
     return any(slot.starts_at <= view.starts and view.ends <= slot.ends_at for slot in facts.availability)
 
 
-def _driver_reasons(
-    trip: Trip, facts: DriverDay, vehicle: Vehicle, plan: DayPlan, view: TripView, compliance: Reasons
-) -> Reasons:
+def _first_driver_reasons(trip: Trip, facts: DriverDay, vehicle: Vehicle, plan: DayPlan) -> Reasons:
+    """The reasons against the driver that come before their hours: whatever the trip's time."""
     driver, reasons = facts.driver, []
     name = plan.name(facts)
     if not driver.is_active:
@@ -387,25 +486,35 @@ def _driver_reasons(
     if trip.scheme_id not in facts.schemes:
         reasons.append(("driver", f"{name} does not drive for {trip.scheme}."))
     if not _may_drive_kind(driver, vehicle):
-        reasons.append(("driver", f"{name} is not cleared to drive {DRIVES[VehicleKind(vehicle.kind)][1]}."))
+        reasons.append(("driver", f"{name} is not cleared to drive {DRIVES[vehicle.kind][1]}."))
     if facts.leave is not None:
         leave = facts.leave
         reasons.append(
             ("driver", f"{name} is on leave from {leave.starts_on:%-d %B} to {leave.ends_on:%-d %B}.")
         )
+    return reasons
+
+
+def _driver_reasons(
+    trip: Trip, facts: DriverDay, plan: DayPlan, view: TripView, first: Reasons, compliance: Reasons
+) -> Reasons:
+    reasons = list(first)
     if not _available(facts, view):
-        reasons.append(("driver", f"{name} is not available on {plan.day:%A}s from {view.times}."))
+        reasons.append(
+            ("driver", f"{plan.name(facts)} is not available on {plan.weekday}s from {view.times}.")
+        )
     reasons.extend(compliance)
     if trip.passenger_id in facts.excluded:
-        reasons.append(("driver", f"{name} is not to be paired with this passenger."))
+        reasons.append(("driver", f"{plan.name(facts)} is not to be paired with this passenger."))
     return reasons
 
 
 def driver_reasons(trip: Trip, facts: DriverDay, vehicle: Vehicle, plan: DayPlan) -> Reasons:
     """The driver drives for the scheme, may drive this kind of vehicle, is free then, is not on
     leave, is compliant, and is not to be kept apart from the passenger."""
+    first = _first_driver_reasons(trip, facts, vehicle, plan)
     compliance = compliance_reasons(facts, vehicle, plan.day)
-    return _driver_reasons(trip, facts, vehicle, plan, TripView.of(trip, plan), compliance)
+    return _driver_reasons(trip, facts, plan, TripView.of(trip, plan), first, compliance)
 
 
 def _times(other: _OnRun, plan: DayPlan) -> str:
@@ -442,12 +551,26 @@ def clash_reasons(trip: Trip, driver: Driver, vehicle: Vehicle, plan: DayPlan) -
     return _clashes(driver, vehicle, TripView.of(trip, plan), plan)
 
 
+def _steady_reasons(trip: Trip, facts: DriverDay, vehicle: Vehicle, plan: DayPlan) -> tuple[Reasons, ...]:
+    """The reasons against the driver in the vehicle whatever the trip's time and passenger, in the
+    three places they come among the others: before the driver's hours, their compliance, and
+    those about the vehicle before its room."""
+    return (
+        _first_driver_reasons(trip, facts, vehicle, plan),
+        plan.compliance(facts, vehicle),
+        [*_other_scheme(trip, vehicle), *plan.vehicle_state(vehicle)],
+    )
+
+
 def _reasons(trip: Trip, facts: DriverDay, vehicle: Vehicle, plan: DayPlan, view: TripView) -> Reasons:
-    room = _room(trip, vehicle, _sharing(facts.driver.pk, vehicle.pk, view))
+    driver_pk, vehicle_pk = facts.driver.pk, vehicle.pk
+    first, compliance, about_vehicle = plan._keep(
+        ("steady", trip.scheme_id, driver_pk, vehicle_pk), lambda: _steady_reasons(trip, facts, vehicle, plan)
+    )
+    room = _room(trip, vehicle, _sharing(driver_pk, vehicle_pk, view))
     return [
-        *_driver_reasons(trip, facts, vehicle, plan, view, plan.compliance(facts, vehicle)),
-        *_other_scheme(trip, vehicle),
-        *plan.vehicle_state(vehicle),
+        *_driver_reasons(trip, facts, plan, view, first, compliance),
+        *about_vehicle,
         *_capacity(trip, vehicle, room),
         *_clashes(facts.driver, vehicle, view, plan),
     ]
@@ -536,37 +659,48 @@ class DriverSuggestion:
 
 class LeftOut:
     """A driver who cannot take the trip, with the reasons for the vehicle that came closest. A
-    day's suggestions leave out thousands of drivers and a page shows few of them, so the reasons
-    may be given as ``write``, worked out when they are first read."""
+    day's suggestions leave out thousands of drivers and a page shows few of them, so which vehicle
+    came closest, and its reasons, are worked out when the reasons are first read."""
 
-    __slots__ = ("_reasons", "_write", "driver")
+    __slots__ = ("_driving", "_plan", "_reasons", "_trip", "_view", "driver")
 
-    def __init__(
-        self,
-        driver: Driver,
-        reasons: list[str] | None = None,
-        *,
-        write: Callable[[], list[str]] | None = None,
-    ) -> None:
-        if (reasons is None) == (write is None):
-            raise TypeError("Give the reasons, or how to write them.")
-        self.driver, self._reasons, self._write = driver, reasons, write
+    def __init__(self, trip: Trip, driving: _Driving, view: TripView, plan: DayPlan) -> None:
+        self.driver = driving.driver
+        self._reasons: list[str] | None = None
+        self._trip, self._driving, self._view, self._plan = trip, driving, view, plan
 
     @property
     def reasons(self) -> list[str]:
         if self._reasons is None:
-            assert self._write is not None
-            self._reasons, self._write = self._write(), None
+            _, closest = _first_fitting(self._trip, self._driving, self._view)
+            if closest is None:
+                self._reasons = [f"{self._trip.scheme} has no vehicles."]
+            else:
+                self._reasons = _sentences(self._trip, self._driving.facts, closest, self._plan, self._view)
         return self._reasons
 
     def __repr__(self) -> str:
         return f"LeftOut({self.driver!r}, {self.reasons!r})"
 
 
-@dataclass(frozen=True)
 class Suggestions:
-    suggested: list[DriverSuggestion]
-    left_out: list[LeftOut]
+    """The drivers suggested for a trip, and those left out (``LeftOut``, made when first read:
+    a day's suggestions leave out thousands of drivers, and a page shows those of one trip)."""
+
+    def __init__(
+        self,
+        suggested: list[DriverSuggestion],
+        trip: Trip,
+        leaving: list[_Driving],
+        view: TripView,
+        plan: DayPlan,
+    ) -> None:
+        self.suggested = suggested
+        self._trip, self._leaving, self._view, self._plan = trip, leaving, view, plan
+
+    @cached_property
+    def left_out(self) -> list[LeftOut]:
+        return [LeftOut(self._trip, driving, self._view, self._plan) for driving in self._leaving]
 
 
 def _vehicles_to_try(trip: Trip, facts: DriverDay, plan: DayPlan) -> list[Vehicle]:
@@ -589,22 +723,28 @@ class _Candidate:
     vehicle: Vehicle
     pk: int
     steady: int
+    place: int  # in the order the driver's vehicles are tried
+
+
+def _place(candidate: _Candidate) -> int:
+    return candidate.place
 
 
 def _candidates(trip: Trip, facts: DriverDay, plan: DayPlan) -> list[_Candidate]:
     """The vehicles to try, in order (``_vehicles_to_try``)."""
 
     def work() -> list[_Candidate]:
-        return [
-            _Candidate(
-                vehicle,
-                vehicle.pk,
-                (not _may_drive_kind(facts.driver, vehicle))
-                + len(plan.compliance(facts, vehicle))
-                + len(plan.vehicle_state(vehicle)),
-            )
-            for vehicle in _vehicles_to_try(trip, facts, plan)
-        ]
+        counted: dict[tuple[bool, str], int] = {}  # by whose it is and kind: the driver's reasons
+        found: list[_Candidate] = []
+        for vehicle in _vehicles_to_try(trip, facts, plan):
+            key = (vehicle.owner_id == facts.driver.pk, vehicle.kind)
+            if key not in counted:
+                counted[key] = (not _may_drive_kind(facts.driver, vehicle)) + len(
+                    plan.compliance(facts, vehicle)
+                )
+            steady = counted[key] + len(plan.vehicle_state(vehicle))
+            found.append(_Candidate(vehicle, vehicle.pk, steady, len(found)))
+        return found
 
     return plan._keep(("candidates", trip.scheme_id, facts.driver.pk), work)
 
@@ -619,54 +759,80 @@ def _rooms(trip: Trip, plan: DayPlan) -> dict[int, int]:
     return plan._keep(("rooms", trip.escorts, trip.mobility_aid), work)
 
 
-def _by_steady_count(
-    trip: Trip, facts: DriverDay, plan: DayPlan
-) -> list[tuple[int, list[tuple[int, _Candidate]]]]:
+def _by_steady_count(trip: Trip, facts: DriverDay, plan: DayPlan) -> list[tuple[int, list[_Candidate]]]:
     """The vehicles to try for trips like this one (as many escorts, the same mobility aid),
     grouped by how many reasons they have whatever the time (steady and room), fewest first; each
-    with its place in the order they are tried."""
+    in the order they are tried."""
 
-    def work() -> list[tuple[int, list[tuple[int, _Candidate]]]]:
+    def work() -> list[tuple[int, list[_Candidate]]]:
         rooms = _rooms(trip, plan)
-        groups: dict[int, list[tuple[int, _Candidate]]] = defaultdict(list)
-        for place, candidate in enumerate(_candidates(trip, facts, plan)):
-            groups[candidate.steady + rooms[candidate.pk]].append((place, candidate))
+        groups: dict[int, list[_Candidate]] = defaultdict(list)
+        for candidate in _candidates(trip, facts, plan):
+            groups[candidate.steady + rooms[candidate.pk]].append(candidate)
         return sorted(groups.items())
 
     return plan._keep(("groups", trip.scheme_id, facts.driver.pk, trip.escorts, trip.mobility_aid), work)
 
 
-@dataclass(frozen=True)
 class _Driving:
     """A driver of the scheme as the suggestions for trips needing the same room see them: what
-    does not depend on the trip, worked out once for the plan."""
+    does not depend on the trip, worked out once for the plan. The vehicles grouped by how many
+    reasons they have are worked out only when a trip needs them (most drivers, for most trips,
+    are left out or take the first vehicle ready)."""
 
-    facts: DriverDay
-    pk: int
-    name: str
-    always: int  # reasons against them whatever the trip: no longer driving, on leave
-    slots: tuple[tuple[time, time], ...]
-    groups: list[tuple[int, list[tuple[int, _Candidate]]]]  # ``_by_steady_count``
-    places: dict[int, tuple[int, _Candidate]]  # by vehicle: its place in the order tried
+    def __init__(self, like: Trip, facts: DriverDay, plan: DayPlan, window: int) -> None:
+        self._like, self._plan = like, plan
+        self.facts, self.driver, self.pk = facts, facts.driver, facts.driver.pk
+        self.name = plan.name(facts)
+        self.excluded = facts.excluded  # passenger ids
+        # reasons against them whatever the trip: no longer driving, on leave
+        self.always = (not facts.driver.is_active) + (facts.leave is not None)
+        self.slots = tuple((slot.starts_at, slot.ends_at) for slot in facts.availability)
+        self.window = window  # which of the day's sets of hours is theirs: ``_windows``
+        rooms = _rooms(like, plan)
+        # the vehicles with no reason against them whatever the time, in the order tried
+        self.ready = tuple(c for c in _candidates(like, facts, plan) if c.steady + rooms[c.pk] == 0)
+        self.ready_by_pk = {c.pk: c for c in self.ready}
+
+    @cached_property
+    def groups(self) -> list[tuple[int, list[_Candidate]]]:
+        """The vehicles to try, grouped: ``_by_steady_count``."""
+        return _by_steady_count(self._like, self.facts, self._plan)
+
+    @cached_property
+    def places(self) -> dict[int, _Candidate]:
+        """By vehicle: the vehicle to try (with its place in the order tried)."""
+        return {c.pk: c for c in _candidates(self._like, self.facts, self._plan)}
+
+
+Hours = tuple[tuple[time, time], ...]
+
+
+def _windows(plan: DayPlan) -> dict[Hours, int]:
+    """The different sets of hours the plan's drivers are available that day, numbered: a day's
+    drivers have few between them, so each trip's time is held against each set once."""
+
+    def work() -> dict[Hours, int]:
+        found: dict[Hours, int] = {}
+        for facts in plan.drivers.values():
+            found.setdefault(tuple((slot.starts_at, slot.ends_at) for slot in facts.availability), len(found))
+        return found
+
+    return plan._keep(("windows",), work)
 
 
 def _drivers_for(trip: Trip, plan: DayPlan) -> list[_Driving]:
-    """The plan's drivers of the trip's scheme, prepared for trips like this one."""
+    """The plan's drivers of the trip's scheme, prepared for trips like this one, by name (in the
+    plan's order for the same name)."""
 
     def work() -> list[_Driving]:
-        return [
-            _Driving(
-                facts,
-                facts.driver.pk,
-                plan.name(facts),
-                (not facts.driver.is_active) + (facts.leave is not None),
-                tuple((slot.starts_at, slot.ends_at) for slot in facts.availability),
-                _by_steady_count(trip, facts, plan),
-                {c.pk: (place, c) for place, c in enumerate(_candidates(trip, facts, plan))},
-            )
+        windows = _windows(plan)
+        found = [
+            _Driving(trip, facts, plan, windows[tuple((s.starts_at, s.ends_at) for s in facts.availability)])
             for facts in plan.drivers.values()
             if trip.scheme_id in facts.schemes
         ]
+        return sorted(found, key=lambda driving: driving.name)
 
     return plan._keep(("drivers", trip.scheme_id, trip.escorts, trip.mobility_aid), work)
 
@@ -684,7 +850,7 @@ def _first_fitting(trip: Trip, driving: _Driving, view: TripView) -> tuple[Vehic
     fixed = (
         driving.always
         + (not any(free_from <= starts and ends <= free_to for free_from, free_to in driving.slots))
-        + (trip.passenger_id in driving.facts.excluded)
+        + (trip.passenger_id in driving.excluded)
     )
     busy = view.drivers.get(driver_pk, 0)
     vehicles = view.vehicles
@@ -692,7 +858,8 @@ def _first_fitting(trip: Trip, driving: _Driving, view: TripView) -> tuple[Vehic
     mine = view.driving.get(driver_pk, ())
     if mine:
         places = driving.places
-        for place, candidate in sorted(places[pk] for pk in mine if pk in places):
+        for candidate in sorted((places[pk] for pk in mine if pk in places), key=_place):
+            place = candidate.place
             pk, shared = candidate.pk, view.pairs[(driver_pk, candidate.pk)]
             room = _room(trip, candidate.vehicle, _sharing(driver_pk, pk, view))
             count = fixed + candidate.steady + room.count + busy + vehicles.get(pk, 0) - 2 * shared
@@ -704,7 +871,8 @@ def _first_fitting(trip: Trip, driving: _Driving, view: TripView) -> tuple[Vehic
         fewest = fixed + steady + busy  # no vehicle from this group on has fewer
         if best is not None and fewest > best[0]:
             break
-        for place, candidate in group:
+        for candidate in group:
+            place = candidate.place
             if mine and candidate.pk in mine:
                 continue
             count = fewest + vehicles.get(candidate.pk, 0)
@@ -717,32 +885,67 @@ def _first_fitting(trip: Trip, driving: _Driving, view: TripView) -> tuple[Vehic
     return None, (best[2] if best is not None else None)
 
 
+def _fitting_beside(trip: Trip, driving: _Driving, view: TripView) -> Vehicle | None:
+    """For a driver with no reason against them whatever the vehicle who is driving at the time:
+    the vehicle they drive then, when it is the only one, carries no one else's trips then, has no
+    reason against it whatever the time and has room beside the trips it carries then (else any
+    vehicle has a clash: ``_first_fitting``)."""
+    driver_pk = driving.pk
+    pk = view.sole[driver_pk]
+    candidate = driving.ready_by_pk.get(pk)
+    if candidate is None or view.vehicles[pk] != view.drivers[driver_pk]:
+        return None
+    # Ready: its lift or ramp, if needed, is there. The trips it carries then are all the driver's.
+    vehicle = candidate.vehicle
+    if trip.seats_needed + view.seats[driver_pk] > vehicle.seats:
+        return None
+    if trip.wheelchair_spaces_needed + view.spaces[driver_pk] > vehicle.wheelchair_spaces:
+        return None
+    return vehicle
+
+
+def _free(view: TripView, plan: DayPlan) -> list[bool]:
+    """By number (``_windows``): whether each of the day's sets of hours covers the trip."""
+    starts, ends = view.starts, view.ends
+    return [any(a <= starts and ends <= b for a, b in hours) for hours in _windows(plan)]
+
+
 def suggest_for(trip: Trip, plan: DayPlan) -> Suggestions:
     """The drivers of the trip's scheme who can take it, each with the vehicle they would take,
     nearest home to the pick-up first (those whose distance is unknown last); and those left out,
     each with the reasons for the vehicle that came closest.
 
-    Only the reasons of the drivers left out are written out; the vehicles are chosen by counting
-    them, from what was worked out once for the day (``DayPlan``) and once for the trip
-    (``TripView``)."""
+    The vehicles are chosen by counting reasons, not writing them, from what was worked out once
+    for the day (``DayPlan``) and once for the trip (``TripView``). A driver with a reason against
+    them whatever the vehicle (away, not available then, kept apart from the passenger) is left out
+    at once; one not driving at the time takes the first vehicle ready for trips like this one that
+    no one else has then; one driving then can take only the vehicle of their run
+    (``_fitting_beside``). The vehicle that came closest for a driver left out, and its reasons,
+    are worked out when the reasons are first read (``_first_fitting``)."""
     view = TripView.of(trip, plan)
+    free = _free(view, plan)
+    busy, taken = view.drivers, view.vehicles
+    passenger, postcode = trip.passenger_id, trip.pickup_postcode
     suggested: list[tuple[bool, float, str, DriverSuggestion]] = []
-    left_out: list[tuple[str, LeftOut]] = []
+    left_out: list[_Driving] = []  # by name already
     for driving in _drivers_for(trip, plan):
-        facts = driving.facts
-        fitting, closest = _first_fitting(trip, driving, view)
-        if fitting is not None:
-            miles = plan.miles(facts, trip.pickup_postcode)
-            suggestion = DriverSuggestion(facts.driver, fitting, miles)
-            suggested.append((miles is None, miles or 0.0, driving.name, suggestion))
-        elif closest is not None:
-            write = partial(_sentences, trip, facts, closest, plan, view)
-            left_out.append((driving.name, LeftOut(facts.driver, write=write)))
+        fitting = None
+        if not driving.always and free[driving.window] and passenger not in driving.excluded:
+            if driving.pk in busy:
+                fitting = _fitting_beside(trip, driving, view)
+            else:
+                for candidate in driving.ready:
+                    if candidate.pk not in taken:
+                        fitting = candidate.vehicle
+                        break
+        if fitting is None:
+            left_out.append(driving)
         else:
-            left_out.append((driving.name, LeftOut(facts.driver, [f"{trip.scheme} has no vehicles."])))
+            miles = plan.miles(driving.facts, postcode)
+            suggestion = DriverSuggestion(driving.driver, fitting, miles)
+            suggested.append((miles is None, miles or 0.0, driving.name, suggestion))
     suggested.sort(key=lambda row: row[:3])
-    left_out.sort(key=lambda row: row[0])
-    return Suggestions([row[3] for row in suggested], [row[1] for row in left_out])
+    return Suggestions([row[3] for row in suggested], trip, left_out, view, plan)
 
 
 def suggest_drivers(user: User, trip: Trip) -> Suggestions:

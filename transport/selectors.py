@@ -9,6 +9,7 @@ aid, the escorts and the notes for the driver. Every read of a passenger is audi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -89,19 +90,59 @@ def schemes_coordinated(user: Requester) -> QuerySet[Scheme]:
     return Scheme.objects.filter(team__memberships__user=user).distinct()
 
 
-def day_board(user: Requester, scheme: Scheme, day: date) -> list[Trip]:
+# What the day board shows of each trip and what the checks read of it; no other column is read (a
+# page showing more would read each trip again: test_the_boards_queries_do_not_grow_with_its_trips).
+BOARD_COLUMNS = (
+    "scheme", "passenger", "pickup_address", "pickup_postcode", "destination",
+    "destination_postcode", "pickup_at", "appointment_at", "starts_at", "ends_at", "outward",
+    "escorts", "mobility_aid", "run", "status", "outcome_reason",
+    "passenger__person__full_name", "passenger__account__full_name", "passenger__account__email",
+)  # fmt: skip
+
+
+def day_board(
+    user: Requester,
+    scheme: Scheme,
+    day: date,
+    *,
+    drivers: Mapping[int, Driver] | None = None,
+    vehicles: Mapping[int, Vehicle] | None = None,
+) -> list[Trip]:
     """The scheme's trips on ``day`` for its coordinators, each with its passenger, run, driver and
-    vehicle; the passengers shown are audited. Anyone else is answered as if the scheme did not exist."""
+    vehicle; the passengers shown are audited. Anyone else is answered as if the scheme did not exist.
+
+    Only what the board shows is read (``BOARD_COLUMNS``). Given the day's ``drivers`` and
+    ``vehicles`` by id (a day plan's), the runs take theirs from them, any other read once."""
     if not permissions.may_coordinate_scheme(user, scheme):
         raise NotVisible()
-    trips = list(
-        Trip.objects.filter(scheme=scheme, starts_at__date=day)
-        .select_related("passenger__person", "passenger__account", "run__driver__user", "run__vehicle")
-        .order_by("starts_at", "pk")
-    )
-    passengers: list[Model] = list({trip.passenger_id: trip.passenger for trip in trips}.values())
+    starts = timezone.make_aware(datetime.combine(day, time()))
+    ends = timezone.make_aware(datetime.combine(day + timedelta(days=1), time()))
+    trips = Trip.objects.filter(scheme=scheme, starts_at__gte=starts, starts_at__lt=ends).only(*BOARD_COLUMNS)
+    if drivers is None or vehicles is None:
+        trips = trips.select_related(
+            "passenger__person", "passenger__account", "run__driver__user", "run__vehicle"
+        )
+    else:
+        trips = trips.select_related("passenger__person", "passenger__account", "run")
+    found = list(trips.order_by("starts_at", "pk"))
+    if drivers is not None and vehicles is not None:
+        _take_drivers_and_vehicles([trip.run for trip in found if trip.run is not None], drivers, vehicles)
+    passengers: list[Model] = list({trip.passenger_id: trip.passenger for trip in found}.values())
     record_audit_events(user, AuditEvent.Action.VIEW, passengers, note="Transport day board.")
-    return trips
+    return found
+
+
+def _take_drivers_and_vehicles(
+    runs: list[Run], drivers: Mapping[int, Driver], vehicles: Mapping[int, Vehicle]
+) -> None:
+    """Give each run its driver and vehicle from those given, reading any other (one query each)."""
+    drivers, vehicles = dict(drivers), dict(vehicles)
+    if missing := {run.driver_id for run in runs} - drivers.keys():
+        drivers.update(Driver.objects.select_related("user").in_bulk(missing))
+    if missing := {run.vehicle_id for run in runs} - vehicles.keys():
+        vehicles.update(Vehicle.objects.in_bulk(missing))
+    for run in runs:
+        run.driver, run.vehicle = drivers[run.driver_id], vehicles[run.vehicle_id]
 
 
 @dataclass(frozen=True)

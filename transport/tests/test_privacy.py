@@ -12,8 +12,10 @@ from common.errors import NotVisible
 from people.services import erase_person
 from people.subject_access import subject_access_data
 from people.tests.factories import PersonFactory
+from places.geo import Point
+from places.models import Postcode
 from transport import selectors, services
-from transport.assignment import assign_trip
+from transport.assignment import assign_trip, plan_board
 from transport.models import Passenger, Trip
 from transport.tests.factories import (
     coming,
@@ -145,6 +147,29 @@ def test_the_day_board_is_for_the_schemes_coordinators_and_audited(booked):
     assert AuditEvent.objects.filter(actor=coordinator, note="Transport day board.").count() == 1
     with pytest.raises(NotVisible):
         selectors.day_board(UserFactory(role=Role.COORDINATOR, teams=[TeamFactory()]), scheme, monday)
+
+
+def test_a_planned_board_is_for_the_schemes_coordinators_audited_and_shows_each_run(
+    booked, django_assert_max_num_queries
+):
+    scheme, coordinator, passenger, driver, trip, monday = booked
+    Postcode.objects.create(postcode="M33 5AB", latitude=53.4240, longitude=-2.3220)  # the pick-up
+    with pytest.raises(NotVisible):
+        plan_board(UserFactory(role=Role.COORDINATOR, teams=[TeamFactory()]), scheme, monday)
+    assert not AuditEvent.objects.filter(note="Transport day board.").exists()
+    trips, plan = plan_board(coordinator, scheme, monday)
+    assert trips == selectors.day_board(coordinator, scheme, monday) == [trip]
+    assert AuditEvent.objects.filter(actor=coordinator, note="Transport day board.").count() == 2
+    assert trips[0].run.driver is plan.drivers[driver.pk].driver  # read once, for both
+    assert trips[0].run.vehicle is plan.vehicles[trip.run.vehicle_id]
+    assert plan.places == {"M33 5AB": Point(53.4240, -2.3220)}
+    # A run whose driver no longer drives (not in the plan) is still shown with its driver.
+    driver.is_active = False
+    driver.save()
+    with django_assert_max_num_queries(14):
+        trips, plan = plan_board(coordinator, scheme, monday)
+    assert driver.pk not in plan.drivers
+    assert (trips[0].run.driver, str(trips[0].run.driver)) == (driver, "Dev Patel")
 
 
 def test_subject_access_for_a_person_includes_their_rides(booked):

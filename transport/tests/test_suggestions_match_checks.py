@@ -10,6 +10,7 @@ from transport.assignment import (
     _vehicles_to_try,
     assign_trip,
     load_day_plan,
+    plan_board,
     reasons_against,
     suggest_for,
 )
@@ -122,3 +123,67 @@ def test_suggestions_for_a_busy_day_match_trying_every_vehicle(db):
         assert as_rows(suggest_for(trip, plan)) == expected, trip
         kinds_of_reason |= {sentence.split(" ", 2)[-1][:20] for _, why in expected[1] for sentence in why}
     assert len(kinds_of_reason) >= 5  # the day exercised many different checks
+
+
+def test_a_planned_board_suggests_as_trying_every_vehicle_where_runs_overlap(db, django_assert_num_queries):
+    """The shortcuts of a day's suggestions, each met: a driver away, not available then or kept
+    apart from the passenger is left out at once; a driver already driving then takes the vehicle
+    of their run only when it is their only one, carries no one else's trips then and has room; a
+    vehicle someone else drives then is passed over. (Two vehicles for a driver, or two drivers
+    for a vehicle, at once: trips moved after they were assigned.)"""
+    scheme, coordinator = make_scheme()
+    day: date = coming(2)
+    sharing = make_driver(scheme, name="Ann Sharing", drives_minibuses=True, has_d1_entitlement=True)
+    full = make_driver(scheme, name="Bob Full", drives_tuk_tuks=True)
+    twice = make_driver(scheme, name="Cat Twice", drives_tuk_tuks=True)
+    make_driver(scheme, name="Dan Free")
+    make_driver(scheme, name="Eve Evenings", hours=(17, 22))
+    away = make_driver(scheme, name="Fay Away")
+    Leave.objects.create(driver=away, starts_on=day, ends_on=day)
+    apart = make_driver(scheme, name="Gil Apart")
+    first, second = make_driver(scheme, name="Hal First"), make_driver(scheme, name="Ivy Second")
+    minibus = make_vehicle(
+        scheme, VehicleKind.MINIBUS, name="Minibus", seats=8, wheelchair_spaces=2, has_lift_or_ramp=True
+    )
+    small = make_vehicle(scheme, name="Small car", seats=1)
+    car = make_vehicle(scheme, name="Car", seats=3)
+    nellie = make_vehicle(scheme, VehicleKind.TUK_TUK, name="Nellie", seats=2)
+    passengers = [make_passenger(scheme, coordinator, name=f"Passenger {n}") for n in range(12)]
+    PairingExclusion.objects.create(driver=apart, passenger=passengers[1])
+    hours = [10, 10, 10, 13, 15, 13, 12, 16, 12]
+    trip = [make_trip(coordinator, p, scheme, day, hour=h) for p, h in zip(passengers, hours, strict=False)]
+
+    def moved(pk, to):
+        times = {name: getattr(to, name) for name in ("pickup_at", "starts_at", "ends_at")}
+        Trip.objects.filter(pk=pk).update(**times)
+
+    assign_trip(coordinator, trip[0], sharing, minibus)  # room beside it for more at 10:00
+    assign_trip(coordinator, trip[1], full, small)  # no room beside it
+    assign_trip(coordinator, trip[3], twice, car)
+    assign_trip(coordinator, trip[4], twice, nellie)
+    moved(trip[4].pk, trip[3])  # Cat Twice at 13:00 in two vehicles
+    assign_trip(coordinator, trip[6], first, car)
+    assign_trip(coordinator, trip[7], second, car)
+    moved(trip[7].pk, trip[6])  # the car at 12:00 with two drivers
+
+    trips, plan = plan_board(coordinator, scheme, day)
+    with django_assert_num_queries(0):  # the board's trips carry all the checks read
+        found = {trip.pk: suggest_for(trip, plan) for trip in trips}
+        for each in trips:
+            assert as_rows(found[each.pk]) == tried_one_by_one(each, plan), each
+
+    def suggested(n):
+        return {str(s.driver): s.vehicle for s in found[trip[n].pk].suggested}
+
+    def left_out(n):
+        return {str(left.driver): left.reasons for left in found[trip[n].pk].left_out}
+
+    assert suggested(2)["Ann Sharing"] == minibus
+    assert any("Small car has 1 passenger seats" in r for r in left_out(2)["Bob Full"])
+    assert left_out(2)["Eve Evenings"] == [f"Eve Evenings is not available on {day:%A}s from 10:00 to 10:45."]
+    assert any("on leave" in r for r in left_out(2)["Fay Away"])
+    assert "Gil Apart" in suggested(2) and "Gil Apart" in left_out(1)
+    assert any("Cat Twice is already driving another trip" in r for r in left_out(5)["Cat Twice"])
+    assert suggested(5)["Dan Free"] not in (car, nellie)  # Cat Twice drives both then
+    assert {"Hal First", "Ivy Second"} <= left_out(8).keys()  # the car is taken twice then
+    assert suggested(8)["Dan Free"] != car
