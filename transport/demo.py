@@ -28,6 +28,7 @@ from .models import (
     MileageRate,
     MobilityAid,
     Passenger,
+    Purpose,
     Run,
     Scheme,
     Trip,
@@ -78,7 +79,8 @@ def _checks(driver: Driver, today: date, kinds: list[str], dbs_until: date | Non
 def _past_runs(
     driver: Driver, car: Vehicle, passengers: list[Passenger], today: date, rng: random.Random
 ) -> None:
-    """Eight weeks of Tuesday runs to the lunch club, made, with their readings and claims."""
+    """Eight weeks of Tuesday runs to the lunch club, made, with their readings and claims, and two
+    afternoon rides that were unmet."""
     odometer = car.odometer_miles
     for week in range(8, 0, -1):
         day = today - timedelta(weeks=week)
@@ -96,6 +98,7 @@ def _past_runs(
             starts_at=_at(day, 11),
             ends_at=_at(day, 11, 45),
             requested_via=Trip.RequestedVia.COORDINATOR,
+            purpose=Purpose.GROUP,
             run=run,
             status=Trip.Status.COMPLETED,
             donation=Decimal("2.00"),
@@ -105,6 +108,22 @@ def _past_runs(
             driver.user, run, start=odometer, end=odometer + miles, parking="0.00", passenger_miles=miles
         )
         odometer += miles
+        if week in (3, 6):  # an afternoon ride asked for that no one could take
+            Trip.objects.create(
+                scheme=car.scheme,
+                passenger=passenger,
+                pickup_address=_street(passenger),
+                pickup_postcode=passenger.postcode.postcode if passenger.postcode else "M33 2AA",
+                destination="Sale Moor surgery",
+                destination_postcode="M33 2AA",
+                appointment_at=_at(day, 15),
+                starts_at=_at(day, 14, 15),
+                ends_at=_at(day, 15),
+                requested_via=Trip.RequestedVia.COORDINATOR,
+                purpose=Purpose.HEALTH,
+                status=Trip.Status.UNMET,
+                outcome_reason="No driver free that afternoon",
+            )
 
 
 @transaction.atomic
@@ -216,7 +235,7 @@ def create_demo_transport(seed: int = 18) -> int:
             made += services.request_trip(
                 coordinator, passenger, scheme, journey, pickup_at=_at(lunch_day, 11, 10 * n),
                 return_pickup_at=_at(lunch_day, 14, 10 * n),
-                repeats_weekly_until=lunch_day + timedelta(weeks=3),
+                repeats_weekly_until=lunch_day + timedelta(weeks=3), purpose=Purpose.GROUP,
             )  # fmt: skip
         except Refusal:
             continue  # not eligible for that scheme: the coordinator's board shows it unmet
@@ -226,7 +245,7 @@ def create_demo_transport(seed: int = 18) -> int:
         journey = services.Journey(_street(passenger), pickup, "Sale Moor surgery", "M33 2AA")
         made += services.request_trip(
             coordinator, passenger, tuk_tuk, journey, appointment_at=_at(day, 10 + n),
-            return_pickup_at=_at(day, 12 + n),
+            return_pickup_at=_at(day, 12 + n), purpose=Purpose.HEALTH,
         )  # fmt: skip
     week_end = today + timedelta(days=8)
     for trip in sorted(made, key=lambda t: t.starts_at):
