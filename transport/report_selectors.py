@@ -64,8 +64,9 @@ def trips_in(period: ReportPeriod, scheme: Scheme | None = None) -> QuerySet[Tri
     return trips if scheme is None else trips.filter(scheme=scheme)
 
 
-def _with_place(trips: QuerySet[Trip]) -> QuerySet[Trip]:
-    """Each trip with the ward (name) and IMD decile of its pick-up postcode, when known."""
+def _with_place(trips: QuerySet[Trip]) -> QuerySet[Any]:
+    """Each trip with the ward (name) and IMD decile of its pick-up postcode, when known (typed
+    loosely: the stubs cannot follow annotations through a helper)."""
     place = Postcode.objects.filter(postcode=OuterRef("pickup_postcode"))
     return trips.annotate(
         pickup_ward=Subquery(place.values("ward__name")[:1]),

@@ -135,8 +135,8 @@ def test_the_coordinator_asks_what_a_ride_is_for_and_the_trip_page_shows_it(clie
     monday = coming(0)
     data = {
         "passenger": edna.pk, "scheme": scheme.pk, "on": monday.isoformat(), "pickup_at": "13:00",
-        "pickup_address": "12 Moss Lane, Sale", "pickup_postcode": "M33 5AB", "destination": "Sale Moor surgery",
-        "destination_postcode": "M33 2AA", "escorts": "0", "mobility_aid": "",
+        "pickup_address": "12 Moss Lane, Sale", "pickup_postcode": "M33 5AB", "escorts": "0",
+        "destination": "Sale Moor surgery", "destination_postcode": "M33 2AA", "mobility_aid": "",
     }  # fmt: skip
     sign_in(client, coordinator)
     form = client.get(reverse("transport:request")).content.decode()
