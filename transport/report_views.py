@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -73,11 +73,12 @@ def report(request, pk):
 @login_required
 @require_http_methods(["GET"])
 def report_csv(request, pk):
-    """The same tables as CSV (the download is audited against the scheme)."""
+    """The same tables as CSV (the download is audited against the scheme). A bad period goes to
+    the page, which names the field."""
     scheme = _scheme(request, pk)
     form, period = _period(request)
-    if form.errors:
-        raise Http404("Not a period.")
+    if form.errors:  # said on the page, by field
+        return redirect(f"{reverse('transport:report', args=[scheme.pk])}?{request.GET.urlencode()}")
     try:
         found = report_selectors.scheme_report(request.user, scheme, period, exported=True)
     except NotVisible:

@@ -234,8 +234,10 @@ def test_the_csv_has_the_same_tables_and_its_download_is_audited(client, quarter
     assert ["Totals", "passengers", "", "6"] in rows
     assert "Quartermaine" not in response.content.decode()
     assert AuditEvent.objects.filter(action="export", target_id=str(scheme.pk)).count() == 1
-    bad = client.get(url, {"since": "2026-02-30", "until": "2026-03-01"})
-    assert bad.status_code == 404
+    bad = client.get(url, {"since": "2026-02-30", "until": "2026-03-01"}, follow=True)
+    assert bad.redirect_chain[0][0].startswith(reverse("transport:report", args=[scheme.pk]))
+    assert "The from must be a real date" in bad.content.decode()
+    assert AuditEvent.objects.filter(action="export", target_id=str(scheme.pk)).count() == 1
 
 
 def test_a_period_can_be_chosen_and_a_bad_one_is_named_by_its_field(client, quarter):
