@@ -18,6 +18,7 @@ from faker import Faker
 from accounts.demo import demo_email, demo_residents
 from accounts.models import TeamMembership, User
 from common.errors import Refusal
+from timebank.models import CreditScheme
 
 from . import assignment, mileage, services
 from .models import (
@@ -78,16 +79,18 @@ def _checks(driver: Driver, today: date, kinds: list[str], dbs_until: date | Non
 
 def _past_runs(
     driver: Driver, car: Vehicle, passengers: list[Passenger], today: date, rng: random.Random
-) -> None:
-    """Eight weeks of Tuesday runs to the lunch club, made, with their readings and claims, and two
-    afternoon rides that were unmet."""
+) -> list[Run]:
+    """Eight weeks of Tuesday runs to the lunch club and home again, made, with their readings and
+    claims, and two afternoon rides that were unmet."""
     odometer = car.odometer_miles
+    runs: list[Run] = []
     for week in range(8, 0, -1):
         day = today - timedelta(weeks=week)
         day -= timedelta(days=(day.weekday() - 1) % 7)
         run = Run.objects.create(driver=driver, vehicle=car, on=day)
+        runs.append(run)
         passenger = passengers[week % len(passengers)]
-        Trip.objects.create(
+        outward = Trip.objects.create(
             scheme=car.scheme,
             passenger=passenger,
             pickup_address=_street(passenger),
@@ -103,6 +106,22 @@ def _past_runs(
             status=Trip.Status.COMPLETED,
             donation=Decimal("2.00"),
         )
+        Trip.objects.create(
+            scheme=car.scheme,
+            passenger=passenger,
+            pickup_address=LUNCH_CLUB.destination,
+            pickup_postcode="M33 2AA",
+            destination=_street(passenger),
+            destination_postcode=passenger.postcode.postcode if passenger.postcode else "M33 2AA",
+            pickup_at=_at(day, 14),
+            starts_at=_at(day, 14),
+            ends_at=_at(day, 14, 45),
+            requested_via=Trip.RequestedVia.COORDINATOR,
+            purpose=Purpose.GROUP,
+            outward=outward,
+            run=run,
+            status=Trip.Status.COMPLETED,
+        )
         miles = rng.randrange(8, 30)
         mileage.record_odometer(
             driver.user, run, start=odometer, end=odometer + miles, parking="0.00", passenger_miles=miles
@@ -116,14 +135,28 @@ def _past_runs(
                 pickup_postcode=passenger.postcode.postcode if passenger.postcode else "M33 2AA",
                 destination="Sale Moor surgery",
                 destination_postcode="M33 2AA",
-                appointment_at=_at(day, 15),
-                starts_at=_at(day, 14, 15),
-                ends_at=_at(day, 15),
+                appointment_at=_at(day, 16),
+                starts_at=_at(day, 15, 15),
+                ends_at=_at(day, 16),
                 requested_via=Trip.RequestedVia.COORDINATOR,
                 purpose=Purpose.HEALTH,
                 status=Trip.Status.UNMET,
                 outcome_reason="No driver free that afternoon",
             )
+    return runs
+
+
+def _time_credits(coordinator: User, scheme: Scheme, runs: list[Run]) -> None:
+    """The tuk-tuk's volunteers earn the demo's time credits for their hours: the scheme is linked
+    to them (its team's organisation taking part), and the first four runs have been awarded."""
+    credits = CreditScheme.objects.filter(is_demo=True).order_by("pk").first()
+    if credits is None:
+        return
+    credits.awarding_organisations.add(scheme.team.organisation)
+    scheme.credit_scheme = credits
+    scheme.save(update_fields=["credit_scheme"])
+    for run in runs[:4]:
+        services.award_run_credits(coordinator, run)
 
 
 @transaction.atomic
@@ -222,7 +255,7 @@ def create_demo_transport(seed: int = 18) -> int:
             services.register_passenger(coordinator, tuk_tuk, account=residents[0], is_isolated=True)
         )
     if car is not None and passengers:
-        _past_runs(drivers[0], car, passengers[:2], today, rng)
+        _time_credits(coordinator, tuk_tuk, _past_runs(drivers[0], car, passengers[:2], today, rng))
 
     made: list[Trip] = []
     next_week = today + timedelta(days=1)

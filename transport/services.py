@@ -566,6 +566,10 @@ def award_run_credits(user: User, run: Run) -> RunCredit:
             field="run",
         )
     hours = hours_to_credit(span[0])
+    if hours < 1:
+        raise Refusal(
+            f"A time credit is earned for each whole hour; this run's {span[0]} hours earn none.", field="run"
+        )
     what = f"Driving for {scheme}, {run.on:%-d %b %Y}"
     entry = timebank.award_credits_for(
         scheme.team.organisation, scheme.credit_scheme, run.driver.user, hours, what, by=user

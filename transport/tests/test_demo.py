@@ -2,6 +2,7 @@
 through the same checks, and past runs with their mileage claims."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -33,10 +34,13 @@ def test_the_demo_has_a_tuk_tuk_scheme_and_a_minibus_with_a_week_of_trips():
     today = timezone.localdate()
     period = report_selectors.ReportPeriod(today - timedelta(weeks=9), today - timedelta(days=1))
     report = report_selectors.scheme_report(coordinator, tuk_tuk, period)
-    assert report.totals["completed"] == 8
+    assert report.totals["completed"] == 16  # there and home, eight weeks
     purposes = {row["label"]: row["completed"] for row in report.purposes}
-    assert purposes["A group or activity"] == 8
+    assert purposes["A group or activity"] == 16
     assert report.totals["unmet"] is None  # two: fewer than 5
     assert report.unmet_reasons == [{"label": "No driver free that afternoon", "count": None}]
     hours = report_selectors.driver_hours(coordinator, tuk_tuk, period)
-    assert len(hours) == 1 and len(hours[0].runs) == 8 and hours[0].hours == 6
+    assert len(hours) == 1 and len(hours[0].runs) == 8 and hours[0].hours == 30  # 11:00 to 14:45
+    # Linked to the demo's time credits, the first four runs awarded.
+    assert tuk_tuk.credit_scheme is not None and tuk_tuk.credit_scheme.is_demo
+    assert [r.credited for r in hours[0].runs] == [Decimal("3.75")] * 4 + [None] * 4

@@ -336,7 +336,7 @@ def runs(places):
     scheme.credit_scheme = credits
     scheme.save()
     return {"scheme": scheme, "coordinator": coordinator, "run": run, "paid_run": paid_run, "idle": idle,
-            "volunteer": volunteer, "credits": credits}  # fmt: skip
+            "volunteer": volunteer, "credits": credits, "passenger": passenger}  # fmt: skip
 
 
 def test_a_runs_hours_go_from_its_first_start_to_its_last_end_of_trips_done(runs):
@@ -382,6 +382,12 @@ def test_only_volunteers_runs_with_trips_done_in_a_linked_scheme_are_awarded(run
         services.award_run_credits(coordinator, runs["paid_run"])
     with pytest.raises(Refusal, match="no hours to award"):
         services.award_run_credits(coordinator, runs["idle"])
+    short = Run.objects.create(
+        driver=runs["volunteer"], vehicle=runs["run"].vehicle, on=IN_QUARTER - timedelta(days=1)
+    )
+    past_trip(runs["scheme"], runs["passenger"], short.on, 9, minutes=50, run=short)
+    with pytest.raises(Refusal, match="this run's 0.83 hours earn none"):
+        services.award_run_credits(coordinator, short)
     runs["credits"].awarding_organisations.clear()
     with pytest.raises(Refusal, match="does not take part in Trafford Time Credits"):
         services.award_run_credits(coordinator, runs["run"])
