@@ -16,6 +16,7 @@ from neighbourhoods.models import NeighbourhoodTeam
 from neighbourhoods.selectors import progress
 from people.models import Attendance, Conversation, Introduction, IntroductionStep, Person
 from places.models import Neighbourhood
+from transport.report_selectors import transport_reach
 
 from .models import OutcomeEvent, Response
 from .selectors import reach, social_value
@@ -139,9 +140,22 @@ def reach_in(period: Period) -> dict:
     """Who was reached in the period and area: the reach page and the evaluation report both
     show these figures, so for the same period and area they always agree."""
     introductions = Introduction.objects.filter(made_on__range=(period.since, period.until))
+    wards: list[str] | None = None
+    lsoas: list[str] | None = None
     if period.area is not None:
         introductions = introductions.filter(person__in=people_in(period.area))
-    return reach(supported(period), introductions=introductions)
+        wards = list(period.area.wards.values_list("pk", flat=True))
+        lsoas = list(period.area.lsoas.values_list("pk", flat=True))
+    figures = reach(supported(period), introductions=introductions)
+    figures["transport"] = transport_reach(period.since, period.until, wards, lsoas)
+    return figures
+
+
+TRANSPORT_MEANS = (
+    "Community transport: trips completed in the period by every scheme, picking up in the area, "
+    "with the different passengers carried and the requests the schemes could not meet; by the "
+    "ward and deprivation decile of the pick-up postcode."
+)
 
 
 def evaluation_report(period: Period) -> dict:
@@ -217,6 +231,23 @@ def report_rows(report: dict) -> list[tuple[str, str, str]]:
             (section, r["label"], r["count"] if r["count"] is not None else suppressed)
             for r in report["reach"][key]
         ]
+    transport = report["reach"]["transport"]
+    rows += [
+        ("Community transport", "Trips completed", transport["completed"] or suppressed),
+        ("Community transport", "Passengers carried", transport["passengers"] or suppressed),
+        ("Community transport", "Unmet requests", transport["unmet"] or suppressed),
+    ]
+    for section, key, unknown in [
+        ("Community transport trips by decile", "deciles", "unknown_decile"),
+        ("Community transport trips by ward", "wards", "unknown_ward"),
+    ]:
+        rows += [
+            (section, r["label"], r["count"] if r["count"] is not None else suppressed)
+            for r in transport[key]
+        ]
+        rows.append(
+            (section, "Not known", transport[unknown] if transport[unknown] is not None else suppressed)
+        )
     rows += [
         ("Outcomes", r["label"], r["count"] if r["count"] is not None else suppressed)
         for r in report["outcomes"]

@@ -67,6 +67,7 @@ def reach(request: HttpRequest) -> HttpResponse:
             "period": period,
             "reach": report_module.reach_in(period),
             "supported_means": report_module.SUPPORTED_MEANS,
+            "transport_means": report_module.TRANSPORT_MEANS,
             "query": _period_query(period),
         },
     )
@@ -242,6 +243,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "pdf": pdf_available(),
         "query": _period_query(period),
         "supported_means": report_module.SUPPORTED_MEANS,
+        "transport_means": report_module.TRANSPORT_MEANS,
     }
     if request.GET.get("format") == "pdf" and pdf_available():
         return pdf_response(

@@ -535,6 +535,28 @@ def award_credits(
     """An organisation thanks a volunteer: one credit for each whole hour given."""
     if not may_award_credits(awarder, scheme):
         raise NotPermitted(f"Only organisations taking part in {scheme} award its credits.")
+    return _award(awarder, scheme, volunteer, hours, what)
+
+
+@transaction.atomic
+def award_credits_for(
+    organisation: Organisation,
+    scheme: CreditScheme,
+    volunteer: User | None,
+    hours: Hours,
+    what: str,
+    *,
+    by: User,
+) -> Entry:
+    """An organisation taking part in the scheme thanks a volunteer through a service of its own
+    that has decided ``by`` acts for it (a transport scheme's coordinators, for its volunteer
+    drivers' hours): the same credits as ``award_credits``, one for each whole hour."""
+    if not scheme.awarding_organisations.filter(pk=organisation.pk).exists():
+        raise Refusal(f"{organisation} does not take part in {scheme}.", field="credit_scheme")
+    return _award(by, scheme, volunteer, hours, what)
+
+
+def _award(awarder: User, scheme: CreditScheme, volunteer: User | None, hours: Hours, what: str) -> Entry:
     hours = _hours(hours)
     if hours <= 0 or hours % QUARTER:
         raise Refusal("The hours must be more than zero, in quarter hours.", field="hours")

@@ -18,6 +18,7 @@ from faker import Faker
 from accounts.demo import demo_email, demo_residents
 from accounts.models import TeamMembership, User
 from common.errors import Refusal
+from timebank.models import CreditScheme
 
 from . import assignment, mileage, services
 from .models import (
@@ -28,6 +29,7 @@ from .models import (
     MileageRate,
     MobilityAid,
     Passenger,
+    Purpose,
     Run,
     Scheme,
     Trip,
@@ -77,15 +79,18 @@ def _checks(driver: Driver, today: date, kinds: list[str], dbs_until: date | Non
 
 def _past_runs(
     driver: Driver, car: Vehicle, passengers: list[Passenger], today: date, rng: random.Random
-) -> None:
-    """Eight weeks of Tuesday runs to the lunch club, made, with their readings and claims."""
+) -> list[Run]:
+    """Eight weeks of Tuesday runs to the lunch club and home again, made, with their readings and
+    claims, and two afternoon rides that were unmet."""
     odometer = car.odometer_miles
+    runs: list[Run] = []
     for week in range(8, 0, -1):
         day = today - timedelta(weeks=week)
         day -= timedelta(days=(day.weekday() - 1) % 7)
         run = Run.objects.create(driver=driver, vehicle=car, on=day)
+        runs.append(run)
         passenger = passengers[week % len(passengers)]
-        Trip.objects.create(
+        outward = Trip.objects.create(
             scheme=car.scheme,
             passenger=passenger,
             pickup_address=_street(passenger),
@@ -96,15 +101,62 @@ def _past_runs(
             starts_at=_at(day, 11),
             ends_at=_at(day, 11, 45),
             requested_via=Trip.RequestedVia.COORDINATOR,
+            purpose=Purpose.GROUP,
             run=run,
             status=Trip.Status.COMPLETED,
             donation=Decimal("2.00"),
+        )
+        Trip.objects.create(
+            scheme=car.scheme,
+            passenger=passenger,
+            pickup_address=LUNCH_CLUB.destination,
+            pickup_postcode="M33 2AA",
+            destination=_street(passenger),
+            destination_postcode=passenger.postcode.postcode if passenger.postcode else "M33 2AA",
+            pickup_at=_at(day, 14),
+            starts_at=_at(day, 14),
+            ends_at=_at(day, 14, 45),
+            requested_via=Trip.RequestedVia.COORDINATOR,
+            purpose=Purpose.GROUP,
+            outward=outward,
+            run=run,
+            status=Trip.Status.COMPLETED,
         )
         miles = rng.randrange(8, 30)
         mileage.record_odometer(
             driver.user, run, start=odometer, end=odometer + miles, parking="0.00", passenger_miles=miles
         )
         odometer += miles
+        if week in (3, 6):  # an afternoon ride asked for that no one could take
+            Trip.objects.create(
+                scheme=car.scheme,
+                passenger=passenger,
+                pickup_address=_street(passenger),
+                pickup_postcode=passenger.postcode.postcode if passenger.postcode else "M33 2AA",
+                destination="Sale Moor surgery",
+                destination_postcode="M33 2AA",
+                appointment_at=_at(day, 16),
+                starts_at=_at(day, 15, 15),
+                ends_at=_at(day, 16),
+                requested_via=Trip.RequestedVia.COORDINATOR,
+                purpose=Purpose.HEALTH,
+                status=Trip.Status.UNMET,
+                outcome_reason="No driver free that afternoon",
+            )
+    return runs
+
+
+def _time_credits(coordinator: User, scheme: Scheme, runs: list[Run]) -> None:
+    """The tuk-tuk's volunteers earn the demo's time credits for their hours: the scheme is linked
+    to them (its team's organisation taking part), and the first four runs have been awarded."""
+    credits = CreditScheme.objects.filter(is_demo=True).order_by("pk").first()
+    if credits is None:
+        return
+    credits.awarding_organisations.add(scheme.team.organisation)
+    scheme.credit_scheme = credits
+    scheme.save(update_fields=["credit_scheme"])
+    for run in runs[:4]:
+        services.award_run_credits(coordinator, run)
 
 
 @transaction.atomic
@@ -203,7 +255,7 @@ def create_demo_transport(seed: int = 18) -> int:
             services.register_passenger(coordinator, tuk_tuk, account=residents[0], is_isolated=True)
         )
     if car is not None and passengers:
-        _past_runs(drivers[0], car, passengers[:2], today, rng)
+        _time_credits(coordinator, tuk_tuk, _past_runs(drivers[0], car, passengers[:2], today, rng))
 
     made: list[Trip] = []
     next_week = today + timedelta(days=1)
@@ -216,7 +268,7 @@ def create_demo_transport(seed: int = 18) -> int:
             made += services.request_trip(
                 coordinator, passenger, scheme, journey, pickup_at=_at(lunch_day, 11, 10 * n),
                 return_pickup_at=_at(lunch_day, 14, 10 * n),
-                repeats_weekly_until=lunch_day + timedelta(weeks=3),
+                repeats_weekly_until=lunch_day + timedelta(weeks=3), purpose=Purpose.GROUP,
             )  # fmt: skip
         except Refusal:
             continue  # not eligible for that scheme: the coordinator's board shows it unmet
@@ -226,7 +278,7 @@ def create_demo_transport(seed: int = 18) -> int:
         journey = services.Journey(_street(passenger), pickup, "Sale Moor surgery", "M33 2AA")
         made += services.request_trip(
             coordinator, passenger, tuk_tuk, journey, appointment_at=_at(day, 10 + n),
-            return_pickup_at=_at(day, 12 + n),
+            return_pickup_at=_at(day, 12 + n), purpose=Purpose.HEALTH,
         )  # fmt: skip
     week_end = today + timedelta(days=8)
     for trip in sorted(made, key=lambda t: t.starts_at):

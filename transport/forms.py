@@ -12,13 +12,39 @@ from django.utils import timezone
 
 from common.forms import TimeInput, day_field
 
-from .models import MobilityAid, Passenger, Trip
+from .models import MobilityAid, Passenger, Purpose, Trip
+from .report_selectors import ReportPeriod, last_full_quarter
 
 
 class DayForm(forms.Form):
     """The day board's "go to a day" form (a GET, so it works without JavaScript)."""
 
     day = day_field("Day")
+
+
+class ReportPeriodForm(forms.Form):
+    """The period of a scheme's reports (a GET): the last full quarter unless both days are given."""
+
+    since = day_field("From", required=False)
+    until = day_field("To", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if (since is None) != (until is None) and not self.errors:
+            missing = "since" if since is None else "until"
+            self.add_error(missing, "Enter both days, or neither for the last full quarter")
+        elif since is not None and until is not None and since > until:
+            self.add_error("until", "The day to must be the same as or after the day from")
+        elif since is not None and until is not None and (until - since).days > 3 * 366:
+            self.add_error("until", "Choose a period of at most three years")
+        return data
+
+    def period(self) -> ReportPeriod:
+        """The period asked for, or the last full quarter (also when the form has errors)."""
+        if self.is_bound and self.is_valid() and self.cleaned_data.get("since"):
+            return ReportPeriod(self.cleaned_data["since"], self.cleaned_data["until"])
+        return last_full_quarter(timezone.localdate())
 
 
 class AssignForm(forms.Form):
@@ -156,6 +182,13 @@ class RequestForm(forms.Form):
         choices=[("", "As on their record"), *MobilityAid.choices],
         error_messages={"invalid_choice": "Choose a mobility aid from the list"},
     )
+    purpose = forms.ChoiceField(
+        label="What the ride is for (optional)",
+        required=False,
+        choices=[("", "Not said"), *Purpose.choices],
+        help_text="For the scheme's reports. A ride to an introduction is to a group or activity.",
+        error_messages={"invalid_choice": "Choose what the ride is for from the list"},
+    )
     introduction = forms.ModelChoiceField(
         queryset=None,
         required=False,
@@ -187,4 +220,5 @@ class RequestForm(forms.Form):
             "escorts": data["escorts"],
             "mobility_aid": aid,
             "introduction": data.get("introduction"),
+            "purpose": data.get("purpose") or None,
         }

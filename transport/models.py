@@ -33,6 +33,17 @@ class MobilityAid(models.TextChoices):
     SCOOTER = "scooter", "Mobility scooter"
 
 
+class Purpose(models.TextChoices):
+    """What a trip is for, for the scheme's reports."""
+
+    HEALTH = "health", "A health appointment"
+    SHOPPING = "shopping", "Shopping"
+    GROUP = "group", "A group or activity"
+    DAY_CARE = "day_care", "Day centre or care"
+    VISITING = "visiting", "Visiting someone"
+    OTHER = "other", "Something else"
+
+
 class VehicleKind(models.TextChoices):
     CAR = "car", "Car"
     MINIBUS = "minibus", "Minibus"
@@ -73,6 +84,15 @@ class Scheme(models.Model):
         default=Decimal("0.000"),
         validators=[MinValueValidator(0)],
         help_text="Paid to volunteer drivers per passenger per mile (HMRC allows 5p); 0 if not paid.",
+    )
+    credit_scheme = models.ForeignKey(
+        "timebank.CreditScheme",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Time credits its volunteer drivers are awarded for their hours (the team's "
+        "organisation must take part in the credit scheme). Empty: none.",
     )
     is_demo = models.BooleanField(default=False)
 
@@ -397,6 +417,7 @@ class Trip(models.Model):
     )
     escorts = models.PositiveSmallIntegerField(default=0, help_text="Escorts or guests travelling too.")
     mobility_aid = models.CharField(max_length=20, choices=MobilityAid.choices, default=MobilityAid.NONE)
+    purpose = models.CharField(max_length=8, choices=Purpose.choices, default=Purpose.OTHER)
     requested_via = models.CharField(max_length=11, choices=RequestedVia.choices)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -454,6 +475,25 @@ class Trip(models.Model):
     @property
     def needs_lift_or_ramp(self) -> bool:
         return self.wheelchair_spaces_needed > 0
+
+
+class RunCredit(models.Model):
+    """Time credits awarded to a run's volunteer driver for its hours: at most one a run (the
+    database holds the once), linked to the ledger entry that awarded them."""
+
+    run = models.OneToOneField(Run, on_delete=models.PROTECT, related_name="credit")
+    entry = models.OneToOneField("timebank.Entry", on_delete=models.PROTECT, related_name="+")
+    hours = models.DecimalField(max_digits=5, decimal_places=2, validators=[MinValueValidator(0)])
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    awarded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-awarded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.hours} hours credited for run {self.run_id}"
 
 
 class MileageRate(models.Model):

@@ -76,6 +76,17 @@ def may_export_claims(user: Requester, scheme: Scheme) -> bool:
     return may_coordinate_scheme(user, scheme)
 
 
+def may_see_scheme_reports(user: Requester, scheme: Scheme) -> bool:
+    """The scheme's coordinators and administrators: the same people as its day board. (A
+    commissioner reads transport's figures in the evaluation report, across the district.)"""
+    return may_coordinate_scheme(user, scheme)
+
+
+def may_award_run_credits(user: Requester, run: Run) -> bool:
+    """A coordinator of the scheme whose vehicle made the run."""
+    return may_coordinate_scheme(user, run.vehicle.scheme)
+
+
 def may_coordinate_driver(user: Requester, driver: Driver) -> bool:
     """A coordinator of any scheme the driver drives for (administrators: every driver)."""
     if not may_work_with_people(user):

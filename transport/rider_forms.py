@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from common.forms import TimeInput, day_field, time_field
 
-from .models import MobilityAid, Passenger, Scheme
+from .models import MobilityAid, Passenger, Purpose, Scheme
 from .services import MOST_ESCORTS, Journey
 
 ELSEWHERE = "elsewhere"
@@ -79,6 +79,14 @@ class RideRequestForm(forms.Form):
         help_text="Leave empty if you do not need a ride back. For example, 14:30",
         widget=TimeInput(),
         error_messages={"invalid": "The ride home's pick-up time must be a time, like 14:30"},
+    )
+    purpose = forms.ChoiceField(
+        label="What is the ride for? (optional)",
+        required=False,
+        choices=Purpose.choices,
+        widget=forms.RadioSelect,
+        help_text="It helps the scheme plan. You do not have to say.",
+        error_messages={"invalid_choice": "Choose what the ride is for from the list"},
     )
     mobility_aid = forms.ChoiceField(
         label="Travelling with",
@@ -166,6 +174,7 @@ class RideRequestForm(forms.Form):
             "return_pickup_at": moment(data.get("return_pickup_at")),
             "escorts": data.get("escorts") or 0,
             "mobility_aid": data["mobility_aid"],
+            "purpose": data.get("purpose") or None,
         }
 
 

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -23,14 +23,17 @@ from people.permissions import may_see_person
 from people.services import create_person
 from places.models import Postcode
 from places.selectors import PostcodeError, normalise_postcode
+from timebank import services as timebank
 
-from .models import MobilityAid, Passenger, Run, Scheme, SchemeEligibility, Trip
+from .models import Driver, MobilityAid, Passenger, Purpose, Run, RunCredit, Scheme, SchemeEligibility, Trip
 from .permissions import (
     is_own_passenger_record,
+    may_award_run_credits,
     may_coordinate_scheme,
     may_record_outcome,
     may_request_trip,
 )
+from .report_selectors import hours_to_credit, run_hours
 
 JOURNEY_MINUTES = 45  # how long the vehicle is taken when only one time is given
 LONGEST_JOURNEY_MINUTES = 240
@@ -310,12 +313,15 @@ def request_trip(
     escorts: int = 0,
     mobility_aid: str | None = None,
     introduction: Introduction | None = None,
+    purpose: str | None = None,
 ) -> list[Trip]:
     """Ask for a ride: for the passenger themselves, by the scheme's coordinators, or by whoever may
     see the passenger's person record (a link worker booking a ride to an introduction). The
     passenger must be eligible for the scheme. With ``return_pickup_at`` a linked return is made
     (from the destination back to the pick-up); with ``repeats_weekly_until`` the outward trip and
-    its return are made for every week to that day. Returns the trips made, in time order."""
+    its return are made for every week to that day. ``purpose`` (``Purpose``) is what the ride is
+    for: without one, a ride to an introduction is to "a group or activity", any other "something
+    else". Returns the trips made, in time order."""
     passenger = (
         Passenger.objects.select_for_update(of=("self",))
         .select_related("person", "account")
@@ -348,6 +354,10 @@ def request_trip(
         passenger.person_id is None or introduction.person_id != passenger.person_id
     ):
         raise Refusal("Choose one of their own introductions.", field="introduction")
+    if purpose in (None, ""):
+        purpose = Purpose.GROUP if introduction is not None else Purpose.OTHER
+    if purpose not in Purpose.values:
+        raise Refusal("Choose what the ride is for from the list.", field="purpose")
     back: tuple[datetime, datetime] | None = None
     if return_pickup_at is not None:
         back = _window(return_pickup_at, None, journey_minutes, "return_pickup_at")
@@ -376,6 +386,7 @@ def request_trip(
         "requested_via": _requested_via(user, passenger),
         "requested_by": user,
         "introduction": introduction,
+        "purpose": purpose,
         "series": series,
     }
     made: list[Trip] = []
@@ -524,3 +535,49 @@ def cancel_own_ride(user: User, trip: Trip) -> Trip:
             _drop_run_if_empty(old_run)
     record_audit_event(user, AuditEvent.Action.UPDATE, trip, note=f"Cancelled a ride: {trip.status}.")
     return trip
+
+
+@transaction.atomic
+def award_run_credits(user: User, run: Run) -> RunCredit:
+    """Award the hours of a run (``report_selectors.run_hours``, down to the quarter hour) as time
+    credits to its volunteer driver, through the scheme's credit scheme: once a run. The run is
+    locked first, so two coordinators awarding at once are served one after the other and the
+    second is told; the database's one credit a run holds the once besides."""
+    run = (
+        Run.objects.select_for_update(of=("self",))
+        .select_related(
+            "driver__user", "vehicle__scheme__team__organisation", "vehicle__scheme__credit_scheme"
+        )
+        .get(pk=run.pk)
+    )
+    scheme = run.vehicle.scheme
+    if not may_award_run_credits(user, run):
+        raise NotPermitted(f"Only {scheme}'s coordinators award time credits for its runs.")
+    if RunCredit.objects.filter(run=run).exists():
+        raise Refusal("Time credits have already been awarded for this run.", field="run")
+    if scheme.credit_scheme is None:
+        raise Refusal(f"{scheme} is not linked to a time credit scheme.", field="credit_scheme")
+    if run.driver.kind != Driver.Kind.VOLUNTEER:
+        raise Refusal("Time credits are for volunteer drivers; this run's driver is paid.", field="run")
+    span = run_hours(run)
+    if span is None:
+        raise Refusal(
+            "This run has no trips completed, cancelled late or missed: there are no hours to award.",
+            field="run",
+        )
+    hours = hours_to_credit(span[0])
+    if hours < 1:
+        raise Refusal(
+            f"A time credit is earned for each whole hour; this run's {span[0]} hours earn none.", field="run"
+        )
+    what = f"Driving for {scheme}, {run.on:%-d %b %Y}"
+    entry = timebank.award_credits_for(
+        scheme.team.organisation, scheme.credit_scheme, run.driver.user, hours, what, by=user
+    )
+    try:
+        with transaction.atomic():
+            credit = RunCredit.objects.create(run=run, entry=entry, hours=hours, awarded_by=user)
+    except IntegrityError:
+        raise Refusal("Time credits have already been awarded for this run.", field="run") from None
+    record_audit_event(user, AuditEvent.Action.CREATE, credit, note="Awarded time credits for a run's hours.")
+    return credit

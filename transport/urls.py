@@ -11,7 +11,7 @@
 
 from django.urls import path
 
-from . import driver_views, public_views, register_views, rider_views, views
+from . import driver_views, public_views, register_views, report_views, rider_views, views
 
 app_name = "transport"
 
@@ -61,6 +61,10 @@ urlpatterns = [
     path("schemes/<int:pk>/claims/", register_views.claims, name="claims"),
     path("schemes/<int:pk>/claims/<int:tax_year>.csv", register_views.claims_csv, name="claims_csv"),
     # reports (report_views)
+    path("schemes/<int:pk>/reports/", report_views.report, name="report"),
+    path("schemes/<int:pk>/reports/trips.csv", report_views.report_csv, name="report_csv"),
+    path("schemes/<int:pk>/reports/hours/", report_views.hours, name="hours"),
+    path("runs/<int:pk>/credits/", report_views.award_credits, name="award_credits"),
     # residents (rider_views)
     path("rides/", rider_views.rides, name="rides"),
     path("rides/new/", rider_views.ride_request, name="ride_request"),

@@ -22,7 +22,7 @@ from common.pages import LARGEST_ID, act, bind, form_page
 from people.models import Person
 
 from . import assignment, forms, permissions, selectors, services
-from .models import Run, Scheme, Trip
+from .models import Purpose, Run, Scheme, Trip
 
 
 @login_required
@@ -272,6 +272,7 @@ def _prefill(request: HttpRequest) -> tuple[dict[str, Any], Any]:
     )
     if introduction is not None:
         initial["introduction"] = introduction.pk
+        initial["purpose"] = Purpose.GROUP
         venue = selectors.venue_of(introduction)
         initial["destination"] = introduction.to_label
         if venue is not None:

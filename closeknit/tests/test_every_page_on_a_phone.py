@@ -123,6 +123,8 @@ MUST_REACH = {
         "transport:driver",
         "transport:vehicles",
         "transport:claims",
+        "transport:report",
+        "transport:hours",
     },
     "link worker": {"people:caseload", "people:inbox", "people:person"},
     "broker": {"timebank:list", "timebank:broker", "neighbourhoods:list"},

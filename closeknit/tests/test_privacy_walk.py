@@ -87,6 +87,9 @@ SHOWS_NO_PERSON = {
     "transport:vehicles": "a scheme's vehicles: no passenger",
     "transport:claims": "a scheme's drivers' mileage claims: no passenger",
     "transport:claims_csv": "the claims as CSV (its export is audited against the scheme): no passenger",
+    "transport:report": "a scheme's trips as counts, those under 5 withheld: no passenger",
+    "transport:report_csv": "the same counts as CSV (its export is audited against the scheme): no passenger",
+    "transport:hours": "a scheme's drivers' hours and time credits: no passenger",
 }
 # Pages for anyone whose id is not a person's, though the walk's records share it (the scheme of
 # the walk's trips has the walked id), with why. Other roles still walk them for leaks.
