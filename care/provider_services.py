@@ -10,6 +10,7 @@ care did it, and published again only if care hid it and it is still the draft c
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, time
 from decimal import Decimal
 from typing import Any
@@ -100,8 +101,8 @@ def register_micro_provider(
     provider: Provider,
     team: Team,
     details: dict[str, Any],
-    availability: list[tuple[int, time, time]] = (),  # type: ignore[assignment]
-    workers: list[tuple[str, str]] = (),  # type: ignore[assignment]
+    availability: Sequence[tuple[int, time, time]] = (),
+    workers: Sequence[tuple[str, str]] = (),
 ) -> MicroProvider:
     """Make a directory provider a micro-provider supported by ``team`` (the council's
     micro-enterprise team), with its weekly availability and workers."""

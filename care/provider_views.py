@@ -16,6 +16,7 @@ from itertools import groupby
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -132,7 +133,7 @@ def contact_requests(request: HttpRequest, pk: int) -> HttpResponse:
     """The requests sent to a provider: for its editors only; every read is audited."""
     with refusals_as_http():
         micro_provider = selectors.provider_for_editor(request.user, pk)
-        requests = list(selectors.contact_requests_for(request.user, micro_provider))
+        requests: list[Model] = list(selectors.contact_requests_for(request.user, micro_provider))
     record_audit_events(
         request.user, AuditEvent.Action.VIEW, requests, request=request, note="Contact requests read."
     )
