@@ -186,6 +186,14 @@ class ProviderCheck(models.Model):
         return f"{self.get_kind_display()} for {self.worker or self.micro_provider}"
 
     @property
+    def cover(self) -> str:
+        """The insurance cover in pounds ("£5,000,000"), or "" when there is none."""
+        if self.amount_pence is None:
+            return ""
+        pence = self.amount_pence % 100
+        return f"£{self.amount_pence // 100:,}" + (f".{pence:02d}" if pence else "")
+
+    @property
     def meets_insurance_criterion(self) -> bool:
         return self.amount_pence is not None and self.amount_pence >= self.INSURANCE_CRITERION_PENCE
 

@@ -8,7 +8,7 @@ from django import forms
 from common.forms import DateInput
 from places.forms import PostcodeField
 
-from .models import WEEKDAY_CHOICES, Offer, ProviderEnquiry
+from .models import WEEKDAY_CHOICES, Offer, ProviderCheck, ProviderEnquiry
 
 
 class TimeInput(forms.TimeInput):
@@ -113,3 +113,39 @@ class StageForm(forms.Form):
     def __init__(self, *args, providers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["micro_provider"].choices = [("", "None"), *[(str(p.pk), str(p)) for p in providers]]
+
+
+class CheckForm(forms.Form):
+    kind = forms.ChoiceField(label="Check", choices=ProviderCheck.Kind.choices)
+    worker = forms.TypedChoiceField(label="Whose", required=False, coerce=int, empty_value=None)
+    evidence_reference = forms.CharField(
+        label="Evidence seen",
+        max_length=100,
+        help_text="The certificate, policy or letter, by its number or name.",
+        error_messages={"required": "Enter the evidence seen"},
+    )
+    cover_pounds = forms.IntegerField(
+        label="Insurance cover, in pounds (insurance only)",
+        required=False,
+        min_value=1,
+        help_text="The quality criteria ask for £5,000,000.",
+    )
+    verified_on = forms.DateField(
+        label="Checked on", widget=DateInput(), error_messages={"required": "Enter the date it was checked"}
+    )
+    expires_on = forms.DateField(
+        label="Runs out on",
+        required=False,
+        widget=DateInput(),
+        help_text="Leave empty if it does not run out.",
+    )
+    required = forms.BooleanField(
+        label="Required: hide the provider from searches when it runs out", required=False, initial=True
+    )
+
+    def __init__(self, *args, workers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].choices = [
+            ("", "The owner (or the business)"),
+            *[(str(w.pk), str(w)) for w in workers],
+        ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -130,6 +130,15 @@ def is_lapsed(check: ProviderCheck, today: date) -> bool:
 def lapsed_required_checks(micro_provider: MicroProvider, today: date) -> list[ProviderCheck]:
     """The required checks whose latest record has run out by ``today``: any hides the provider."""
     return [c for c in latest_checks(micro_provider) if c.required and is_lapsed(c, today)]
+
+
+def checks_running_out(micro_provider: MicroProvider, today: date, days: int = 30) -> list[ProviderCheck]:
+    """The latest checks in date that run out within ``days``."""
+    return [
+        c
+        for c in latest_checks(micro_provider)
+        if c.expires_on is not None and today <= c.expires_on <= today + timedelta(days=days)
+    ]
 
 
 @dataclass(frozen=True)

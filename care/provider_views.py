@@ -35,7 +35,14 @@ from people.selectors import person_for_viewer, teams_for
 from . import provider_selectors as selectors
 from . import provider_services as services
 from .models import ProviderEnquiry
-from .provider_forms import ContactRequestForm, EnquiryForm, FindSupportForm, StageForm, SupportSessionForm
+from .provider_forms import (
+    CheckForm,
+    ContactRequestForm,
+    EnquiryForm,
+    FindSupportForm,
+    StageForm,
+    SupportSessionForm,
+)
 
 
 @login_required
@@ -218,6 +225,68 @@ def enquiry(request: HttpRequest, pk: int) -> HttpResponse:
         next_url=here,
         success="The support session is recorded.",
         context=context | {"which": "session"},
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def providers(request: HttpRequest) -> HttpResponse:
+    """The micro-providers of the coordinator's teams: listed or hidden, and checks running out."""
+    if not selectors.may_search_providers(request.user):
+        raise PermissionDenied("Only micro-enterprise coordinators can see the providers' register.")
+    today = timezone.localdate()
+    rows = [
+        (mp, selectors.lapsed_required_checks(mp, today), selectors.checks_running_out(mp, today))
+        for mp in selectors.providers_coordinated_by(request.user).prefetch_related("checks")
+    ]
+    return render(request, "care/providers/register.html", {"rows": rows, "today": today})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def provider_checks(request: HttpRequest, pk: int) -> HttpResponse:
+    """A provider's checks, with their evidence and who verified them, and a check to record."""
+    with refusals_as_http():
+        mp = selectors.provider_to_coordinate(request.user, pk)
+    workers = list(mp.workers.all())
+    today = timezone.localdate()
+
+    def context() -> dict:
+        record_audit_event(
+            request.user,
+            AuditEvent.Action.VIEW,
+            mp,
+            request=request,
+            note="Provider's checks and workers read.",
+        )
+        return {
+            "mp": mp,
+            "checks": selectors.latest_checks(mp),
+            "lapsed": selectors.lapsed_required_checks(mp, today),
+            "today": today,
+            "title": f"Checks: {mp.provider.name}",
+            "submit": "Record the check",
+        }
+
+    return form_page(
+        request,
+        bind(request, CheckForm, workers=workers),
+        action=lambda data: services.record_check(
+            request.user,
+            mp,
+            kind=data["kind"],
+            worker=next((w for w in workers if w.pk == data["worker"]), None),
+            evidence_reference=data["evidence_reference"],
+            amount_pence=data["cover_pounds"] * 100 if data["cover_pounds"] else None,
+            verified_on=data["verified_on"],
+            expires_on=data["expires_on"],
+            required=data["required"],
+            today=today,
+        ),
+        template="care/providers/checks.html",
+        next_url=reverse("care:provider_checks", args=[mp.pk]),
+        success="The check is recorded.",
+        context=context,
     )
 
 

@@ -13,7 +13,9 @@ app_name = "care"
 
 urlpatterns: list = [
     # micro-providers (provider_views)
+    path("providers/", provider_views.providers, name="providers"),
     path("providers/find/", provider_views.find_support, name="find_support"),
+    path("providers/<int:pk>/checks/", provider_views.provider_checks, name="provider_checks"),
     path("providers/<int:pk>/", provider_views.provider_page, name="provider"),
     path("providers/<int:pk>/contact/", provider_views.contact_request, name="provider_contact"),
     path("providers/<int:pk>/requests/", provider_views.contact_requests, name="provider_contact_requests"),

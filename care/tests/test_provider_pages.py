@@ -1,7 +1,7 @@
 """Micro-provider pages: finding support near a person, a provider's public page, the contact
 request (only the provider's editors ever see it), the pipeline. Each denial is tested."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
@@ -13,6 +13,7 @@ from accounts.tests.factories import OrganisationFactory, UserFactory
 from care.models import ContactRequest, ProviderEnquiry
 from care.tests.provider_factories import make_provider, make_team, postcode
 from common.testing import sign_in
+from directory.models import ListingStatus
 from people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -235,3 +236,70 @@ def test_another_team_cannot_see_or_change_an_enquiry(client, world):
 def test_the_pipeline_is_refused_to_those_who_do_not_work_with_people(client, role):
     sign_in(client, UserFactory(role=role))
     assert client.get(reverse("care:provider_pipeline")).status_code == 403
+
+
+def test_the_coordinator_records_a_renewal_on_the_checks_page_and_the_provider_is_shown_again(client, world):
+    mp = world["mp"]
+    sign_in(client, world["coordinator"])
+    worker = mp.workers.get()
+    url = reverse("care:provider_checks", args=[mp.pk])
+    response = client.post(
+        url,
+        {"kind": "dbs", "worker": worker.pk, "evidence_reference": "0012", "verified_on": "2026-01-05",
+         "expires_on": "2026-02-01", "required": "on"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert date(2026, 2, 1) < timezone.localdate()  # so the DBS just recorded has run out
+    assert mp.provider.services.get().listing_status == ListingStatus.DRAFT
+    body = client.get(reverse("care:providers")).content.decode()
+    assert "Hidden: 1 required check run out" in body
+    page = client.get(url).content.decode()
+    assert "Bea Worker (support worker)" in page and "Run out" in page and "£5,000,000" in page
+
+    today = timezone.localdate().isoformat()
+    client.post(
+        url,
+        {"kind": "dbs", "worker": worker.pk, "evidence_reference": "0099", "verified_on": today,
+         "expires_on": "2030-01-01", "required": "on"},
+    )  # fmt: skip
+    assert mp.provider.services.get().listing_status == ListingStatus.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"kind": "insurance", "evidence_reference": "P", "verified_on": "2026-01-05",
+          "expires_on": "2027-01-05"}, "Enter the amount of cover"),
+        ({"kind": "dbs", "evidence_reference": "P", "verified_on": "2026-01-05", "expires_on": "2025-01-05"},
+         "must be after the date it was checked"),
+        ({"kind": "dbs", "evidence_reference": "", "verified_on": "2026-01-05"}, "Enter the evidence seen"),
+        ({"kind": "dbs", "evidence_reference": "P", "verified_on": "yesterday"}, "Enter a valid date"),
+        ({"kind": "dbs", "worker": "999", "evidence_reference": "P", "verified_on": "2026-01-05"},
+         "Select a valid choice"),
+    ],
+)  # fmt: skip
+def test_a_bad_check_on_the_page_is_answered_naming_the_field(client, world, data, message):
+    sign_in(client, world["coordinator"])
+    before = world["mp"].checks.count()
+    response = client.post(reverse("care:provider_checks", args=[world["mp"].pk]), data)
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode() and message in response.content.decode()
+    assert world["mp"].checks.count() == before
+
+
+def test_the_checks_page_is_refused_to_everyone_but_the_providers_coordinators(client, world):
+    url = reverse("care:provider_checks", args=[world["mp"].pk])
+    _, other = make_team()
+    for someone in (other, world["editor"], UserFactory(role=Role.RESIDENT)):
+        client.logout()
+        sign_in(client, someone)
+        assert client.get(url).status_code == 404
+        assert (
+            client.post(
+                url, {"kind": "dbs", "evidence_reference": "X", "verified_on": "2026-01-05"}
+            ).status_code
+            == 404
+        )
+        assert "Bea Worker" not in client.get(reverse("care:providers")).content.decode()
+    client.logout()
+    assert client.get(url).status_code == 302
