@@ -52,17 +52,18 @@ def find_support(request: HttpRequest) -> HttpResponse:
     if not selectors.may_search_providers(request.user):
         raise PermissionDenied("Only staff who work with people can search for support near a person.")
     person = None
-    initial = {}
+    query: dict[str, str] = request.GET.dict()
     if "person" in request.GET:
         with refusals_as_http():
             person = person_for_viewer(request.user, request.GET["person"])
         record_audit_event(
             request.user, AuditEvent.Action.VIEW, person, request=request, note="Postcode used to find care."
         )
-        if person.postcode_id:
-            initial["postcode"] = person.postcode_id
-    asked = "postcode" in request.GET
-    form = FindSupportForm(request.GET if asked else None, initial=initial)
+        if "postcode" not in query and person.postcode_id:
+            # From the person's page: search near where they live straight away.
+            query["postcode"] = person.postcode_id
+    asked = "postcode" in query
+    form = FindSupportForm(query if asked else None)
     matches = None
     if asked and form.is_valid():
         data = form.cleaned_data
