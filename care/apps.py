@@ -11,7 +11,16 @@ class CareConfig(AppConfig):
 
     def ready(self):
         # Here, not at the top: the views import models, not loaded when apps.py is.
+        from accounts.privacy import account_data_requested, account_erased
         from people import registries
+
+        from . import provider_privacy
+
+        # Subject access and erasure reach the contact requests a sign-in sent.
+        account_data_requested.connect(
+            provider_privacy.what_we_hold_on_account, dispatch_uid="care.providers_account_sar"
+        )
+        account_erased.connect(provider_privacy.forget_account, dispatch_uid="care.providers_forget_account")
 
         from . import provider_views
 

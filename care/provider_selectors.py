@@ -116,9 +116,8 @@ def district_and_sector(postcode: str) -> tuple[str, str]:
 def latest_checks(micro_provider: MicroProvider) -> list[ProviderCheck]:
     """The latest check of each kind for the owner and each worker (by when it was verified)."""
     latest: dict[tuple[int | None, str], ProviderCheck] = {}
-    for check in sorted(
-        micro_provider.checks.select_related("worker").all(), key=lambda c: (c.verified_on, c.pk)
-    ):
+    # ``.all()``, so a prefetch of the provider's checks (and their workers) is used.
+    for check in sorted(micro_provider.checks.all(), key=lambda c: (c.verified_on, c.pk)):
         latest[(check.worker_id, check.kind)] = check
     return sorted(latest.values(), key=lambda c: (c.worker_id is not None, c.kind, c.worker_id or 0))
 
@@ -178,7 +177,7 @@ def listed_providers(today: date) -> list[MicroProvider]:
     candidates = (
         MicroProvider.objects.filter(Exists(public_listings().filter(provider_id=OuterRef("provider_id"))))
         .select_related("provider", "base_postcode")
-        .prefetch_related("checks", "availability")
+        .prefetch_related("checks__worker", "availability")
     )
     return [mp for mp in candidates if not lapsed_required_checks(mp, today)]
 

@@ -26,7 +26,8 @@ from django.utils import timezone
 from accounts.models import AuditEvent, Team, User
 from accounts.permissions import Requester
 from accounts.services import record_audit_event
-from common.errors import NotPermitted, Refusal
+from common.errors import NotPermitted, Refusal, TooOften
+from common.limits import count_one, used_up
 from directory.models import ListingStatus, Provider
 from places.models import Postcode
 
@@ -230,6 +231,9 @@ def record_check(
 # ---------------------------------------------------------------------------------------------
 # Contact requests
 
+# More than a person would send in an hour: nobody can bury providers in requests.
+CONTACT_REQUESTS_PER_HOUR = 10
+
 _PHONE = re.compile(r"^\+?[0-9 ()-]{10,20}$")
 
 
@@ -271,11 +275,17 @@ def send_contact_request(
     contact = _clean_contact(contact)
     if len(message) > 2000:
         raise Refusal("Write 2000 characters or fewer.", field="message")
+    key = f"care-contact-requests:{sender.pk}"
+    if used_up(key, CONTACT_REQUESTS_PER_HOUR):
+        raise TooOften(
+            "You have sent a lot of requests in the last hour. Try again later, or ring the provider."
+        )
     recipients = [user.email for user in provider_editors(micro_provider)]
     if not recipients and micro_provider.provider.email:
         recipients = [micro_provider.provider.email]
     if not recipients:
         raise Refusal("This provider cannot take requests online yet. Use the phone number on its listing.")
+    count_one(key)
     request = ContactRequest.objects.create(
         micro_provider=micro_provider, name=name, contact=contact, message=message.strip(), sent_by=sender
     )

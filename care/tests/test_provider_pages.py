@@ -303,3 +303,32 @@ def test_the_checks_page_is_refused_to_everyone_but_the_providers_coordinators(c
         assert "Bea Worker" not in client.get(reverse("care:providers")).content.decode()
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def test_more_contact_requests_in_an_hour_than_a_person_would_send_are_refused(client, world):
+    from care.provider_services import CONTACT_REQUESTS_PER_HOUR
+
+    sign_in(client, UserFactory(role=Role.RESIDENT))
+    url = reverse("care:provider_contact", args=[world["mp"].pk])
+    for _ in range(CONTACT_REQUESTS_PER_HOUR):
+        assert client.post(url, {"name": "Edna", "contact": "0161 555 0123"}).status_code == 302
+    response = client.post(url, {"name": "Edna", "contact": "0161 555 0123"})
+    assert response.status_code == 429
+    assert "sent a lot of requests" in response.content.decode()
+    assert ContactRequest.objects.count() == CONTACT_REQUESTS_PER_HOUR
+
+
+def test_subject_access_shows_the_contact_requests_a_sign_in_sent_and_erasure_removes_them(client, world):
+    from accounts.privacy import account_sections, erase_account
+
+    resident = UserFactory(role=Role.RESIDENT)
+    sign_in(client, resident)
+    client.post(
+        reverse("care:provider_contact", args=[world["mp"].pk]),
+        {"name": "Edna Marsh", "contact": "0161 555 0123"},
+    )
+    (found,) = [s for s in account_sections(resident) if s["key"] == "care_contact_requests"]
+    assert found["records"][0]["name"] == "Edna Marsh"
+    assert all(s["key"] != "care_contact_requests" for s in account_sections(world["editor"]))
+    erase_account(resident)
+    assert not ContactRequest.objects.exists()
