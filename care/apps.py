@@ -1,3 +1,6 @@
+"""Choice and control over care (issue 19): micro-providers near people, with their checks and
+evidence, and personal budgets (Individual Service Funds and direct payments) people can see."""
+
 from django.apps import AppConfig
 
 
@@ -5,3 +8,22 @@ class CareConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "care"
     verbose_name = "Choice and control over care"
+
+    def ready(self):
+        # Here, not at the top: the views import models, not loaded when apps.py is.
+        from accounts.privacy import account_data_requested, account_erased
+        from people import registries
+
+        from . import provider_privacy
+
+        # Subject access and erasure reach the contact requests a sign-in sent.
+        account_data_requested.connect(
+            provider_privacy.what_we_hold_on_account, dispatch_uid="care.providers_account_sar"
+        )
+        account_erased.connect(provider_privacy.forget_account, dispatch_uid="care.providers_forget_account")
+
+        from . import provider_views
+
+        # The person page's panel: find care and support near them.
+        if provider_views.find_support_panel not in registries.person_panels:
+            registries.person_panels.append(provider_views.find_support_panel)

@@ -5,11 +5,21 @@
 - ``budget_views``: personal budgets, their ledger, statements and quarterly returns.
 """
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import provider_views
 
 app_name = "care"
 
 urlpatterns: list = [
     # micro-providers (provider_views)
+    path("providers/", provider_views.providers, name="providers"),
+    path("providers/find/", provider_views.find_support, name="find_support"),
+    path("providers/<int:pk>/checks/", provider_views.provider_checks, name="provider_checks"),
+    path("providers/<int:pk>/", provider_views.provider_page, name="provider"),
+    path("providers/<int:pk>/contact/", provider_views.contact_request, name="provider_contact"),
+    path("providers/<int:pk>/requests/", provider_views.contact_requests, name="provider_contact_requests"),
+    path("providers/pipeline/", provider_views.pipeline, name="provider_pipeline"),
+    path("providers/pipeline/<int:pk>/", provider_views.enquiry, name="provider_enquiry"),
     # personal budgets (budget_views)
 ]

@@ -39,6 +39,12 @@ NAVIGATION = [
         "transport:home",
         frozenset({Role.RESIDENT, Role.COORDINATOR, Role.LINK_WORKER, Role.BROKER, Role.ADMINISTRATOR}),
     ),
+    # The micro-enterprise team's coordinators: providers' checks, the pipeline, support near a person.
+    NavItem(
+        "Care providers",
+        "care:providers",
+        frozenset({Role.COORDINATOR, Role.LINK_WORKER, Role.BROKER, Role.ADMINISTRATOR}),
+    ),
     # Organisation editors award time credits, and check the codes spent at the venues they run.
     NavItem(
         "Timebanks",

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, create_demo_people, demo_district_exists, demo_residents
 from accounts.models import Role, User
+from care.demo import create_demo_micro_providers
 from directory.demo import create_demo_directory
 from lending.demo import create_demo_lending
 from matching.services import refresh_listing_vectors
@@ -94,6 +95,7 @@ class Command(BaseCommand):
                 stalls = create_demo_volunteering()
                 items = create_demo_lending()
                 trips = create_demo_transport()
+                micro_providers = create_demo_micro_providers()
                 create_demo_outcomes()
                 create_demo_neighbourhood_team()
                 # The demo listings' vectors now, not when a task worker gets round to them.
@@ -104,8 +106,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Loaded the demo district (Trafford), with {listings} directory listings, "
                 f"{people} people on coordinators' caseloads, {exchanges} timebank exchanges and a "
-                f"volunteering evening with {stalls} stalls, {items} items to lend and {trips} "
-                "community transport trips this week."
+                f"volunteering evening with {stalls} stalls, {items} items to lend, {trips} "
+                f"community transport trips this week and {micro_providers} micro-providers."
             )
         )
 
