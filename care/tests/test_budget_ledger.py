@@ -41,7 +41,9 @@ def test_spending_past_the_balance_is_refused_and_writes_nothing(db):
     line = budget.lines.first()
     before = LedgerEntry.objects.count()
     with pytest.raises(ValidationError) as refused:
-        budget_services.record_spending(editor_of(budget), budget, line=line, amount_pence=10_001, evidence="INV-1")
+        budget_services.record_spending(
+            editor_of(budget), budget, line=line, amount_pence=10_001, evidence="INV-1"
+        )
     assert "more than the budget holds (£100 left)" in refused.value.message_dict["amount"][0]
     budget.refresh_from_db()
     line.refresh_from_db()
@@ -51,9 +53,13 @@ def test_spending_past_the_balance_is_refused_and_writes_nothing(db):
 def test_spending_past_a_line_is_refused_even_with_money_in_the_budget(db):
     budget = make_budget(paid_in=500_000)
     club = budget.lines.get(description="the lunch club")
-    budget_services.record_spending(editor_of(budget), budget, line=club, amount_pence=90_000, evidence="INV-1")
+    budget_services.record_spending(
+        editor_of(budget), budget, line=club, amount_pence=90_000, evidence="INV-1"
+    )
     with pytest.raises(ValidationError, match=r"more than is left for the lunch club \(£100 of £1,000\)"):
-        budget_services.record_spending(editor_of(budget), budget, line=club, amount_pence=10_001, evidence="INV-2")
+        budget_services.record_spending(
+            editor_of(budget), budget, line=club, amount_pence=10_001, evidence="INV-2"
+        )
     club.refresh_from_db()
     assert club.spent_pence == 90_000
 
@@ -64,7 +70,9 @@ def test_with_enforcement_off_overspending_is_recorded_with_a_warning(db, where)
     fields = {"enforce_limits": False} if where == "budget" else {}
     budget = make_budget(council=council, paid_in=5_000, **fields)
     line = budget.lines.get(description="the lunch club")
-    posted = budget_services.record_spending(editor_of(budget), budget, line=line, amount_pence=7_000, evidence="INV")
+    posted = budget_services.record_spending(
+        editor_of(budget), budget, line=line, amount_pence=7_000, evidence="INV"
+    )
     assert len(posted.warnings) == 1 and "more than the budget holds (£50 left)" in posted.warnings[0]
     budget.refresh_from_db()
     assert budget.balance_pence == -2_000 and ledger.audit() == []
@@ -160,7 +168,9 @@ def test_the_surplus_ceiling_is_set_per_council(db):
     assert (surplus.ceiling_pence, surplus.excess_pence) == (40_000, 1)
     assert budget.surplus_flagged_at is not None
     # Spending brings it back under: the flag clears.
-    budget_services.record_spending(editor_of(budget), budget, line=budget.lines.first(), amount_pence=1, evidence="x")
+    budget_services.record_spending(
+        editor_of(budget), budget, line=budget.lines.first(), amount_pence=1, evidence="x"
+    )
     budget.refresh_from_db()
     assert budget.surplus_flagged_at is None
 
@@ -278,7 +288,9 @@ class BudgetLedgerInvariants(TestCase):
                 else:
                     entries = list(budget.entries.order_by("pk"))
                     if entries:
-                        budget_services.correct_entry(officer, entries[which % len(entries)], reason="mistake")
+                        budget_services.correct_entry(
+                            officer, entries[which % len(entries)], reason="mistake"
+                        )
             except ValidationError:
                 pass  # refused: over a limit, a second correction, nothing to reclaim; nothing changed
             assert ledger.audit() == []
