@@ -93,6 +93,10 @@ CASEWORK = {
     "rider_not_eligible": "Not eligible: lives beyond Quillfeather bridge",
     "rider_pickup": "Pick-up: 14 Quillfeather Lane side gate",
     "rider_destination": "To: Wrenfold surgery annexe",
+    "budget_outcomes": "Budget pays for: harmonium lessons with Persimmon nearby",
+    "budget_line": "Line: Quillfeather harmonium tutor",
+    "budget_evidence": "INV-QUATERMASS-7788",
+    "budget_reason": "Spent on: two lessons before the ceilidh",
 }
 SIGN_IN = {
     "name": "Zeb Quatermass-Resident",
@@ -152,6 +156,7 @@ NOT_EXPORTED = {
             "matching.TeamWeights": ["changed_by"],
             "transport.SchemeEligibility": ["assessed_by"],
             "transport.ComplianceCheck": ["recorded_by"],
+            "care.LedgerEntry": ["recorded_by"],
             "admin.LogEntry": ["user"],
         }.items()
         for field in fields
@@ -168,6 +173,7 @@ NOT_EXPORTED = {
     ("timebank.Timebank_brokers", "user"): "brokers are staff",
     ("neighbourhoods.NeighbourhoodTeam", "members"): "professionals on a neighbourhood team",
     ("neighbourhoods.TeamMember", "user"): "professionals on a neighbourhood team",
+    ("care.FinanceOfficer", "user"): "a council's finance officers are staff",
 }
 
 
@@ -287,6 +293,37 @@ def _fill_volunteering_and_lending(resident):
         wanted_from=date(2027, 1, 4),
         notes=SIGN_IN["wait_notes"],
     )
+
+
+def _fill_care_budget(person, resident):
+    """A personal budget for the person, their sign-in named as its representative, with a line
+    and spending on it."""
+    from care.models import BudgetLine, LedgerEntry, PersonalBudget
+
+    council = OrganisationFactory(name="Quillfeather Council", kind=Organisation.Kind.COUNCIL)
+    budget = PersonalBudget.objects.create(
+        person=person,
+        kind=PersonalBudget.Kind.DIRECT_PAYMENT,
+        council=council,
+        annual_pence=520_000,
+        outcomes=CASEWORK["budget_outcomes"],
+        representative=resident,
+        starts_on=date(2026, 4, 1),
+    )
+    line = BudgetLine.objects.create(
+        budget=budget, kind="other", description=CASEWORK["budget_line"], allocated_pence=100_000
+    )
+    LedgerEntry.objects.create(budget=budget, kind="payment_in", amount_pence=10_000)
+    LedgerEntry.objects.create(
+        budget=budget,
+        line=line,
+        kind="spend",
+        amount_pence=-4_000,
+        evidence=CASEWORK["budget_evidence"],
+        reason=CASEWORK["budget_reason"],
+    )
+    PersonalBudget.objects.filter(pk=budget.pk).update(balance_pence=6_000)
+    BudgetLine.objects.filter(pk=line.pk).update(spent_pence=4_000)
 
 
 def _fill_transport(team, coordinator, person, resident):
@@ -426,6 +463,7 @@ def person(team, coordinator, make_user):
     _fill_volunteering_and_lending(resident)
     _fill_sign_in_records(resident)
     _fill_transport(team, coordinator, person, resident)
+    _fill_care_budget(person, resident)
     return person
 
 
