@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Organisation, Role, User
 from accounts.permissions import Requester, is_signed_in
@@ -57,14 +57,19 @@ def holds_budget(user: Requester, budget: PersonalBudget) -> bool:
     )
 
 
-def is_own_budget(user: Requester, budget: PersonalBudget) -> bool:
-    """The person themselves (their confirmed sign-in) or the representative named on it."""
+def is_the_person(user: Requester, budget: PersonalBudget) -> bool:
+    """The person the budget is for, by the sign-in they have confirmed is theirs."""
     if not isinstance(user, User) or not is_signed_in(user):
         return False
-    if budget.representative_id == user.pk:
-        return True
     person = budget.person
     return person.erased_at is None and person.confirmed_account == user
+
+
+def is_own_budget(user: Requester, budget: PersonalBudget) -> bool:
+    """The person themselves or the representative named on it."""
+    if isinstance(user, User) and is_signed_in(user) and budget.representative_id == user.pk:
+        return True
+    return is_the_person(user, budget)
 
 
 def may_see_budget(user: Requester, budget: PersonalBudget) -> bool:
@@ -114,8 +119,12 @@ def lines_of(budget: PersonalBudget) -> QuerySet[BudgetLine]:
 
 
 def entries_of(budget: PersonalBudget) -> QuerySet[LedgerEntry]:
-    return budget.entries.select_related("line", "recorded_by").order_by(
-        "-occurred_on", "-recorded_at", "-pk"
+    """The budget's entries, newest first, each with ``corrected`` (a reversal of it exists)."""
+    corrected = LedgerEntry.objects.filter(reverses=OuterRef("pk"))
+    return (
+        budget.entries.select_related("line", "reverses")
+        .annotate(corrected=Exists(corrected))
+        .order_by("-occurred_on", "-recorded_at", "-pk")
     )
 
 

@@ -5,11 +5,19 @@
 - ``budget_views``: personal budgets, their ledger, statements and quarterly returns.
 """
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import budget_views
 
 app_name = "care"
 
 urlpatterns: list = [
     # micro-providers (provider_views)
     # personal budgets (budget_views)
+    path("budgets/", budget_views.budgets, name="budgets"),
+    path("budgets/<int:pk>/", budget_views.budget, name="budget"),
+    path("budgets/<int:pk>/spending/", budget_views.record_spending, name="record_spending"),
+    path("budgets/<int:pk>/statement/", budget_views.statement, name="budget_statement"),
+    path("budgets/<int:pk>/reclaim-surplus/", budget_views.reclaim_surplus, name="reclaim_surplus"),
+    path("budgets/entries/<int:pk>/correct/", budget_views.correct_entry, name="correct_budget_entry"),
 ]
