@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from common.forms import day_field
 
+from .models import BudgetLine
+
 MONEY_ERRORS = {
     "required": "Enter the amount in pounds and pence, like 24.50",
     "invalid": "Enter the amount in pounds and pence, like 24.50",
@@ -25,8 +27,8 @@ MONEY_ERRORS = {
 
 
 class SpendingForm(forms.Form):
-    line = forms.ModelChoiceField(
-        queryset=None,
+    line: forms.ModelChoiceField[BudgetLine] = forms.ModelChoiceField(
+        queryset=BudgetLine.objects.none(),
         label="What it was for",
         empty_label="Choose a line of the budget",
         error_messages={
@@ -74,7 +76,9 @@ class SpendingForm(forms.Form):
 
     def __init__(self, *args: Any, lines: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["line"].queryset = lines
+        line = self.fields["line"]
+        assert isinstance(line, forms.ModelChoiceField)
+        line.queryset = lines
 
     def spending(self) -> dict[str, Any]:
         """What the service takes: the amount in pence."""
