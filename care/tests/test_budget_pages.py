@@ -301,3 +301,26 @@ def test_the_provider_corrects_its_spending_but_not_a_payment_in(client, budget)
     assert client.post(url, {"reason": "Wrong invoice"}).status_code == 302
     budget.refresh_from_db()
     assert budget.balance_pence == 80_000
+
+
+def test_the_navigation_offers_budgets_only_to_those_who_can_see_one(client, budget, representative):
+    sign_in(client, representative)
+    assert reverse("care:budgets") in client.get(reverse("home")).content.decode()
+    sign_in(client, UserFactory(role=Role.RESIDENT))
+    assert reverse("care:budgets") not in client.get(reverse("home")).content.decode()
+
+
+def test_a_finance_officer_must_be_of_the_councils_staff(db):
+    from django.core.exceptions import ValidationError
+
+    from care.models import FinanceOfficer
+
+    council, elsewhere = make_council(), make_council()
+    outsider = UserFactory(role=Role.COMMISSIONER, organisation=elsewhere)
+    with pytest.raises(ValidationError) as refused:
+        FinanceOfficer(council=council, user=outsider).full_clean()
+    assert "user" in refused.value.message_dict
+    provider, _ = make_provider()
+    with pytest.raises(ValidationError) as refused:
+        FinanceOfficer(council=provider, user=UserFactory(organisation=provider)).full_clean()
+    assert "council" in refused.value.message_dict

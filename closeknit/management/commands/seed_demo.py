@@ -7,6 +7,7 @@ from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, create_demo_people, demo_district_exists, demo_residents
 from accounts.models import Role, User
+from care.budget_demo import create_demo_budgets
 from directory.demo import create_demo_directory
 from lending.demo import create_demo_lending
 from matching.services import refresh_listing_vectors
@@ -34,7 +35,9 @@ STORIES = {
     "garage": "Servicing business: record the services of the scooters it looks after",
     "stall": "Stall organisation: the larder's stall and shifts at the volunteering evening",
     "commissioner": "Commissioner: reach, outcomes and social value, without personal details",
-    "resident1": "Resident: asked to borrow a scooter; an hour to confirm; a volunteering shift",
+    "finance": "Council finance officer: the council's personal budgets, payments in and surpluses",
+    "resident1": "Resident: asked to borrow a scooter; an hour to confirm; a volunteering shift; "
+    "representative on a personal budget",
     "resident2": "Resident: a scooter out on loan; an hour to confirm; a volunteering shift",
     "resident3": "Resident: asked to borrow the wheelchair; an hour to confirm; a shift",
     "resident4": "Resident: a scooter booked for later; an hour to confirm; a shift",
@@ -94,6 +97,7 @@ class Command(BaseCommand):
                 stalls = create_demo_volunteering()
                 items = create_demo_lending()
                 trips = create_demo_transport()
+                create_demo_budgets()
                 create_demo_outcomes()
                 create_demo_neighbourhood_team()
                 # The demo listings' vectors now, not when a task worker gets round to them.
