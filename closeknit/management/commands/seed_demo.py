@@ -30,7 +30,8 @@ STORIES = {
     "coordinator.west": "Local Area Coordinator in another team (West)",
     "linkworker": "Social prescribing link worker: the GP practice's referral inbox",
     "broker": "Timebank broker: approve members and exchanges",
-    "editor": "Community group: its listings, its stall, and its scooter lending (answer requests)",
+    "editor": "Community group: its listings, its stall, its scooter lending (answer requests) and an "
+    "Individual Service Fund it holds (record spending)",
     "parish": "Parish council helper: deliveries and collections for the scooter scheme",
     "garage": "Servicing business: record the services of the scooters it looks after",
     "stall": "Stall organisation: the larder's stall and shifts at the volunteering evening",
