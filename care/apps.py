@@ -27,3 +27,18 @@ class CareConfig(AppConfig):
         # The person page's panel: find care and support near them.
         if provider_views.find_support_panel not in registries.person_panels:
             registries.person_panels.append(provider_views.find_support_panel)
+
+        from people.signals import person_erased, subject_access_requested
+
+        from . import budget_privacy
+
+        # Personal budgets: subject access and erasure reach the person's budgets and a
+        # representative's sign-in.
+        subject_access_requested.connect(
+            budget_privacy.what_we_hold_on_person, dispatch_uid="care.budgets_person_sar"
+        )
+        person_erased.connect(budget_privacy.forget_person, dispatch_uid="care.budgets_forget_person")
+        account_data_requested.connect(
+            budget_privacy.what_we_hold_on_account, dispatch_uid="care.budgets_account_sar"
+        )
+        account_erased.connect(budget_privacy.forget_account, dispatch_uid="care.budgets_forget_account")

@@ -7,7 +7,7 @@
 
 from django.urls import path
 
-from . import provider_views
+from . import budget_views, provider_views
 
 app_name = "care"
 
@@ -22,4 +22,10 @@ urlpatterns: list = [
     path("providers/pipeline/", provider_views.pipeline, name="provider_pipeline"),
     path("providers/pipeline/<int:pk>/", provider_views.enquiry, name="provider_enquiry"),
     # personal budgets (budget_views)
+    path("budgets/", budget_views.budgets, name="budgets"),
+    path("budgets/<int:pk>/", budget_views.budget, name="budget"),
+    path("budgets/<int:pk>/spending/", budget_views.record_spending, name="record_spending"),
+    path("budgets/<int:pk>/statement/", budget_views.statement, name="budget_statement"),
+    path("budgets/<int:pk>/reclaim-surplus/", budget_views.reclaim_surplus, name="reclaim_surplus"),
+    path("budgets/entries/<int:pk>/correct/", budget_views.correct_entry, name="correct_budget_entry"),
 ]

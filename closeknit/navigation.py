@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import reverse
 
 from accounts.models import Role
 from accounts.permissions import is_administrator
+from care.budget_selectors import budgets_visible_to
 
 EVERYONE = frozenset(Role.values)
 STAFF = EVERYONE - {Role.RESIDENT}
@@ -18,6 +21,8 @@ class NavItem:
     label: str
     url_name: str
     roles: frozenset[str]
+    # For pages reached by who someone is to a record, not by their role: shown only when true.
+    only_if: Callable[[Any], bool] | None = None
 
 
 NAVIGATION = [
@@ -50,6 +55,10 @@ NAVIGATION = [
         "Timebanks",
         "timebank:list",
         frozenset({Role.RESIDENT, Role.BROKER, Role.ORGANISATION_EDITOR, Role.ADMINISTRATOR}),
+    ),
+    # A person, their representative, the provider holding an ISF, a council's finance officers.
+    NavItem(
+        "Personal budgets", "care:budgets", EVERYONE, only_if=lambda user: budgets_visible_to(user).exists()
     ),
     NavItem("Reach", "outcomes:reach", frozenset({Role.COMMISSIONER, Role.ADMINISTRATOR})),
     # Teams bring together staff of every kind (GP practice, council, NHS, community groups).
@@ -91,7 +100,8 @@ def navigation_for(request) -> list[dict]:
             [
                 item
                 for item in NAVIGATION
-                if user.role in item.roles or (is_administrator(user) and Role.ADMINISTRATOR in item.roles)
+                if (user.role in item.roles or (is_administrator(user) and Role.ADMINISTRATOR in item.roles))
+                and (item.only_if is None or item.only_if(user))
             ]
         )
     # The current page is the item whose address is the longest start of this page's address.

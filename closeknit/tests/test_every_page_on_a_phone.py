@@ -73,6 +73,7 @@ ROLES = {
     "commissioner": "commissioner",
     "administrator": "admin",
     "volunteer driver": "driver",  # a demo resident who drives for a transport scheme
+    "finance officer": "finance",  # the council's finance officer: every personal budget of the council
 }
 
 # Pages each role must reach (by URL name), so the crawl cannot pass by reaching nothing.
@@ -108,6 +109,10 @@ MUST_REACH = {
         "accounts:password_change",
         "transport:rides",
         "transport:ride_request",
+        # resident1 is named as the representative on a demo personal budget.
+        "care:budgets",
+        "care:budget",
+        "care:budget_statement",
     },
     "coordinator": {
         "people:caseload",
@@ -134,6 +139,11 @@ MUST_REACH = {
         "volunteering:roster",
         "directory:your_listings",
         "volunteering:mine",
+        # The group holds a demo Individual Service Fund and records its spending.
+        "care:budgets",
+        "care:budget",
+        "care:record_spending",
+        "care:correct_budget_entry",
     },
     # The parish lends nothing: its lending page is its errands.
     "parish helper": {"lending:errands", "directory:your_listings"},
@@ -154,6 +164,7 @@ MUST_REACH = {
         "neighbourhoods:team",
     },
     "volunteer driver": {"transport:driving", "transport:manifest", "transport:driver_claims"},
+    "finance officer": {"care:budgets", "care:budget", "care:record_spending", "care:budget_statement"},
 }
 
 # The eight pages issue 15 named as too wide, photographed at 390 px for the user guides.
@@ -166,6 +177,7 @@ PICTURED = {
     ("commissioner", "outcomes:social_value"): "phone-social-value",
     ("commissioner", "neighbourhoods:team"): "phone-neighbourhood-team",
     ("coordinator", "people:person"): "phone-person",
+    ("resident", "care:budget_statement"): "phone-budget-statement",
 }
 
 

@@ -31,7 +31,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Role, TeamMembership
-from accounts.tests.factories import TeamFactory, UserFactory
+from accounts.tests.factories import OrganisationFactory, TeamFactory, UserFactory
+from care.models import BudgetLine, LedgerEntry, PersonalBudget
 from common.testing import sign_in
 from matching.models import Dismissal
 from outcomes.models import GoalRating, Instrument, OutcomeEvent, Response
@@ -117,6 +118,9 @@ PERSON_DATA_MODELS = [
     SchemeEligibility,
     Trip,
     PairingExclusion,
+    PersonalBudget,
+    BudgetLine,
+    LedgerEntry,
 ]
 # Changes whose event names no person, with why.
 CHANGES_NAMING_NO_PERSON: dict[str, str] = {
@@ -355,6 +359,22 @@ def _side(id_: int, name: str, postcode: str, secret: str) -> Side:
             expires_on=today + timedelta(days=400),
         )
     Vehicle.objects.create(scheme=scheme, name="Car", kind="car", seats=3)
+    # A personal budget (care), seen only by the person, their representative, the provider
+    # holding it and the council's finance officers: every role walked here is refused it.
+    budget = PersonalBudget.objects.create(
+        pk=id_,
+        person=person,
+        kind="direct_payment",
+        council=OrganisationFactory(kind="council"),
+        annual_pence=520_000,
+        outcomes=f"Outcomes {secret}",
+        starts_on=date(2026, 4, 1),
+    )
+    line = BudgetLine.objects.create(
+        pk=id_, budget=budget, kind="other", description=f"Line {secret}", allocated_pence=1_000
+    )
+    LedgerEntry.objects.create(pk=id_, budget=budget, kind="payment_in", amount_pence=1_000)
+    LedgerEntry.objects.create(budget=budget, line=line, kind="spend", amount_pence=-500, evidence="INV")
     resident = UserFactory(role=Role.RESIDENT)
     return Side(id_, team, person, other, coordinator, resident.email, [name, postcode, secret])
 
@@ -453,6 +473,8 @@ def _fingerprint(person: Person) -> list:
             SchemeEligibility: "passenger__person",
             Trip: "passenger__person",
             PairingExclusion: "passenger__person",
+            BudgetLine: "budget__person",
+            LedgerEntry: "budget__person",
         }.get(model, "person")
         rows.append(sorted(map(str, model.objects.filter(**{field: person}).values())))
     return rows

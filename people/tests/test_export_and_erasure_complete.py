@@ -93,6 +93,10 @@ CASEWORK = {
     "rider_not_eligible": "Not eligible: lives beyond Quillfeather bridge",
     "rider_pickup": "Pick-up: 14 Quillfeather Lane side gate",
     "rider_destination": "To: Wrenfold surgery annexe",
+    "budget_outcomes": "Budget pays for: harmonium lessons with Persimmon nearby",
+    "budget_line": "Line: Quillfeather harmonium tutor",
+    "budget_evidence": "INV-QUATERMASS-7788",
+    "budget_reason": "Spent on: two lessons before the ceilidh",
 }
 SIGN_IN = {
     "name": "Zeb Quatermass-Resident",
@@ -112,6 +116,8 @@ SIGN_IN = {
     "problem": "Problem: the Quillfeather harmonium club moved halls",
     "own_rider_notes": "Own ride: wait by the Quatermass postbox",
     "dbs_reference": "DBS-QUATERMASS-001122",
+    "care_contact_name": "Zeb for his aunt Hepzibah",
+    "care_contact_message": "Care: Aunt Hepzibah needs help with shopping on Quillfeather Row",
 }
 # Numbers and dates only this person has: questionnaire scores, a goal rating's day, hours.
 QUESTIONNAIRE_ON, QUESTIONNAIRE_TOTAL = date(2026, 7, 19), 4321
@@ -152,6 +158,10 @@ NOT_EXPORTED = {
             "matching.TeamWeights": ["changed_by"],
             "transport.SchemeEligibility": ["assessed_by"],
             "transport.ComplianceCheck": ["recorded_by"],
+            "transport.RunCredit": ["awarded_by"],
+            "care.LedgerEntry": ["recorded_by"],
+            "care.ProviderCheck": ["verified_by"],
+            "care.SupportSession": ["held_by"],
             "admin.LogEntry": ["user"],
         }.items()
         for field in fields
@@ -168,6 +178,7 @@ NOT_EXPORTED = {
     ("timebank.Timebank_brokers", "user"): "brokers are staff",
     ("neighbourhoods.NeighbourhoodTeam", "members"): "professionals on a neighbourhood team",
     ("neighbourhoods.TeamMember", "user"): "professionals on a neighbourhood team",
+    ("care.FinanceOfficer", "user"): "a council's finance officers are staff",
 }
 
 
@@ -287,6 +298,52 @@ def _fill_volunteering_and_lending(resident):
         wanted_from=date(2027, 1, 4),
         notes=SIGN_IN["wait_notes"],
     )
+
+
+def _fill_care_contact(team, coordinator, resident):
+    """A contact request the sign-in sent to a micro-provider."""
+    from care.models import ContactRequest
+    from care.tests.provider_factories import make_provider
+
+    provider = make_provider(team, coordinator, name="Quillfeather Helping Hands")
+    ContactRequest.objects.create(
+        micro_provider=provider,
+        name=SIGN_IN["care_contact_name"],
+        contact="07700 900123",
+        message=SIGN_IN["care_contact_message"],
+        sent_by=resident,
+    )
+
+
+def _fill_care_budget(person, resident):
+    """A personal budget for the person, their sign-in named as its representative, with a line
+    and spending on it."""
+    from care.models import BudgetLine, LedgerEntry, PersonalBudget
+
+    council = OrganisationFactory(name="Quillfeather Council", kind=Organisation.Kind.COUNCIL)
+    budget = PersonalBudget.objects.create(
+        person=person,
+        kind=PersonalBudget.Kind.DIRECT_PAYMENT,
+        council=council,
+        annual_pence=520_000,
+        outcomes=CASEWORK["budget_outcomes"],
+        representative=resident,
+        starts_on=date(2026, 4, 1),
+    )
+    line = BudgetLine.objects.create(
+        budget=budget, kind="other", description=CASEWORK["budget_line"], allocated_pence=100_000
+    )
+    LedgerEntry.objects.create(budget=budget, kind="payment_in", amount_pence=10_000)
+    LedgerEntry.objects.create(
+        budget=budget,
+        line=line,
+        kind="spend",
+        amount_pence=-4_000,
+        evidence=CASEWORK["budget_evidence"],
+        reason=CASEWORK["budget_reason"],
+    )
+    PersonalBudget.objects.filter(pk=budget.pk).update(balance_pence=6_000)
+    BudgetLine.objects.filter(pk=line.pk).update(spent_pence=4_000)
 
 
 def _fill_transport(team, coordinator, person, resident):
@@ -426,6 +483,8 @@ def person(team, coordinator, make_user):
     _fill_volunteering_and_lending(resident)
     _fill_sign_in_records(resident)
     _fill_transport(team, coordinator, person, resident)
+    _fill_care_budget(person, resident)
+    _fill_care_contact(team, coordinator, resident)
     return person
 
 

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, create_demo_people, demo_district_exists, demo_residents
 from accounts.models import Role, User
+from care.budget_demo import create_demo_budgets
 from care.demo import create_demo_micro_providers
 from directory.demo import create_demo_directory
 from lending.demo import create_demo_lending
@@ -30,12 +31,15 @@ STORIES = {
     "coordinator.west": "Local Area Coordinator in another team (West)",
     "linkworker": "Social prescribing link worker: the GP practice's referral inbox",
     "broker": "Timebank broker: approve members and exchanges",
-    "editor": "Community group: its listings, its stall, and its scooter lending (answer requests)",
+    "editor": "Community group: its listings, its stall, its scooter lending (answer requests) and an "
+    "Individual Service Fund it holds (record spending)",
     "parish": "Parish council helper: deliveries and collections for the scooter scheme",
     "garage": "Servicing business: record the services of the scooters it looks after",
     "stall": "Stall organisation: the larder's stall and shifts at the volunteering evening",
     "commissioner": "Commissioner: reach, outcomes and social value, without personal details",
-    "resident1": "Resident: asked to borrow a scooter; an hour to confirm; a volunteering shift",
+    "finance": "Council finance officer: the council's personal budgets, payments in and surpluses",
+    "resident1": "Resident: asked to borrow a scooter; an hour to confirm; a volunteering shift; "
+    "representative on a personal budget",
     "resident2": "Resident: a scooter out on loan; an hour to confirm; a volunteering shift",
     "resident3": "Resident: asked to borrow the wheelchair; an hour to confirm; a shift",
     "resident4": "Resident: a scooter booked for later; an hour to confirm; a shift",
@@ -96,6 +100,7 @@ class Command(BaseCommand):
                 items = create_demo_lending()
                 trips = create_demo_transport()
                 micro_providers = create_demo_micro_providers()
+                create_demo_budgets()
                 create_demo_outcomes()
                 create_demo_neighbourhood_team()
                 # The demo listings' vectors now, not when a task worker gets round to them.
