@@ -473,6 +473,11 @@ def _may_drive_kind(driver: Driver, vehicle: Vehicle) -> bool:
     return bool(getattr(driver, DRIVES[vehicle.kind][0]))
 
 
+def _someone_elses_own(driver: Driver, vehicle: Vehicle) -> bool:
+    """A volunteer's own car is insured for them and claimed for by them: no one else drives it."""
+    return vehicle.owner_id is not None and vehicle.owner_id != driver.pk
+
+
 def _available(facts: DriverDay, view: TripView) -> bool:
     return any(slot.starts_at <= view.starts and view.ends <= slot.ends_at for slot in facts.availability)
 
@@ -487,6 +492,8 @@ def _first_driver_reasons(trip: Trip, facts: DriverDay, vehicle: Vehicle, plan: 
         reasons.append(("driver", f"{name} does not drive for {trip.scheme}."))
     if not _may_drive_kind(driver, vehicle):
         reasons.append(("driver", f"{name} is not cleared to drive {DRIVES[vehicle.kind][1]}."))
+    if _someone_elses_own(driver, vehicle):
+        reasons.append(("vehicle", f"{vehicle} is a volunteer's own car: only its owner drives it."))
     if facts.leave is not None:
         leave = facts.leave
         reasons.append(
@@ -734,13 +741,16 @@ def _candidates(trip: Trip, facts: DriverDay, plan: DayPlan) -> list[_Candidate]
     """The vehicles to try, in order (``_vehicles_to_try``)."""
 
     def work() -> list[_Candidate]:
-        counted: dict[tuple[bool, str], int] = {}  # by whose it is and kind: the driver's reasons
+        counted: dict[tuple[bool, bool, str], int] = {}  # by whose it is and kind: the driver's reasons
         found: list[_Candidate] = []
         for vehicle in _vehicles_to_try(trip, facts, plan):
-            key = (vehicle.owner_id == facts.driver.pk, vehicle.kind)
+            whose = (vehicle.owner_id == facts.driver.pk, _someone_elses_own(facts.driver, vehicle))
+            key = (*whose, vehicle.kind)
             if key not in counted:
-                counted[key] = (not _may_drive_kind(facts.driver, vehicle)) + len(
-                    plan.compliance(facts, vehicle)
+                counted[key] = (
+                    (not _may_drive_kind(facts.driver, vehicle))
+                    + whose[1]
+                    + len(plan.compliance(facts, vehicle))
                 )
             steady = counted[key] + len(plan.vehicle_state(vehicle))
             found.append(_Candidate(vehicle, vehicle.pk, steady, len(found)))

@@ -142,6 +142,25 @@ def test_insurance_is_needed_only_in_their_own_car(setting):
     assign_trip(coordinator, trip, no_insurance, car)  # the scheme's car is insured by the scheme
 
 
+def test_a_volunteers_own_car_is_driven_only_by_them(setting):
+    """Their insurance covers them in it, and the mileage claim is theirs: another driver is
+    refused it, and is never suggested in it."""
+    scheme, coordinator, passenger, driver, car, monday = setting
+    owner = make_driver(scheme, name="Ina Sure", checks=("licence", "dbs", "insurance"))
+    own = make_vehicle(scheme, name="Ina's Fiesta", owner=owner)
+    trip = make_trip(coordinator, passenger, scheme, monday)
+    assert refusal(assign_trip, coordinator, trip, driver, own)["vehicle"] == [
+        "Ina's Fiesta is a volunteer's own car: only its owner drives it."
+    ]
+    assert not Run.objects.exists()
+    car.is_off_road = True  # the scheme's own car cannot go: Dev has nothing to drive
+    car.save()
+    suggestions = suggest_drivers(coordinator, trip)
+    assert [(s.driver, s.vehicle) for s in suggestions.suggested] == [(owner, own)]
+    assert driver in [left.driver for left in suggestions.left_out]
+    assign_trip(coordinator, trip, owner, own)
+
+
 def test_a_minibus_needs_a_minibus_driver_with_d1_or_midas(setting):
     scheme, coordinator, passenger, driver, _car, monday = setting
     minibus = make_vehicle(scheme, VehicleKind.MINIBUS, name="Sale minibus", seats=12)
