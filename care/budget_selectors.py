@@ -101,6 +101,22 @@ def may_correct_entry(user: Requester, entry: LedgerEntry) -> bool:
     )
 
 
+def sees_others_budgets(user: Requester) -> bool:
+    """Whether ``user`` may see budgets that are not their own: a council's finance officer, or an
+    editor of an organisation holding an ISF. These prove a second factor before any budget page."""
+    if not isinstance(user, User) or not is_signed_in(user):
+        return False
+    if councils_of_finance_officer(user).exists():
+        return True
+    return (
+        user.role == Role.ORGANISATION_EDITOR
+        and user.organisation_id is not None
+        and PersonalBudget.objects.filter(
+            kind=PersonalBudget.Kind.ISF, provider_id=user.organisation_id
+        ).exists()
+    )
+
+
 def budgets_visible_to(user: Requester) -> QuerySet[PersonalBudget]:
     """Every budget ``user`` may see, by the rules above; none for anyone else."""
     if not isinstance(user, User) or not is_signed_in(user):

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.middleware import require_second_factor
 from common.forms import error_summary
 from common.pages import act, bind, form_page
 
@@ -27,6 +28,10 @@ from .models import LedgerEntry, PersonalBudget
 
 
 def _budget(request: HttpRequest, pk: int) -> PersonalBudget:
+    """A budget ``request.user`` may see. Anyone but the person and their representative (a finance
+    officer, the ISF's holder) proves a second factor first, whatever their role."""
+    if selectors.sees_others_budgets(request.user):
+        require_second_factor(request)  # before the read, so nothing is shown or audited yet
     return get_object_or_404(selectors.budgets_visible_to(request.user), pk=pk)
 
 
@@ -34,7 +39,9 @@ def _budget(request: HttpRequest, pk: int) -> PersonalBudget:
 @require_http_methods(["GET"])
 def budgets(request: HttpRequest) -> HttpResponse:
     """The budgets this person may see: their own, those they represent, those their organisation
-    holds, or their council's."""
+    holds, or their council's. Anyone who may see someone else's proves a second factor first."""
+    if selectors.sees_others_budgets(request.user):
+        require_second_factor(request)
     return render(
         request,
         "care/budgets/list.html",
@@ -89,6 +96,8 @@ def record_spending(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def correct_entry(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct a mistaken entry with a reversal (the original stays on the ledger)."""
+    if selectors.sees_others_budgets(request.user):
+        require_second_factor(request)
     entry = get_object_or_404(
         LedgerEntry.objects.filter(budget__in=selectors.budgets_visible_to(request.user)).select_related(
             "budget", "line"

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from accounts.middleware import require_second_factor
 from accounts.models import AuditEvent
 from accounts.services import record_audit_event, record_audit_events
 from common.errors import refusals_as_http
@@ -141,6 +142,8 @@ def contact_requests(request: HttpRequest, pk: int) -> HttpResponse:
     """The requests sent to a provider: for its editors only; every read is audited."""
     with refusals_as_http():
         micro_provider = selectors.provider_for_editor(request.user, pk)
+        # Residents' names and how to reach them: a provider's editor proves a second factor first.
+        require_second_factor(request)
         requests: list[Model] = list(selectors.contact_requests_for(request.user, micro_provider))
     record_audit_events(
         request.user, AuditEvent.Action.VIEW, requests, request=request, note="Contact requests read."

@@ -42,23 +42,27 @@ def current_code(device: TOTPDevice) -> str:
     return f"{totp.token():0{device.digits}d}"
 
 
-def sign_in(client: Client, user: _User, *, two_factor: bool = True) -> Client:
-    """Sign ``user`` in on ``client``; with ``two_factor`` the session is also verified.
+def sign_in(client: Client, user: _User, *, two_factor: bool | None = None) -> Client:
+    """Sign ``user`` in on ``client``; the session is also verified with a second factor when their
+    role needs one, or when ``two_factor`` is true (anyone a page asks for one, e.g. a finance officer).
 
     For roles that need two factors, ``two_factor=False`` leaves the session
     half signed in, as it is between the password and the code.
     """
     client.force_login(user)
-    if two_factor and user.needs_two_factor:
+    if two_factor or (two_factor is None and user.needs_two_factor):
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
         session.save()
     return client
 
 
-def sign_in_on_page(page: Page, user: _User, *, password: str = PASSWORD) -> None:
-    """Sign ``user`` in through the pages in a browser, typing their code when their role needs one."""
-    device = totp_device(user) if user.needs_two_factor else None
+def sign_in_on_page(
+    page: Page, user: _User, *, password: str = PASSWORD, two_factor: bool | None = None
+) -> None:
+    """Sign ``user`` in through the pages in a browser, typing their code when their role needs one
+    (or when ``two_factor`` is true: their authenticator app is set up first)."""
+    device = totp_device(user) if two_factor or (two_factor is None and user.needs_two_factor) else None
     page.goto("/account/sign-in/")
     page.fill("#id_username", user.email)
     page.fill("#id_password", password)

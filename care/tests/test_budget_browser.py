@@ -36,7 +36,7 @@ def test_the_provider_records_spending_and_the_representative_reads_the_statemen
     today = timezone.localdate()
 
     context, page = _phone(browser, live_server)
-    sign_in_on_page(page, editor_of(budget))
+    sign_in_on_page(page, editor_of(budget), two_factor=True)
     page.goto("/care/budgets/")
     _check(page, axe)
     page.click(f"a[href='/care/budgets/{budget.pk}/']")

@@ -70,7 +70,7 @@ def test_each_allowed_role_sees_the_budget_and_the_read_is_audited(
         "provider": editor_of(budget),
         "finance": officer_of(budget),
     }[who]
-    sign_in(client, user)
+    sign_in(client, user, two_factor=who in ("provider", "finance"))
     response = client.get(reverse("care:budget", args=[budget.pk]))
     assert response.status_code == 200
     assert "£800" in response.content.decode()  # the balance
@@ -123,7 +123,7 @@ def _former_finance_officer(budget):
     ],
 )
 def test_nobody_else_sees_the_budget_or_knows_it_exists(client, budget, stranger):
-    sign_in(client, stranger(budget))
+    sign_in(client, stranger(budget), two_factor=True)
     for url in _pages(budget):
         assert client.get(url).status_code == 404, url
     assert (
@@ -155,7 +155,7 @@ def test_a_provider_sees_only_the_isf_budgets_it_holds(client, budget):
     direct = make_budget(
         kind=PersonalBudget.Kind.DIRECT_PAYMENT, council=budget.council, officer=officer_of(budget)
     )
-    sign_in(client, editor_of(budget))
+    sign_in(client, editor_of(budget), two_factor=True)
     assert client.get(reverse("care:budget", args=[direct.pk])).status_code == 404
 
 
@@ -174,7 +174,7 @@ def test_the_person_and_representative_read_but_do_not_record_spending(
 
 def test_the_provider_records_spending_and_it_is_audited_as_a_change(client, budget):
     editor = editor_of(budget)
-    sign_in(client, editor)
+    sign_in(client, editor, two_factor=True)
     line = budget.lines.get(description="Ann (PA)")
     response = client.post(
         reverse("care:record_spending", args=[budget.pk]),
@@ -215,7 +215,7 @@ def test_the_provider_records_spending_and_it_is_audited_as_a_change(client, bud
     ],
 )
 def test_bad_spending_is_answered_on_the_form_and_writes_nothing(client, budget, data, message):
-    sign_in(client, editor_of(budget))
+    sign_in(client, editor_of(budget), two_factor=True)
     posted = {"line": budget.lines.first().pk, "amount": "10", "evidence": "INV", "occurred_on": "2026-11-02"}
     posted.update(data)
     response = client.post(reverse("care:record_spending", args=[budget.pk]), posted)
@@ -226,7 +226,7 @@ def test_bad_spending_is_answered_on_the_form_and_writes_nothing(client, budget,
 
 def test_a_line_of_another_budget_cannot_be_chosen(client, budget):
     other = make_budget(council=budget.council, officer=officer_of(budget))
-    sign_in(client, officer_of(budget))
+    sign_in(client, officer_of(budget), two_factor=True)
     response = client.post(
         reverse("care:record_spending", args=[budget.pk]),
         {"line": other.lines.first().pk, "amount": "10", "evidence": "INV", "occurred_on": "2026-11-02"},
@@ -279,7 +279,7 @@ def test_a_bad_month_is_answered_on_the_statement_page(client, budget, resident,
 def test_the_finance_officer_reclaims_a_surplus_from_the_page(client, budget):
     officer = officer_of(budget)
     budget_services.pay_in(officer, budget, amount_pence=5_000)
-    sign_in(client, officer)
+    sign_in(client, officer, two_factor=True)
     page = client.get(reverse("care:budget", args=[budget.pk])).content.decode()
     assert "Reclaim £50 of surplus" in page
     response = client.post(reverse("care:reclaim_surplus", args=[budget.pk]))
@@ -293,7 +293,7 @@ def test_the_provider_corrects_its_spending_but_not_a_payment_in(client, budget)
     spent = budget_services.record_spending(
         editor, budget, line=budget.lines.first(), amount_pence=1_000, evidence="INV"
     ).entry
-    sign_in(client, editor)
+    sign_in(client, editor, two_factor=True)
     payment = budget.entries.get(kind="payment_in")
     assert client.get(reverse("care:correct_budget_entry", args=[payment.pk])).status_code == 404
     url = reverse("care:correct_budget_entry", args=[spent.pk])
@@ -324,3 +324,41 @@ def test_a_finance_officer_must_be_of_the_councils_staff(db):
     with pytest.raises(ValidationError) as refused:
         FinanceOfficer(council=provider, user=UserFactory(organisation=provider)).full_clean()
     assert "council" in refused.value.message_dict
+
+
+@pytest.mark.parametrize("who", ["provider", "finance"])
+@pytest.mark.parametrize("has_app", [False, True])
+def test_anyone_but_the_person_proves_a_second_factor_before_a_budget_page(client, budget, who, has_app):
+    """A finance officer or the ISF's holder signed in with a password only (their role does not
+    otherwise ask for two factors, or they skipped the code) is sent to prove one first: no budget
+    page, no name, no read on the audit trail, nothing written."""
+    from common.testing import totp_device
+
+    user = {"provider": editor_of(budget), "finance": officer_of(budget)}[who]
+    if has_app:
+        totp_device(user)  # set up, but the code was never typed in this session
+    sign_in(client, user, two_factor=False)
+    asked = reverse("accounts:two_factor_verify" if has_app else "accounts:two_factor_setup")
+    for url in [reverse("care:budgets"), *_pages(budget)]:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.url.startswith(asked) and "next=" in response.url, url
+    posted = client.post(
+        reverse("care:record_spending", args=[budget.pk]),
+        {"line": budget.lines.first().pk, "amount": "10", "evidence": "X", "occurred_on": "2026-11-02"},
+    )
+    assert posted.status_code == 302 and posted.url.startswith(asked)
+    assert client.post(reverse("care:reclaim_surplus", args=[budget.pk])).status_code == 302
+    assert LedgerEntry.objects.count() == 1 and not _viewed(budget).exists()
+
+    # After the code, the same pages open.
+    sign_in(client, user, two_factor=True)
+    assert client.get(reverse("care:budget", args=[budget.pk])).status_code == 200
+
+
+def test_the_person_and_their_representative_need_no_second_factor(client, budget, resident, representative):
+    for user in (resident, representative):
+        sign_in(client, user)
+        assert not user.needs_two_factor
+        assert client.get(reverse("care:budget_statement", args=[budget.pk])).status_code == 200
+        client.logout()

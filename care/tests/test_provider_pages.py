@@ -124,12 +124,17 @@ def test_a_contact_request_reaches_the_providers_editors_only_and_is_audited(cli
 
     # The provider's editor reads it (audited); nobody else does, not even its coordinator.
     requests_url = reverse("care:provider_contact_requests", args=[world["mp"].pk])
-    sign_in(client, world["editor"])
+    # ... but not with a password alone: the second factor first, and nothing read meanwhile.
+    sign_in(client, world["editor"], two_factor=False)
+    skipped = client.get(requests_url)
+    assert skipped.status_code == 302 and skipped.url.startswith(reverse("accounts:two_factor_setup"))
+    assert not AuditEvent.objects.filter(actor=world["editor"], action="view").exists()
+    sign_in(client, world["editor"], two_factor=True)
     assert "Edna Marsh" in client.get(requests_url).content.decode()
     assert AuditEvent.objects.filter(actor=world["editor"], action="view", target_id=str(request.pk)).exists()
     for someone in (world["coordinator"], other_editor, resident):
         client.logout()
-        sign_in(client, someone)
+        sign_in(client, someone, two_factor=True)
         response = client.get(requests_url)
         assert response.status_code == 404
         assert "Edna" not in response.content.decode()
@@ -215,7 +220,7 @@ def test_another_team_cannot_see_or_change_an_enquiry(client, world):
     enquiry = ProviderEnquiry.objects.get()
     other_team, other = make_team()
     client.logout()
-    sign_in(client, other)
+    sign_in(client, other, two_factor=True)
     assert "Cara Newby" not in client.get(reverse("care:provider_pipeline")).content.decode()
     assert client.get(reverse("care:provider_enquiry", args=[enquiry.pk])).status_code == 404
     assert (
@@ -292,7 +297,7 @@ def test_the_checks_page_is_refused_to_everyone_but_the_providers_coordinators(c
     _, other = make_team()
     for someone in (other, world["editor"], UserFactory(role=Role.RESIDENT)):
         client.logout()
-        sign_in(client, someone)
+        sign_in(client, someone, two_factor=True)
         assert client.get(url).status_code == 404
         assert (
             client.post(
