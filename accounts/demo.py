@@ -103,10 +103,12 @@ def demo_residents() -> list[User]:
     return [found[email] for email in demo_resident_emails() if email in found]
 
 
-def create_demo_account(local_part: str, role: str, organisation: Organisation, full_name: str) -> User:
+def create_demo_account(
+    local_part: str, role: str, organisation: Organisation, full_name: str, *, two_factor: bool = False
+) -> User:
     """A demo sign-in for someone of ``organisation`` (an app's demo adds the people its stories
     need: the business servicing items, a group holding a stall), with a second factor when
-    the role needs one."""
+    the role needs one or ``two_factor`` says so (their pages ask for one, e.g. a finance officer)."""
     user = User.objects.create_user(
         demo_email(local_part),
         DEMO_PASSWORD,
@@ -115,9 +117,15 @@ def create_demo_account(local_part: str, role: str, organisation: Organisation, 
         organisation=organisation,
         is_demo=True,
     )
-    if user.needs_two_factor:
-        TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
+    if user.needs_two_factor or two_factor:
+        give_demo_authenticator(user)
     return user
+
+
+def give_demo_authenticator(user: User) -> None:
+    """A confirmed authenticator for a demo sign-in (``manage.py demo_code EMAIL`` prints its code)."""
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
 
 
 def demo_district_exists() -> bool:

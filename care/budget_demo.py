@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.demo import create_demo_account, demo_residents
+from accounts.demo import create_demo_account, demo_residents, give_demo_authenticator
 from accounts.models import Organisation, Role, User
 from people.models import Person
 
@@ -37,12 +37,13 @@ def create_demo_budgets() -> int:
     """Returns how many budgets it made."""
     council = Organisation.objects.get(name=COUNCIL)
     provider = Organisation.objects.get(name=PROVIDER)
-    finance = create_demo_account("finance", Role.COMMISSIONER, council, "Farida Okafor")
+    finance = create_demo_account("finance", Role.COMMISSIONER, council, "Farida Okafor", two_factor=True)
     FinanceOfficer.objects.create(council=council, user=finance)
     editor = User.objects.filter(organisation=provider, role=Role.ORGANISATION_EDITOR, is_demo=True).first()
     people = list(Person.objects.filter(is_demo=True, erased_at__isnull=True).order_by("full_name")[:3])
     if len(people) < 3 or editor is None:
         return 0
+    give_demo_authenticator(editor)  # the ISF's holder reads budgets: a second factor first
     residents = demo_residents()
     start = timezone.localdate().replace(day=1) - timedelta(days=100)
     months = _months_back(timezone.localdate(), 3)
