@@ -287,7 +287,10 @@ def _col(model: type[Model], name: str) -> str:
 
 def _select(sql: str, values: list[Any], then: str = "") -> list[tuple]:
     """Run ``sql``, which ends in ``IN``, with the list of ``values`` after it (then ``then``). The
-    SQL holds only table and column names taken from the models; every value is a parameter."""
+    SQL holds only table and column names taken from the models; every value is a parameter. No
+    values, no rows (and no query: ``IN ()`` is not SQL)."""
+    if not values:
+        return []
     placeholders = ", ".join(["%s"] * len(values))
     with connection.cursor() as cursor:
         cursor.execute(f"{sql} ({placeholders}) {then}", values)
