@@ -7,6 +7,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 CSS := closeknit/static/closeknit/css/closeknit.css
 CHROMIUM := /usr/bin/chromium
+# The database passes run on every core, up to four (pytest-xdist: a test database per process).
+PARALLEL := -n auto --maxprocesses=4
 # Root may apt-get directly; anyone else needs sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -66,11 +68,12 @@ lint: $(VENV)/.installed-test
 
 test-sqlite: $(VENV)/.installed-test $(CSS) $(CHROMIUM)
 	@echo "== Tests on SQLite"
-	env -u DATABASE_URL $(BIN)/pytest -m "not browser" -p no:cacheprovider
+	env -u DATABASE_URL $(BIN)/pytest -m "not browser" -p no:cacheprovider $(PARALLEL)
 
 test-postgres: $(VENV)/.installed-test $(CSS) $(CHROMIUM)
 	@echo "== Tests on PostgreSQL"
-	DATABASE_URL="$$(scripts/ensure-postgres.sh)" $(BIN)/pytest -m "not browser" -p no:cacheprovider
+	DATABASE_URL="$$(scripts/ensure-postgres.sh)" $(BIN)/pytest -m "not browser" -p no:cacheprovider \
+		--database-tests-only $(PARALLEL)
 
 test-browser: $(VENV)/.installed-test $(CSS) $(CHROMIUM)
 	@echo "== Browser tests (Chromium)"

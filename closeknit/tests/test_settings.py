@@ -22,7 +22,9 @@ def manage(*args, **env):
         env=environment,
         capture_output=True,
         text=True,
-        timeout=120,
+        # A guard against a hang, not a speed check: a migrate from nothing takes a minute on a
+        # busy two-core machine running another test process beside it (make test's -n 2).
+        timeout=600,
     )
 
 
