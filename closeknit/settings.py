@@ -90,6 +90,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: /health/ answers monitors before host checks, HTTPS redirects and sign-in (common.health).
     "common.health.HealthCheckMiddleware",
+    # Before anything reads the database: which reads may go to a replica (common.replicas).
+    "common.replicas.ReplicaMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Early, so every page gets the policy, even one another middleware answers with.
     "csp.middleware.CSPMiddleware",
@@ -158,6 +160,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# Read replicas (DATABASE_REPLICA_URLS, comma-separated PostgreSQL URLs of hot standbys): reads that
+# may be a moment stale go to them, everything else to the primary (common.replicas). A browser that
+# wrote reads the primary for DATABASE_REPLICA_PIN_SECONDS, so it sees its own change at once.
+_replica_urls = env_list("DATABASE_REPLICA_URLS")
+if _replica_urls and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs DATABASE_URL to name a PostgreSQL primary.")
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(_replica_urls, start=1):
+    _replica = dj_database_url.parse(_url)
+    if _replica["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URLS: replica {_number} is not a PostgreSQL URL.")
+    # Tests never make a database on a replica: it follows the primary's test database.
+    _replica.update(CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"], TEST={"MIRROR": "default"})
+    DATABASES[f"replica{_number}"] = _replica
+    DATABASE_REPLICAS.append(f"replica{_number}")
+DATABASE_ROUTERS = ["common.replicas.ReplicaRouter"]
+DATABASE_REPLICA_PIN_SECONDS = int(os.environ.get("DATABASE_REPLICA_PIN_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

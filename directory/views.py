@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods
 
 from common.network import client_address
 from common.pages import bind, form_page
+from common.replicas import stale_reads_ok
 
 from . import kept, selectors
 from .calendar import listings_calendar
@@ -18,6 +19,7 @@ from .timetable import next_session, next_sessions_of
 PER_PAGE = 20
 
 
+@stale_reads_ok
 def search(request):
     """Find groups, activities and services: by words, place, day, time, cost and access."""
     form = ListingSearchForm(request.GET or None)
@@ -44,6 +46,7 @@ def search(request):
     )
 
 
+@stale_reads_ok
 def search_calendar(request):
     """The sessions of a search's first 100 results as an iCalendar feed."""
     form = ListingSearchForm(request.GET or None)
@@ -59,6 +62,7 @@ def search_calendar(request):
     return _calendar_response(listings, "Closeknit search", "closeknit-search.ics", request)
 
 
+@stale_reads_ok
 def listing(request, pk):
     item = selectors.listing_for_viewer(pk, request.user)
     if item is None:
@@ -77,6 +81,7 @@ def listing(request, pk):
     )
 
 
+@stale_reads_ok
 def listing_calendar(request, pk):
     item = selectors.listing_for_viewer(pk, request.user)
     if item is None:
@@ -95,6 +100,7 @@ def _calendar_response(listings, name, filename, request):
     return response
 
 
+@stale_reads_ok
 def provider(request, pk):
     organisation = get_object_or_404(Provider, pk=pk)
     listings = selectors.with_listing_details(selectors.public_listings().filter(provider=organisation))
@@ -123,6 +129,7 @@ def report_problem(request, pk):
     )
 
 
+@stale_reads_ok
 def problem_reported(request, pk):
     item = selectors.listing_for_viewer(pk, request.user)
     if item is None:

@@ -21,6 +21,7 @@ from common.errors import refusals_as_http
 from common.forms import add_service_errors, error_summary
 from common.pages import bind, form_page
 from common.pdf import pdf_available, pdf_response
+from common.replicas import stale_reads_ok
 from people.models import Person
 from people.selectors import PersonNotVisible, person_for_viewer
 
@@ -55,6 +56,7 @@ def _period_query(period: report_module.Period) -> str:
 
 
 @login_required
+@stale_reads_ok
 def reach(request: HttpRequest) -> HttpResponse:
     """Who was reached in a period and area: the same figures as the evaluation report's."""
     _reports_only(request)
@@ -74,6 +76,7 @@ def reach(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@stale_reads_ok
 def social_value(request: HttpRequest) -> HttpResponse:
     _reports_only(request)
     return render(request, "outcomes/social_value.html", {"value": selectors.social_value()})
@@ -222,6 +225,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@stale_reads_ok
 def report(request: HttpRequest) -> HttpResponse:
     """The evaluation report for a period and area: a page, a PDF or a CSV. Aggregates only."""
     _reports_only(request)
