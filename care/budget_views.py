@@ -46,7 +46,10 @@ def budgets(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "care/budgets/list.html",
-        {"budgets": list(selectors.budgets_visible_to(request.user).order_by("person__full_name", "pk"))},
+        {
+            "budgets": list(selectors.budgets_visible_to(request.user).order_by("person__full_name", "pk")),
+            "finance": selectors.councils_of_finance_officer(request.user).exists(),
+        },
     )
 
 
