@@ -311,3 +311,10 @@ def sign_in_by_email(email: str) -> User | None:
 def given_to_lines(budget: PersonalBudget) -> int:
     """What has been given to the budget's lines, together, in pence."""
     return budget.lines.aggregate(total=Sum("allocated_pence"))["total"] or 0
+
+
+def finance_officers_of_council(council_id: int) -> QuerySet[FinanceOfficer]:
+    """The council's finance officers who are still on its staff."""
+    return FinanceOfficer.objects.filter(
+        council_id=council_id, user__organisation_id=council_id
+    ).select_related("user")
