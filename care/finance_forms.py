@@ -20,7 +20,14 @@ MOST_POUNDS = Decimal("10000000")
 
 
 class PenceField(forms.DecimalField):
-    """Pounds and pence as typed (24.50), cleaned to whole pence (2450)."""
+    """Pounds and pence as typed (24.50), cleaned to whole pence (2450). A text input with a
+    decimal keyboard, as the GOV.UK Design System advises for money, not a number input."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        # No min, max or step: those belong to number inputs; the server checks the amount.
+        return {}
 
     def clean(self, value: Any) -> int | None:
         pounds = super().clean(value)
