@@ -19,11 +19,13 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from uuid import UUID
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 
 from accounts.models import Organisation, Role, User
 from accounts.permissions import Requester, is_signed_in
+from people.models import Goal, Person
 
 from .models import BudgetCouncilSettings, BudgetLine, FinanceOfficer, LedgerEntry, PersonalBudget
 
@@ -253,3 +255,66 @@ def statement_for(budget: PersonalBudget, month: date) -> Statement:
 
 def finance_officers_of(council: Organisation) -> QuerySet[FinanceOfficer]:
     return FinanceOfficer.objects.filter(council=council).select_related("user")
+
+
+# Finance officers' pages (``care.finance_views``)
+
+
+def budgets_funded_by(user: Requester) -> QuerySet[PersonalBudget]:
+    """The budgets of the councils ``user`` is a finance officer of; none for anyone else (an ISF's
+    holder, a representative, council staff not named, another council's finance officers)."""
+    return PersonalBudget.objects.filter(council__in=councils_of_finance_officer(user)).select_related(
+        "person", "council", "provider"
+    )
+
+
+def person_for_finance_officer(user: Requester, reference: UUID) -> Person | None:
+    """The person whose record reference (shown on their page) is ``reference``, when they are on a
+    team of a council ``user`` is a finance officer of and not erased; None otherwise, whether or
+    not the record exists. Reading it is audited as any read of a person's record."""
+    return (
+        Person.objects.filter(
+            pk=reference,
+            erased_at__isnull=True,
+            team__organisation__in=councils_of_finance_officer(user),
+        )
+        .select_related("team__organisation")
+        .first()
+    )
+
+
+def council_of_person(person: Person) -> Organisation | None:
+    """The council whose team keeps the person's record: the council funding their budgets."""
+    organisation = person.team.organisation
+    return organisation if organisation.kind == Organisation.Kind.COUNCIL else None
+
+
+def isf_holders() -> QuerySet[Organisation]:
+    """Organisations that can hold an Individual Service Fund: a provider (not a council) with at
+    least one active organisation editor, who records its spending."""
+    editors = User.objects.filter(organisation=OuterRef("pk"), role=Role.ORGANISATION_EDITOR, is_active=True)
+    return (
+        Organisation.objects.exclude(kind=Organisation.Kind.COUNCIL).filter(Exists(editors)).order_by("name")
+    )
+
+
+def goals_of(person: Person) -> QuerySet[Goal]:
+    """The person's goals a budget may pay towards: from their support plan, in their words."""
+    return Goal.objects.filter(person=person).order_by("set_on", "pk")
+
+
+def sign_in_by_email(email: str) -> User | None:
+    """The active sign-in with this email address (any case), to name as a representative."""
+    return User.objects.filter(email__iexact=email.strip(), is_active=True).first() if email.strip() else None
+
+
+def given_to_lines(budget: PersonalBudget) -> int:
+    """What has been given to the budget's lines, together, in pence."""
+    return budget.lines.aggregate(total=Sum("allocated_pence"))["total"] or 0
+
+
+def finance_officers_of_council(council_id: int) -> QuerySet[FinanceOfficer]:
+    """The council's finance officers who are still on its staff."""
+    return FinanceOfficer.objects.filter(
+        council_id=council_id, user__organisation_id=council_id
+    ).select_related("user")

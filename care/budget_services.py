@@ -7,6 +7,7 @@ when the requester may not do it) and writes nothing. Who may do what is asked o
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -19,7 +20,7 @@ from accounts.models import AuditEvent, Organisation, User
 from accounts.permissions import Requester
 from accounts.services import record_audit_event
 from common.errors import NotPermitted, Refusal
-from people.models import Person
+from people.models import Goal, Person
 
 from . import budget_selectors as selectors
 from . import ledger
@@ -157,8 +158,9 @@ def _flag_surplus(budget: PersonalBudget) -> None:
     if surplus.passed:
         flagged.filter(surplus_flagged_at__isnull=True).update(surplus_flagged_at=timezone.now())
     else:
-        flagged.update(surplus_flagged_at=None)
-    budget.refresh_from_db(fields=["balance_pence", "surplus_flagged_at"])
+        # Back under the ceiling: the next passing is a new one, told again.
+        flagged.update(surplus_flagged_at=None, surplus_told_at=None)
+    budget.refresh_from_db(fields=["balance_pence", "surplus_flagged_at", "surplus_told_at"])
 
 
 @transaction.atomic
@@ -169,8 +171,9 @@ def pay_in(
     amount_pence: int,
     occurred_on: date | None = None,
     reason: str = "",
+    evidence: str = "",
 ) -> LedgerEntry:
-    """The council pays money into the budget."""
+    """The council pays money into the budget (with its payment reference, when given)."""
     by = _finance_only(user, budget)
     posted = ledger.post(
         budget,
@@ -179,6 +182,7 @@ def pay_in(
         by=by,
         occurred_on=_day(occurred_on, "occurred_on"),
         reason=_text(reason, "reason"),
+        evidence=_text(evidence, "evidence", most=100),
     )
     _flag_surplus(budget)
     record_audit_event(user, AuditEvent.Action.UPDATE, budget, note="payment in")
@@ -301,3 +305,109 @@ def reclaim_surplus(
     _flag_surplus(budget)
     record_audit_event(user, AuditEvent.Action.UPDATE, budget, note="surplus reclaimed")
     return posted.entry
+
+
+# Finance officers' pages (``care.finance_views``)
+
+
+@transaction.atomic
+def set_up_budget_for_person(
+    user: Requester,
+    person: Person,
+    *,
+    kind: str,
+    annual_pence: int,
+    starts_on: date,
+    provider: Organisation | None = None,
+    weekly_contribution_pence: int | None = 0,
+    outcomes: str = "",
+    goals: Iterable[Goal] = (),
+    representative_email: str = "",
+    ends_on: date | None = None,
+) -> PersonalBudget:
+    """A finance officer of the council whose team keeps the person's record sets up their budget:
+    funded by that council, an ISF held by a provider with someone to record its spending, the
+    representative found by their sign-in's email address, paying towards the person's own goals."""
+    council = selectors.council_of_person(person)
+    if council is None or not selectors.is_finance_officer(user, council.pk):
+        raise NotPermitted(
+            "Only the finance officers of the council keeping this record can set up a budget."
+        )
+    if (
+        kind == PersonalBudget.Kind.ISF
+        and provider is not None
+        and not selectors.isf_holders().filter(pk=provider.pk).exists()
+    ):
+        raise Refusal(
+            f"{provider} has nobody to hold an Individual Service Fund: choose a provider with an "
+            "organisation editor, or ask them to add one.",
+            field="provider",
+        )
+    representative = None
+    if representative_email and representative_email.strip():
+        representative = selectors.sign_in_by_email(representative_email)
+        if representative is None:
+            raise Refusal(
+                "Nobody signs in with this email address: check it, or ask the representative to "
+                "create an account first.",
+                field="representative_email",
+            )
+    chosen = list(goals)
+    if any(goal.person_id != person.pk for goal in chosen):
+        raise Refusal("Choose goals of this person only.", field="goals")
+    budget = set_up_budget(
+        user,
+        person,
+        kind=kind,
+        council=council,
+        annual_pence=annual_pence,
+        starts_on=starts_on,
+        provider=provider,
+        weekly_contribution_pence=weekly_contribution_pence or 0,
+        outcomes=outcomes,
+        representative=representative,
+        ends_on=ends_on,
+    )
+    budget.goals.set(chosen)
+    return budget
+
+
+@transaction.atomic
+def change_line(
+    user: Requester, line: BudgetLine, *, kind: str, description: str, allocated_pence: int
+) -> BudgetLine:
+    """A finance officer changes what a line is for, its words or its allowance for the year. The
+    ledger is not touched: what was spent on the line stays as it was recorded. The allowance may
+    not go below what is already spent on the line, nor the lines together past the annual amount."""
+    budget = line.budget
+    _finance_only(user, budget)
+    if kind not in BudgetLine.Kind.values:
+        raise Refusal("Choose what the line is for.", field="kind")
+    allocated = check_pence(allocated_pence, "allocated_pence")
+    words = _text(description, "description", required=True, most=120)
+    # Budget first, then line: the order every ledger writer takes the locks in.
+    locked_budget = PersonalBudget.objects.select_for_update().get(pk=budget.pk)
+    locked = BudgetLine.objects.select_for_update().get(pk=line.pk)
+    if allocated < locked.spent_pence:
+        raise Refusal(
+            f"{pounds(locked.spent_pence)} has already been spent on this line: give it at least that much.",
+            field="allocated_pence",
+        )
+    others = locked_budget.lines.exclude(pk=locked.pk).aggregate(total=Sum("allocated_pence"))["total"] or 0
+    if others + allocated > locked_budget.annual_pence:
+        raise Refusal(
+            "The lines would be given more than the annual amount: "
+            f"at most {pounds(locked_budget.annual_pence - others)} can go to this line.",
+            field="allocated_pence",
+        )
+    before = locked.allocated_pence
+    BudgetLine.objects.filter(pk=locked.pk).update(kind=kind, description=words, allocated_pence=allocated)
+    # The note names the line by id and amounts only: its words can name a person.
+    record_audit_event(
+        user,
+        AuditEvent.Action.UPDATE,
+        budget,
+        note=f"budget line {locked.pk} changed: allowance {pounds(before)} to {pounds(allocated)}",
+    )
+    locked.refresh_from_db()
+    return locked

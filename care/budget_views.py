@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.middleware import require_second_factor
 from common.forms import error_summary
 from common.pages import act, bind, form_page
+from common.pdf import pdf_available, pdf_response
 
 from . import budget_selectors as selectors
 from . import budget_services as services
@@ -45,7 +46,10 @@ def budgets(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "care/budgets/list.html",
-        {"budgets": list(selectors.budgets_visible_to(request.user).order_by("person__full_name", "pk"))},
+        {
+            "budgets": list(selectors.budgets_visible_to(request.user).order_by("person__full_name", "pk")),
+            "finance": selectors.councils_of_finance_officer(request.user).exists(),
+        },
     )
 
 
@@ -134,23 +138,27 @@ def reclaim_surplus(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def statement(request: HttpRequest, pk: int) -> HttpResponse:
-    """A month of the budget in plain words, made for a phone."""
+    """A month of the budget in plain words, made for a phone; ``?format=pdf`` gives the same as a
+    PDF (when WeasyPrint is installed)."""
     found = _budget(request, pk)
     form = MonthForm(request.GET or None)
     month = form.cleaned_data["month"] if form.is_valid() else timezone.localdate().replace(day=1)
     first, _ = selectors.month_bounds(month)
     earlier = (first - timedelta(days=1)).replace(day=1)
     later = (first + timedelta(days=32)).replace(day=1)
-    return render(
-        request,
-        "care/budgets/statement.html",
-        {
-            "budget": found,
-            "statement": selectors.statement_for(found, month),
-            "form": form,
-            "errors": error_summary(form) if form.is_bound else [],
-            "own": selectors.is_the_person(request.user, found),
-            "earlier": earlier,
-            "later": later if later <= timezone.localdate() else None,
-        },
-    )
+    context = {
+        "budget": found,
+        "statement": selectors.statement_for(found, month),
+        "form": form,
+        "errors": error_summary(form) if form.is_bound else [],
+        "own": selectors.is_the_person(request.user, found),
+        "earlier": earlier,
+        "later": later if later <= timezone.localdate() else None,
+        "pdf": pdf_available(),
+    }
+    if request.GET.get("format") == "pdf" and pdf_available() and not context["errors"]:
+        # The same template, words and figures as the page; the read is audited as the page's is.
+        return pdf_response(
+            request, "care/budgets/statement.html", context, f"budget-statement-{first:%Y-%m}.pdf"
+        )
+    return render(request, "care/budgets/statement.html", context)

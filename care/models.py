@@ -425,6 +425,10 @@ class PersonalBudget(models.Model):
     balance_pence = models.BigIntegerField(default=0, editable=False)
     surplus_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When the council's finance officers were told by email that the balance passed the surplus
+    # ceiling (``check_budget_surpluses``); cleared when it falls back under, so each passing is
+    # told once.
+    surplus_told_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["starts_on", "pk"]

@@ -2,12 +2,14 @@
 
 - ``provider_views``: micro-providers, their checks and the becoming-a-provider pipeline (staff),
   finding support near a person, a provider's page for residents and the contact request;
-- ``budget_views``: personal budgets, their ledger, statements and quarterly returns.
+- ``budget_views``: personal budgets, their ledger, statements and quarterly returns;
+- ``finance_views``: the finance officers' pages: the council's budgets, setting one up, its lines
+  and money paid in.
 """
 
 from django.urls import path
 
-from . import budget_views, provider_views
+from . import budget_views, finance_views, provider_views
 
 app_name = "care"
 
@@ -28,4 +30,16 @@ urlpatterns: list = [
     path("budgets/<int:pk>/statement/", budget_views.statement, name="budget_statement"),
     path("budgets/<int:pk>/reclaim-surplus/", budget_views.reclaim_surplus, name="reclaim_surplus"),
     path("budgets/entries/<int:pk>/correct/", budget_views.correct_entry, name="correct_budget_entry"),
+    # finance officers' pages (finance_views)
+    path("finance/", finance_views.finance_budgets, name="finance_budgets"),
+    path("finance/set-up/", finance_views.find_person, name="finance_find_person"),
+    path("finance/set-up/<uuid:person_pk>/", finance_views.set_up_budget, name="finance_set_up_budget"),
+    path("finance/budgets/<int:pk>/lines/add/", finance_views.add_line, name="finance_add_line"),
+    path("finance/lines/<int:pk>/change/", finance_views.change_line, name="finance_change_line"),
+    path("finance/budgets/<int:pk>/pay-in/", finance_views.pay_in, name="finance_pay_in"),
+    path(
+        "finance/budgets/<int:pk>/contribution/",
+        finance_views.record_contribution,
+        name="finance_contribution",
+    ),
 ]

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.permissions import is_administrator
-from care.budget_selectors import budgets_visible_to
+from care.budget_selectors import budgets_visible_to, councils_of_finance_officer
 
 EVERYONE = frozenset(Role.values)
 STAFF = EVERYONE - {Role.RESIDENT}
@@ -59,6 +59,13 @@ NAVIGATION = [
     # A person, their representative, the provider holding an ISF, a council's finance officers.
     NavItem(
         "Personal budgets", "care:budgets", EVERYONE, only_if=lambda user: budgets_visible_to(user).exists()
+    ),
+    # A council's finance officers: set up budgets, and those over their surplus ceiling.
+    NavItem(
+        "Council budgets",
+        "care:finance_budgets",
+        EVERYONE,
+        only_if=lambda user: councils_of_finance_officer(user).exists(),
     ),
     NavItem("Reach", "outcomes:reach", frozenset({Role.COMMISSIONER, Role.ADMINISTRATOR})),
     # Teams bring together staff of every kind (GP practice, council, NHS, community groups).

@@ -164,7 +164,19 @@ MUST_REACH = {
         "neighbourhoods:team",
     },
     "volunteer driver": {"transport:driving", "transport:manifest", "transport:driver_claims"},
-    "finance officer": {"care:budgets", "care:budget", "care:record_spending", "care:budget_statement"},
+    "finance officer": {
+        "care:budgets",
+        "care:budget",
+        "care:record_spending",
+        "care:budget_statement",
+        # The finance officers' own pages (the set-up form itself is reached by finding a person).
+        "care:finance_budgets",
+        "care:finance_find_person",
+        "care:finance_add_line",
+        "care:finance_change_line",
+        "care:finance_pay_in",
+        "care:finance_contribution",
+    },
 }
 
 # The eight pages issue 15 named as too wide, photographed at 390 px for the user guides.
