@@ -213,10 +213,14 @@ def _within(
         # The words joined each listing's search facts: the box around its venues rules most
         # listings out, and a listing with one venue (most of them) has its distance from its own row.
         in_search_box = Q(
-            search_key__max_latitude__gte=box.min_latitude,
-            search_key__min_latitude__lte=box.max_latitude,
-            search_key__max_longitude__gte=box.min_longitude,
-            search_key__min_longitude__lte=box.max_longitude,
+            # PostgreSQL: the GiST index on the box around the venues; SQLite: its four corners.
+            fulltext.in_area(box)
+            or Q(
+                search_key__max_latitude__gte=box.min_latitude,
+                search_key__min_latitude__lte=box.max_latitude,
+                search_key__max_longitude__gte=box.min_longitude,
+                search_key__min_longitude__lte=box.max_longitude,
+            )
         )
         listings = listings.filter(in_search_box | covers)
         one_venue = distance_expression(near, "search_key__min_latitude", "search_key__min_longitude")

@@ -1,0 +1,78 @@
+"""PostgreSQL indexes listings in SQL (directory.fulltext.POSTGRES_FACTS and POSTGRES_WORDS): the
+facts and words it writes are the ones the Python description of a listing gives."""
+
+from datetime import time
+
+import pytest
+from django.db import connection
+
+from directory import fulltext
+from directory.models import SearchKey, Service
+from directory.tests.factories import LocationFactory, ScheduleFactory, ServiceFactory, TaxonomyTermFactory
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite indexes from the Python description itself"
+)
+
+
+def _lexemes(cursor, sql, params):
+    """(lexeme, weights) pairs of a tsvector: positions aside, which ranking does not use."""
+    cursor.execute(f"SELECT lexeme, weights FROM unnest(({sql}))", params)  # noqa: S608 - the tests' own SQL
+    return sorted((lexeme, tuple(sorted(weights))) for lexeme, weights in cursor.fetchall())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("venues", [0, 1, 3])
+def test_sql_indexing_writes_the_facts_and_words_python_describes(venues):
+    halls = [
+        LocationFactory(
+            name=f"St Hilda's Hall {n}", city="Stretford", latitude=53.44 + n / 100, longitude=-2.3 - n / 50
+        )
+        for n in range(venues)
+    ]
+    listing = ServiceFactory(
+        name="Knit and natter",
+        description="Bring your needles; tea and company",
+        how_to_join="Just turn up",
+        eligibility="Adults",
+        at=halls,
+        categories=[TaxonomyTermFactory(name="Crafts"), TaxonomyTermFactory(name="Meeting people")],
+    )
+    ScheduleFactory(service=listing, byday="TU,TH", opens_at=time(10), closes_at=time(12))
+    ScheduleFactory(service=listing, byday="SA", opens_at=time(14), closes_at=time(16))
+    fulltext.index_services([listing])
+
+    listing = Service.objects.prefetch_related("terms", "locations", "schedules").get(pk=listing.pk)
+    described = fulltext._with_facts(SearchKey(service_id=listing.pk), listing)
+    written = SearchKey.objects.get(service=listing)
+    assert [getattr(written, fact) for fact in fulltext.FACTS] == [
+        getattr(described, fact) for fact in fulltext.FACTS
+    ]
+    assert written.venues == venues and written.days_mask == 0b0010_1010  # Tuesday, Thursday, Saturday
+
+    name, body = fulltext._document(listing)
+    with connection.cursor() as cursor:
+        expected = _lexemes(
+            cursor,
+            "setweight(to_tsvector('english', %s), 'A') || setweight(to_tsvector('english', %s), 'B')",
+            [name, body],
+        )
+        written_words = f"SELECT document FROM {fulltext.KEYS} WHERE service_id = %s"  # noqa: S608
+        actual = _lexemes(cursor, written_words, [listing.pk])
+    assert actual == expected
+    weights = dict(actual)
+    assert ("hilda" in weights) == bool(venues)  # the venues' names
+    assert set(weights["natter"]) == {"A"} and set(weights["craft"]) == {"B"}
+
+
+@pytest.mark.django_db
+def test_a_listing_changed_is_indexed_again_and_a_listing_deleted_leaves_nothing():
+    listing = ServiceFactory(name="Lunch club", description="A hot meal")
+    assert Service.objects.filter(pk__in=fulltext.ids_matching("lunch")).get() == listing
+    listing.name = "Supper club"
+    listing.save()
+    fulltext.index_services([listing])
+    assert not Service.objects.filter(pk__in=fulltext.ids_matching("lunch")).exists()
+    assert Service.objects.filter(pk__in=fulltext.ids_matching("supper")).get() == listing
+    listing.delete()
+    assert not SearchKey.objects.exists()
