@@ -76,3 +76,33 @@ def test_a_listing_changed_is_indexed_again_and_a_listing_deleted_leaves_nothing
     assert Service.objects.filter(pk__in=fulltext.ids_matching("supper")).get() == listing
     listing.delete()
     assert not SearchKey.objects.exists()
+
+
+@pytest.mark.django_db
+def test_rebuilding_everything_writes_what_indexing_each_listing_wrote():
+    hall = LocationFactory(name="Sale Moor Hall", city="Sale", latitude=53.42, longitude=-2.31)
+    listings = [
+        ServiceFactory(name="Lunch club", description="A hot meal", at=[hall]),
+        ServiceFactory(name="Choir", description="Sing", categories=[TaxonomyTermFactory(name="Music")]),
+        ServiceFactory(name="Telephone befriending", description="A weekly call"),
+    ]
+    ScheduleFactory(service=listings[0], byday="MO", opens_at=time(12), closes_at=time(14))
+    fulltext.index_services(listings)
+    with connection.cursor() as cursor:
+        each = {
+            key.service_id: ([getattr(key, fact) for fact in fulltext.FACTS], _lexemes(cursor, sql, [key.pk]))
+            for key in SearchKey.objects.all()
+            for sql in [f"SELECT document FROM {fulltext.KEYS} WHERE id = %s"]  # noqa: S608
+        }
+        SearchKey.objects.update(days_mask=0, venues=0)  # stale facts the rebuild must replace
+        assert fulltext.rebuild_all() == 3
+        rebuilt = {
+            key.service_id: ([getattr(key, fact) for fact in fulltext.FACTS], _lexemes(cursor, sql, [key.pk]))
+            for key in SearchKey.objects.all()
+            for sql in [f"SELECT document FROM {fulltext.KEYS} WHERE id = %s"]  # noqa: S608
+        }
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [fulltext.KEYS])
+        indexes = {row[0] for row in cursor.fetchall()}
+    assert rebuilt == each and len(each) == 3
+    assert {f"{fulltext.KEYS}_document", f"{fulltext.KEYS}_area"} <= indexes
+    assert Service.objects.filter(pk__in=fulltext.ids_matching("music")).get() == listings[1]
