@@ -101,12 +101,19 @@ class ProviderWorker(models.Model):
     micro_provider = models.ForeignKey(MicroProvider, on_delete=models.CASCADE, related_name="workers")
     name = models.CharField(max_length=200)
     role = models.CharField(max_length=100, help_text="For example: support worker.")
+    left_on = models.DateField(
+        null=True, blank=True, help_text="The day they stopped working for it: their checks no longer count."
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.role})"
+
+    def has_left(self, today) -> bool:  # type: ignore[no-untyped-def]
+        """Whether they had stopped working for the provider by ``today``."""
+        return self.left_on is not None and self.left_on <= today
 
 
 class ProviderAvailability(models.Model):
