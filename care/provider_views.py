@@ -393,7 +393,7 @@ def change_provider(request: HttpRequest, pk: int) -> HttpResponse:
     which = request.POST.get("which", "details") if request.method == "POST" else "details"
 
     def posted(name: str) -> dict | None:
-        return request.POST if which == name else None
+        return request.POST if request.method == "POST" and which == name else None
 
     forms_: dict[str, forms.Form] = {
         "details": ProviderDetailsForm(posted("details"), initial=ProviderDetailsForm.initial_for(mp)),
@@ -445,11 +445,19 @@ def your_providers(request: HttpRequest) -> HttpResponse:
         require_second_factor(request)
     today = timezone.localdate()
     providers = list(selectors.providers_edited_by(request.user))
-    rows = [(mp, selectors.latest_checks(mp, today), list(mp.contact_requests.all())) for mp in providers]
+    rows = [
+        (
+            mp,
+            selectors.latest_checks(mp, today),
+            selectors.checks_running_out(mp, today),
+            list(mp.contact_requests.all()),
+        )
+        for mp in providers
+    ]
     record_audit_events(
         request.user,
         AuditEvent.Action.VIEW,
-        [request for _mp, _checks, requests in rows for request in requests],
+        [request for _mp, _checks, _soon, requests in rows for request in requests],
         request=request,
         note="Contact requests read.",
     )

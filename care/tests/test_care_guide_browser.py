@@ -44,7 +44,9 @@ def _person_near_a_provider(coordinator: User):
         area for mp in MicroProvider.objects.all() for area in parse_postcode_areas(mp.covers_postcode_areas)
     }
     for person in people_visible_to(coordinator).exclude(postcode=None).order_by("pk"):
-        if set(district_and_sector(person.postcode_id)) & areas:
+        # Someone the page can call by name ("near Mrs" says nothing).
+        titled = person.first_name.rstrip(".") in {"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr"}
+        if set(district_and_sector(person.postcode_id)) & areas and not titled:
             return person
     return None
 

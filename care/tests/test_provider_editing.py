@@ -246,6 +246,7 @@ def test_the_providers_editor_changes_what_it_offers_but_not_its_team_or_checks(
     sign_in(client, world["editor"])
     page = client.get(_change(mp))
     assert page.status_code == 200
+    assert "govuk-error-summary" not in page.content.decode() and 'value="Ann Owner"' in page.content.decode()
     response = client.post(
         _change(mp),
         _details(
