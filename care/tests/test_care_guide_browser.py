@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from accounts.demo import DEMO_PASSWORD, demo_email
 from accounts.models import User
-from care.models import MicroProvider, PersonalBudget, ProviderEnquiry
+from care.models import LedgerEntry, MicroProvider, PersonalBudget, ProviderEnquiry
 from care.provider_selectors import district_and_sector, parse_postcode_areas
 from common.testing import assert_fits_width, screenshot_for_guide, sign_in_on_page
 from people.selectors import people_visible_to
@@ -102,7 +102,10 @@ def test_the_care_guides_pictures_on_the_demo(browser, live_server, transactiona
     # The personal budget pages: the representative's statement on a phone, the ISF's holder's
     # budget page and recording spending.
     isf = PersonalBudget.objects.get(kind=PersonalBudget.Kind.ISF)
-    page.goto(f"/care/budgets/{isf.pk}/statement/")
+    # The latest month with spending on it (the demo's ledger runs to the month before this one).
+    spent = isf.entries.filter(kind=LedgerEntry.Kind.SPEND).latest("occurred_on").occurred_on
+    page.goto(f"/care/budgets/{isf.pk}/statement/?month={spent:%Y-%m}")
+    assert "This month:" in page.content()
     _shot(page, axe, "care-budget-statement")
     page.context.close()
     page = _tab(browser, live_server, "editor", DESK)
