@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -111,7 +113,7 @@ class ProviderWorker(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.role})"
 
-    def has_left(self, today) -> bool:  # type: ignore[no-untyped-def]
+    def has_left(self, today: date) -> bool:
         """Whether they had stopped working for the provider by ``today``."""
         return self.left_on is not None and self.left_on <= today
 

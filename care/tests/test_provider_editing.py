@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -375,6 +376,11 @@ def test_a_worker_who_has_left_no_longer_needs_checks_in_date(world):
     assert provider_selectors.listed_provider(mp.pk, later) == mp
     # Before the day she left, it still counted.
     assert provider_selectors.lapsed_required_checks(mp, date(2026, 6, 10))
+    # The team's checks page says so.
+    client = sign_in(Client(), coordinator)
+    assert (
+        "Left: no longer needed" in client.get(reverse("care:provider_checks", args=[mp.pk])).content.decode()
+    )
     # Her check is no longer "running out" or on the provider's badges.
     assert all(c.worker_id != kasia.pk for c in provider_selectors.checks_running_out(mp, later, days=9999))
     assert all(b.who != "support worker" for b in provider_selectors.check_badges(mp, later))
