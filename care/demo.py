@@ -1,8 +1,10 @@
 """A demo of micro-providers in the demo district (Trafford): six small care and support
 enterprises, each a directory provider with one published listing, supported by the demo
 coordinator's team, with their weekly times, workers and checks. One's public liability insurance
-runs out in 20 days, so the reminders and the "running out" tag have something to show. An
-enquiry in each stage of the pipeline. All invented and marked as demo."""
+runs out in 20 days, so the reminders and the "running out" tag have something to show; its editor
+(the demo sign-in ``careprovider``, with a demo authenticator: its pages ask for a second factor)
+keeps its details and times and has a contact request to read. An enquiry in each stage of the
+pipeline. All invented and marked as demo."""
 
 from __future__ import annotations
 
@@ -12,13 +14,14 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.demo import demo_email
-from accounts.models import Organisation, TeamMembership, User
+from accounts.demo import create_demo_account, demo_email, demo_residents
+from accounts.models import Organisation, Role, TeamMembership, User
 from directory import fulltext
 from directory.models import ListingStatus, Provider, Service
 from places.models import Postcode
 
 from .models import (
+    ContactRequest,
     MicroProvider,
     ProviderAvailability,
     ProviderCheck,
@@ -52,6 +55,21 @@ def _base(district: str) -> Postcode | None:
         )
         .order_by("postcode")
         .first()
+    )
+
+
+def _provider_side(mp: MicroProvider, organisation: Organisation) -> None:
+    """The provider's own editor, and a request from a resident waiting for them."""
+    create_demo_account(
+        "careprovider", Role.ORGANISATION_EDITOR, organisation, "Dorota Nowak", two_factor=True
+    )
+    residents = demo_residents()
+    ContactRequest.objects.create(
+        micro_provider=mp,
+        name="Joan (demo)",
+        contact="0161 496 0123",
+        message="Help with shopping and a chat on Tuesday mornings, please.",
+        sent_by=residents[0] if residents else None,
     )
 
 
@@ -140,6 +158,8 @@ def create_demo_micro_providers() -> int:
             check.verified_on = checked
         ProviderCheck.objects.bulk_create(checks)
         made.append(mp)
+        if index == 1:
+            _provider_side(mp, organisation)
     for stage, enquirer, idea in (
         (
             ProviderEnquiry.Stage.ENQUIRY,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -101,12 +103,19 @@ class ProviderWorker(models.Model):
     micro_provider = models.ForeignKey(MicroProvider, on_delete=models.CASCADE, related_name="workers")
     name = models.CharField(max_length=200)
     role = models.CharField(max_length=100, help_text="For example: support worker.")
+    left_on = models.DateField(
+        null=True, blank=True, help_text="The day they stopped working for it: their checks no longer count."
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.role})"
+
+    def has_left(self, today: date) -> bool:
+        """Whether they had stopped working for the provider by ``today``."""
+        return self.left_on is not None and self.left_on <= today
 
 
 class ProviderAvailability(models.Model):

@@ -149,3 +149,185 @@ class CheckForm(forms.Form):
             ("", "The owner (or the business)"),
             *[(str(w.pk), str(w)) for w in workers],
         ]
+
+
+# Registering and changing a provider. The forms check the shape of what is typed (a postcode we
+# know, pounds and pence, a number of miles); ``provider_services.clean_provider_details`` checks
+# the rest, for the pages and the back office alike.
+
+
+class ProviderDetailsForm(forms.Form):
+    """What a micro-provider offers, where, for how much and in which languages."""
+
+    owner_name = forms.CharField(
+        label="Who runs it", max_length=200, error_messages={"required": "Enter the name of who runs it"}
+    )
+    offers = forms.MultipleChoiceField(
+        label="What it offers",
+        choices=Offer.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one kind of support it offers"},
+    )
+    base_postcode = PostcodeField(
+        label="Postcode it works from",
+        help_text="Distances to the people it supports are measured from here.",
+        error_messages={"required": "Enter the postcode it works from"},
+    )
+    covers_postcode_areas = forms.CharField(
+        label="Postcode districts or sectors it covers",
+        required=False,
+        max_length=500,
+        help_text="Separated by commas, for example: M33, M32 9. Or give a distance below, or both.",
+    )
+    covers_radius_miles = forms.DecimalField(
+        label="Or how far from its base it goes, in miles",
+        required=False,
+        max_digits=4,
+        decimal_places=1,
+        error_messages={
+            "invalid": "Enter a number of miles, like 3 or 2.5",
+            "max_digits": "Enter a distance of up to 100 miles",
+            "max_decimal_places": "Enter the miles to one decimal place, like 2.5",
+        },
+    )
+    # Named as the service names it, so its refusals land here; typed in pounds and pence.
+    price_per_hour_pence = forms.DecimalField(
+        label="Price for an hour, in pounds",
+        help_text="For example 18.50",
+        max_digits=7,
+        decimal_places=2,
+        error_messages={
+            "required": "Enter the price for an hour, like 18.50",
+            "invalid": "Enter the price for an hour in pounds and pence, like 18.50",
+            "max_digits": "Enter the price for an hour, from £0 to £1,000",
+            "max_decimal_places": "Enter the price for an hour in pounds and pence, like 18.50",
+        },
+    )
+    languages = forms.CharField(
+        label="Languages spoken (optional)",
+        required=False,
+        max_length=300,
+        help_text="Separated by commas, for example: English, Urdu.",
+    )
+    needs_cqc_registration = forms.BooleanField(
+        label="It needs CQC registration (two or more staff doing personal care)", required=False
+    )
+    cqc_number = forms.CharField(
+        label="CQC id (when registered)",
+        required=False,
+        max_length=20,
+        help_text="As CQC writes it: 1- and then 9 to 11 digits, like 1-101234567.",
+    )
+
+    def clean_price_per_hour_pence(self) -> int:
+        pounds = self.cleaned_data["price_per_hour_pence"]
+        return int(pounds * 100)
+
+    def clean_languages(self) -> list[str]:
+        return [name.strip() for name in self.cleaned_data["languages"].split(",") if name.strip()]
+
+    @staticmethod
+    def initial_for(micro_provider) -> dict:  # type: ignore[no-untyped-def]
+        """The form's starting values from a provider as it is."""
+        pence = micro_provider.price_per_hour_pence
+        return {
+            "owner_name": micro_provider.owner_name,
+            "offers": micro_provider.offers,
+            "base_postcode": micro_provider.base_postcode_id,
+            "covers_postcode_areas": micro_provider.covers_postcode_areas,
+            "covers_radius_miles": micro_provider.covers_radius_miles,
+            "price_per_hour_pence": f"{pence // 100}.{pence % 100:02d}",
+            "languages": ", ".join(micro_provider.languages),
+            "needs_cqc_registration": micro_provider.needs_cqc_registration,
+            "cqc_number": micro_provider.cqc_number,
+        }
+
+
+class RegisterProviderForm(ProviderDetailsForm):
+    """A new micro-provider: its name in the directory, which team supports it, then its details."""
+
+    team = forms.ModelChoiceField(
+        label="Micro-enterprise team",
+        queryset=None,
+        empty_label=None,
+        error_messages={"required": "Choose a team"},
+    )
+    name = forms.CharField(
+        label="Name, as people will see it",
+        max_length=200,
+        error_messages={"required": "Enter the provider's name, as people will see it"},
+    )
+    description = forms.CharField(
+        label="What it does",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Describe what it does, in a sentence or two"},
+    )
+    email = forms.EmailField(
+        label="Email address for contact requests (optional)",
+        required=False,
+        help_text="Used until it has an editor of its own.",
+        error_messages={"invalid": "Enter an email address like name@example.com"},
+    )
+
+    field_order = ["team", "name", "description", "email"]
+
+    def __init__(self, *args, teams, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.only_team = teams[0] if len(teams) == 1 else None
+        if self.only_team is not None:
+            # One team to choose: it is the team, whatever was posted.
+            del self.fields["team"]
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        if self.only_team is not None:
+            data["team"] = self.only_team
+        return data
+
+
+class WorkerForm(forms.Form):
+    name = forms.CharField(
+        label="Worker's name", max_length=200, error_messages={"required": "Enter the worker's name"}
+    )
+    role = forms.CharField(
+        label="What they do",
+        max_length=100,
+        help_text="For example: support worker.",
+        error_messages={"required": "Enter what they do, such as support worker"},
+    )
+
+
+class WorkerLeftForm(forms.Form):
+    worker = forms.TypedChoiceField(
+        label="Who has left", coerce=int, error_messages={"required": "Choose who has left"}
+    )
+    left_on = forms.DateField(
+        label="The day they left",
+        widget=DateInput(),
+        error_messages={"required": "Enter the day they left", "invalid": "Enter a real date"},
+    )
+
+    def __init__(self, *args, workers=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].choices = [("", "Choose a worker"), *[(str(w.pk), str(w)) for w in workers]]
+
+
+class TimeSlotForm(forms.Form):
+    weekday = forms.TypedChoiceField(
+        label="Day",
+        coerce=int,
+        choices=[("", "Choose a day"), *[(str(n), d) for n, d in WEEKDAY_CHOICES]],
+        error_messages={"required": "Choose a day"},
+    )
+    starts_at = forms.TimeField(
+        label="From",
+        widget=TimeInput(),
+        error_messages={"required": "Enter the time it starts", "invalid": "Enter a time like 09:00"},
+    )
+    ends_at = forms.TimeField(
+        label="Until",
+        widget=TimeInput(),
+        error_messages={"required": "Enter the time it ends", "invalid": "Enter a time like 17:00"},
+    )

@@ -46,7 +46,7 @@ def checks_due(today: date) -> list[Due]:
     """The latest checks running out within 30 days (or run out), not yet reminded for their date."""
     due = []
     for micro_provider in MicroProvider.objects.select_related("provider").prefetch_related("checks__worker"):
-        for check in latest_checks(micro_provider):
+        for check in latest_checks(micro_provider, today):
             if check.expires_on is not None and check.expires_on <= today + WARN_WITHIN:
                 due.append(
                     Due(

@@ -60,6 +60,12 @@ def may_read_contact_requests(user: Requester, micro_provider: MicroProvider) ->
     )
 
 
+def may_change_micro_provider(user: Requester, micro_provider: MicroProvider) -> bool:
+    """What it offers, where, when, price, languages, its workers and times: its team's
+    coordinators and its own editors (never its team or its checks: those are the coordinators')."""
+    return may_edit_micro_provider(user, micro_provider) or may_read_contact_requests(user, micro_provider)
+
+
 def may_search_providers(user: Requester) -> bool:
     """Staff who work with people find providers near a person."""
     return may_work_with_people(user)
@@ -113,11 +119,14 @@ def district_and_sector(postcode: str) -> tuple[str, str]:
 # Checks
 
 
-def latest_checks(micro_provider: MicroProvider) -> list[ProviderCheck]:
-    """The latest check of each kind for the owner and each worker (by when it was verified)."""
+def latest_checks(micro_provider: MicroProvider, today: date | None = None) -> list[ProviderCheck]:
+    """The latest check of each kind for the owner and each worker (by when it was verified); with
+    ``today``, leaving out the checks of workers who had left by then (they need none in date)."""
     latest: dict[tuple[int | None, str], ProviderCheck] = {}
     # ``.all()``, so a prefetch of the provider's checks (and their workers) is used.
     for check in sorted(micro_provider.checks.all(), key=lambda c: (c.verified_on, c.pk)):
+        if today is not None and check.worker is not None and check.worker.has_left(today):
+            continue
         latest[(check.worker_id, check.kind)] = check
     return sorted(latest.values(), key=lambda c: (c.worker_id is not None, c.kind, c.worker_id or 0))
 
@@ -128,14 +137,14 @@ def is_lapsed(check: ProviderCheck, today: date) -> bool:
 
 def lapsed_required_checks(micro_provider: MicroProvider, today: date) -> list[ProviderCheck]:
     """The required checks whose latest record has run out by ``today``: any hides the provider."""
-    return [c for c in latest_checks(micro_provider) if c.required and is_lapsed(c, today)]
+    return [c for c in latest_checks(micro_provider, today) if c.required and is_lapsed(c, today)]
 
 
 def checks_running_out(micro_provider: MicroProvider, today: date, days: int = 30) -> list[ProviderCheck]:
     """The latest checks in date that run out within ``days``."""
     return [
         c
-        for c in latest_checks(micro_provider)
+        for c in latest_checks(micro_provider, today)
         if c.expires_on is not None and today <= c.expires_on <= today + timedelta(days=days)
     ]
 
@@ -163,7 +172,7 @@ def check_badges(micro_provider: MicroProvider, today: date) -> list[Badge]:
             checked_on=check.verified_on,
             expires_on=check.expires_on,
         )
-        for check in latest_checks(micro_provider)
+        for check in latest_checks(micro_provider, today)
         if not is_lapsed(check, today)
     ]
 
@@ -350,6 +359,35 @@ def provider_for_editor(user: Requester, provider_id: int | str) -> MicroProvide
     if not may_read_contact_requests(user, micro_provider):
         raise NotVisible()
     return micro_provider
+
+
+def provider_to_change(user: Requester, provider_id: int | str) -> MicroProvider:
+    """A provider ``user`` may change (its coordinators and editors); ``NotVisible`` otherwise."""
+    try:
+        micro_provider = MicroProvider.objects.select_related("provider", "team", "base_postcode").get(
+            pk=int(provider_id)
+        )
+    except (ValueError, MicroProvider.DoesNotExist):
+        raise NotVisible() from None
+    if not may_change_micro_provider(user, micro_provider):
+        raise NotVisible()
+    return micro_provider
+
+
+def may_edit_any_micro_provider(user: Requester) -> bool:
+    """An editor of an organisation that is a micro-provider: the provider's side of care."""
+    return providers_edited_by(user).exists()
+
+
+def providers_edited_by(user: Requester) -> QuerySet[MicroProvider]:
+    """The micro-providers whose directory organisation ``user`` edits (none for anyone else)."""
+    if not (isinstance(user, User) and has_role(user, Role.ORGANISATION_EDITOR) and user.organisation_id):
+        return MicroProvider.objects.none()
+    return (
+        MicroProvider.objects.filter(provider__owner_id=user.organisation_id)
+        .select_related("provider")
+        .prefetch_related("checks__worker", "contact_requests")
+    )
 
 
 def contact_requests_for(user: Requester, micro_provider: MicroProvider) -> QuerySet[ContactRequest]:

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +30,7 @@ from accounts.models import AuditEvent
 from accounts.services import record_audit_event, record_audit_events
 from common.errors import refusals_as_http
 from common.forms import error_summary
-from common.pages import bind, form_page
+from common.pages import act, bind, form_page, posted_id
 from people.models import Person
 from people.selectors import person_for_viewer, teams_for
 
@@ -41,8 +42,13 @@ from .provider_forms import (
     ContactRequestForm,
     EnquiryForm,
     FindSupportForm,
+    ProviderDetailsForm,
+    RegisterProviderForm,
     StageForm,
     SupportSessionForm,
+    TimeSlotForm,
+    WorkerForm,
+    WorkerLeftForm,
 )
 
 
@@ -241,7 +247,7 @@ def providers(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     rows = [
         (mp, selectors.lapsed_required_checks(mp, today), selectors.checks_running_out(mp, today))
-        for mp in selectors.providers_coordinated_by(request.user).prefetch_related("checks")
+        for mp in selectors.providers_coordinated_by(request.user).prefetch_related("checks__worker")
     ]
     return render(request, "care/providers/register.html", {"rows": rows, "today": today})
 
@@ -300,3 +306,159 @@ def find_support_panel(request: HttpRequest, person: Person) -> str | None:
     if not selectors.may_search_providers(request.user) or not person.postcode_id:
         return None
     return render_to_string("care/providers/_person_panel.html", {"person": person}, request=request)
+
+
+# ---------------------------------------------------------------------------------------------
+# Registering and changing a provider
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register_provider(request: HttpRequest) -> HttpResponse:
+    """Register a new micro-provider (the micro-enterprise team), from the register or from an
+    enquiry at the checks stage (``?enquiry=<id>``), which is then linked to it."""
+    teams = teams_for(request.user)
+    if not selectors.may_search_providers(request.user) or not teams.exists():
+        raise PermissionDenied("Only micro-enterprise coordinators can register providers.")
+    from_enquiry = None
+    initial: dict = {}
+    enquiry_id = request.GET.get("enquiry") or request.POST.get("enquiry")
+    if enquiry_id:
+        with refusals_as_http():
+            from_enquiry = selectors.enquiry_to_coordinate(request.user, enquiry_id)
+        teams = teams.filter(pk=from_enquiry.team_id)
+        initial = {"name": from_enquiry.name, "description": from_enquiry.idea, "team": from_enquiry.team_id}
+    form = RegisterProviderForm(request.POST or None, teams=teams, initial=initial)
+    return form_page(
+        request,
+        form,
+        action=lambda data: services.register_new_micro_provider(
+            request.user,
+            data["team"],
+            name=data["name"],
+            description=data["description"],
+            email=data["email"],
+            details={name: data[name] for name in services.DETAIL_FIELDS},
+            enquiry=from_enquiry,
+        ),
+        template="care/providers/new.html",
+        next_url=lambda mp: reverse("care:provider_checks", args=[mp.pk]),
+        success=lambda mp: f"{mp.provider.name} is registered. Record its checks next.",
+        context={
+            "title": "Register a micro-provider",
+            "submit": "Register the provider",
+            "enquiry": from_enquiry,
+        },
+    )
+
+
+def _change_context(request: HttpRequest, mp, forms_: dict) -> dict:  # type: ignore[no-untyped-def]
+    workers = list(mp.workers.all())
+    record_audit_event(
+        request.user, AuditEvent.Action.VIEW, mp, request=request, note="Provider's details and workers read."
+    )
+    return {
+        "mp": mp,
+        "title": f"Change {mp.provider.name}",
+        "workers": workers,
+        "availability": list(mp.availability.all()),
+        "today": timezone.localdate(),
+        "is_coordinator": selectors.may_edit_micro_provider(request.user, mp),
+        "details_form": forms_["details"],
+        "worker_form": forms_["worker"],
+        "left_form": forms_["left"],
+        "time_form": forms_["time"],
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_provider(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a provider's details, workers and weekly times: its coordinators and its own editors
+    (one form posted at a time, named by ``which``; removing a time is a button)."""
+    with refusals_as_http():
+        mp = selectors.provider_to_change(request.user, pk)
+    here = reverse("care:change_provider", args=[mp.pk])
+    if request.method == "POST" and request.POST.get("which") == "remove":
+        slot_id = posted_id(request, "slot")
+        return act(
+            request,
+            lambda: services.remove_provider_time(
+                request.user, get_object_or_404(mp.availability, pk=slot_id)
+            ),
+            next_url=here,
+            success="The time is removed.",
+        )
+    current_workers = [w for w in mp.workers.all() if w.left_on is None]
+    which = request.POST.get("which", "details") if request.method == "POST" else "details"
+
+    def posted(name: str) -> dict | None:
+        return request.POST if request.method == "POST" and which == name else None
+
+    forms_: dict[str, forms.Form] = {
+        "details": ProviderDetailsForm(posted("details"), initial=ProviderDetailsForm.initial_for(mp)),
+        "worker": WorkerForm(posted("worker"), prefix="worker"),
+        "left": WorkerLeftForm(posted("left"), prefix="left", workers=current_workers),
+        "time": TimeSlotForm(posted("time"), prefix="time"),
+    }
+    if which not in forms_:
+        which = "details"
+    actions = {
+        "details": lambda data: services.change_micro_provider(
+            request.user, mp, {name: data[name] for name in services.DETAIL_FIELDS}
+        ),
+        "worker": lambda data: services.add_provider_worker(
+            request.user, mp, name=data["name"], role=data["role"]
+        ),
+        "left": lambda data: services.mark_worker_left(
+            request.user, get_object_or_404(mp.workers, pk=data["worker"]), left_on=data["left_on"]
+        ),
+        "time": lambda data: services.add_provider_time(
+            request.user, mp, weekday=data["weekday"], starts_at=data["starts_at"], ends_at=data["ends_at"]
+        ),
+    }
+    said = {
+        "details": "The details are saved.",
+        "worker": "The worker is added. Their coordinator records their checks.",
+        "left": "The worker is marked as left.",
+        "time": "The time is added.",
+    }
+    return form_page(
+        request,
+        forms_[which],
+        action=actions[which],
+        template="care/providers/change.html",
+        next_url=here,
+        success=said[which],
+        context=lambda: _change_context(request, mp, forms_) | {"which": which},
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def your_providers(request: HttpRequest) -> HttpResponse:
+    """A provider's editors' page: their providers, when each check runs out, and the contact
+    requests residents sent (after a second factor; every request read is audited)."""
+    if not selectors.may_edit_any_micro_provider(request.user):
+        raise PermissionDenied("Only a micro-provider's own editors have this page.")
+    with refusals_as_http():
+        require_second_factor(request)
+    today = timezone.localdate()
+    providers = list(selectors.providers_edited_by(request.user))
+    rows = [
+        (
+            mp,
+            selectors.latest_checks(mp, today),
+            selectors.checks_running_out(mp, today),
+            list(mp.contact_requests.all()),
+        )
+        for mp in providers
+    ]
+    record_audit_events(
+        request.user,
+        AuditEvent.Action.VIEW,
+        [request for _mp, _checks, _soon, requests in rows for request in requests],
+        request=request,
+        note="Contact requests read.",
+    )
+    return render(request, "care/providers/yours.html", {"rows": rows, "today": today})

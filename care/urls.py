@@ -17,6 +17,9 @@ urlpatterns: list = [
     # micro-providers (provider_views)
     path("providers/", provider_views.providers, name="providers"),
     path("providers/find/", provider_views.find_support, name="find_support"),
+    path("providers/new/", provider_views.register_provider, name="register_provider"),
+    path("providers/yours/", provider_views.your_providers, name="your_providers"),
+    path("providers/<int:pk>/change/", provider_views.change_provider, name="change_provider"),
     path("providers/<int:pk>/checks/", provider_views.provider_checks, name="provider_checks"),
     path("providers/<int:pk>/", provider_views.provider_page, name="provider"),
     path("providers/<int:pk>/contact/", provider_views.contact_request, name="provider_contact"),

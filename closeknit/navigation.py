@@ -11,6 +11,7 @@ from django.urls import reverse
 from accounts.models import Role
 from accounts.permissions import is_administrator
 from care.budget_selectors import budgets_visible_to, councils_of_finance_officer
+from care.provider_selectors import may_edit_any_micro_provider
 
 EVERYONE = frozenset(Role.values)
 STAFF = EVERYONE - {Role.RESIDENT}
@@ -49,6 +50,13 @@ NAVIGATION = [
         "Care providers",
         "care:providers",
         frozenset({Role.COORDINATOR, Role.LINK_WORKER, Role.BROKER, Role.ADMINISTRATOR}),
+    ),
+    # A micro-provider's own editors: its details, times, workers, checks' dates and contact requests.
+    NavItem(
+        "Your care providers",
+        "care:your_providers",
+        frozenset({Role.ORGANISATION_EDITOR}),
+        only_if=may_edit_any_micro_provider,
     ),
     # Organisation editors award time credits, and check the codes spent at the venues they run.
     NavItem(

@@ -74,6 +74,7 @@ ROLES = {
     "administrator": "admin",
     "volunteer driver": "driver",  # a demo resident who drives for a transport scheme
     "finance officer": "finance",  # the council's finance officer: every personal budget of the council
+    "care provider": "careprovider",  # a micro-provider's editor: its details, times, checks, requests
 }
 
 # Pages each role must reach (by URL name), so the crawl cannot pass by reaching nothing.
@@ -130,6 +131,14 @@ MUST_REACH = {
         "transport:claims",
         "transport:report",
         "transport:hours",
+        # The demo coordinator is on the micro-enterprise team of the demo micro-providers.
+        "care:providers",
+        "care:register_provider",
+        "care:change_provider",
+        "care:provider_checks",
+        "care:provider_pipeline",
+        "care:provider_enquiry",
+        "care:find_support",
     },
     "link worker": {"people:caseload", "people:inbox", "people:person"},
     "broker": {"timebank:list", "timebank:broker", "neighbourhoods:list"},
@@ -177,6 +186,7 @@ MUST_REACH = {
         "care:finance_pay_in",
         "care:finance_contribution",
     },
+    "care provider": {"care:your_providers", "care:change_provider"},
 }
 
 # The eight pages issue 15 named as too wide, photographed at 390 px for the user guides.

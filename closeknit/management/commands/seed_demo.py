@@ -37,6 +37,8 @@ STORIES = {
     "garage": "Servicing business: record the services of the scooters it looks after",
     "stall": "Stall organisation: the larder's stall and shifts at the volunteering evening",
     "commissioner": "Commissioner: reach, outcomes and social value, without personal details",
+    "careprovider": "Micro-provider (Stretford Home Help): its details, weekly times and workers, when "
+    "its checks run out, and a resident's request to contact them",
     "finance": "Council finance officer: the council's personal budgets, payments in and surpluses",
     "resident1": "Resident: asked to borrow a scooter; an hour to confirm; a volunteering shift; "
     "representative on a personal budget",
