@@ -1,7 +1,7 @@
 """Every multiple-choice field of every form in Closeknit takes several answers, end to end: drawn as
 checkboxes by the shared field template, ticked twice, posted, and both answers kept.
 
-The forms are found by themselves (every app's ``forms.py``), so a new form is checked without
+The forms are found by themselves (every app's ``forms.py`` and ``<part>_forms.py``), so a new form is checked without
 anyone remembering to add it here. Each app's own page tests post several answers through its pages
 to the records they save (people's interests, a referral's reasons, a drop-in's hosts)."""
 
@@ -24,8 +24,8 @@ OPTIONS = [("1", "First"), ("2", "Second"), ("3", "Third")]
 
 def _project_forms() -> list[type[forms.BaseForm]]:
     found = []
-    for path in sorted(ROOT.glob("*/forms.py")):
-        module = importlib.import_module(f"{path.parent.name}.forms")
+    for path in sorted(ROOT.glob("*/*forms.py")):
+        module = importlib.import_module(f"{path.parent.name}.{path.stem}")
         found.extend(
             cls
             for _, cls in inspect.getmembers(module, inspect.isclass)
@@ -56,6 +56,7 @@ def test_the_search_finds_the_forms_people_use():
         "volunteering.forms.EventSignUpForm.shifts",
         "directory.forms.ListingForm.terms",
         "directory.forms.SessionForm.days",
+        "care.provider_forms.ProviderDetailsForm.offers",  # a module named for its part of the app
     } <= named, named
 
 
