@@ -16,7 +16,11 @@ from _setup import ROOT, django_with_scratch_database, machine, percentiles
 SERVICES = int(os.environ.get("BENCH_SERVICES", "100000"))
 # "trafford": every venue at one of Trafford's real postcodes (41 square miles: far denser than any
 # real directory). "region": venues at 4,000 invented postcodes spread over North West England
-# (about 100 by 60 miles), the spread a directory of this size would have.
+# (about 100 by 60 miles), the spread a directory of this size would have. "england": a national
+# directory: an invented postcode for each of England's 32,844 LSOAs, grouped around its local
+# authority (cities tight, the countryside spread out), with venues where the people are (each LSOA
+# by its real population: IoD2019 File 6, data/imd2019). For 1,000,000 listings:
+# BENCH_SPREAD=england BENCH_SERVICES=1000000.
 SPREAD = os.environ.get("BENCH_SPREAD", "trafford")
 LOCATIONS = SERVICES // 5
 QUERIES = int(os.environ.get("BENCH_QUERIES", "200"))
@@ -99,9 +103,56 @@ WORDS = [
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
 
+# England's extent, roughly, as boxes of (south, north, west, east) that keep the invented places on
+# land: the South West peninsula, the South, the Midlands and East, the North, the far North.
+ENGLAND = [
+    (50.1, 51.2, -5.6, -2.0),
+    (50.7, 51.6, -2.0, 1.3),
+    (51.6, 53.0, -3.0, 1.6),
+    (53.0, 54.5, -3.2, -0.2),
+    (54.5, 55.7, -3.3, -1.6),
+]
+MILE_LATITUDE = 1 / 69.0  # degrees of latitude in a mile
+
+
+def england_postcodes(rng):
+    """An invented postcode for every LSOA in England and each one's population. Each local authority
+    gets a centre somewhere in England and a spread (a city's LSOAs packed within a couple of miles,
+    a rural district's over a dozen or more); its LSOAs are scattered around the centre."""
+    import csv
+    import gzip
+    import math
+
+    lsoas: dict[str, list[int]] = {}
+    path = ROOT / "data" / "imd2019" / "File_6_-_IoD2019_Population_Denominators.csv.gz"
+    with gzip.open(path, "rt", encoding="utf-8-sig") as rows:
+        for row in csv.DictReader(rows):
+            population = int(row["Total population: mid 2015 (excluding prisoners)"].replace(",", ""))
+            lsoas.setdefault(row["Local Authority District code (2019)"], []).append(population)
+    areas = [(n - s) * (e - w) * math.cos(math.radians((n + s) / 2)) for s, n, w, e in ENGLAND]
+    letters = "ABDEFGHJLNPQRSTUWXYZ"
+    postcodes, populations, n = [], [], 0
+    for district in sorted(lsoas):
+        south, north, west, east = rng.choices(ENGLAND, weights=areas)[0]
+        centre = (rng.uniform(south, north), rng.uniform(west, east))
+        spread = 1.0 + 14 * rng.random() ** 3  # miles: most districts compact, some very spread out
+        for population in lsoas[district]:
+            latitude = centre[0] + rng.gauss(0, spread) * MILE_LATITUDE
+            longitude = centre[1] + rng.gauss(0, spread) * MILE_LATITUDE / math.cos(math.radians(latitude))
+            code = f"ZZ{n // 400 + 1} {n % 10}{letters[n // 10 % 20]}{letters[n // 200 % 20]}"
+            postcodes.append(Postcode(postcode=code, latitude=latitude, longitude=longitude))
+            populations.append(population)
+            n += 1
+    return postcodes, populations
+
+
 def build(rng):
     started = time.perf_counter()
-    if SPREAD == "region":
+    weights = None
+    if SPREAD == "england":
+        made, weights = england_postcodes(rng)
+        Postcode.objects.bulk_create(made, batch_size=5000)
+    elif SPREAD == "region":
         letters = "ABDEFGHJLNPQRSTUWXYZ"
         Postcode.objects.bulk_create(
             [
@@ -117,6 +168,9 @@ def build(rng):
     else:
         import_postcodes(ROOT / "data" / "postcodes" / "trafford_postcodes.csv")
     postcodes = list(Postcode.objects.values_list("postcode", "latitude", "longitude"))
+    if weights is not None:  # England: each venue in an LSOA chosen by its population
+        postcodes = [(p.postcode, p.latitude, p.longitude) for p in made]
+        venue_places = iter(rng.choices(postcodes, weights=weights, k=LOCATIONS))
     with transaction.atomic():
         providers = Provider.objects.bulk_create(
             [Provider(name=f"Group {n}", description="A local group.") for n in range(SERVICES // 20)],
@@ -124,7 +178,7 @@ def build(rng):
         )
         locations = []
         for n in range(LOCATIONS):
-            code, lat, lon = rng.choice(postcodes)
+            code, lat, lon = next(venue_places) if weights is not None else rng.choice(postcodes)
             locations.append(
                 Location(
                     name=f"Venue {n}",
@@ -167,7 +221,7 @@ def build(rng):
     built = time.perf_counter() - started
     started = time.perf_counter()
     with transaction.atomic():
-        fulltext.index_services(services)
+        fulltext.rebuild_all()
     indexed = time.perf_counter() - started
     return postcodes, built, indexed
 
