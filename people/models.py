@@ -51,6 +51,10 @@ class Online(models.TextChoices):
     NO = "no", "No"
 
 
+# Titles that may open a full name (Faker's and people's own): never someone's first name.
+TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "sir", "dame", "lady", "lord"})
+
+
 class Person(models.Model):
     """Someone a team walks alongside. Their area (LSOA, ward, deprivation decile) comes from their
     postcode, never typed. ``erased_at`` marks a record whose personal data has been erased."""
@@ -193,10 +197,13 @@ class Person(models.Model):
 
     @property
     def first_name(self) -> str:
-        """The first word of the name they go by: all another team is told of them."""
+        """The first word of the name they go by: all another team is told of them. A title is not
+        a name: "Mrs Jane Smith" is Jane; someone known only as "Mrs Smith" keeps both words."""
         if self.erased_at:
             return "Erased record"
         words = (self.preferred_name or self.full_name).split()
+        if len(words) > 1 and words[0].rstrip(".").lower() in TITLES:
+            return words[1] if len(words) > 2 else " ".join(words)
         return words[0] if words else "Someone"
 
     @property
