@@ -31,6 +31,7 @@ def test_each_reminder_is_queued_once_at_its_time_and_not_again_after_a_restart(
     assert queued_paths() == [
         "accounts.housekeeping.forget_abandoned_two_factor_set_ups_task",
         "accounts.housekeeping.forget_unconfirmed_sign_ups_task",
+        "care.return_reminders.send_return_reminders_task",
         "directory.reminders.send_review_reminders_task",
         "lending.reminders.send_overdue_reminders_task",
         "transport.reminders.send_expiry_reminders_task",
@@ -56,6 +57,7 @@ def test_each_reminder_is_queued_once_at_its_time_and_not_again_after_a_restart(
         "shift reminders (volunteering)",
         "checks and vehicle dates running out (transport)",
     ]
+    assert run_at(at(3, 8, 20)) == ["quarterly returns of personal budgets (care)"]
     review = DBTaskResult.objects.filter(task_path="directory.reminders.send_review_reminders_task")
     assert [r.args_kwargs["args"] for r in review.order_by("enqueued_at")][0] == [
         "2026-03-02",
