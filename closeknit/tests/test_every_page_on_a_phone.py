@@ -144,6 +144,10 @@ MUST_REACH = {
         "care:budget",
         "care:record_spending",
         "care:correct_budget_entry",
+        # ...and returns it quarterly: the last quarter's is queried by the finance officer.
+        "care:budget_returns",
+        "care:budget_return",
+        "care:answer_budget_return",
     },
     # The parish lends nothing: its lending page is its errands.
     "parish helper": {"lending:errands", "directory:your_listings"},
@@ -164,7 +168,16 @@ MUST_REACH = {
         "neighbourhoods:team",
     },
     "volunteer driver": {"transport:driving", "transport:manifest", "transport:driver_claims"},
-    "finance officer": {"care:budgets", "care:budget", "care:record_spending", "care:budget_statement"},
+    "finance officer": {
+        "care:budgets",
+        "care:budget",
+        "care:record_spending",
+        "care:budget_statement",
+        # Quarterly returns: the direct payment's last one is submitted, waiting for a question.
+        "care:budget_returns",
+        "care:budget_return",
+        "care:query_budget_return",
+    },
 }
 
 # The eight pages issue 15 named as too wide, photographed at 390 px for the user guides.
