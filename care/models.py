@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -663,7 +665,7 @@ class QuarterlyReturn(models.Model):
     def is_suspending(self) -> bool:
         return self.suspended_at is not None and self.suspension_lifted_at is None
 
-    def is_overdue(self, today) -> bool:  # type: ignore[no-untyped-def]
+    def is_overdue(self, today: date) -> bool:
         return self.state == self.State.DUE and self.due_on < today
 
 

@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import audit
 from accounts.models import AuditEvent, User
 from accounts.permissions import Requester
 from accounts.services import record_audit_event
@@ -195,6 +196,12 @@ def _message(
     return _done(budget_return, locked)
 
 
+def _absolute(path: str) -> str:
+    """The page's full address when answering a request (the site's own host), else the path."""
+    request = audit.current_request()
+    return request.build_absolute_uri(path) if request is not None else path
+
+
 def _tell_of_message(budget_return: QuarterlyReturn, from_council: bool, users: list[User]) -> None:
     """Email the other side that a question (or an answer) waits on the return; the words stay on
     the return, behind its sign-in."""
@@ -202,7 +209,7 @@ def _tell_of_message(budget_return: QuarterlyReturn, from_council: bool, users: 
         "budget_return": budget_return,
         "budget": budget_return.budget,
         "from_council": from_council,
-        "link": reverse("care:budget_return", args=[budget_return.pk]),
+        "link": _absolute(reverse("care:budget_return", args=[budget_return.pk])),
         "service_name": settings.CLOSEKNIT_SITE_NAME,
     }
     subject = "A question about a quarterly return" if from_council else "An answer about a quarterly return"

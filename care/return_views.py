@@ -69,7 +69,7 @@ def returns(request: HttpRequest) -> HttpResponse:
             "budget_id": budget_id,
             "today": today,
             "officer": budget_selectors.councils_of_finance_officer(request.user).exists(),
-            "suspended": {r.budget_id for r in rows if selectors.is_suspended(r.budget)},
+            "suspended": selectors.suspended_budget_ids({r.budget_id for r in rows}),
         },
     )
 
