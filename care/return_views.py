@@ -10,9 +10,10 @@ as before a budget's. Reads are audited by ``QuarterlyReturn.from_db`` and ``Per
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,6 +26,8 @@ from . import return_selectors as selectors
 from . import return_services as services
 from .models import QuarterlyReturn
 from .return_forms import AnswerForm, QuestionForm, SubmitReturnForm
+
+State = QuarterlyReturn.State
 
 
 def _second_factor_first(request: HttpRequest) -> None:
@@ -40,6 +43,17 @@ def _return(request: HttpRequest, pk: int) -> QuarterlyReturn:
 
 def _page_of(found: QuarterlyReturn) -> str:
     return reverse("care:budget_return", args=[found.pk])
+
+
+def _not_now(
+    request: HttpRequest, found: QuarterlyReturn, states: tuple[str, ...], why: str
+) -> HttpResponse | None:
+    """A form asked for (GET) when the return is not in a state it serves: back to the return,
+    saying why. A POST goes on to the service, which does a repeat once or says why not."""
+    if request.method == "GET" and found.state not in states:
+        messages.info(request, why)
+        return redirect(_page_of(found))
+    return None
 
 
 @login_required
@@ -108,6 +122,8 @@ def submit_return(request: HttpRequest, pk: int) -> HttpResponse:
     found = _return(request, pk)
     if not selectors.may_submit_return(request.user, found):
         raise Http404("No such return.")
+    if refused := _not_now(request, found, (State.DUE,), "This return has been submitted."):
+        return refused
     form = bind(request, SubmitReturnForm)
     return form_page(
         request,
@@ -132,6 +148,13 @@ def query_return(request: HttpRequest, pk: int) -> HttpResponse:
     found = _return(request, pk)
     if not selectors.may_review_return(request.user, found):
         raise Http404("No such return.")
+    if refused := _not_now(
+        request,
+        found,
+        (State.SUBMITTED, State.RESPONDED),
+        "A question can be asked once the return is submitted or answered.",
+    ):
+        return refused
     form = bind(request, QuestionForm)
     return form_page(
         request,
@@ -151,6 +174,8 @@ def answer_query(request: HttpRequest, pk: int) -> HttpResponse:
     found = _return(request, pk)
     if not selectors.may_answer_query(request.user, found):
         raise Http404("No such return.")
+    if refused := _not_now(request, found, (State.QUERIED,), "There is no question waiting for an answer."):
+        return refused
     form = bind(request, AnswerForm)
     return form_page(
         request,

@@ -422,3 +422,16 @@ def test_subject_access_shows_the_returns_and_erasure_clears_their_words(direct,
     assert budget_return.note == "" and budget_return.evidence == ""
     assert list(budget_return.messages.values_list("text", flat=True)) == ["(erased)"]
     assert budget_return.statement_balance_pence == 55_000  # the money is still accounted for
+
+
+def test_the_daily_command_sends_now_or_queues_a_task(direct):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    out = StringIO()
+    call_command("send_budget_return_reminders", "--now", stdout=out)
+    assert "reminder email(s)" in out.getvalue() and direct.returns.exists()  # opened today
+    call_command("send_budget_return_reminders", "--site-url", "https://closeknit.example", stdout=out)
+    assert DBTaskResult.objects.filter(task_path="care.return_reminders.send_return_reminders_task").exists()

@@ -340,3 +340,17 @@ def test_a_suspended_budget_says_so_on_its_page_and_the_officers_list(client, bu
     assert "Quarterly returns" in page
     assert "Suspended: return overdue" in client.get(reverse("care:budgets")).content.decode()
     assert "Budget suspended" in client.get(reverse("care:budget_returns")).content.decode()
+
+
+def test_a_form_asked_for_out_of_turn_goes_back_to_the_return_saying_why(client, submitted, resident):
+    sign_in(client, resident)
+    response = client.get(_url("submit_budget_return", submitted), follow=True)
+    assert response.redirect_chain[-1][0] == _url("budget_return", submitted)
+    assert "This return has been submitted." in response.content.decode()
+    response = client.get(_url("answer_budget_return", submitted), follow=True)
+    assert "There is no question waiting for an answer." in response.content.decode()
+    client.logout()
+    sign_in(client, officer_of(submitted.budget), two_factor=True)
+    return_services.close_return(officer_of(submitted.budget), submitted)
+    response = client.get(_url("query_budget_return", submitted), follow=True)
+    assert "A question can be asked once the return is submitted or answered." in response.content.decode()
