@@ -4,10 +4,12 @@ Micro-providers: their details, checked as the register and change pages check t
 (``provider_services.clean_provider_details``); checks are recorded on the checks page, which hides
 and shows listings as they run out and are renewed.
 
-Personal budgets: the councils' settings (enforcing limits, the surplus ceiling) and who their
+Personal budgets: the councils' settings (enforcing limits, the surplus ceiling, when quarterly
+returns are due and how late one suspends the budget) and who their
 finance officers are. Nothing holding a person's budget is here: budgets, lines and the ledger are
 person data, read through ``care.budget_selectors`` (which audits every read) and written through
-``care.budget_services``."""
+``care.budget_services``; so are the quarterly returns (``care.return_selectors``,
+``care.return_services``)."""
 
 from django import forms
 from django.contrib import admin
@@ -46,7 +48,7 @@ class MicroProviderAdmin(admin.ModelAdmin):
 
 @admin.register(BudgetCouncilSettings)
 class BudgetCouncilSettingsAdmin(admin.ModelAdmin):
-    list_display = ["council", "enforce_limits", "surplus_weeks"]
+    list_display = ["council", "enforce_limits", "surplus_weeks", "return_due_days", "suspend_after_days"]
 
 
 @admin.register(FinanceOfficer)

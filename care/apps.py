@@ -42,3 +42,13 @@ class CareConfig(AppConfig):
             budget_privacy.what_we_hold_on_account, dispatch_uid="care.budgets_account_sar"
         )
         account_erased.connect(budget_privacy.forget_account, dispatch_uid="care.budgets_forget_account")
+
+        from . import return_privacy
+
+        # Quarterly returns: the person's subject access and erasure reach them through the budget;
+        # erasing a sign-in takes its name off what it wrote.
+        subject_access_requested.connect(
+            return_privacy.what_we_hold_on_person, dispatch_uid="care.returns_person_sar"
+        )
+        person_erased.connect(return_privacy.forget_person, dispatch_uid="care.returns_forget_person")
+        account_erased.connect(return_privacy.forget_account, dispatch_uid="care.returns_forget_account")

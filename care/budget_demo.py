@@ -3,7 +3,8 @@ budget of each kind (an Individual Service Fund held by Stretford Neighbours Tog
 payment, a council-managed budget), the council's finance officer (a new demo sign-in,
 ``finance``), a demo resident named as representative on the ISF, and three months of payments,
 contributions and spending, one correction among them, written through the services. One budget
-is over its surplus ceiling. All invented and marked as demo."""
+is over its surplus ceiling. The direct payment has a second demo resident as representative and
+quarterly returns in several states (``return_demo``). All invented and marked as demo."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from people.models import Person
 
 from . import budget_services as services
 from .models import BudgetLine, FinanceOfficer, PersonalBudget
+from .return_demo import create_demo_returns, quarter_before_last_start
 
 COUNCIL = "Trafford Council (demo)"
 PROVIDER = "Stretford Neighbours Together (demo)"
@@ -72,7 +74,9 @@ def create_demo_budgets() -> int:
         council=council,
         annual_pence=780_000,  # £150 a week
         outcomes="Help at home in the mornings, from people I choose.",
-        starts_on=start,
+        representative=residents[1] if len(residents) > 1 else None,
+        # From the quarter before last: its quarterly return is long overdue (``return_demo``).
+        starts_on=quarter_before_last_start(timezone.localdate()),
     )
     visits = services.add_line(
         finance,
@@ -122,4 +126,5 @@ def create_demo_budgets() -> int:
         editor, isf, line=club, amount_pence=24_000, evidence="LC-typo", occurred_on=months[-1]
     ).entry
     services.correct_entry(editor, typo, reason="Typed £240 for £24")
+    create_demo_returns(finance, editor, isf, direct, direct.representative)
     return 3

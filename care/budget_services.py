@@ -26,6 +26,7 @@ from . import budget_selectors as selectors
 from . import ledger
 from .ledger import Posted, check_pence, pounds
 from .models import BudgetLine, LedgerEntry, PersonalBudget
+from .return_services import refuse_payment_while_suspended
 
 MOST_HOURS = Decimal("1000")
 
@@ -175,6 +176,8 @@ def pay_in(
 ) -> LedgerEntry:
     """The council pays money into the budget (with its payment reference, when given)."""
     by = _finance_only(user, budget)
+    PersonalBudget.objects.select_for_update().get(pk=budget.pk)
+    refuse_payment_while_suspended(budget)  # a quarterly return long overdue stops payments in
     posted = ledger.post(
         budget,
         LedgerEntry.Kind.PAYMENT_IN,

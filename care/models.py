@@ -340,6 +340,14 @@ class BudgetCouncilSettings(models.Model):
     surplus_weeks = models.PositiveSmallIntegerField(
         default=4, help_text="A budget holding more than this many weeks' budget is flagged as in surplus."
     )
+    return_due_days = models.PositiveSmallIntegerField(
+        default=28,
+        help_text="A quarterly return is due this many days after the quarter ends.",
+    )
+    suspend_after_days = models.PositiveSmallIntegerField(
+        default=28,
+        help_text="A return overdue by more than this many days suspends the budget's payments in.",
+    )
 
     class Meta:
         verbose_name = "council's budget settings"
@@ -347,7 +355,14 @@ class BudgetCouncilSettings(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(surplus_weeks__gte=1) & Q(surplus_weeks__lte=52), name="budget_surplus_weeks_1_52"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(return_due_days__gte=1) & Q(return_due_days__lte=90),
+                name="budget_return_due_days_1_90",
+            ),
+            models.CheckConstraint(
+                condition=Q(suspend_after_days__lte=365), name="budget_suspend_after_days_at_most_365"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -558,3 +573,148 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise ValidationError("Budget ledger entries are never deleted: record a correction instead.")
+
+
+# Quarterly returns
+#
+# Whoever holds a budget's money outside the council (a direct payment's person or representative,
+# an ISF's provider) accounts for each quarter to the council: ``care.return_services`` opens a
+# return for each ended quarter, takes its submission, the finance officer's queries and the
+# answers, and closes it; ``care.return_reminders`` reminds and suspends.
+
+
+class QuarterlyReturn(models.Model):
+    """One budget's account of one UK financial quarter (April to June, July to September, October
+    to December, January to March) to the council funding it.
+
+    What the ledger shows for the quarter (spending, and the balance at its end) is computed from
+    the entries when the return is submitted and kept as submitted; the statement's closing balance
+    is typed by whoever returns it. Overdue is not a state: a return still ``due`` after its
+    ``due_on``. ``suspended_at`` (with no ``suspension_lifted_at``) suspends the budget's payments
+    in; closing the return lifts it."""
+
+    class State(models.TextChoices):
+        DUE = "due", "Due"
+        SUBMITTED = "submitted", "Submitted"
+        QUERIED = "queried", "Queried"
+        RESPONDED = "responded", "Answered"
+        CLOSED = "closed", "Closed"
+
+    budget = models.ForeignKey(PersonalBudget, on_delete=models.PROTECT, related_name="returns")
+    quarter_start = models.DateField()
+    quarter_end = models.DateField()
+    due_on = models.DateField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DUE)
+    spent_pence = models.BigIntegerField(null=True, blank=True, editable=False)
+    paid_in_pence = models.BigIntegerField(null=True, blank=True, editable=False)
+    ledger_balance_pence = models.BigIntegerField(null=True, blank=True, editable=False)
+    statement_balance_pence = models.BigIntegerField(
+        "closing balance on the bank statement (pence)", null=True, blank=True
+    )
+    note = models.TextField(blank=True)
+    evidence = models.TextField(
+        blank=True, help_text="References of the statements and invoices, one a line (no files)."
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    suspended_at = models.DateTimeField(null=True, blank=True, editable=False)
+    suspension_lifted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-quarter_start", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["budget", "quarter_start"], name="one_return_per_budget_quarter"),
+            models.CheckConstraint(
+                condition=Q(quarter_end__gt=F("quarter_start")) & Q(due_on__gt=F("quarter_end")),
+                name="budget_return_due_after_its_quarter",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="due")
+                | (Q(submitted_at__isnull=False) & Q(statement_balance_pence__isnull=False)),
+                name="budget_return_submitted_has_its_figures",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="closed") | Q(closed_at__isnull=False),
+                name="budget_return_closed_says_when",
+            ),
+            models.CheckConstraint(
+                condition=Q(suspension_lifted_at__isnull=True) | Q(suspended_at__isnull=False),
+                name="budget_return_lifts_only_a_suspension",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Quarterly return {self.pk} ({self.quarter_start:%b %Y}, budget {self.budget_id})"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):  # type: ignore[no-untyped-def]
+        """Every return read while answering a request is on its audit trail, as its budget is."""
+        found = super().from_db(db, field_names, values)
+        audit.loaded(found)
+        return found
+
+    @property
+    def quarter_label(self) -> str:
+        """For example, July to September 2026."""
+        return f"{self.quarter_start:%B} to {self.quarter_end:%B %Y}"
+
+    @property
+    def difference_pence(self) -> int | None:
+        """The bank statement's closing balance less the ledger's, once submitted."""
+        if self.statement_balance_pence is None or self.ledger_balance_pence is None:
+            return None
+        return self.statement_balance_pence - self.ledger_balance_pence
+
+    @property
+    def is_suspending(self) -> bool:
+        return self.suspended_at is not None and self.suspension_lifted_at is None
+
+    def is_overdue(self, today: date) -> bool:
+        return self.state == self.State.DUE and self.due_on < today
+
+
+class ReturnMessage(models.Model):
+    """One message in a return's thread: the finance officer's question, or the answer."""
+
+    budget_return = models.ForeignKey(QuarterlyReturn, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_council = models.BooleanField(help_text="A finance officer's question (else the answer).")
+    text = models.TextField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk} on return {self.budget_return_id}"
+
+
+class ReturnReminder(models.Model):
+    """A reminder sent about a return: a week before it is due, on the day, when overdue. Each once."""
+
+    class Kind(models.TextChoices):
+        WEEK_BEFORE = "week_before", "A week before it is due"
+        DUE_TODAY = "due_today", "On the day it is due"
+        OVERDUE = "overdue", "Overdue"
+
+    budget_return = models.ForeignKey(QuarterlyReturn, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+    recipients = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["budget_return", "kind"], name="one_return_reminder_of_each_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} reminder about return {self.budget_return_id}"

@@ -2,14 +2,15 @@
 
 - ``provider_views``: micro-providers, their checks and the becoming-a-provider pipeline (staff),
   finding support near a person, a provider's page for residents and the contact request;
-- ``budget_views``: personal budgets, their ledger, statements and quarterly returns;
+- ``budget_views``: personal budgets, their ledger and statements;
 - ``finance_views``: the finance officers' pages: the council's budgets, setting one up, its lines
-  and money paid in.
+  and money paid in;
+- ``return_views``: the quarterly returns of personal budgets.
 """
 
 from django.urls import path
 
-from . import budget_views, finance_views, provider_views
+from . import budget_views, finance_views, provider_views, return_views
 
 app_name = "care"
 
@@ -45,4 +46,14 @@ urlpatterns: list = [
         finance_views.record_contribution,
         name="finance_contribution",
     ),
+]
+
+# Quarterly returns of personal budgets (return_views)
+urlpatterns += [
+    path("budgets/returns/", return_views.returns, name="budget_returns"),
+    path("budgets/returns/<int:pk>/", return_views.budget_return, name="budget_return"),
+    path("budgets/returns/<int:pk>/submit/", return_views.submit_return, name="submit_budget_return"),
+    path("budgets/returns/<int:pk>/query/", return_views.query_return, name="query_budget_return"),
+    path("budgets/returns/<int:pk>/answer/", return_views.answer_query, name="answer_budget_return"),
+    path("budgets/returns/<int:pk>/close/", return_views.close_return, name="close_budget_return"),
 ]

@@ -3,6 +3,7 @@ months on the ledger agreeing with the balances, and the ISF over its surplus ce
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.demo import demo_email
 from care import ledger
@@ -27,3 +28,22 @@ def test_the_demo_has_a_budget_of_each_kind_seen_by_the_right_people():
     assert seen_by("editor") == {isf}
     assert seen_by("resident1") == {isf}
     assert seen_by("coordinator") == set() and seen_by("commissioner") == set()
+
+    # Quarterly returns in several states: the ISF's last quarter queried, the direct payment's
+    # first long overdue (its budget suspended) and its last submitted by the representative.
+    from care.models import QuarterlyReturn
+    from care.return_demo import last_quarter_start
+    from care.return_selectors import is_suspended
+
+    returns = QuarterlyReturn.objects.select_related("budget")
+    assert not returns.filter(budget__kind="council_managed").exists()
+    last = last_quarter_start(timezone.localdate())
+    assert returns.get(budget__kind="isf", quarter_start=last).state == "queried"
+    assert set(
+        returns.filter(budget__kind="isf", quarter_start__lt=last).values_list("state", flat=True)
+    ) <= {"closed"}
+    direct = budgets.get(kind="direct_payment")
+    assert returns.get(budget=direct, quarter_start=last).state == "submitted"
+    first = returns.filter(budget=direct, quarter_start__lt=last).get()
+    assert first.state == "due" and first.is_overdue(timezone.localdate()) and is_suspended(direct)
+    assert returns.get(budget__kind="isf", quarter_start=last).messages.count() == 1

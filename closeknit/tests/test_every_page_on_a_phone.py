@@ -153,6 +153,10 @@ MUST_REACH = {
         "care:budget",
         "care:record_spending",
         "care:correct_budget_entry",
+        # ...and returns it quarterly: the last quarter's is queried by the finance officer.
+        "care:budget_returns",
+        "care:budget_return",
+        "care:answer_budget_return",
     },
     # The parish lends nothing: its lending page is its errands.
     "parish helper": {"lending:errands", "directory:your_listings"},
@@ -185,6 +189,10 @@ MUST_REACH = {
         "care:finance_change_line",
         "care:finance_pay_in",
         "care:finance_contribution",
+        # Quarterly returns: the direct payment's last one is submitted, waiting for a question.
+        "care:budget_returns",
+        "care:budget_return",
+        "care:query_budget_return",
     },
     "care provider": {"care:your_providers", "care:change_provider"},
 }

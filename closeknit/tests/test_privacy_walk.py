@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, Role, TeamMembership
 from accounts.tests.factories import OrganisationFactory, TeamFactory, UserFactory
-from care.models import BudgetLine, LedgerEntry, PersonalBudget
+from care.models import BudgetLine, LedgerEntry, PersonalBudget, QuarterlyReturn, ReturnMessage
 from common.testing import sign_in
 from matching.models import Dismissal
 from outcomes.models import GoalRating, Instrument, OutcomeEvent, Response
@@ -121,6 +121,7 @@ PERSON_DATA_MODELS = [
     PersonalBudget,
     BudgetLine,
     LedgerEntry,
+    QuarterlyReturn,
 ]
 # Changes whose event names no person, with why.
 CHANGES_NAMING_NO_PERSON: dict[str, str] = {
@@ -375,6 +376,22 @@ def _side(id_: int, name: str, postcode: str, secret: str) -> Side:
     )
     LedgerEntry.objects.create(pk=id_, budget=budget, kind="payment_in", amount_pence=1_000)
     LedgerEntry.objects.create(budget=budget, line=line, kind="spend", amount_pence=-500, evidence="INV")
+    # Its quarterly return, submitted and queried: seen only by whoever returns it and the council.
+    budget_return = QuarterlyReturn.objects.create(
+        pk=id_,
+        budget=budget,
+        quarter_start=date(2026, 4, 1),
+        quarter_end=date(2026, 6, 30),
+        due_on=date(2026, 7, 28),
+        state="queried",
+        statement_balance_pence=500,
+        note=f"Note {secret}",
+        evidence="Statement 30/06/2026",
+        submitted_at=timezone.now(),
+    )
+    ReturnMessage.objects.create(
+        pk=id_, budget_return=budget_return, from_council=True, text=f"Asked {secret}"
+    )
     resident = UserFactory(role=Role.RESIDENT)
     return Side(id_, team, person, other, coordinator, resident.email, [name, postcode, secret])
 
@@ -475,6 +492,7 @@ def _fingerprint(person: Person) -> list:
             PairingExclusion: "passenger__person",
             BudgetLine: "budget__person",
             LedgerEntry: "budget__person",
+            QuarterlyReturn: "budget__person",
         }.get(model, "person")
         rows.append(sorted(map(str, model.objects.filter(**{field: person}).values())))
     return rows

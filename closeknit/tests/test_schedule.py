@@ -32,6 +32,7 @@ def test_each_reminder_is_queued_once_at_its_time_and_not_again_after_a_restart(
         "accounts.housekeeping.forget_abandoned_two_factor_set_ups_task",
         "accounts.housekeeping.forget_unconfirmed_sign_ups_task",
         "care.budget_surpluses.warn_of_surpluses_task",
+        "care.return_reminders.send_return_reminders_task",
         "directory.reminders.send_review_reminders_task",
         "lending.reminders.send_overdue_reminders_task",
         "transport.reminders.send_expiry_reminders_task",
@@ -58,6 +59,7 @@ def test_each_reminder_is_queued_once_at_its_time_and_not_again_after_a_restart(
         "checks and vehicle dates running out (transport)",
     ]
     assert run_at(at(3, 8, 20)) == ["personal budgets over their surplus ceiling (care)"]
+    assert run_at(at(3, 8, 30)) == ["quarterly returns of personal budgets (care)"]
     review = DBTaskResult.objects.filter(task_path="directory.reminders.send_review_reminders_task")
     assert [r.args_kwargs["args"] for r in review.order_by("enqueued_at")][0] == [
         "2026-03-02",

@@ -97,6 +97,9 @@ CASEWORK = {
     "budget_line": "Line: Quillfeather harmonium tutor",
     "budget_evidence": "INV-QUATERMASS-7788",
     "budget_reason": "Spent on: two lessons before the ceilidh",
+    "return_note": "Return: Persimmon's vet bill came out of the wrong account",
+    "return_evidence": "STATEMENT-QUATERMASS-0630",
+    "return_answer": "Answer: the tutor Mrs Wrenfold was paid in cash",
 }
 SIGN_IN = {
     "name": "Zeb Quatermass-Resident",
@@ -162,6 +165,7 @@ NOT_EXPORTED = {
             "care.LedgerEntry": ["recorded_by"],
             "care.ProviderCheck": ["verified_by"],
             "care.SupportSession": ["held_by"],
+            "care.QuarterlyReturn": ["closed_by"],
             "admin.LogEntry": ["user"],
         }.items()
         for field in fields
@@ -318,7 +322,7 @@ def _fill_care_contact(team, coordinator, resident):
 def _fill_care_budget(person, resident):
     """A personal budget for the person, their sign-in named as its representative, with a line
     and spending on it."""
-    from care.models import BudgetLine, LedgerEntry, PersonalBudget
+    from care.models import BudgetLine, LedgerEntry, PersonalBudget, QuarterlyReturn, ReturnMessage
 
     council = OrganisationFactory(name="Quillfeather Council", kind=Organisation.Kind.COUNCIL)
     budget = PersonalBudget.objects.create(
@@ -344,6 +348,22 @@ def _fill_care_budget(person, resident):
     )
     PersonalBudget.objects.filter(pk=budget.pk).update(balance_pence=6_000)
     BudgetLine.objects.filter(pk=line.pk).update(spent_pence=4_000)
+    # Its quarterly return, submitted by the representative, who answered the council's question.
+    budget_return = QuarterlyReturn.objects.create(
+        budget=budget,
+        quarter_start=date(2026, 4, 1),
+        quarter_end=date(2026, 6, 30),
+        due_on=date(2026, 7, 28),
+        state="responded",
+        statement_balance_pence=6_000,
+        note=CASEWORK["return_note"],
+        evidence=CASEWORK["return_evidence"],
+        submitted_by=resident,
+        submitted_at=timezone.now(),
+    )
+    ReturnMessage.objects.create(
+        budget_return=budget_return, from_council=False, author=resident, text=CASEWORK["return_answer"]
+    )
 
 
 def _fill_transport(team, coordinator, person, resident):

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.housekeeping import forget_abandoned_two_factor_set_ups_task, forget_unconfirmed_sign_ups_task
 from care.budget_surpluses import warn_of_surpluses_task
+from care.return_reminders import send_return_reminders_task
 from common.health import tasks_kept_in_database
 from directory.reminders import send_review_reminders_task
 from lending.reminders import send_overdue_reminders_task
@@ -83,6 +84,13 @@ SCHEDULE = [
         minute=20,
     ),
     Job(
+        "quarterly returns of personal budgets (care)",
+        send_return_reminders_task,
+        lambda now, site_url: (now.date().isoformat(), site_url),
+        hour=8,
+        minute=30,
+    ),
+    Job(
         "abandoned two-factor set-ups (accounts)",
         forget_abandoned_two_factor_set_ups_task,
         lambda now, site_url: (now.isoformat(),),
@@ -133,8 +141,8 @@ def run_due(now: datetime, site_url: str, memory: dict[str, datetime]) -> list[s
 class Command(BaseCommand):
     help = (
         "Queue the reminder tasks at their times (review reminders daily at 07:00, overdue loans at "
-        "08:00, transport checks and vehicle dates at 08:10, budget surpluses at 08:20, shift reminders "
-        "hourly at :05) until stopped; "
+        "08:00, transport checks and vehicle dates at 08:10, budget surpluses at 08:20, personal budgets' "
+        "quarterly returns at 08:30, shift reminders hourly at :05) until stopped; "
         "the task worker (db_worker) sends them."
     )
 
