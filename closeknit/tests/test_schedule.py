@@ -32,6 +32,7 @@ def test_each_reminder_is_queued_once_at_its_time_and_not_again_after_a_restart(
         "accounts.housekeeping.forget_abandoned_two_factor_set_ups_task",
         "accounts.housekeeping.forget_unconfirmed_sign_ups_task",
         "care.budget_surpluses.warn_of_surpluses_task",
+        "care.provider_reminders.send_check_reminders_task",
         "care.return_reminders.send_return_reminders_task",
         "directory.reminders.send_review_reminders_task",
         "lending.reminders.send_overdue_reminders_task",
@@ -50,10 +51,11 @@ def test_each_reminder_is_queued_once_at_its_time_and_not_again_after_a_restart(
     ]
     assert run_at(at(3, 3, 41)) == ["unconfirmed sign-ups (accounts)"]
     assert run_at(at(3, 7, 0)) == ["review reminders (directory)", "shift reminders (volunteering)"]
-    assert run_at(at(3, 8, 1)) == [
+    assert run_at(at(3, 7, 31)) == [
         "shift reminders (volunteering)",
-        "overdue loan reminders (lending)",
+        "micro-providers' checks: lapsed ones hidden, reminders (care)",
     ]
+    assert run_at(at(3, 8, 1)) == ["overdue loan reminders (lending)"]  # 07:05's shifts went at 07:31
     assert run_at(at(3, 8, 10)) == [
         "shift reminders (volunteering)",
         "checks and vehicle dates running out (transport)",

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.housekeeping import forget_abandoned_two_factor_set_ups_task, forget_unconfirmed_sign_ups_task
 from care.budget_surpluses import warn_of_surpluses_task
+from care.provider_reminders import send_check_reminders_task
 from care.return_reminders import send_return_reminders_task
 from common.health import tasks_kept_in_database
 from directory.reminders import send_review_reminders_task
@@ -75,6 +76,13 @@ SCHEDULE = [
         lambda now, site_url: (now.date().isoformat(), site_url),
         hour=8,
         minute=10,
+    ),
+    Job(
+        "micro-providers' checks: lapsed ones hidden, reminders (care)",
+        send_check_reminders_task,
+        lambda now, site_url: (now.date().isoformat(),),
+        hour=7,
+        minute=30,
     ),
     Job(
         "personal budgets over their surplus ceiling (care)",
@@ -140,7 +148,8 @@ def run_due(now: datetime, site_url: str, memory: dict[str, datetime]) -> list[s
 
 class Command(BaseCommand):
     help = (
-        "Queue the reminder tasks at their times (review reminders daily at 07:00, overdue loans at "
+        "Queue the reminder tasks at their times (review reminders daily at 07:00, micro-providers' "
+        "checks at 07:30, overdue loans at "
         "08:00, transport checks and vehicle dates at 08:10, budget surpluses at 08:20, personal budgets' "
         "quarterly returns at 08:30, shift reminders hourly at :05) until stopped; "
         "the task worker (db_worker) sends them."
