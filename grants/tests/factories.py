@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, Role
 from accounts.tests.factories import OrganisationFactory, UserFactory
+from common.testing import totp_device
 from grants import services
 from grants.models import Application, Question, Round
 from grants.services import Applicant, RoundDetails
@@ -27,6 +28,7 @@ def make_fund(**fields):
         total_pence=fields.pop("total_pence", 10_000_000),
     )
     services.name_fund_officer(admin, fund, officer)
+    totp_device(officer)  # fund officers prove a second factor, as the council's finance officers do
     return fund, officer
 
 
