@@ -84,8 +84,7 @@ def _round(officer: User, fund: Fund, name: str, opens_on: date, closes_on: date
         ),
     )
     asked = _set_up_form(officer, round_)
-    services.publish_round(officer, round_)
-    return round_, asked
+    return services.publish_round(officer, round_), asked
 
 
 def _apply(
