@@ -74,6 +74,7 @@ ROLES = {
     "administrator": "admin",
     "volunteer driver": "driver",  # a demo resident who drives for a transport scheme
     "finance officer": "finance",  # the council's finance officer: every personal budget of the council
+    "fund officer": "grants",  # the officer of the council's small grants fund: its rounds and applications
 }
 
 # Pages each role must reach (by URL name), so the crawl cannot pass by reaching nothing.
@@ -89,6 +90,8 @@ MUST_REACH = {
         "timebank:list",
         "lending:borrow",
         "lending:borrowable",
+        "grants:home",
+        "grants:round",
         "places:district",
         "accounts:sign_in",
         "accounts:sign_up",
@@ -113,6 +116,11 @@ MUST_REACH = {
         "care:budgets",
         "care:budget",
         "care:budget_statement",
+        # resident1 has a draft grant application in the demo's open round.
+        "grants:home",
+        "grants:application",
+        "grants:answer_section",
+        "grants:preview",
     },
     "coordinator": {
         "people:caseload",
@@ -165,6 +173,14 @@ MUST_REACH = {
     },
     "volunteer driver": {"transport:driving", "transport:manifest", "transport:driver_claims"},
     "finance officer": {"care:budgets", "care:budget", "care:record_spending", "care:budget_statement"},
+    "fund officer": {
+        "grants:funds",
+        "grants:manage_round",
+        "grants:preview_round",
+        "grants:edit_round",
+        "grants:application",
+        "grants:request_information",
+    },
 }
 
 # The eight pages issue 15 named as too wide, photographed at 390 px for the user guides.
