@@ -121,12 +121,14 @@ def organisations_user_may_apply_for(user: Requester) -> QuerySet[Provider]:
 
 
 def applications_visible_to(user: Requester) -> QuerySet[Application]:
-    """The applications ``user`` wrote, and those made to the rounds of funds they are an officer of."""
+    """The applications ``user`` wrote, and those sent to the rounds of funds they are an officer of
+    (a draft is its applicant's alone until it is sent)."""
     if not isinstance(user, User) or not is_signed_in(user):
         return Application.objects.none()
-    return Application.objects.filter(
-        Q(applicant=user) | Q(round__fund__in=funds_of_officer(user))
-    ).select_related("round", "round__fund", "organisation", "postcode", "applicant")
+    sent_to_their_fund = Q(round__fund__in=funds_of_officer(user)) & ~Q(status=Application.Status.DRAFT)
+    return Application.objects.filter(Q(applicant=user) | sent_to_their_fund).select_related(
+        "round", "round__fund", "organisation", "postcode", "applicant"
+    )
 
 
 def own_applications(user: Requester) -> QuerySet[Application]:
@@ -136,10 +138,17 @@ def own_applications(user: Requester) -> QuerySet[Application]:
 
 
 def applications_to(round_: Round) -> QuerySet[Application]:
-    """A round's applications, for its fund officers (the view checks who asks)."""
-    return round_.applications.select_related("organisation", "postcode").order_by(
-        "status", "-submitted_at", "pk"
+    """A round's sent applications, for its fund officers (the view checks who asks)."""
+    return (
+        round_.applications.exclude(status=Application.Status.DRAFT)
+        .select_related("organisation", "postcode")
+        .order_by("status", "-submitted_at", "pk")
     )
+
+
+def drafts_in(round_: Round) -> int:
+    """How many drafts a round has (officers see the number, not the drafts)."""
+    return round_.applications.filter(status=Application.Status.DRAFT).count()
 
 
 def is_applicant(user: Requester, application: Application) -> bool:

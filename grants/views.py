@@ -381,6 +381,7 @@ def manage_round(request: HttpRequest, pk: int) -> HttpResponse:
             "sections": list(selectors.sections_of(round_)),
             "fixed": selectors.questions_are_fixed(round_),
             "applications": list(selectors.applications_to(round_)),
+            "drafts": selectors.drafts_in(round_),
         },
     )
 

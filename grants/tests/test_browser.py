@@ -83,7 +83,7 @@ def test_a_group_applies_on_a_phone_and_the_officer_reads_the_demo_round(
     assert "“Who will it help, and how?”: answer this question." in summary
     _check(page, axe)
     screenshot_for_guide(page, "grants-preview-errors")
-    page.click("a:has-text('About your project')")
+    page.click(".govuk-error-summary a:has-text('Who will it help')")
     about = autumn.sections.get(title="About your project")
     page.fill(
         f"#id_q{about.questions.filter(kind='text').last().pk}", "Anyone who would like company on a walk."

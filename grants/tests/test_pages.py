@@ -237,3 +237,14 @@ def test_round_limits_are_checked_with_the_field_named(client):
     )
     assert "The closing date must be on or after the opening date." in response.content.decode()
     assert Round.objects.count() == 1
+
+
+def test_a_fund_officer_does_not_see_a_draft_until_it_is_sent(client, round_):
+    application = start_group_application(round_)
+    sign_in(client, _officer(round_))
+    assert_denied(client.get(reverse("grants:application", args=[application.pk])))
+    page = client.get(reverse("grants:manage_round", args=[round_.pk])).content.decode()
+    assert "1 draft not sent yet" in page and application.title not in page
+    services.save_answers(application.applicant, application, complete_answers(round_))
+    services.submit_application(application.applicant, application)
+    assert client.get(reverse("grants:application", args=[application.pk])).status_code == 200
