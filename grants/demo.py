@@ -100,7 +100,7 @@ def _apply(
 
 def _parish_listing(parish: Organisation) -> Provider:
     """The parish council's own directory organisation (the demo directory may not have one)."""
-    found = Provider.objects.filter(owner=parish).order_by("name").first()
+    found = Provider.objects.filter(owner=parish, name=parish.name).first()
     return found or Provider.objects.create(
         name=parish.name,
         owner=parish,
@@ -201,6 +201,7 @@ def create_demo_grants() -> int:
     Application.objects.filter(pk__in=[timebank.pk, park.pk]).update(
         submitted_at=timezone.now() - timedelta(days=65)
     )
+    Round.objects.filter(pk=closed.pk).update(published_at=timezone.now() - timedelta(days=151))
     services.request_more_information(
         officer,
         park,

@@ -20,7 +20,11 @@ def test_the_demo_fund_has_rounds_and_applications_in_every_state(client):
     assert closed.has_closed() and opened.is_open()
     timebank = Application.objects.get(title="Start a Carrington Moss timebank")
     assert timebank.round == closed and timebank.status == "submitted"
-    assert timebank.organisation.owner.name == "Carrington Moss Parish Council (demo)"
+    assert (
+        timebank.organisation.name
+        == timebank.organisation.owner.name
+        == "Carrington Moss Parish Council (demo)"
+    )
     assert set(Application.objects.values_list("status", flat=True)) == {
         "draft",
         "submitted",
