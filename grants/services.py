@@ -654,7 +654,7 @@ def request_more_information(
 ) -> InformationRequest:
     """A fund officer asks the applicant for more, with a message, re-opening only the named
     questions until the applicant sends their answers. Logged (the request is kept) and emailed."""
-    _officer(user, application.round.fund)
+    officer = _officer(user, application.round.fund)
     locked = (
         Application.objects.select_for_update().select_related("round", "round__fund").get(pk=application.pk)
     )
@@ -668,7 +668,6 @@ def request_more_information(
         raise Refusal("Choose the questions the applicant may answer again.", field="questions")
     if any(q.pk not in own for q in questions):
         raise Refusal("Choose questions of this application's round.", field="questions")
-    officer = _officer(user, locked.round.fund)
     request = InformationRequest.objects.create(application=locked, requested_by=officer, message=text)
     request.questions.set(questions)
     locked.status = Application.Status.MORE_INFORMATION

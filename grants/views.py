@@ -145,12 +145,21 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        action=lambda data: services.start_application(request.user, round_, eligibility, form.applicant()),
+        action=lambda data: _started(request, round_, eligibility, form),
         template="grants/start.html",
         next_url=lambda application: reverse("grants:application", args=[application.pk]),
         success="Your draft is saved. Answer the questions in any order, until the round closes.",
         context={"round": round_, "title": "About you and your project", "submit": "Start the application"},
     )
+
+
+def _started(
+    request: HttpRequest, round_: Round, eligibility: dict[int, Any], form: ApplicantForm
+) -> Application:
+    """Start the draft; the screening answers are then on it, and the next application screens again."""
+    application = services.start_application(request.user, round_, eligibility, form.applicant())
+    request.session.pop(ELIGIBLE_KEY.format(round_.pk), None)
+    return application
 
 
 @login_required

@@ -55,6 +55,8 @@ def test_a_resident_is_screened_starts_saves_a_draft_previews_and_sends(client, 
     )
     application = Application.objects.get()
     assert started.status_code == 302 and application.applicant == resident
+    again = client.get(reverse("grants:start", args=[round_.pk]))  # another application screens again
+    assert again.headers["Location"] == reverse("grants:eligibility", args=[round_.pk])
     section = round_.sections.get(title="About your project")
     text = question(round_, "text")
     saved = client.post(
