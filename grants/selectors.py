@@ -231,11 +231,13 @@ def progress_of(application: Application, editable: set[int]) -> list[SectionPro
     found = []
     for section in sections_of(application.round):
         questions = list(section.questions.all())
+        # An answer saved empty (a draft's section saved with a question left blank) is no answer.
         rows = [(q, answers.get(q.pk)) for q in questions]
+        rows = [(q, a if answered(q, a) else None) for q, a in rows]
         found.append(
             SectionProgress(
                 section=section,
-                answered=sum(answered(q, a) for q, a in rows),
+                answered=sum(a is not None for _, a in rows),
                 questions=len(questions),
                 editable=any(q.pk in editable for q in questions),
                 rows=rows,
