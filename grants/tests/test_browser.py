@@ -122,3 +122,52 @@ def test_a_group_applies_on_a_phone_and_the_officer_reads_the_demo_round(
     _check(page, axe)
     screenshot_for_guide(page, "grants-ask-for-more")
     context.close()
+
+
+def test_a_fund_officer_sets_up_a_round_on_a_phone(browser, live_server, axe, transactional_db):
+    from grants.tests.factories import make_fund
+
+    fund, officer = make_fund()
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    sign_in_on_page(page, officer)
+    page.goto("/grants/funds/")
+    _check(page, axe)
+    page.click("a:has-text('Add a round')")
+    page.fill("#id_name", "Summer")
+    page.fill("#id_opens_on", "2026-12-01")
+    page.fill("#id_closes_on", "2026-11-01")  # before it opens
+    page.fill("#id_budget", "20000")
+    page.fill("#id_minimum_award", "250")
+    page.fill("#id_maximum_award", "2000")
+    page.click("button:has-text('Add the round')")
+    assert (
+        "The closing date must be on or after the opening date."
+        in page.locator(".govuk-error-summary").inner_text()
+    )
+    _check(page, axe)
+    page.fill("#id_closes_on", "2027-02-01")
+    page.click("button:has-text('Add the round')")
+    _check(page, axe)
+    page.click("a:has-text('Add a screening question')")
+    page.fill("#id_text", "Are you based in East Cambridgeshire?")
+    page.check("input[name='eligible_answer'][value='yes']")
+    page.fill("#id_reason", "The fund is for East Cambridgeshire.")
+    page.click("button:has-text('Add')")
+    page.click("a:has-text('Add a section')")
+    page.fill("#id_title", "Money")
+    page.click("button:has-text('Add')")
+    assert "No questions yet." in page.content()
+    _check(page, axe)
+    page.click("a:has-text('Add a question to Money')")
+    page.check("input[name='kind'][value='amount']")
+    page.fill("#id_text", "How much do you ask for?")
+    page.click("button:has-text('Add')")
+    _check(page, axe)  # the round's page with its remove buttons
+    page.click("a:has-text('Preview the form as applicants see it')")
+    _check(page, axe)
+    page.go_back()
+    page.click("button:has-text('Publish the round')")
+    assert "The round is published" in page.content()
+    context.close()
