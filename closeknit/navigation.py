@@ -75,6 +75,8 @@ NAVIGATION = [
         EVERYONE,
         only_if=lambda user: councils_of_finance_officer(user).exists(),
     ),
+    # Anyone may apply for a small grant; a fund's officers set up its rounds from the same page.
+    NavItem("Grants", "grants:home", EVERYONE),
     NavItem("Reach", "outcomes:reach", frozenset({Role.COMMISSIONER, Role.ADMINISTRATOR})),
     # Teams bring together staff of every kind (GP practice, council, NHS, community groups).
     NavItem("Neighbourhoods", "neighbourhoods:list", STAFF),
@@ -92,6 +94,7 @@ SIGNED_OUT_NAVIGATION = [
     NavItem("Volunteer", "volunteering:list", frozenset()),
     NavItem("Timebanks", "timebank:list", frozenset()),
     NavItem("Borrow", "lending:borrow", frozenset()),
+    NavItem("Grants", "grants:home", frozenset()),
 ]
 
 

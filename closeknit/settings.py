@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "outcomes",
     "neighbourhoods",
     "matching",
+    "grants",
 ]
 
 MIDDLEWARE = [

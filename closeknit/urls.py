@@ -24,6 +24,7 @@ urlpatterns = [
     path("lending/", include("lending.urls")),
     path("transport/", include("transport.urls")),
     path("care/", include("care.urls")),
+    path("grants/", include("grants.urls")),
     path("outcomes/", include("outcomes.urls")),
     path("neighbourhoods/", include("neighbourhoods.urls")),
     path("oruk/", include("directory.oruk.urls")),

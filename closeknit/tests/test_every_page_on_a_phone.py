@@ -75,6 +75,7 @@ ROLES = {
     "volunteer driver": "driver",  # a demo resident who drives for a transport scheme
     "finance officer": "finance",  # the council's finance officer: every personal budget of the council
     "care provider": "careprovider",  # a micro-provider's editor: its details, times, checks, requests
+    "fund officer": "grants",  # the officer of the council's small grants fund: its rounds and applications
 }
 
 # Pages each role must reach (by URL name), so the crawl cannot pass by reaching nothing.
@@ -90,6 +91,8 @@ MUST_REACH = {
         "timebank:list",
         "lending:borrow",
         "lending:borrowable",
+        "grants:home",
+        "grants:round",
         "places:district",
         "accounts:sign_in",
         "accounts:sign_up",
@@ -114,6 +117,11 @@ MUST_REACH = {
         "care:budgets",
         "care:budget",
         "care:budget_statement",
+        # resident1 has a draft grant application in the demo's open round.
+        "grants:home",
+        "grants:application",
+        "grants:answer_section",
+        "grants:preview",
     },
     "coordinator": {
         "people:caseload",
@@ -195,6 +203,14 @@ MUST_REACH = {
         "care:query_budget_return",
     },
     "care provider": {"care:your_providers", "care:change_provider"},
+    "fund officer": {
+        "grants:funds",
+        "grants:manage_round",
+        "grants:preview_round",
+        "grants:edit_round",
+        "grants:application",
+        "grants:request_information",
+    },
 }
 
 # The eight pages issue 15 named as too wide, photographed at 390 px for the user guides.

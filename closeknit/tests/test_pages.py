@@ -71,6 +71,7 @@ def test_signed_out_visitor_sees_the_ways_in(client):
         "Volunteer",
         "Timebanks",
         "Borrow",
+        "Grants",
     ]
     assert [item["url"] for item in navigation][:2] == [reverse("directory:search"), reverse("whats_on")]
 

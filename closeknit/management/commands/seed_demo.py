@@ -10,6 +10,7 @@ from accounts.models import Role, User
 from care.budget_demo import create_demo_budgets
 from care.demo import create_demo_micro_providers
 from directory.demo import create_demo_directory
+from grants.demo import create_demo_grants
 from lending.demo import create_demo_lending
 from matching.services import refresh_listing_vectors
 from neighbourhoods.demo import create_demo_neighbourhood_team
@@ -40,6 +41,7 @@ STORIES = {
     "careprovider": "Micro-provider (Stretford Home Help): its details, weekly times and workers, when "
     "its checks run out, and a resident's request to contact them",
     "finance": "Council finance officer: the council's personal budgets, payments in and surpluses",
+    "grants": "Fund officer of Innovate and Cultivate: set up rounds, read applications, ask for more",
     "resident1": "Resident: asked to borrow a scooter; an hour to confirm; a volunteering shift; "
     "representative on a personal budget",
     "resident2": "Resident: a scooter out on loan; an hour to confirm; a volunteering shift",
@@ -105,6 +107,7 @@ class Command(BaseCommand):
                 create_demo_budgets()
                 create_demo_outcomes()
                 create_demo_neighbourhood_team()
+                create_demo_grants()
                 # The demo listings' vectors now, not when a task worker gets round to them.
                 refresh_listing_vectors()
             except ValueError as error:

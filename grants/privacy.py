@@ -1,0 +1,89 @@
+"""What grants hold about a sign-in (the applications it wrote, with their answers and any
+requests for more information), for a subject access export, and its erasure. Connected to
+``accounts.privacy``'s signals in ``GrantsConfig.ready``.
+
+An application is the applicant's when it was written under their sign-in, or (after the sign-in
+was erased and re-made, say) made under their sign-in's own email address as its contact.
+
+Erasure deletes their drafts (nothing was sent: no one else relies on them) and takes the person
+off the applications they sent: the sign-in, the contact's name, email address and phone go. What
+the application says about the project and the organisation or group stays, because the fund must
+account for what it was asked for and what it decided."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.db.models.functions import Lower, Trim
+
+from accounts.privacy import ERASED_NAME, section
+from care.ledger import pounds
+
+from .models import Application, Question
+from .selectors import answers_of, questions_of
+
+
+def _applications(user: Any, contacts: Any) -> Any:
+    matching = Q(applicant=user) if user is not None else Q(pk__in=[])
+    if contacts:
+        matching |= Q(email_key__in=list(contacts))
+    return (
+        Application.objects.annotate(email_key=Lower(Trim("contact_email")))
+        .filter(matching)
+        .select_related("round", "round__fund", "organisation", "postcode")
+    )
+
+
+def _answer_text(question: Question, answer: Any) -> Any:
+    if answer is None:
+        return None
+    if question.kind == Question.Kind.TEXT:
+        return answer.text
+    if question.kind == Question.Kind.AMOUNT:
+        return pounds(answer.amount_pence) if answer.amount_pence is not None else None
+    if question.kind == Question.Kind.DATE:
+        return answer.day.isoformat() if answer.day else None
+    if question.kind == Question.Kind.CHOICE:
+        return answer.choice
+    return [{"item": row.item, "amount": pounds(row.amount_pence)} for row in answer.budget_rows.all()]
+
+
+def what_we_hold(sender: Any, user: Any, contacts: Any, **kwargs: Any) -> list[dict[str, Any]]:
+    applications = list(_applications(user, contacts))
+    if not applications:
+        return []
+    records = []
+    for application in applications:
+        answers = answers_of(application)
+        records.append(
+            {
+                "fund": application.round.fund.name,
+                "round": application.round.name,
+                "project": application.title,
+                "applying_for": application.applicant_name,
+                "status": application.get_status_display(),
+                "contact_name": application.contact_name,
+                "contact_email": application.contact_email,
+                "contact_phone": application.contact_phone,
+                "postcode": application.postcode_id or "",
+                "started": application.created_at.isoformat(),
+                "submitted": application.submitted_at.isoformat() if application.submitted_at else None,
+                "answers": {
+                    q.text: _answer_text(q, answers.get(q.pk)) for q in questions_of(application.round)
+                },
+                "requests_for_more_information": [
+                    {"asked_on": r.requested_at.isoformat(), "message": r.message}
+                    for r in application.information_requests.all()
+                ],
+            }
+        )
+    return [section("grant_applications", "Grant applications", records)]
+
+
+def forget_applicant(sender: Any, user: Any, contacts: Any, **kwargs: Any) -> None:
+    applications = _applications(user, contacts)
+    applications.filter(status=Application.Status.DRAFT).delete()
+    Application.objects.filter(pk__in=applications.values("pk")).update(
+        applicant=None, contact_name=ERASED_NAME, contact_email="", contact_phone=""
+    )

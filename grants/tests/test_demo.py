@@ -1,0 +1,42 @@
+"""The demo: the council's "Innovate and Cultivate" fund with a closed round and an open one, its
+fund officer with an authenticator, and applications in each state, one from the parish council
+to start a timebank, sent in the closed round."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.models import User
+from common.testing import sign_in
+from grants.models import Application, Fund
+
+
+@pytest.mark.django_db
+def test_the_demo_fund_has_rounds_and_applications_in_every_state(client):
+    call_command("seed_demo", residents=30, verbosity=0)
+    fund = Fund.objects.get(name="Innovate and Cultivate")
+    assert fund.owner.name == "Trafford Council (demo)" and fund.is_demo
+    closed, opened = fund.rounds.get(name="Spring round"), fund.rounds.get(name="Autumn round")
+    assert closed.has_closed() and opened.is_open()
+    timebank = Application.objects.get(title="Start a Carrington Moss timebank")
+    assert timebank.round == closed and timebank.status == "submitted"
+    assert (
+        timebank.organisation.name
+        == timebank.organisation.owner.name
+        == "Carrington Moss Parish Council (demo)"
+    )
+    assert set(Application.objects.values_list("status", flat=True)) == {
+        "draft",
+        "submitted",
+        "more_information",
+    }
+
+    officer = User.objects.get(email="grants@demo.closeknit.example")
+    sign_in(client, officer)
+    page = client.get(reverse("grants:manage_round", args=[closed.pk])).content.decode()
+    assert "Start a Carrington Moss timebank" in page and "£4,200" in page
+    assert client.get(reverse("grants:application", args=[timebank.pk])).status_code == 200
+
+    sign_in(client, User.objects.get(email="resident1@demo.closeknit.example"))
+    mine = client.get(reverse("grants:home")).content.decode()
+    assert "Knit and natter in the library" in mine and "Autumn round" in mine

@@ -1,0 +1,38 @@
+"""Grants pages: applying (anyone signed in) and setting up rounds (fund officers)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "grants"
+
+urlpatterns: list = [
+    path("", views.home, name="home"),
+    path("rounds/<int:pk>/", views.round_page, name="round"),
+    path("rounds/<int:pk>/eligibility/", views.eligibility, name="eligibility"),
+    path("rounds/<int:pk>/start/", views.start, name="start"),
+    path("applications/", views.applications, name="applications"),
+    path("applications/<int:pk>/", views.application, name="application"),
+    path("applications/<int:pk>/sections/<int:section_pk>/", views.answer_section, name="answer_section"),
+    path("applications/<int:pk>/preview/", views.preview, name="preview"),
+    path("applications/<int:pk>/send-information/", views.send_information, name="send_information"),
+    path("applications/<int:pk>/ask/", views.request_information, name="request_information"),
+    # fund officers
+    path("funds/", views.funds, name="funds"),
+    path("funds/<int:pk>/rounds/new/", views.new_round, name="new_round"),
+    path("rounds/<int:pk>/manage/", views.manage_round, name="manage_round"),
+    path("rounds/<int:pk>/change/", views.edit_round, name="edit_round"),
+    path("rounds/<int:pk>/preview/", views.preview_round, name="preview_round"),
+    path("rounds/<int:pk>/publish/", views.publish_round, name="publish_round"),
+    path("rounds/<int:pk>/screening/new/", views.add_eligibility_question, name="add_eligibility_question"),
+    path(
+        "rounds/<int:pk>/screening/<int:question_pk>/remove/",
+        views.remove_eligibility_question,
+        name="remove_eligibility_question",
+    ),
+    path("rounds/<int:pk>/sections/new/", views.add_section, name="add_section"),
+    path("rounds/<int:pk>/sections/<int:section_pk>/questions/new/", views.add_question, name="add_question"),
+    path(
+        "rounds/<int:pk>/questions/<int:question_pk>/remove/", views.remove_question, name="remove_question"
+    ),
+]
