@@ -85,7 +85,12 @@ def account_sections(user: User | None) -> list[dict[str, Any]]:
             "what_their_sign_in_did",
             "What their sign-in did (from the audit log)",
             [
-                {"when": e.occurred_at.isoformat(), "what": e.get_action_display(), "page": e.path}
+                {
+                    "when": e.occurred_at.isoformat(),
+                    "what": e.get_action_display(),
+                    "note": e.note,
+                    "page": e.path,
+                }
                 for e in AuditEvent.objects.filter(actor=user).order_by("occurred_at", "pk")
             ],
         ),

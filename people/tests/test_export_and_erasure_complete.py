@@ -121,6 +121,10 @@ SIGN_IN = {
     "dbs_reference": "DBS-QUATERMASS-001122",
     "care_contact_name": "Zeb for his aunt Hepzibah",
     "care_contact_message": "Care: Aunt Hepzibah needs help with shopping on Quillfeather Row",
+    "grant_title": "Grant: harmonium lessons for the Quillfeather hall",
+    "grant_group": "Quillfeather Harmonium Friends",
+    "grant_contact": "Zeb Q. Applicant",
+    "grant_phone": "07700 900777",
 }
 # Numbers and dates only this person has: questionnaire scores, a goal rating's day, hours.
 QUESTIONNAIRE_ON, QUESTIONNAIRE_TOTAL = date(2026, 7, 19), 4321
@@ -166,6 +170,7 @@ NOT_EXPORTED = {
             "care.ProviderCheck": ["verified_by"],
             "care.SupportSession": ["held_by"],
             "care.QuarterlyReturn": ["closed_by"],
+            "grants.InformationRequest": ["requested_by"],
             "admin.LogEntry": ["user"],
         }.items()
         for field in fields
@@ -183,6 +188,7 @@ NOT_EXPORTED = {
     ("neighbourhoods.NeighbourhoodTeam", "members"): "professionals on a neighbourhood team",
     ("neighbourhoods.TeamMember", "user"): "professionals on a neighbourhood team",
     ("care.FinanceOfficer", "user"): "a council's finance officers are staff",
+    ("grants.FundOfficer", "user"): "a fund's officers are staff",
 }
 
 
@@ -411,6 +417,29 @@ def _fill_transport(team, coordinator, person, resident):
     )
 
 
+def _fill_grants(resident):
+    """A small grant application the sign-in is writing for an unconstituted group (a draft: erased
+    with the sign-in, where a sent one keeps the group's words without the person)."""
+    from grants import services
+    from grants.models import Application
+    from grants.tests.factories import eligible, make_round
+
+    round_, _ = make_round()
+    services.start_application(
+        resident,
+        round_,
+        eligible(round_),
+        services.Applicant(
+            applies_as=Application.AppliesAs.GROUP,
+            title=SIGN_IN["grant_title"],
+            contact_name=SIGN_IN["grant_contact"],
+            contact_phone=SIGN_IN["grant_phone"],
+            group_name=SIGN_IN["grant_group"],
+            postcode=PostcodeFactory(postcode="M33 7ZZ").postcode,
+        ),
+    )
+
+
 def _fill_sign_in_records(resident):
     record_audit_event(resident, AuditEvent.Action.SIGN_IN)
     AuditEvent.objects.create(
@@ -504,6 +533,7 @@ def person(team, coordinator, make_user):
     _fill_sign_in_records(resident)
     _fill_transport(team, coordinator, person, resident)
     _fill_care_budget(person, resident)
+    _fill_grants(resident)
     _fill_care_contact(team, coordinator, resident)
     return person
 
