@@ -1,9 +1,10 @@
 """Every multiple-choice field of every form in Closeknit takes several answers, end to end: drawn as
 checkboxes by the shared field template, ticked twice, posted, and both answers kept.
 
-The forms are found by themselves (every app's ``forms.py`` and ``<part>_forms.py``), so a new form is checked without
-anyone remembering to add it here. Each app's own page tests post several answers through its pages
-to the records they save (people's interests, a referral's reasons, a drop-in's hosts)."""
+The forms are found by themselves (every app's ``forms.py`` and ``<part>_forms.py``), so a new
+form is checked without anyone remembering to add it here. Each app's own page tests post several
+answers through its pages to the records they save (people's interests, a referral's reasons, a
+drop-in's hosts)."""
 
 from __future__ import annotations
 
