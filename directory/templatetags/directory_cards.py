@@ -36,6 +36,7 @@ def listing_card(context, listing: Service, today, near_search=None) -> SafeStri
     html = cache.get(key)
     if html is None:
         html = render_to_string(CARD, {"listing": listing, "today": today, "near_search": near_search})
-        cache.set(key, str(html), kept.KEPT_FOR)
+        if kept.may_keep():
+            cache.set(key, str(html), kept.KEPT_FOR)
     # Our own template's output, escaped when it was rendered.
     return mark_safe(html)  # noqa: S308
