@@ -225,3 +225,32 @@ def test_the_search_form_kept_for_one_search_shows_another_searchs_words_and_a_n
     assert "Allotments" in search(client, {**SEARCH, "q": "walk"})
     refused = search(client, {**SEARCH, "miles": "far"})
     assert "govuk-error-message" in refused and 'value="walk"' not in refused
+
+
+def test_a_results_page_asks_the_cache_for_its_cards_in_one_go(client, postcode, monkeypatch):
+    make_listings(3)
+    search(client)  # the cards are kept
+    asked_together: list[list[str]] = []
+    asked_alone: list[str] = []
+    get, get_many = cache.get, cache.get_many
+    inside_get_many = []  # the memory cache's get_many asks get for each key
+
+    def recording_get(key, *args, **kwargs):
+        if not inside_get_many:
+            asked_alone.append(key)
+        return get(key, *args, **kwargs)
+
+    def recording_get_many(keys, *args, **kwargs):
+        asked_together.append([key for key in keys if ":card:" in key])
+        inside_get_many.append(True)
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            inside_get_many.pop()
+
+    monkeypatch.setattr(cache, "get", recording_get)
+    monkeypatch.setattr(cache, "get_many", recording_get_many)
+    page = search(client)
+    assert [len(keys) for keys in asked_together if keys] == [3]
+    assert not [key for key in asked_alone if ":card:" in key]
+    assert page.count("Walking group") >= 3
