@@ -7,3 +7,8 @@ from closeknit.settings import *  # noqa: F403
 
 STATIC_ROOT = os.environ["BENCH_STATIC_ROOT"]
 ROOT_URLCONF = "_pages_urls"
+
+# BENCH_KEPT=off: nothing is kept (Django's dummy cache), so every request works its page out afresh,
+# as the first request after a change does: the "miss" figures beside the kept ("hit") ones.
+if os.environ.get("BENCH_KEPT") == "off":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

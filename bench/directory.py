@@ -4,6 +4,10 @@ Times the search API (/api/directory/listings/, in-process: middleware, form, qu
 for queries that combine words, distance from a postcode and a day, and beside it the
 floor: the very SQL those requests run (the count and the page of results), executed
 directly on the same database. Run with `make bench`; BENCH_SERVICES scales it down.
+
+Then the Open Referral UK services list, /oruk/services, paged 50 at a time: the first, the middle
+and the last page, each asked afresh (its kept answer dropped first, so the database is asked),
+beside the floor of counting the listings. BENCH_PART=oruk times only that (no searches).
 """
 
 import os
@@ -24,6 +28,9 @@ SERVICES = int(os.environ.get("BENCH_SERVICES", "100000"))
 SPREAD = os.environ.get("BENCH_SPREAD", "trafford")
 LOCATIONS = SERVICES // 5
 QUERIES = int(os.environ.get("BENCH_QUERIES", "200"))
+PART = os.environ.get("BENCH_PART", "all")
+ORUK_PER_PAGE = 50
+ORUK_REPEATS = int(os.environ.get("BENCH_ORUK_REPEATS", "30"))
 
 django_with_scratch_database()
 
@@ -33,7 +40,7 @@ from django.core.exceptions import EmptyResultSet  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from directory import fulltext  # noqa: E402
+from directory import fulltext, kept  # noqa: E402
 from directory.forms import ListingSearchForm  # noqa: E402
 from directory.models import (  # noqa: E402
     ListingStatus,
@@ -227,16 +234,41 @@ def build(rng):
     return postcodes, built, indexed
 
 
+def oruk_paging(client):
+    """Milliseconds (p50, p95) for the first, middle and last page of /oruk/services, each answer
+    dropped from the cache before it is asked for, and the floor: counting the public listings."""
+    from django.core.cache import cache
+
+    from directory.selectors import public_listings
+
+    pages = -(-public_listings().count() // ORUK_PER_PAGE)
+    figures = {}
+    for label, page in [("first", 1), ("middle", (pages + 1) // 2), ("last", pages)]:
+        asked = {"page": str(page), "per_page": str(ORUK_PER_PAGE)}
+        key = kept.key("oruk-services", *sorted((k, [v]) for k, v in asked.items()))
+
+        def ask(asked=asked, key=key):
+            cache.delete(key)
+            response = client.get("/oruk/services", asked)
+            assert response.status_code == 200, response.content[:300]
+
+        figures[f"{label} page ({page})"] = percentiles(ask, ORUK_REPEATS)
+    figures["floor: count the listings"] = percentiles(lambda: public_listings().count(), ORUK_REPEATS)
+    print(f"/oruk/services, {ORUK_PER_PAGE} a page, {pages:,} pages; each asked afresh, ms:")
+    for label, times in figures.items():
+        print(f"  {label:30} p50 {times['p50']:7.2f}   p95 {times['p95']:7.2f}")
+
+
 def main():
     rng = random.Random(7)
     postcodes, built, indexed = build(rng)
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     client = Client(HTTP_HOST="localhost")
+    print(f"directory benchmark: {SERVICES:,} listings at {LOCATIONS:,} venues ({SPREAD}); {machine()}")
+    if PART == "oruk":
+        oruk_paging(client)
+        return 0
     queries = []
     for _ in range(QUERIES):
         code = rng.choice(postcodes)[0]
@@ -277,7 +309,6 @@ def main():
     sample = client.get("/api/directory/listings/", queries[0]).json()
     api_times = percentiles(api, QUERIES)
     floor_times = percentiles(floor, QUERIES)
-    print(f"directory benchmark: {SERVICES:,} listings at {LOCATIONS:,} venues ({SPREAD}); {machine()}")
     print(
         f"built in {built:.1f} s; full-text indexed in {indexed:.1f} s "
         f"({SERVICES / indexed:,.0f} listings a second)"
@@ -291,6 +322,7 @@ def main():
         f"  API p95 is {ratio:.1f}x the SQL floor (target under 3x); target p95 under 50 ms: "
         f"{'met' if api_times['p95'] < 50 else 'NOT met'}"
     )
+    oruk_paging(client)
     return 0
 
 

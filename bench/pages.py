@@ -15,7 +15,9 @@ The generator runs on the same machine as the server; its own CPU time is measur
 
 Run with `make bench`. BENCH_SECONDS (default 10), BENCH_WARMUP (2), BENCH_CLIENTS (8) and
 BENCH_WORKERS (4) change the run; BENCH_ONLY=home,search runs some pages only; BENCH_STATIC=<folder>
-keeps the collected static files there between runs.
+keeps the collected static files there between runs. With REDIS_URL set the server keeps the
+directory's reads in that Redis (as production does); BENCH_KEPT=off keeps nothing (every request a
+cache miss).
 """
 
 from __future__ import annotations
@@ -271,8 +273,13 @@ def main() -> int:
 
     cores = os.cpu_count() or 1
     print()
+    keeping = (
+        "nothing kept"
+        if os.environ.get("BENCH_KEPT") == "off"
+        else "kept in " + ("Redis" if os.environ.get("REDIS_URL") else "each worker's memory")
+    )
     print(
-        f"{machine()}; gunicorn {WORKERS} sync workers; {CLIENTS} clients; "
+        f"{machine()}; gunicorn {WORKERS} sync workers; {CLIENTS} clients; {keeping}; "
         f"{WARMUP:g} s warm-up, {SECONDS:g} s measured per page; load {os.getloadavg()[0]:.2f}"
     )
     print()

@@ -155,6 +155,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = (
     if _conn_max_age
     else (None if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else 0)
 )
+# Behind PgBouncer in transaction mode (docs/operations.md, Scaling out): a server-side cursor (what
+# QuerySet.iterator() uses on PostgreSQL) must stay on one server connection between statements,
+# which transaction pooling does not promise; with this on, iterator() reads with a plain cursor.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -173,7 +177,11 @@ for _number, _url in enumerate(_replica_urls, start=1):
     if _replica["ENGINE"] != DATABASES["default"]["ENGINE"]:
         raise ImproperlyConfigured(f"DATABASE_REPLICA_URLS: replica {_number} is not a PostgreSQL URL.")
     # Tests never make a database on a replica: it follows the primary's test database.
-    _replica.update(CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"], TEST={"MIRROR": "default"})
+    _replica.update(
+        CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"],
+        DISABLE_SERVER_SIDE_CURSORS=DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"],
+        TEST={"MIRROR": "default"},
+    )
     DATABASES[f"replica{_number}"] = _replica
     DATABASE_REPLICAS.append(f"replica{_number}")
 DATABASE_ROUTERS = ["common.replicas.ReplicaRouter"]

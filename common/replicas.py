@@ -51,14 +51,19 @@ class _Request:
 _current: ContextVar[_Request | None] = ContextVar("closeknit_replica_request", default=None)
 
 
-def _replica_for_read() -> str | None:
+def reads_go_to_replicas() -> bool:
+    """Whether this request's reads (of models not in ``PRIMARY_ONLY_APPS``) go to a replica now,
+    so may miss a write made a moment ago elsewhere (common.kept keeps nothing they make then)."""
     request = _current.get()
-    replicas: list[str] = getattr(settings, "DATABASE_REPLICAS", [])
-    if not replicas or request is None or not request.may_be_stale:
+    if not getattr(settings, "DATABASE_REPLICAS", []) or request is None or not request.may_be_stale:
+        return False
+    return not (request.wrote or request.wrote_recently or connections[DEFAULT_DB_ALIAS].in_atomic_block)
+
+
+def _replica_for_read() -> str | None:
+    if not reads_go_to_replicas():
         return None
-    if request.wrote or request.wrote_recently or connections[DEFAULT_DB_ALIAS].in_atomic_block:
-        return None
-    return random.choice(replicas)  # noqa: S311 - spreading load, not a secret
+    return random.choice(settings.DATABASE_REPLICAS)  # noqa: S311 - spreading load, not a secret
 
 
 class ReplicaRouter:

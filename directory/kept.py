@@ -22,3 +22,4 @@ key = DIRECTORY.key
 key_in = DIRECTORY.key_in
 kept = DIRECTORY.kept
 kept_each = DIRECTORY.kept_each
+may_keep = DIRECTORY.may_keep

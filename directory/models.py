@@ -246,6 +246,9 @@ class Service(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # The directory's own order (name, then id): the Open Referral UK list seeks each page's
+        # first row on it (directory.oruk.paging).
+        indexes = [models.Index(fields=["name", "id"], name="directory_service_name_id")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(minimum_age__isnull=True)

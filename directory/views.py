@@ -42,6 +42,8 @@ def search(request):
             "outside": form.outside_district() if page is not None else "",
             # The search form's HTML is kept under the directory's generation (search.html).
             "kept_generation": kept.generation(),
+            # 0: not kept (a replica's rows a moment after a change; common.kept).
+            "form_kept_for": kept.KEPT_FOR if kept.may_keep() else 0,
         },
     )
 

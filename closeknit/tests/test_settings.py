@@ -100,6 +100,30 @@ def test_how_long_a_database_connection_is_kept(url, max_age, kept):
     assert result.stdout.strip().splitlines()[-1] == kept, result.stderr
 
 
+@pytest.mark.parametrize("value, disabled", [("", "False"), ("true", "True"), ("false", "False")])
+def test_server_side_cursors_can_be_turned_off_for_pgbouncer(value, disabled):
+    code = (
+        "from django.conf import settings; "
+        "print(settings.DATABASES['default']['DISABLE_SERVER_SIDE_CURSORS'], "
+        "settings.DATABASES['replica1']['DISABLE_SERVER_SIDE_CURSORS'])"
+    )
+    result = manage(
+        "shell",
+        "-c",
+        code,
+        DATABASE_URL="postgres://closeknit@db.internal:5432/closeknit",
+        DATABASE_REPLICA_URLS="postgres://closeknit@replica.internal:5432/closeknit",
+        DATABASE_DISABLE_SERVER_SIDE_CURSORS=value,
+    )
+    assert result.stdout.strip().splitlines()[-1] == f"{disabled} {disabled}", result.stderr
+
+
+def test_a_mistyped_server_side_cursors_setting_is_refused_by_name():
+    result = manage("check", DATABASE_DISABLE_SERVER_SIDE_CURSORS="sometimes")
+    assert result.returncode != 0
+    assert "DATABASE_DISABLE_SERVER_SIDE_CURSORS must be true or false" in result.stderr
+
+
 def test_every_app_of_ours_is_packaged_and_in_the_layers():
     """An app left out of the package list is missing from an installed wheel; one left out of
     import-linter's root packages escapes the layer rules."""

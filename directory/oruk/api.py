@@ -6,7 +6,6 @@ import math
 from dataclasses import replace
 from datetime import UTC
 
-from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
@@ -23,40 +22,13 @@ from places.geo import Point
 from places.selectors import PostcodeError, find_postcode, within_miles
 
 from . import openapi, params, serialise
+from .paging import paginate
 
 METRES_PER_MILE = 1609.344
-DEFAULT_PER_PAGE = 50
-MAX_PER_PAGE = openapi.MAX_PER_PAGE
 # With a postcode but no proximity, /service_at_locations looks this far (metres).
 DEFAULT_PROXIMITY = 8047
 # More than a listing's age can hold (a PositiveSmallIntegerField).
 BEYOND_ANY_AGE = 32768
-
-
-def paginate(request, queryset: QuerySet, render) -> dict:
-    """The profile's page envelope around ``render(item)`` of one page of ``queryset``.
-
-    ``queryset`` must be in a total order (ending with the primary key), so that walking the pages
-    gives every row once: ties (services sharing a venue, or a name) are otherwise ordered afresh
-    by the database for each page."""
-    page = params.whole_number(request.query_params, "page", 1, minimum=1, maximum=10**6)
-    per_page = params.whole_number(
-        request.query_params, "per_page", DEFAULT_PER_PAGE, minimum=1, maximum=MAX_PER_PAGE
-    )
-    total = queryset.count()
-    pages = max(1, math.ceil(total / per_page))
-    items = list(queryset[(page - 1) * per_page : page * per_page]) if page <= pages else []
-    return {
-        "total_items": total,
-        "total_pages": pages,
-        "page_number": page,
-        "size": len(items),
-        "first_page": page == 1,
-        "last_page": page >= pages,
-        # True for a page with nothing on it: no matches, or a page past the last.
-        "empty": not items,
-        "contents": [render(item) for item in items],
-    }
 
 
 BAD_PARAMETER = {
@@ -223,12 +195,14 @@ class ServiceListView(OrukView):
         query = request.query_params
         listings = _modified_after(selectors.search_listings(listing_search(query)), query)
         minimal, full = params.boolean(query, "minimal"), params.boolean(query, "full")
+        # Every page of one list shares its pages' first rows (directory.oruk.paging).
+        listed = tuple(sorted((name, values) for name, values in query.lists() if name != "page"))
         if minimal:
-            return paginate(request, listings, serialise.service_minimal)
+            return paginate(request, listings, serialise.service_minimal, listed)
         if full:
             listings = selectors.with_full_details(listings)
-            return paginate(request, listings, serialise.service_full)
-        return paginate(request, listings.select_related("provider"), serialise.service_brief)
+            return paginate(request, listings, serialise.service_full, listed)
+        return paginate(request, listings.select_related("provider"), serialise.service_brief, listed)
 
 
 class ServiceDetailView(OrukView):

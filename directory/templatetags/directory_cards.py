@@ -19,23 +19,38 @@ register = template.Library()
 CARD = "directory/_listing_card.html"
 
 
-@register.simple_tag(takes_context=True)
-def listing_card(context, listing: Service, today, near_search=None) -> SafeString:
+def _card_key(context, listing: Service, today, near_search) -> str:
     session = getattr(listing, "next_session", None)
-    distance = getattr(listing, "distance_miles", None)
     # The generation the view read once for the whole page (search.html), else read here.
-    key = kept.key_in(
+    return kept.key_in(
         context.get("kept_generation"),
         "card",
         listing.pk,
-        distance,
+        getattr(listing, "distance_miles", None),
         bool(near_search),
         (session.starts, session.ends) if session else None,
         today,
     )
-    html = cache.get(key)
+
+
+def _kept_cards(context, today, near_search) -> dict[str, str]:
+    """The kept cards of every listing on the page (``page`` in the context), asked of the cache in
+    one round trip (with Redis, one per card cost 5 ms a search page: docs/performance.md)."""
+    found = context.render_context.get("directory_kept_cards")
+    if found is None:
+        keys = [_card_key(context, listing, today, near_search) for listing in context.get("page") or []]
+        found = cache.get_many(keys) if keys else {}
+        context.render_context["directory_kept_cards"] = found
+    return found
+
+
+@register.simple_tag(takes_context=True)
+def listing_card(context, listing: Service, today, near_search=None) -> SafeString:
+    key = _card_key(context, listing, today, near_search)
+    html = _kept_cards(context, today, near_search).get(key)
     if html is None:
         html = render_to_string(CARD, {"listing": listing, "today": today, "near_search": near_search})
-        cache.set(key, str(html), kept.KEPT_FOR)
+        if kept.may_keep():
+            cache.set(key, str(html), kept.KEPT_FOR)
     # Our own template's output, escaped when it was rendered.
     return mark_safe(html)  # noqa: S308

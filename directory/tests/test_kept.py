@@ -5,6 +5,7 @@ session changed, a venue moved, an organisation renamed, a category added."""
 from datetime import time
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -38,6 +39,20 @@ def test_the_same_search_again_asks_the_database_only_about_the_postcode_and_cat
     again = queries(client)
     # The postcode's place, the categories for the form's list, the session; nothing about listings.
     assert again <= 4 < first
+
+
+def test_a_search_reading_a_replica_just_after_a_change_keeps_nothing(client, postcode, monkeypatch):
+    """A replica may not have replayed a change yet: the search, its cards and its form are worked
+    out afresh (nothing kept from the replica's rows) until the change is older than the pin."""
+    make_listings(5)  # each save is a change: the generation is seconds old
+    monkeypatch.setattr("common.kept.reads_go_to_replicas", lambda: True)
+    first = queries(client)
+    assert queries(client) == first  # the same questions again: nothing was kept
+    assert not [key for key in cache._cache if ":card:" in key]  # nor any result card's HTML
+    monkeypatch.setattr("common.kept.reads_go_to_replicas", lambda: False)  # the primary's reads
+    queries(client)
+    monkeypatch.setattr("common.kept.reads_go_to_replicas", lambda: True)
+    assert queries(client) <= 4 < first  # what a request reading the primary kept is read by all
 
 
 def test_a_renamed_listing_shows_its_new_name_at_once(client, postcode):
@@ -210,3 +225,32 @@ def test_the_search_form_kept_for_one_search_shows_another_searchs_words_and_a_n
     assert "Allotments" in search(client, {**SEARCH, "q": "walk"})
     refused = search(client, {**SEARCH, "miles": "far"})
     assert "govuk-error-message" in refused and 'value="walk"' not in refused
+
+
+def test_a_results_page_asks_the_cache_for_its_cards_in_one_go(client, postcode, monkeypatch):
+    make_listings(3)
+    search(client)  # the cards are kept
+    asked_together: list[list[str]] = []
+    asked_alone: list[str] = []
+    get, get_many = cache.get, cache.get_many
+    inside_get_many = []  # the memory cache's get_many asks get for each key
+
+    def recording_get(key, *args, **kwargs):
+        if not inside_get_many:
+            asked_alone.append(key)
+        return get(key, *args, **kwargs)
+
+    def recording_get_many(keys, *args, **kwargs):
+        asked_together.append([key for key in keys if ":card:" in key])
+        inside_get_many.append(True)
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            inside_get_many.pop()
+
+    monkeypatch.setattr(cache, "get", recording_get)
+    monkeypatch.setattr(cache, "get_many", recording_get_many)
+    page = search(client)
+    assert [len(keys) for keys in asked_together if keys] == [3]
+    assert not [key for key in asked_alone if ":card:" in key]
+    assert page.count("Walking group") >= 3
