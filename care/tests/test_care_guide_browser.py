@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from accounts.demo import DEMO_PASSWORD, demo_email
 from accounts.models import User
-from care.models import LedgerEntry, MicroProvider, PersonalBudget, ProviderEnquiry
+from care.models import LedgerEntry, MicroProvider, PersonalBudget, ProviderEnquiry, QuarterlyReturn
 from care.provider_selectors import district_and_sector, parse_postcode_areas
 from common.testing import assert_fits_width, screenshot_for_guide, sign_in_on_page
 from people.selectors import people_visible_to
@@ -32,6 +32,7 @@ def _tab(browser, live_server, account: str, width: int):
 
 
 def _shot(page, axe, name: str) -> None:
+    page.wait_for_load_state()  # a click starts the next page; it may still be loading
     assert page.locator("h1").count() == 1, page.url
     axe(page)
     assert_fits_width(page)
@@ -113,4 +114,19 @@ def test_the_care_guides_pictures_on_the_demo(browser, live_server, transactiona
     _shot(page, axe, "care-budget")
     page.click("a:has-text('Record spending')")
     _shot(page, axe, "care-record-spending")
+    # The ISF's quarterly return, queried by the council, answered from a phone.
+    queried = QuarterlyReturn.objects.get(budget=isf, state=QuarterlyReturn.State.QUERIED)
+    page.context.close()
+    page = _tab(browser, live_server, "editor", PHONE)
+    page.goto(f"/care/budgets/returns/{queried.pk}/")
+    assert "Answer the question" in page.content()
+    _shot(page, axe, "care-return-queried")
+    page.context.close()
+
+    # The council's finance officer: the council's budgets, setting one up, the returns.
+    page = _tab(browser, live_server, "finance", DESK)
+    page.goto("/care/finance/")
+    _shot(page, axe, "care-finance-budgets")
+    page.goto("/care/budgets/returns/")
+    _shot(page, axe, "care-returns")
     page.context.close()
