@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from common.errors import Refusal
+from common.money import pounds  # care modules import it from here too
 
 from .models import BudgetLine, LedgerEntry, PersonalBudget
 
@@ -34,13 +35,6 @@ MOST_PENCE = 1_000_000_000
 
 class BudgetLedgerError(Refusal):
     """An entry that cannot be written, with a message a person understands."""
-
-
-def pounds(pence: int) -> str:
-    """Pence as pounds for people: £630, £24.50, -£3.20."""
-    sign = "-" if pence < 0 else ""
-    whole, part = divmod(abs(pence), 100)
-    return f"{sign}£{whole:,}" + (f".{part:02d}" if part else "")
 
 
 def check_pence(amount: object, field: str = "amount") -> int:

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower, Trim
 
 from accounts.privacy import ERASED_NAME, section
-from care.ledger import pounds
+from common.money import pounds
 
 from .models import Application, Question
 from .selectors import answers_of, questions_of

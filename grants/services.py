@@ -27,8 +27,8 @@ from django.utils import timezone
 from accounts.models import AuditEvent, Organisation, User
 from accounts.permissions import Requester
 from accounts.services import record_audit_event
-from care.ledger import pounds
 from common.errors import NotPermitted, NotVisible, Refusal
+from common.money import pounds
 from directory.models import Provider
 from places.models import Postcode
 from places.selectors import PostcodeError, find_postcode

@@ -2,7 +2,7 @@
 
 from django import template
 
-from care.ledger import pounds as as_pounds
+from common.money import pounds as as_pounds
 
 register = template.Library()
 

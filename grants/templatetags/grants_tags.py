@@ -5,7 +5,7 @@ from typing import Any
 
 from django import template
 
-from care.ledger import pounds as as_pounds
+from common.money import pounds as as_pounds
 
 register = template.Library()
 
