@@ -155,6 +155,12 @@ def test_replicas_need_a_postgresql_primary():
     assert "DATABASE_REPLICA_URLS needs DATABASE_URL to name a PostgreSQL primary" in result.stderr
 
 
+def test_a_pin_that_is_not_a_number_of_seconds_is_refused_by_name():
+    result = manage("check", DATABASE_REPLICA_PIN_SECONDS="ten")
+    assert result.returncode != 0
+    assert "DATABASE_REPLICA_PIN_SECONDS must be a whole number, at least 0, not 'ten'" in result.stderr
+
+
 def test_a_replica_must_be_postgresql_too():
     result = manage(
         "check",
