@@ -215,6 +215,10 @@ class Application(models.Model):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
         MORE_INFORMATION = "more_information", "More information asked for"
+        SCREENED_OUT = "screened_out", "Not eligible"
+        IN_ASSESSMENT = "in_assessment", "Being assessed"
+        AWARDED = "awarded", "Awarded"
+        DECLINED = "declined", "Declined"
 
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="applications")
     applicant = models.ForeignKey(
@@ -248,6 +252,12 @@ class Application(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Staff screening, after submission: passed to the panel, or not eligible (with the reason).
+    screened_at = models.DateTimeField(null=True, blank=True, editable=False)
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    screening_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -353,3 +363,324 @@ class InformationRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Information asked for on application {self.application_id}"
+
+
+# --- Assessment (issue 20, part 2) ---------------------------------------------------------------
+
+
+class Criterion(models.Model):
+    """Something a round's panel scores each application against, from 0 to 5."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="criteria")
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(max_length=200)
+    guidance = models.TextField(blank=True, help_text="What a low and a high score look like.")
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name_plural = "criteria"
+        constraints = [
+            models.UniqueConstraint(fields=["round", "name"], name="grants_criterion_name_unique_in_round")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PanelMember(models.Model):
+    """Someone named by a fund officer to assess a round's applications: council staff, a
+    councillor, or a resident on a participatory panel. Sees only the applications assigned to them,
+    and each only after declaring whether they have a conflict of interest in it."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="panel")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grant_panels")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["round", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "user"], name="grants_one_panel_row_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} (panel of {self.round})"
+
+
+class Assignment(models.Model):
+    """An application given to a panel member, and their declaration of interest in it.
+
+    ``declaration`` is empty until they declare; they see nothing of the application before.
+    With a conflict they never see it, its scores or its discussion, cannot score it, and are left
+    out of its average (``assessment_selectors``)."""
+
+    class Declaration(models.TextChoices):
+        NONE = "none", "I have no conflict of interest"
+        CONFLICT = "conflict", "I have a conflict of interest"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assignments")
+    member = models.ForeignKey(PanelMember, on_delete=models.CASCADE, related_name="assignments")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(default=timezone.now, editable=False)
+    declaration = models.CharField(max_length=10, choices=Declaration.choices, blank=True)
+    conflict_note = models.TextField(blank=True, help_text="What the conflict is, for the fund officer.")
+    declared_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["application", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "member"], name="grants_one_assignment_per_member"
+            ),
+            models.CheckConstraint(
+                condition=Q(declaration="", declared_at__isnull=True)
+                | (~Q(declaration="") & Q(declared_at__isnull=False)),
+                name="grants_assignment_declared_with_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Application {self.application_id} to {self.member}"
+
+    @property
+    def is_conflicted(self) -> bool:
+        return self.declaration == self.Declaration.CONFLICT
+
+
+class Review(models.Model):
+    """A panel member's assessment of one assigned application: a score per criterion, a
+    recommendation and a comment. Counts towards averages only once sent (``submitted_at``)."""
+
+    class Recommendation(models.TextChoices):
+        FUND = "fund", "Fund"
+        FUND_WITH_CONDITIONS = "fund_with_conditions", "Fund, with conditions"
+        DO_NOT_FUND = "do_not_fund", "Do not fund"
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="review")
+    recommendation = models.CharField(max_length=20, choices=Recommendation.choices, blank=True)
+    comment = models.TextField(blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    def __str__(self) -> str:
+        return f"Review of {self.assignment}"
+
+
+class Score(models.Model):
+    """A score from 0 to 5 against one criterion, with the reviewer's comment."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
+    score = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="grants_one_score_per_criterion"),
+            models.CheckConstraint(condition=Q(score__lte=5), name="grants_score_zero_to_five"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.score}"
+
+
+class DiscussionComment(models.Model):
+    """A remark in an application's panel discussion, seen by its fund officers and by the panel
+    members assigned to it without a conflict."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="discussion")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Comment on application {self.application_id}"
+
+
+class Decision(models.Model):
+    """The fund's decision on an application, with who made it and when. Never changed or deleted:
+    a later decision (after more information, say) is a new row, so the record shows each."""
+
+    class Outcome(models.TextChoices):
+        AWARD = "award", "Award"
+        DECLINE = "decline", "Decline"
+        MORE_INFORMATION = "more_information", "Ask for more information"
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="decisions")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    amount_pence = models.PositiveBigIntegerField(null=True, blank=True)
+    conditions = models.TextField(blank=True)
+    reason = models.TextField(blank=True, help_text="Why it was declined, or what more is needed.")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by_name = models.CharField(max_length=200, help_text="Kept should the account go.")
+    decided_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(outcome="award") & Q(amount_pence__gt=0))
+                | (~Q(outcome="award") & Q(amount_pence__isnull=True) & ~Q(reason="")),
+                name="grants_decision_award_has_amount_else_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} on application {self.application_id}"
+
+
+# --- After the award -----------------------------------------------------------------------------
+
+
+class Grant(models.Model):
+    """An award, from its offer letter to the last monitoring return.
+
+    Made by an award decision; the applicant accepts it, entering the bank account once (shown
+    masked from then on). ``listing`` is the funded group's listing in the directory, the link from
+    the money to what people can find and join."""
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="grant")
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="grant")
+    amount_pence = models.PositiveBigIntegerField()
+    conditions = models.TextField(blank=True)
+    awarded_on = models.DateField()
+    planned_start = models.DateField()
+    planned_end = models.DateField()
+    offer_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_by_name = models.CharField(max_length=200, blank=True)
+    bank_account_name = models.CharField(max_length=200, blank=True)
+    bank_sort_code = models.CharField(max_length=6, blank=True)
+    bank_account_number = models.CharField(max_length=8, blank=True)
+    listing = models.ForeignKey(
+        "directory.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="grants"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-awarded_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_pence__gt=0), name="grants_grant_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(planned_end__gte=F("planned_start")), name="grants_grant_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True)
+                | (~Q(bank_account_name="") & ~Q(bank_sort_code="") & ~Q(bank_account_number="")),
+                name="grants_grant_accepted_with_bank_account",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Grant for {self.application}"
+
+    @property
+    def masked_account(self) -> str:
+        """The account as anyone sees it after acceptance: the last two digits of each number."""
+        if not self.bank_account_number:
+            return ""
+        return f"**-**-{self.bank_sort_code[-2:]} ******{self.bank_account_number[-2:]}"
+
+
+class Payment(models.Model):
+    """A tranche of a grant: set up by one fund officer, approved by another, then paid.
+
+    The database refuses the same person setting up and approving, and a payment marked paid that
+    nobody approved."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="payments")
+    position = models.PositiveSmallIntegerField(default=0)
+    amount_pence = models.PositiveBigIntegerField()
+    due_on = models.DateField()
+    set_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_up_at = models.DateTimeField(default=timezone.now, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    paid_on = models.DateField(null=True, blank=True)
+    reference = models.CharField(max_length=100, blank=True, help_text="The finance system's reference.")
+
+    class Meta:
+        ordering = ["grant", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_pence__gt=0), name="grants_payment_positive"),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("set_up_by")),
+                name="grants_payment_approved_by_a_second_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_on__isnull=True) | Q(approved_at__isnull=False),
+                name="grants_payment_paid_only_once_approved",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Payment {self.position} of {self.grant}"
+
+
+class MonitoringReturn(models.Model):
+    """A report the funded group owes on a date: what happened, how many people it reached and what
+    was spent, with photos if they like. Reminded before it is due and once when overdue."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="returns")
+    due_on = models.DateField()
+    is_final = models.BooleanField(default=False)
+    what_happened = models.TextField(blank=True)
+    people_reached = models.PositiveIntegerField(null=True, blank=True)
+    spend_pence = models.PositiveBigIntegerField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    overdue_told_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["grant", "due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["grant", "due_on"], name="grants_one_return_a_day"),
+            models.CheckConstraint(
+                condition=Q(submitted_at__isnull=True)
+                | (~Q(what_happened="") & Q(people_reached__isnull=False) & Q(spend_pence__isnull=False)),
+                name="grants_return_submitted_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Return due {self.due_on} on {self.grant}"
+
+
+class ReturnPhoto(models.Model):
+    """A photo sent with a monitoring return, kept in the database (it goes with its backups and
+    its erasure), with the words that describe it for people who cannot see it."""
+
+    monitoring_return = models.ForeignKey(MonitoringReturn, on_delete=models.CASCADE, related_name="photos")
+    image = models.BinaryField()
+    content_type = models.CharField(max_length=20)
+    description = models.CharField(
+        max_length=300, help_text="What the photo shows, for people who cannot see it."
+    )
+    added_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.description

@@ -658,7 +658,7 @@ def request_more_information(
     locked = (
         Application.objects.select_for_update().select_related("round", "round__fund").get(pk=application.pk)
     )
-    if locked.status != Application.Status.SUBMITTED:
+    if locked.status not in (Application.Status.SUBMITTED, Application.Status.IN_ASSESSMENT):
         raise Refusal(
             "More information can be asked for only on a submitted application with nothing asked already."
         )
@@ -700,7 +700,9 @@ def send_requested_information(user: Requester, application: Application) -> App
         raise Refusal(problems)
     request.answered_at = timezone.now()
     request.save(update_fields=["answered_at"])
-    locked.status = Application.Status.SUBMITTED
+    # Back where it was: with the panel if it had been screened in, else waiting to be screened.
+    screened = locked.screened_at is not None
+    locked.status = Application.Status.IN_ASSESSMENT if screened else Application.Status.SUBMITTED
     locked.updated_at = timezone.now()
     locked.save(update_fields=["status", "updated_at"])
     record_audit_event(user, AuditEvent.Action.UPDATE, locked, note="more information sent")
