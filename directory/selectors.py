@@ -112,8 +112,15 @@ def search_listings(search: ListingSearch) -> QuerySet[Service]:
     With ``text``, listings gain ``search_rank`` (higher is better).
     """
     listings = public_listings()
+    placed = search.near is not None and search.miles is not None
+    # Words and a place: where the place's box is the index to start from (PostgreSQL's GiST index
+    # on the box around each listing's venues), every search starts there and checks the words of
+    # the listings it finds; SQLite starts from the place only when its box holds few venues.
+    place_first = placed and bool(fulltext.words(search.text))
+    if place_first and not fulltext.starts_from_place():
+        place_first = _place_is_small(search.near, search.miles)  # type: ignore[arg-type]
     if search.text:
-        listings = fulltext.matching(listings, search.text)
+        listings = fulltext.matching(listings, search.text, by_index=not place_first)
     if search.terms:
         wanted = {term.pk for term in search.terms}
         wanted |= set(TaxonomyTerm.objects.filter(parent__in=wanted).values_list("pk", flat=True))
@@ -148,7 +155,7 @@ def search_listings(search: ListingSearch) -> QuerySet[Service]:
         )
     listings = _running_when(listings, search)
     if search.near is not None and search.miles is not None:
-        listings = _within(listings, search, search.near, search.miles)
+        listings = _within(listings, search, search.near, search.miles, place_first=place_first)
     return listings.order_by(*_ordering(search))
 
 
@@ -169,7 +176,7 @@ def _place_is_small(near: Point, miles: float) -> bool:
 
 
 def _within(
-    listings: QuerySet[Service], search: ListingSearch, near: Point, miles: float
+    listings: QuerySet[Service], search: ListingSearch, near: Point, miles: float, *, place_first: bool
 ) -> QuerySet[Service]:
     """Listings with a venue within ``miles`` of ``near`` (the search's place), each with
     ``distance_miles`` to its nearest venue, and listings with no venue that close whose service
@@ -207,7 +214,7 @@ def _within(
     if not fulltext.words(search.text):
         listings = listings.filter(Q(pk__in=in_box.values("service_id")) | covers)
     else:
-        if _place_is_small(near, miles):
+        if place_first and not fulltext.starts_from_place():
             nearby = set(in_box.values_list("service_id", flat=True))
             listings = listings.filter(pk__in=list(nearby | set(covering_ids)))
         # The words joined each listing's search facts: the box around its venues rules most
