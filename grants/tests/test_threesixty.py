@@ -498,3 +498,18 @@ def test_only_the_funds_officers_see_its_page(client, round_):
     sign_in(client, _officer(round_), two_factor=False)
     response = client.get(reverse("grants:threesixty", args=[round_.fund_id]))
     assert response.status_code == 302 and "/account/two-factor/" in response.headers["Location"]
+
+
+def test_the_demo_fund_publishes_under_an_invented_prefix_and_identifier(client):
+    from django.core.management import call_command
+
+    call_command("seed_demo", residents=30, verbosity=0)
+    fund = Fund.objects.get(name="Innovate and Cultivate")
+    assert (fund.prefix, fund.org_identifier) == ("360G-trafforddemo", "360G-trafforddemo-council")
+    package = client.get(reverse("grants:threesixty_json", args=[fund.pk])).json()
+    # Valid whatever the demo has awarded (nothing yet is valid but for the schema's minimum of one).
+    assert set(_problems(package)) <= {"grants: [] should be non-empty"}
+    assert package["publisher"] == {
+        "identifier": "360G-trafforddemo-council",
+        "name": "Trafford Council (demo)",
+    }
