@@ -10,8 +10,8 @@ What is published, and why nothing identifies a person:
   group without a constitution is named by its group name only, and gets no postcode (its address
   may be someone's home); an organisation gets its postcode district (M33), not its postcode;
 - the description is the applicant's answer to the round's first text question (what the project
-  will do), with the contact's and applicant's names, email addresses and phone numbers taken out;
-  a round without one gets a sentence made from the title and fund;
+  will do), with the contact's and applicant's names, email addresses and phone numbers taken out
+  (from the title too); a round without one gets a sentence made from the title and fund;
 - where the money is spent is the ward and LSOA of the application's postcode (an LSOA is around
   1,500 people), never the postcode;
 - contact names, emails, phones, bank details, scores, panel comments and conditions: never.
@@ -184,7 +184,8 @@ def _description(grant: Grant, answer: str) -> str:
     application = grant.application
     if answer.strip():
         return _text(without_people(answer, grant))
-    return _text(f"{application.title}: a grant from {application.round.fund}, {application.round.name}.")
+    title = without_people(application.title, grant)
+    return _text(f"{title}: a grant from {application.round.fund}, {application.round.name}.")
 
 
 def _locations(grant: Grant) -> list[dict[str, Any]]:
@@ -215,7 +216,7 @@ def grant_record(grant: Grant, prefix: str, answer: str = "") -> dict[str, Any]:
     fund = round_.fund
     record: dict[str, Any] = {
         "id": f"{prefix}-{grant.pk}",
-        "title": _text(application.title),
+        "title": _text(without_people(application.title, grant)),
         "description": _description(grant, answer),
         "currency": "GBP",
         "amountAwarded": _pounds(grant.amount_pence),

@@ -351,6 +351,13 @@ def test_no_person_is_named_or_reachable_in_either_file(round_):
     assert package["grants"][0]["description"].startswith("Run by [removed]")
 
 
+def test_a_title_naming_the_contact_is_published_without_the_name(round_):
+    _award(round_, title="Zebedee's knitting club")
+    _, as_json, as_csv = _published(round_)
+    assert json.loads(as_json)["grants"][0]["title"] == "[removed]'s knitting club"
+    assert "Zebedee" not in as_csv
+
+
 def test_a_round_without_a_description_answer_gets_a_sentence_from_the_title(round_):
     grant = _award(round_)
     grant.application.answers.filter(question=question(round_, "text")).update(text="")
