@@ -129,7 +129,9 @@ def create_demo_grants() -> int:
         total_pence=10_000_000,
         prefix="360G-trafforddemo",
     )
-    Fund.objects.filter(pk=fund.pk).update(is_demo=True)
+    # Invented identifiers, plainly a demo's: the prefix is not one 360Giving gave, and the funder's
+    # is made under it (the real council's GB-LAE-TRF would pass the demo's grants off as its own).
+    Fund.objects.filter(pk=fund.pk).update(is_demo=True, org_identifier="360G-trafforddemo-council")
     services.name_fund_officer(admin, fund, officer)
     today = timezone.localdate()
 

@@ -15,11 +15,25 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
 LONDON = ZoneInfo("Europe/London")
+
+# A 360Giving prefix as 360Giving gives it (360G-trafford), or the part after "360G-".
+THREESIXTY_PREFIX = RegexValidator(
+    r"^(360G-)?[A-Za-z0-9][A-Za-z0-9-]*$",
+    "Enter the 360Giving prefix as 360Giving gave it, like 360G-trafford: letters, digits and hyphens.",
+)
+# An org-id.guide identifier: the list's code (GB-LAE, GB-CHC, XI-...) then the organisation's own
+# code in that list; or, for an organisation in no list, one made under a 360Giving prefix.
+ORG_IDENTIFIER = RegexValidator(
+    r"^([A-Z]{2}-[A-Z0-9]{2,10}-[A-Za-z0-9][A-Za-z0-9-]*|360G-[A-Za-z0-9][A-Za-z0-9-]*)$",
+    "Enter the identifier from org-id.guide, like GB-LAE-TRF (a council in England) or GB-CHC-1234567 "
+    "(a charity in England and Wales).",
+)
 
 
 class Fund(models.Model):
@@ -34,7 +48,21 @@ class Fund(models.Model):
     prefix = models.CharField(
         max_length=40,
         blank=True,
-        help_text="The owner's 360Giving prefix (for example 360G-trafford), for grant identifiers.",
+        validators=[THREESIXTY_PREFIX],
+        help_text="The owner's 360Giving prefix (for example 360G-trafford), for grant identifiers. "
+        "360Giving gives it when the owner registers to publish; without it the fund's grants are not "
+        "exported.",
+    )
+    org_identifier = models.CharField(
+        "funder's organisation identifier",
+        max_length=60,
+        blank=True,
+        validators=[ORG_IDENTIFIER],
+        help_text="The owner's identifier from org-id.guide, named as the funder in the 360Giving "
+        "export: a council in England is GB-LAE- and its code (GB-LAE-TRF), in Scotland GB-LAS-, in "
+        "Wales GB-PLA-, in Northern Ireland GB-LANI-; a charity in England and Wales GB-CHC- and its "
+        "number. "
+        "Without it the fund's grants are not exported.",
     )
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)

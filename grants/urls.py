@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import threesixty_views, views
 
 app_name = "grants"
 
@@ -20,6 +20,10 @@ urlpatterns: list = [
     # fund officers
     path("funds/", views.funds, name="funds"),
     path("funds/<int:pk>/rounds/new/", views.new_round, name="new_round"),
+    path("funds/<int:pk>/360giving/", threesixty_views.fund_page, name="threesixty"),
+    # 360Giving open data: for anyone, no sign-in
+    path("funds/<int:pk>/360giving.json", threesixty_views.fund_json, name="threesixty_json"),
+    path("funds/<int:pk>/360giving.csv", threesixty_views.fund_csv, name="threesixty_csv"),
     path("rounds/<int:pk>/manage/", views.manage_round, name="manage_round"),
     path("rounds/<int:pk>/change/", views.edit_round, name="edit_round"),
     path("rounds/<int:pk>/preview/", views.preview_round, name="preview_round"),

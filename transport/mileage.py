@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts.models import AuditEvent, User
 from accounts.services import record_audit_event
 from common.errors import NotPermitted, NotVisible, Refusal
+from common.spreadsheet import spreadsheet_safe
 
 from .models import Driver, MileageClaim, MileageRate, Run, Scheme, Vehicle
 from .permissions import may_export_claims, may_record_odometer
@@ -213,8 +214,7 @@ CLAIM_COLUMNS = [
 
 def _cell(value: object) -> str:
     """A spreadsheet never runs a cell as a formula: text starting =, +, - or @ is quoted."""
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return spreadsheet_safe(value)
 
 
 def claims_csv(user: User, scheme: Scheme, tax_year: int) -> str:

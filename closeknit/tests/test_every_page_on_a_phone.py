@@ -211,6 +211,7 @@ MUST_REACH = {
         "grants:edit_round",
         "grants:application",
         "grants:request_information",
+        "grants:threesixty",  # what the fund's 360Giving files publish (the files are downloads)
     },
 }
 
