@@ -425,11 +425,12 @@ def save_review(user: Requester, assignment: Assignment, marks: Marks, *, send: 
 def add_comment(user: Requester, application: Application, *, text: str) -> DiscussionComment:
     """A remark in the application's panel discussion, by one of its fund officers or a panel
     member assigned to it without a conflict."""
-    if not assessment_selectors.may_see_assessment(user, application):
+    current = Application.objects.select_related("round", "round__fund").get(pk=application.pk)
+    if not assessment_selectors.may_see_assessment(user, current):
         raise NotVisible("No such application.")
     assert isinstance(user, User)
     comment = DiscussionComment.objects.create(
-        application=application, author=user, text=_text(text, "text", "comment", most=5_000)
+        application=current, author=user, text=_text(text, "text", "comment", most=5_000)
     )
     record_audit_event(user, AuditEvent.Action.CREATE, comment, note="discussion comment")
     return comment
