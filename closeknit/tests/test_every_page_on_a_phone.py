@@ -76,6 +76,7 @@ ROLES = {
     "finance officer": "finance",  # the council's finance officer: every personal budget of the council
     "care provider": "careprovider",  # a micro-provider's editor: its details, times, checks, requests
     "fund officer": "grants",  # the officer of the council's small grants fund: its rounds and applications
+    "panel member": "panel",  # on the grants panel of the closed round: declares, reads, scores
 }
 
 # Pages each role must reach (by URL name), so the crawl cannot pass by reaching nothing.
@@ -211,6 +212,21 @@ MUST_REACH = {
         "grants:edit_round",
         "grants:application",
         "grants:request_information",
+        "grants:assess_round",
+        "grants:assess_add_criterion",
+        "grants:assess_add_member",
+        "grants:assess_screen",
+        "grants:assess_assign",
+        "grants:moderation",
+        "grants:decide",
+        "grants:assess_discussion",
+    },
+    "panel member": {
+        "grants:panel",
+        "grants:panel_declare",
+        "grants:panel_application",
+        "grants:panel_review",
+        "grants:assess_discussion",
     },
 }
 
