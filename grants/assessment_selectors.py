@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from accounts.permissions import Requester, is_signed_in
@@ -49,7 +49,13 @@ def _user(user: Requester) -> User | None:
 
 
 def panel_of(round_: Round) -> QuerySet[PanelMember]:
-    return round_.panel.select_related("user").order_by("user__full_name", "pk")
+    """The round's panel, each with ``declared``: how many applications they have declared on
+    (a member who has declared stays on the panel, as part of the record)."""
+    return (
+        round_.panel.select_related("user")
+        .annotate(declared=Count("assignments", filter=~Q(assignments__declaration="")))
+        .order_by("user__full_name", "pk")
+    )
 
 
 def criteria_of(round_: Round) -> QuerySet[Criterion]:

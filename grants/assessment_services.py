@@ -381,6 +381,8 @@ def save_review(user: Requester, assignment: Assignment, marks: Marks, *, send: 
     if review.submitted_at is not None:
         raise Refusal("You have sent this review already: it cannot change.")
     criteria = {c.pk: c for c in assessment_selectors.criteria_of(locked.application.round)}
+    if not criteria:
+        raise Refusal("The fund officer has not set the criteria yet: there is nothing to score.")
     if any(pk not in criteria for pk in marks.scores):
         raise Refusal("Score only this round's criteria.", field="scores")
     problems: dict[str, str] = {}

@@ -213,7 +213,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 def moderation(request: HttpRequest, pk: int) -> HttpResponse:
     """Per application: the counted scores' means and spread, recommendations, conflicts."""
     round_ = _officer_round(request, pk)
-    applications = list(
+    applications = sorted(
         round_.applications.filter(
             status__in=[
                 Application.Status.IN_ASSESSMENT,
@@ -222,7 +222,9 @@ def moderation(request: HttpRequest, pk: int) -> HttpResponse:
                 Application.Status.MORE_INFORMATION,
             ],
             screened_at__isnull=False,
-        ).order_by("status", "pk")
+        ).order_by("pk"),
+        # Those still with the panel first: they are what the officer has to decide.
+        key=lambda a: a.status != Application.Status.IN_ASSESSMENT,
     )
     return render(
         request,

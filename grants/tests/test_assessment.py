@@ -470,3 +470,15 @@ def test_the_officer_sets_up_the_panel_on_the_pages(client):
     client.post(panel_url("assess_assign", application), {"members": [str(member.grant_panels.get().pk)]})
     assert Assignment.objects.get().member.user == member
     assert round_.criteria.get().name == "Need"
+
+
+def test_nothing_is_scored_before_the_round_has_criteria():
+    round_, officer = make_round()
+    application = sent_application(round_)
+    assessment.screen(officer, application, eligible=True)
+    member = panel_member(officer, round_)
+    assessment.assign(officer, application, list(round_.panel.all()))
+    given = assessment.declare(member, assignment(member, application), conflict=False)
+    with pytest.raises(Refusal, match="not set the criteria yet"):
+        assessment.save_review(member, given, assessment.Marks(scores={}, recommendation="fund"), send=True)
+    assert not Review.objects.exists()
