@@ -416,6 +416,8 @@ def test_the_officer_moderates_and_awards_on_the_pages(client, panel):
     send_review(two, panel.first, panel.need, panel.plan, scores=(1, 4), recommendation="do_not_fund")
     assessment.declare(three, assignment(three, panel.first), conflict=True, note="I chair the group.")
     sign_in(client, panel.officer)
+    funds = client.get(reverse("grants:funds")).content.decode()
+    assert reverse("grants:moderation", args=[panel.round.pk]) in funds  # the round has closed
     assert client.get(reverse("grants:assess_round", args=[panel.round.pk])).status_code == 200
     page = client.get(reverse("grants:moderation", args=[panel.round.pk])).content.decode()
     assert "Mean 3.0, from 1 to 5" in page and "The panel disagree: discuss" in page
