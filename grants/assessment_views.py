@@ -11,6 +11,10 @@ officer's page is answered 404 too, as a round or application of a fund they are
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -78,7 +82,15 @@ def assess_round(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _officer_form(request: HttpRequest, round_: Round, form, action, title: str, submit: str, success: str):  # type: ignore[no-untyped-def]
+def _officer_form(
+    request: HttpRequest,
+    round_: Round,
+    form: forms.Form,
+    action: Callable[[dict[str, Any]], object],
+    title: str,
+    submit: str,
+    success: str,
+) -> HttpResponse:
     return form_page(
         request,
         form,
