@@ -343,7 +343,7 @@ def declare(user: Requester, assignment: Assignment, *, conflict: bool, note: st
     officer) they never see it, and their view does not count."""
     locked = _own_assignment(user, assignment)
     if locked.declaration:
-        raise Refusal("You have declared on this application already: ask the fund officer to change it.")
+        raise Refusal("You have declared on this application already: a declaration cannot change.")
     locked.declaration = Assignment.Declaration.CONFLICT if conflict else Assignment.Declaration.NONE
     locked.conflict_note = _text(note, "conflict_note", "conflict", required=conflict, most=2_000)
     locked.declared_at = timezone.now()
