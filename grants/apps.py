@@ -17,3 +17,8 @@ class GrantsConfig(AppConfig):
         # Subject access and erasure reach the applications a sign-in wrote.
         account_data_requested.connect(privacy.what_we_hold, dispatch_uid="grants.what_we_hold")
         account_erased.connect(privacy.forget_applicant, dispatch_uid="grants.forget_applicant")
+        # And the assessments a panel member made under it.
+        account_data_requested.connect(
+            privacy.what_we_hold_as_panel_member, dispatch_uid="grants.what_we_hold_as_panel_member"
+        )
+        account_erased.connect(privacy.forget_panel_member, dispatch_uid="grants.forget_panel_member")

@@ -1,4 +1,6 @@
-"""Assessment actions: a fund officer screens a sent application and records the fund's decision.
+"""Assessment actions: a fund officer screens a sent application, sets the round's criteria and
+panel and gives applications to its members; a panel member declares any conflict of interest,
+scores and discusses; the fund officer records the fund's decision.
 
 Screening passes an application to the panel (``in_assessment``) or finds it not eligible, with
 the reason the applicant is told. A decision awards (an amount within the round's limits and what
@@ -20,13 +22,26 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, User
 from accounts.permissions import Requester
 from accounts.services import record_audit_event
-from common.errors import Refusal
+from common.errors import NotVisible, Refusal
 from common.money import pounds
 
-from .models import Application, Decision, Grant, Question, Round
+from . import assessment_selectors
+from .models import (
+    Application,
+    Assignment,
+    Criterion,
+    Decision,
+    DiscussionComment,
+    Grant,
+    PanelMember,
+    Question,
+    Review,
+    Round,
+    Score,
+)
 from .services import _email, _officer, _text, request_more_information
 
 # An application a decision may be made on: screened in, or back from a request for more.
@@ -181,3 +196,243 @@ def decide(
             decision=decision,
         )
     return decision
+
+
+# --- Setting up the assessment: criteria, the panel, assignments ---------------------------------
+
+
+def _round_locked(user: Requester, round_: Round) -> Round:
+    _officer(user, round_.fund)
+    return Round.objects.select_for_update().select_related("fund").get(pk=round_.pk)
+
+
+def _criteria_open(round_: Round) -> None:
+    if assessment_selectors.criteria_are_fixed(round_):
+        raise Refusal("A review has been sent, so the criteria cannot change: scores are against them.")
+
+
+@transaction.atomic
+def add_criterion(user: Requester, round_: Round, *, name: str, guidance: str = "") -> Criterion:
+    """A fund officer adds something the panel scores every application against, from 0 to 5.
+    Fixed once any review of the round is sent."""
+    locked = _round_locked(user, round_)
+    _criteria_open(locked)
+    text = _text(name, "name", "criterion", most=200)
+    if locked.criteria.filter(name__iexact=text).exists():
+        raise Refusal("The round has a criterion with this name already.", field="name")
+    last = locked.criteria.order_by("-position").first()
+    criterion = Criterion.objects.create(
+        round=locked,
+        name=text,
+        guidance=_text(guidance, "guidance", "guidance", required=False, most=2_000),
+        position=(last.position + 1) if last else 0,
+    )
+    record_audit_event(user, AuditEvent.Action.CREATE, criterion, note="criterion added")
+    return criterion
+
+
+@transaction.atomic
+def remove_criterion(user: Requester, criterion: Criterion) -> None:
+    """Removes a criterion, and the draft scores against it, while no review is sent."""
+    locked = _round_locked(user, criterion.round)
+    _criteria_open(locked)
+    Score.objects.filter(criterion=criterion).delete()
+    record_audit_event(user, AuditEvent.Action.DELETE, criterion, note="criterion removed")
+    criterion.delete()
+
+
+@transaction.atomic
+def add_panel_member(user: Requester, round_: Round, *, email: str) -> PanelMember:
+    """A fund officer puts someone with an account (found by its email address) on the round's
+    panel. They see nothing until applications are assigned to them and they declare."""
+    officer = _officer(user, round_.fund)
+    locked = _round_locked(user, round_)
+    address = _text(email, "email", "email address", most=254).lower()
+    member = User.objects.filter(email__iexact=address, is_active=True).first()
+    if member is None:
+        raise Refusal(
+            "No one has an account with this email address: ask them to create one first.", field="email"
+        )
+    if PanelMember.objects.filter(round=locked, user=member).exists():
+        raise Refusal("They are on this round's panel already.", field="email")
+    added = PanelMember.objects.create(round=locked, user=member, added_by=officer)
+    record_audit_event(user, AuditEvent.Action.CREATE, added, note="panel member added")
+    return added
+
+
+@transaction.atomic
+def remove_panel_member(user: Requester, member: PanelMember) -> None:
+    """Takes someone off the panel, while they have declared on nothing (after that, their
+    declarations and reviews are the fund's record of how it decided)."""
+    _round_locked(user, member.round)
+    if member.assignments.exclude(declaration="").exists():
+        raise Refusal(
+            "They have declared on an application, so they stay on the panel: their declarations "
+            "and reviews are part of the record."
+        )
+    record_audit_event(user, AuditEvent.Action.DELETE, member, note="panel member removed")
+    member.delete()
+
+
+def _assignable(locked: Application) -> None:
+    if locked.status != Application.Status.IN_ASSESSMENT:
+        raise Refusal("Only an application screened in, and not yet decided, can go to the panel.")
+
+
+@transaction.atomic
+def assign(user: Requester, application: Application, members: list[PanelMember]) -> int:
+    """A fund officer gives an application to panel members of its round; returns how many new."""
+    officer = _officer(user, application.round.fund)
+    locked = _locked(application)
+    _assignable(locked)
+    if not members:
+        raise Refusal("Choose the panel members to assess it.", field="members")
+    if any(m.round_id != locked.round_id for m in members):
+        raise Refusal("Choose members of this round's panel.", field="members")
+    made = 0
+    for member in members:
+        _, created = Assignment.objects.get_or_create(
+            application=locked, member=member, defaults={"assigned_by": officer}
+        )
+        made += created
+    record_audit_event(user, AuditEvent.Action.UPDATE, locked, note=f"assigned to {made} panel members")
+    return made
+
+
+@transaction.atomic
+def assign_everything(user: Requester, round_: Round) -> int:
+    """Every screened-in application of the round to every member of its panel; returns how many
+    assignments are new (those made already stay as they are)."""
+    officer = _officer(user, round_.fund)
+    locked = _round_locked(user, round_)
+    members = list(locked.panel.all())
+    if not members:
+        raise Refusal("Add the panel first.")
+    applications = list(
+        Application.objects.select_for_update().filter(round=locked, status=Application.Status.IN_ASSESSMENT)
+    )
+    if not applications:
+        raise Refusal("No application is screened in yet.")
+    made = 0
+    for application in applications:
+        for member in members:
+            _, created = Assignment.objects.get_or_create(
+                application=application, member=member, defaults={"assigned_by": officer}
+            )
+            made += created
+    record_audit_event(user, AuditEvent.Action.UPDATE, locked, note=f"{made} assignments made")
+    return made
+
+
+# --- The panel: declaring, scoring, discussing ---------------------------------------------------
+
+
+def _own_assignment(user: Requester, assignment: Assignment) -> Assignment:
+    """The assignment, locked, when it is ``user``'s; anyone else is told it does not exist."""
+    if not isinstance(user, User) or assignment.member.user_id != user.pk:
+        raise NotVisible("No such application.")
+    return (
+        Assignment.objects.select_for_update().select_related("application", "member").get(pk=assignment.pk)
+    )
+
+
+@transaction.atomic
+def declare(user: Requester, assignment: Assignment, *, conflict: bool, note: str = "") -> Assignment:
+    """A panel member declares, once, whether they have a conflict of interest in an application
+    given to them, before they see it. With a conflict (and a note of what it is, for the fund
+    officer) they never see it, and their view does not count."""
+    locked = _own_assignment(user, assignment)
+    if locked.declaration:
+        raise Refusal("You have declared on this application already: a declaration cannot change.")
+    locked.declaration = Assignment.Declaration.CONFLICT if conflict else Assignment.Declaration.NONE
+    locked.conflict_note = _text(note, "conflict_note", "conflict", required=conflict, most=2_000)
+    locked.declared_at = timezone.now()
+    locked.save(update_fields=["declaration", "conflict_note", "declared_at"])
+    record_audit_event(user, AuditEvent.Action.UPDATE, locked, note=f"declared {locked.declaration}")
+    return locked
+
+
+@dataclass(frozen=True)
+class Marks:
+    """A review as the panel member writes it: a score (0 to 5, or None not yet) and a comment per
+    criterion by its id, the recommendation and an overall comment."""
+
+    scores: dict[int, tuple[int | None, str]]
+    recommendation: str = ""
+    comment: str = ""
+
+
+def _assessable(user: Requester, assignment: Assignment) -> Assignment:
+    locked = _own_assignment(user, assignment)
+    if locked.declaration != Assignment.Declaration.NONE:
+        # Undeclared: declare first. Conflicted: the application is not theirs to see at all.
+        raise NotVisible("No such application.")
+    if locked.application.status != Application.Status.IN_ASSESSMENT:
+        raise Refusal("The fund has decided on this application: reviews are closed.")
+    return locked
+
+
+@transaction.atomic
+def save_review(user: Requester, assignment: Assignment, marks: Marks, *, send: bool) -> Review:
+    """A panel member saves their review as a draft (anything may be blank) or sends it (every
+    criterion scored, and a recommendation). Once sent it is read-only and counts."""
+    locked = _assessable(user, assignment)
+    review, _ = Review.objects.select_for_update().get_or_create(assignment=locked)
+    if review.submitted_at is not None:
+        raise Refusal("You have sent this review already: it cannot change.")
+    criteria = {c.pk: c for c in assessment_selectors.criteria_of(locked.application.round)}
+    if not criteria:
+        raise Refusal("The fund officer has not set the criteria yet: there is nothing to score.")
+    if any(pk not in criteria for pk in marks.scores):
+        raise Refusal("Score only this round's criteria.", field="scores")
+    problems: dict[str, str] = {}
+    kept: dict[int, tuple[int | None, str]] = {}
+    for pk in criteria:
+        score, comment = marks.scores.get(pk, (None, ""))
+        name = f"score_{pk}"
+        if score is not None and (
+            isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 5
+        ):
+            problems[name] = f"Score “{criteria[pk].name}” from 0 to 5."
+        elif score is None and send:
+            problems[name] = f"Score “{criteria[pk].name}” before you send the review."
+        text = comment.strip() if isinstance(comment, str) else ""
+        if len(text) > 2_000:
+            problems[f"comment_{pk}"] = "A comment must be at most 2,000 characters."
+        kept[pk] = (score, text)
+    if marks.recommendation and marks.recommendation not in Review.Recommendation.values:
+        problems["recommendation"] = "Choose fund, fund with conditions, or do not fund."
+    elif send and not marks.recommendation:
+        problems["recommendation"] = "Choose your recommendation before you send the review."
+    if problems:
+        raise Refusal(problems)
+    review.recommendation = marks.recommendation
+    review.comment = _text(marks.comment, "comment", "overall comment", required=False, most=5_000)
+    review.updated_at = timezone.now()
+    if send:
+        review.submitted_at = review.updated_at
+    review.save()
+    for pk, (score, text) in kept.items():
+        if score is None:
+            Score.objects.filter(review=review, criterion_id=pk).delete()
+        else:
+            Score.objects.update_or_create(
+                review=review, criterion_id=pk, defaults={"score": score, "comment": text}
+            )
+    record_audit_event(user, AuditEvent.Action.UPDATE, review, note="review sent" if send else "review saved")
+    return review
+
+
+@transaction.atomic
+def add_comment(user: Requester, application: Application, *, text: str) -> DiscussionComment:
+    """A remark in the application's panel discussion, by one of its fund officers or a panel
+    member assigned to it without a conflict."""
+    current = Application.objects.select_related("round", "round__fund").get(pk=application.pk)
+    if not assessment_selectors.may_see_assessment(user, current):
+        raise NotVisible("No such application.")
+    assert isinstance(user, User)
+    comment = DiscussionComment.objects.create(
+        application=current, author=user, text=_text(text, "text", "comment", most=5_000)
+    )
+    record_audit_event(user, AuditEvent.Action.CREATE, comment, note="discussion comment")
+    return comment

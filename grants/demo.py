@@ -3,7 +3,9 @@ fund officer (a new demo sign-in, ``grants``, with an authenticator), a closed r
 one with the same screening questions and form, and applications in each state: in the closed
 round the parish council's application to start a timebank (sent) and a group's application the
 officer has asked more about; in the open round a demo resident's draft for a group and another's
-sent application. Written through the services, as people would; all invented and marked as demo."""
+sent application; and the closed round's assessment (``demo_assessment``: criteria, a panel of
+three, and applications screened out, with the panel, waiting to be scored, declined and awarded).
+Written through the services, as people would; all invented and marked as demo."""
 
 from __future__ import annotations
 
@@ -250,4 +252,7 @@ def create_demo_grants() -> int:
         },
         submit=True,
     )
-    return 4
+    # Assessment of the closed round (its own module: the panel, reviews and decisions).
+    from .demo_assessment import create_demo_assessment
+
+    return 4 + create_demo_assessment(officer, closed, closed_asked, residents, _apply)

@@ -8,7 +8,12 @@ was erased and re-made, say) made under their sign-in's own email address as its
 Erasure deletes their drafts (nothing was sent: no one else relies on them) and takes the person
 off the applications they sent: the sign-in, the contact's name, email address and phone go. What
 the application says about the project and the organisation or group stays, because the fund must
-account for what it was asked for and what it decided."""
+account for what it was asked for and what it decided.
+
+A panel member's assessments (the panels they sat on, their declarations of interest, reviews and
+scores, and their remarks in discussions) are exported as "Grant assessments". On erasure their
+remarks lose their name; the declarations, reviews and scores stay as the fund's record of how it
+decided, hanging from the erased sign-in, which names no one any more."""
 
 from __future__ import annotations
 
@@ -20,7 +25,7 @@ from django.db.models.functions import Lower, Trim
 from accounts.privacy import ERASED_NAME, section
 from common.money import pounds
 
-from .models import Application, Question
+from .models import Application, Assignment, DiscussionComment, PanelMember, Question
 from .selectors import answers_of, questions_of
 
 
@@ -87,3 +92,58 @@ def forget_applicant(sender: Any, user: Any, contacts: Any, **kwargs: Any) -> No
     Application.objects.filter(pk__in=applications.values("pk")).update(
         applicant=None, contact_name=ERASED_NAME, contact_email="", contact_phone=""
     )
+
+
+# A panel member's assessments: what they declared, scored and said, under their sign-in.
+
+
+def _assessment(assignment: Assignment) -> dict[str, Any]:
+    review = getattr(assignment, "review", None)
+    return {
+        "fund": assignment.application.round.fund.name,
+        "round": assignment.application.round.name,
+        "application": assignment.application.title,
+        "declaration": assignment.get_declaration_display() if assignment.declaration else "Not declared",
+        "conflict": assignment.conflict_note,
+        "declared": assignment.declared_at.isoformat() if assignment.declared_at else None,
+        "recommendation": review.get_recommendation_display() if review and review.recommendation else "",
+        "comment": review.comment if review else "",
+        "sent": review.submitted_at.isoformat() if review and review.submitted_at else None,
+        "scores": [
+            {"criterion": s.criterion.name, "score": s.score, "comment": s.comment}
+            for s in (review.scores.select_related("criterion") if review else [])
+        ],
+    }
+
+
+def what_we_hold_as_panel_member(
+    sender: Any, user: Any, contacts: Any, **kwargs: Any
+) -> list[dict[str, Any]]:
+    """The rounds a sign-in sat on the panel of, each application given to them with their
+    declaration and review, and their remarks in the panel's discussions."""
+    if user is None:
+        return []
+    panels = list(PanelMember.objects.filter(user=user).select_related("round", "round__fund"))
+    comments = list(DiscussionComment.objects.filter(author=user).select_related("application"))
+    if not panels and not comments:
+        return []
+    assignments = Assignment.objects.filter(member__user=user).select_related(
+        "application", "application__round", "application__round__fund", "review"
+    )
+    records: list[dict[str, Any]] = [
+        {"panel": f"{p.round.fund.name}: {p.round.name}", "added": p.added_at.isoformat()} for p in panels
+    ]
+    records += [_assessment(a) for a in assignments]
+    records += [
+        {"discussion_of": c.application.title, "written": c.created_at.isoformat(), "comment": c.text}
+        for c in comments
+    ]
+    return [section("grant_assessments", "Grant assessments", records)]
+
+
+def forget_panel_member(sender: Any, user: Any, contacts: Any, **kwargs: Any) -> None:
+    """Their remarks in discussions lose their name. Their declarations, reviews and scores stay
+    with the fund, as the record of how it decided: the erased sign-in they hang from no longer
+    names anyone."""
+    if user is not None:
+        DiscussionComment.objects.filter(author=user).update(author=None)

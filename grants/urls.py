@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import assessment_views as assessment
 from . import threesixty_views, views
 
 app_name = "grants"
@@ -39,4 +40,29 @@ urlpatterns: list = [
     path(
         "rounds/<int:pk>/questions/<int:question_pk>/remove/", views.remove_question, name="remove_question"
     ),
+    # assessment: fund officers
+    path("rounds/<int:pk>/assessment/", assessment.assess_round, name="assess_round"),
+    path("rounds/<int:pk>/criteria/new/", assessment.add_criterion, name="assess_add_criterion"),
+    path(
+        "rounds/<int:pk>/criteria/<int:criterion_pk>/remove/",
+        assessment.remove_criterion,
+        name="assess_remove_criterion",
+    ),
+    path("rounds/<int:pk>/panel/new/", assessment.add_panel_member, name="assess_add_member"),
+    path(
+        "rounds/<int:pk>/panel/<int:member_pk>/remove/",
+        assessment.remove_panel_member,
+        name="assess_remove_member",
+    ),
+    path("rounds/<int:pk>/assign-everything/", assessment.assign_everything, name="assess_assign_everything"),
+    path("rounds/<int:pk>/moderation/", assessment.moderation, name="moderation"),
+    path("applications/<int:pk>/screen/", assessment.screen, name="assess_screen"),
+    path("applications/<int:pk>/assign/", assessment.assign, name="assess_assign"),
+    path("applications/<int:pk>/decide/", assessment.decide, name="decide"),
+    path("applications/<int:pk>/discussion/", assessment.discussion, name="assess_discussion"),
+    # assessment: panel members
+    path("panel/", assessment.panel, name="panel"),
+    path("panel/applications/<int:pk>/", assessment.panel_application, name="panel_application"),
+    path("panel/applications/<int:pk>/declare/", assessment.declare, name="panel_declare"),
+    path("panel/applications/<int:pk>/review/", assessment.review, name="panel_review"),
 ]

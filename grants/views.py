@@ -24,7 +24,7 @@ from common.errors import refusals_as_http
 from common.forms import add_service_errors, error_summary
 from common.pages import act, bind, form_page
 
-from . import selectors, services
+from . import assessment_selectors, selectors, services
 from .forms import (
     AnswersForm,
     ApplicantForm,
@@ -77,6 +77,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "rounds": selectors.open_rounds(),
             "applications": list(selectors.own_applications(request.user)),
             "officer": selectors.is_any_fund_officer(request.user),
+            "panel": assessment_selectors.is_panel_member(request.user),
         },
     )
 
@@ -202,6 +203,7 @@ def _officer_view(request: HttpRequest, found: Application) -> HttpResponse:
             "screening": list(found.eligibility_answers.select_related("question")),
             "requests": list(found.information_requests.prefetch_related("questions")),
             "may_request": selectors.may_request_information(request.user, found),
+            "decisions": assessment_selectors.decisions_of(found),
         },
     )
 

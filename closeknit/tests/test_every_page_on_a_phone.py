@@ -76,6 +76,7 @@ ROLES = {
     "finance officer": "finance",  # the council's finance officer: every personal budget of the council
     "care provider": "careprovider",  # a micro-provider's editor: its details, times, checks, requests
     "fund officer": "grants",  # the officer of the council's small grants fund: its rounds and applications
+    "panel member": "panel",  # on the grants panel of the closed round: declares, reads, scores
 }
 
 # Pages each role must reach (by URL name), so the crawl cannot pass by reaching nothing.
@@ -212,6 +213,23 @@ MUST_REACH = {
         "grants:application",
         "grants:request_information",
         "grants:threesixty",  # what the fund's 360Giving files publish (the files are downloads)
+        # Assessment. The crawl opens the closed round's, whose criteria are fixed (reviews are
+        # sent), so the page adding a criterion is not reached here: it is the same officer form as
+        # adding a panel member, and grants' page tests add a criterion through it.
+        "grants:assess_round",
+        "grants:assess_add_member",
+        "grants:assess_screen",
+        "grants:assess_assign",
+        "grants:moderation",
+        "grants:decide",
+        "grants:assess_discussion",
+    },
+    "panel member": {
+        "grants:panel",
+        "grants:panel_declare",
+        "grants:panel_application",
+        "grants:panel_review",
+        "grants:assess_discussion",
     },
 }
 

@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from common.testing import sign_in
-from grants.models import Application, Fund
+from grants.assessment_selectors import moderation_of
+from grants.models import Application, Assignment, Fund
 
 
 @pytest.mark.django_db
@@ -29,13 +30,34 @@ def test_the_demo_fund_has_rounds_and_applications_in_every_state(client):
         "draft",
         "submitted",
         "more_information",
+        "screened_out",
+        "in_assessment",
+        "declined",
+        "awarded",
     }
+    assert set(opened.applications.values_list("status", flat=True)) == {"draft", "submitted"}
+    lunch = Application.objects.get(title="Stretford lunch club")
+    moderation = moderation_of(lunch)
+    assert moderation.reviews == 2 and moderation.disagree and len(moderation.conflicts) == 1
+    panel = User.objects.get(email="panel@demo.closeknit.example")
+    waiting = Assignment.objects.filter(
+        member__user=panel, declaration="", application__status="in_assessment"
+    )
+    assert waiting.count() == 2
+    grant = Application.objects.get(status="awarded").grant
+    assert grant.offer_sent_at is None and grant.accepted_at is None
 
     officer = User.objects.get(email="grants@demo.closeknit.example")
     sign_in(client, officer)
     page = client.get(reverse("grants:manage_round", args=[closed.pk])).content.decode()
     assert "Start a Carrington Moss timebank" in page and "£4,200" in page
     assert client.get(reverse("grants:application", args=[timebank.pk])).status_code == 200
+    moderation = client.get(reverse("grants:moderation", args=[closed.pk])).content.decode()
+    assert "The panel disagree: discuss" in moderation and "I volunteer at the church hall" in moderation
+
+    sign_in(client, panel)
+    listing = client.get(reverse("grants:panel")).content.decode()
+    assert "Partington repair café" in listing and "Declare first" in listing
 
     sign_in(client, User.objects.get(email="resident1@demo.closeknit.example"))
     mine = client.get(reverse("grants:home")).content.decode()

@@ -126,6 +126,13 @@ SIGN_IN = {
     "grant_contact": "Zeb Q. Applicant",
     "grant_phone": "07700 900777",
 }
+# What the sign-in wrote as a member of a grants panel: exported, and kept on erasure (without their
+# name) as the fund's record of how it decided.
+PANEL = {
+    "score_comment": "Score: the Quillfeather bellows need a second look",
+    "review_comment": "Review: fund the Quatermass choir, with conditions",
+    "discussion": "Discussion: has anyone met the Grimsditch trustees?",
+}
 # Numbers and dates only this person has: questionnaire scores, a goal rating's day, hours.
 QUESTIONNAIRE_ON, QUESTIONNAIRE_TOTAL = date(2026, 7, 19), 4321
 RATING_ON = date(2026, 6, 17)
@@ -171,6 +178,10 @@ NOT_EXPORTED = {
             "care.SupportSession": ["held_by"],
             "care.QuarterlyReturn": ["closed_by"],
             "grants.InformationRequest": ["requested_by"],
+            "grants.Application": ["screened_by"],
+            "grants.PanelMember": ["added_by"],
+            "grants.Assignment": ["assigned_by"],
+            "grants.Decision": ["decided_by"],
             "admin.LogEntry": ["user"],
         }.items()
         for field in fields
@@ -424,7 +435,7 @@ def _fill_grants(resident):
     from grants.models import Application
     from grants.tests.factories import eligible, make_round
 
-    round_, _ = make_round()
+    round_, officer = make_round()
     services.start_application(
         resident,
         round_,
@@ -438,6 +449,30 @@ def _fill_grants(resident):
             postcode=PostcodeFactory(postcode="M33 7ZZ").postcode,
         ),
     )
+    _fill_grant_panel(resident, round_, officer)
+
+
+def _fill_grant_panel(resident, round_, officer):
+    """The sign-in on the round's panel: a declaration, a sent review with a score, a remark."""
+    from grants import assessment_services as assessment
+    from grants import services
+    from grants.tests.factories import complete_answers, start_group_application
+
+    application = start_group_application(round_)
+    services.save_answers(application.applicant, application, complete_answers(round_))
+    services.submit_application(application.applicant, application)
+    assessment.screen(officer, application, eligible=True)
+    criterion = assessment.add_criterion(officer, round_, name="Need")
+    member = assessment.add_panel_member(officer, round_, email=resident.email)
+    assessment.assign(officer, application, [member])
+    given = assessment.declare(resident, member.assignments.get(), conflict=False)
+    marks = assessment.Marks(
+        scores={criterion.pk: (4, PANEL["score_comment"])},
+        recommendation="fund_with_conditions",
+        comment=PANEL["review_comment"],
+    )
+    assessment.save_review(resident, given, marks, send=True)
+    assessment.add_comment(resident, application, text=PANEL["discussion"])
 
 
 def _fill_sign_in_records(resident):
@@ -543,6 +578,7 @@ def _markers():
         *RECORD.values(),
         *CASEWORK.values(),
         *SIGN_IN.values(),
+        *PANEL.values(),
         QUESTIONNAIRE_ON.isoformat(),
         str(QUESTIONNAIRE_TOTAL),
         RATING_ON.isoformat(),
@@ -663,6 +699,12 @@ def test_erasure_reaches_the_sign_in_and_every_app_and_leaves_nothing_in_any_tab
     assert SignUp.objects.filter(user=resident, hours=Decimal("3.25")).count() == 1  # hours still count
     assert Reservation.objects.filter(borrower=resident).count() == 1
     assert Person.objects.get(pk=person.pk).referrals.get().referring_organisation == ""
+    # A grants panel's record stays, without the name: the remark has no author, the review and
+    # its score hang from the erased sign-in.
+    from grants.models import DiscussionComment, Score
+
+    assert DiscussionComment.objects.get(text=PANEL["discussion"]).author is None
+    assert Score.objects.get(comment=PANEL["score_comment"]).review.assignment.member.user == resident
 
 
 MAKE_IN_A_FILE_DATABASE = """

@@ -42,6 +42,9 @@ STORIES = {
     "its checks run out, and a resident's request to contact them",
     "finance": "Council finance officer: the council's personal budgets, payments in and surpluses",
     "grants": "Fund officer of Innovate and Cultivate: set up rounds, read applications, ask for more",
+    "panel": "Grants panel member (Spring round): declare any conflict, then score two applications",
+    "councillor": "Grants panel member: has scored the Spring round's lunch club low",
+    "partnership": "Grants panel member: declared a conflict on the Spring round's lunch club",
     "resident1": "Resident: asked to borrow a scooter; an hour to confirm; a volunteering shift; "
     "representative on a personal budget",
     "resident2": "Resident: a scooter out on loan; an hour to confirm; a volunteering shift",
