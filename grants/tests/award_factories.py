@@ -27,14 +27,16 @@ def second_officer(fund):
     return officer
 
 
-def make_grant(*, amount_pence=100_000, start=None, end=None, offer=True, accept=True, round_=None):
+def make_grant(
+    *, amount_pence=100_000, start=None, end=None, offer=True, accept=True, round_=None, applicant=None
+):
     """An awarded grant (£1,000 by default, a year from last month) and its first officer; the
     offer sent and accepted unless told otherwise."""
     if round_ is None:
         round_, officer = make_round()
     else:
         officer = round_.fund.officers.first().user
-    application = start_group_application(round_)
+    application = start_group_application(round_, applicant=applicant)
     services.save_answers(application.applicant, application, complete_answers(round_))
     services.submit_application(application.applicant, application)
     close(round_)
