@@ -17,6 +17,7 @@ from accounts.models import Organisation, Role, User
 from directory.models import Provider
 
 from . import services
+from .demo_awards import award_demo_timebank
 from .models import Application, Fund, Question, Round
 from .services import Applicant, Budget, RoundDetails
 
@@ -248,4 +249,5 @@ def create_demo_grants() -> int:
         },
         submit=True,
     )
+    award_demo_timebank(fund, officer, admin, timebank)
     return 4

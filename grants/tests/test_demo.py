@@ -5,6 +5,7 @@ to start a timebank, sent in the closed round."""
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from common.testing import sign_in
@@ -19,7 +20,7 @@ def test_the_demo_fund_has_rounds_and_applications_in_every_state(client):
     closed, opened = fund.rounds.get(name="Spring round"), fund.rounds.get(name="Autumn round")
     assert closed.has_closed() and opened.is_open()
     timebank = Application.objects.get(title="Start a Carrington Moss timebank")
-    assert timebank.round == closed and timebank.status == "submitted"
+    assert timebank.round == closed and timebank.status == "awarded"
     assert (
         timebank.organisation.name
         == timebank.organisation.owner.name
@@ -29,6 +30,7 @@ def test_the_demo_fund_has_rounds_and_applications_in_every_state(client):
         "draft",
         "submitted",
         "more_information",
+        "awarded",
     }
 
     officer = User.objects.get(email="grants@demo.closeknit.example")
@@ -36,6 +38,29 @@ def test_the_demo_fund_has_rounds_and_applications_in_every_state(client):
     page = client.get(reverse("grants:manage_round", args=[closed.pk])).content.decode()
     assert "Start a Carrington Moss timebank" in page and "£4,200" in page
     assert client.get(reverse("grants:application", args=[timebank.pk])).status_code == 200
+
+    # After the award: two tranches (the first paid, set up and approved by two officers; the
+    # second waiting for approval), one return sent and the next due, the listing linked.
+    grant = timebank.grant
+    assert grant.accepted_at and grant.masked_account == "**-**-62 ******48"
+    first, second = grant.payments.order_by("position")
+    assert (
+        first.paid_on
+        and first.set_up_by == officer
+        and first.approved_by.email == "grants2@demo.closeknit.example"
+    )
+    assert second.approved_at is None and second.set_up_by == first.approved_by
+    assert [r.submitted_at is not None for r in grant.returns.order_by("due_on")][:2] == [True, False]
+    assert grant.returns.order_by("due_on")[1].due_on > timezone.localdate()
+    assert grant.listing.name == "Carrington Moss Timebank (demo)"
+    payments = client.get(reverse("grants:payments", args=[grant.pk])).content.decode()
+    assert "Approve payment 2" in payments and "73152048" not in payments
+    listing = client.get(reverse("directory:listing", args=[grant.listing.pk])).content.decode()
+    assert "Funded by Innovate and Cultivate" in listing
+
+    sign_in(client, User.objects.get(email="parish@demo.closeknit.example"))
+    grant_page = client.get(reverse("grants:grant", args=[grant.pk])).content.decode()
+    assert "**-**-62 ******48" in grant_page and "fill it in" in grant_page
 
     sign_in(client, User.objects.get(email="resident1@demo.closeknit.example"))
     mine = client.get(reverse("grants:home")).content.decode()

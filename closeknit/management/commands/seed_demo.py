@@ -41,7 +41,9 @@ STORIES = {
     "careprovider": "Micro-provider (Stretford Home Help): its details, weekly times and workers, when "
     "its checks run out, and a resident's request to contact them",
     "finance": "Council finance officer: the council's personal budgets, payments in and surpluses",
-    "grants": "Fund officer of Innovate and Cultivate: set up rounds, read applications, ask for more",
+    "grants": "Fund officer of Innovate and Cultivate: set up rounds, read applications, ask for more, "
+    "approve the parish timebank's second payment",
+    "grants2": "Second fund officer of Innovate and Cultivate: approves payments the other set up",
     "resident1": "Resident: asked to borrow a scooter; an hour to confirm; a volunteering shift; "
     "representative on a personal budget",
     "resident2": "Resident: a scooter out on loan; an hour to confirm; a volunteering shift",
