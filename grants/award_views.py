@@ -136,7 +136,12 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
         template="grants/award/accept.html",
         next_url=reverse("grants:grant", args=[found.pk]),
         success="Thank you: the grant is accepted. Your monitoring returns are listed below.",
-        context={"grant": found, "application": found.application, "title": "Accept the grant"},
+        context={
+            "grant": found,
+            "application": found.application,
+            "title": "Accept the grant",
+            "submit": "Accept the grant",
+        },
     )
 
 
