@@ -73,6 +73,17 @@ def test_the_applicant_accepts_on_the_page_and_then_sees_only_the_masked_account
         assert not any(number in page for number in FULL_NUMBERS), url
 
 
+def test_the_offer_letter_comes_as_a_pdf_with_the_amount_and_the_returns(client):
+    from pypdf import PdfReader
+
+    grant, _ = make_grant(accept=False)
+    sign_in(client, grant.application.applicant)
+    response = client.get(reverse("grants:offer", args=[grant.pk]), {"format": "pdf"})
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "£1,000" in text and "the final return" in text and "Accept the grant" not in text
+
+
 def test_the_applicant_sees_nothing_of_the_grant_until_the_offer_is_sent(client):
     grant, _ = make_grant(offer=False)
     sign_in(client, grant.application.applicant)
