@@ -32,7 +32,7 @@ def _phone(browser, live_server):
 
 def _photo(tmp_path):
     path = tmp_path / "planting.jpg"
-    image = Image.new("RGB", (320, 240), (70, 140, 60))
+    image = Image.new("RGB", (1200, 900), (70, 140, 60))  # wider than a phone: it must shrink
     out = io.BytesIO()
     image.save(out, format="JPEG")
     path.write_bytes(out.getvalue())
