@@ -19,7 +19,7 @@ from .forms import money_field, pence
 class AcceptanceForm(forms.Form):
     conditions_agreed = forms.BooleanField(
         label="I accept the grant and its conditions, on behalf of the group",
-        error_messages={"required": "Confirm that you accept the grant and its conditions"},
+        required=False,  # the service names it with any problem of the account, all at once
     )
     account_name = forms.CharField(
         label="Name on the account",

@@ -124,14 +124,14 @@ def accept_grant(user: Requester, grant: Grant, *, conditions_agreed: bool, acco
         raise Refusal("The offer has not been sent yet.")
     if locked.accepted_at is not None:
         raise Refusal("The offer is accepted already.")
-    if conditions_agreed is not True:
-        raise Refusal("Confirm that you accept the grant and its conditions.", field="conditions_agreed")
     checks = {
         "account_name": lambda: _text(account.name, "account_name", "name on the account", most=200),
         "sort_code": lambda: _digits(account.sort_code, "sort_code", "sort code", 6),
         "account_number": lambda: _digits(account.account_number, "account_number", "account number", 8),
     }
     problems: dict[str, str] = {}
+    if conditions_agreed is not True:
+        problems["conditions_agreed"] = "Confirm that you accept the grant and its conditions."
     checked: dict[str, str] = {}
     for field, check in checks.items():  # every problem at once, each on its field
         try:
