@@ -17,3 +17,10 @@ class GrantsConfig(AppConfig):
         # Subject access and erasure reach the applications a sign-in wrote.
         account_data_requested.connect(privacy.what_we_hold, dispatch_uid="grants.what_we_hold")
         account_erased.connect(privacy.forget_applicant, dispatch_uid="grants.forget_applicant")
+
+        # A funded group's listing says who funded it.
+        from directory.funders import register_funders
+
+        from .award_selectors import funds_of_listing
+
+        register_funders(funds_of_listing)

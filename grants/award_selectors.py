@@ -128,6 +128,17 @@ def listings_to_link(user: Requester, grant: Grant) -> QuerySet[Service]:
     return Service.objects.filter(listing_status=ListingStatus.PUBLISHED).order_by("name")
 
 
+def funds_of_listing(listing: Service) -> list[str]:
+    """The funds whose accepted grants fund ``listing``: its public page says so (registered with
+    ``directory.funders`` in ``GrantsConfig.ready``)."""
+    return list(
+        Grant.objects.filter(listing=listing, accepted_at__isnull=False)
+        .order_by("application__round__fund__name")
+        .values_list("application__round__fund__name", flat=True)
+        .distinct()
+    )
+
+
 def paid_and_promised(grant: Grant) -> int:
     """Pence the grant's tranches already take (set up, approved or paid)."""
     return grant.payments.aggregate(total=Sum("amount_pence"))["total"] or 0
