@@ -11,6 +11,7 @@ from common.replicas import stale_reads_ok
 from . import kept, selectors
 from .calendar import listings_calendar
 from .forms import ListingProblemForm, ListingSearchForm
+from .funders import funders_of
 from .models import Provider
 from .permissions import may_edit_listing
 from .services import report_listing_problem
@@ -79,6 +80,7 @@ def listing(request, pk):
             "today": timezone.localdate(),
             "venues": [sal.location for sal in item.service_at_locations.all()],
             "can_edit": may_edit_listing(request.user, item),
+            "funders": funders_of(item),
         },
     )
 

@@ -22,3 +22,10 @@ class GrantsConfig(AppConfig):
             privacy.what_we_hold_as_panel_member, dispatch_uid="grants.what_we_hold_as_panel_member"
         )
         account_erased.connect(privacy.forget_panel_member, dispatch_uid="grants.forget_panel_member")
+
+        # A funded group's listing says who funded it.
+        from directory.funders import register_funders
+
+        from .award_selectors import funds_of_listing
+
+        register_funders(funds_of_listing)

@@ -19,6 +19,7 @@ from accounts.models import Organisation, Role, User
 from directory.models import Provider
 
 from . import services
+from .demo_awards import award_demo_timebank
 from .models import Application, Fund, Question, Round
 from .services import Applicant, Budget, RoundDetails
 
@@ -146,6 +147,7 @@ def create_demo_grants() -> int:
             applies_as=Application.AppliesAs.ORGANISATION,
             organisation=_parish_listing(parish),
             title="Start a Carrington Moss timebank",
+            postcode="M31 4DJ",  # in the parish: the ward and LSOA its 360Giving record names
             contact_name="Pat Holloway (parish clerk)",
             contact_phone="0161 000 0000",
         ),
@@ -252,6 +254,7 @@ def create_demo_grants() -> int:
         },
         submit=True,
     )
+    award_demo_timebank(fund, officer, admin, timebank)
     # Assessment of the closed round (its own module: the panel, reviews and decisions).
     from .demo_assessment import create_demo_assessment
 

@@ -13,7 +13,15 @@ account for what it was asked for and what it decided.
 A panel member's assessments (the panels they sat on, their declarations of interest, reviews and
 scores, and their remarks in discussions) are exported as "Grant assessments". On erasure their
 remarks lose their name; the declarations, reviews and scores stay as the fund's record of how it
-decided, hanging from the erased sign-in, which names no one any more."""
+decided, hanging from the erased sign-in, which names no one any more.
+
+After an award the export adds the grant: the offer, the acceptance (the bank account masked, as
+everywhere), the payments and the monitoring returns they wrote. Erasure keeps the grant's
+financial record (amounts, dates, references, what each return said) but takes the person off it:
+who accepted and who sent each return go, with their names. A group without a constitution is
+often paid into a member's own account: its account name and numbers are then cut to what
+``masked_account`` shows (the fund asks the group for another account before paying more). An
+organisation's account is the organisation's, and stays."""
 
 from __future__ import annotations
 
@@ -25,7 +33,7 @@ from django.db.models.functions import Lower, Trim
 from accounts.privacy import ERASED_NAME, section
 from common.money import pounds
 
-from .models import Application, Assignment, DiscussionComment, PanelMember, Question
+from .models import Application, Assignment, DiscussionComment, Grant, MonitoringReturn, PanelMember, Question
 from .selectors import answers_of, questions_of
 
 
@@ -52,6 +60,73 @@ def _answer_text(question: Question, answer: Any) -> Any:
     if question.kind == Question.Kind.CHOICE:
         return answer.choice
     return [{"item": row.item, "amount": pounds(row.amount_pence)} for row in answer.budget_rows.all()]
+
+
+def _grant_record(application: Application) -> dict[str, Any] | None:
+    """The grant awarded on ``application``, once its offer was sent; the bank account masked."""
+    grant = Grant.objects.filter(application=application, offer_sent_at__isnull=False).first()
+    if grant is None:
+        return None
+    return {
+        "amount": pounds(grant.amount_pence),
+        "conditions": grant.conditions,
+        "awarded_on": grant.awarded_on.isoformat(),
+        "planned": f"{grant.planned_start.isoformat()} to {grant.planned_end.isoformat()}",
+        "offer_sent": grant.offer_sent_at.isoformat() if grant.offer_sent_at else None,
+        "accepted": grant.accepted_at.isoformat() if grant.accepted_at else None,
+        "accepted_by": grant.accepted_by_name,
+        "bank_account_name": grant.bank_account_name,
+        "bank_account": grant.masked_account,
+        "payments": [
+            {
+                "amount": pounds(p.amount_pence),
+                "due_on": p.due_on.isoformat(),
+                "paid_on": p.paid_on.isoformat() if p.paid_on else None,
+                "reference": p.reference,
+            }
+            for p in grant.payments.all()
+        ],
+        "monitoring_returns": [
+            {
+                "due_on": r.due_on.isoformat(),
+                "sent": r.submitted_at.isoformat() if r.submitted_at else None,
+                "what_happened": r.what_happened,
+                "people_reached": r.people_reached,
+                "spend": pounds(r.spend_pence) if r.spend_pence is not None else None,
+                "photos": [photo.description for photo in r.photos.all()],
+            }
+            for r in grant.returns.all()
+        ],
+    }
+
+
+def _forget_on_grants(user: Any, applications: list[Application]) -> None:
+    """Take the person off the grants of their applications: who accepted and who sent returns.
+    A group's account (often a member's own) is cut to its masked form."""
+    grants = Grant.objects.filter(application__in=applications)
+    if user is not None:
+        grants = grants | Grant.objects.filter(accepted_by=user)
+    for grant in grants.select_related("application").distinct():
+        grant.accepted_by = None
+        if grant.accepted_by_name:
+            grant.accepted_by_name = ERASED_NAME
+        if grant.application.applies_as == Application.AppliesAs.GROUP and grant.bank_account_number:
+            grant.bank_account_name = ERASED_NAME
+            grant.bank_sort_code = "****" + grant.bank_sort_code[-2:]
+            grant.bank_account_number = "******" + grant.bank_account_number[-2:]
+        grant.save(
+            update_fields=[
+                "accepted_by",
+                "accepted_by_name",
+                "bank_account_name",
+                "bank_sort_code",
+                "bank_account_number",
+            ]
+        )
+    returns = MonitoringReturn.objects.filter(grant__application__in=applications)
+    if user is not None:
+        returns = returns | MonitoringReturn.objects.filter(submitted_by=user)
+    MonitoringReturn.objects.filter(pk__in=returns.values("pk")).update(submitted_by=None)
 
 
 def what_we_hold(sender: Any, user: Any, contacts: Any, **kwargs: Any) -> list[dict[str, Any]]:
@@ -81,6 +156,7 @@ def what_we_hold(sender: Any, user: Any, contacts: Any, **kwargs: Any) -> list[d
                     {"asked_on": r.requested_at.isoformat(), "message": r.message}
                     for r in application.information_requests.all()
                 ],
+                "grant": _grant_record(application),
             }
         )
     return [section("grant_applications", "Grant applications", records)]
@@ -89,6 +165,7 @@ def what_we_hold(sender: Any, user: Any, contacts: Any, **kwargs: Any) -> list[d
 def forget_applicant(sender: Any, user: Any, contacts: Any, **kwargs: Any) -> None:
     applications = _applications(user, contacts)
     applications.filter(status=Application.Status.DRAFT).delete()
+    _forget_on_grants(user, list(applications))
     Application.objects.filter(pk__in=applications.values("pk")).update(
         applicant=None, contact_name=ERASED_NAME, contact_email="", contact_phone=""
     )

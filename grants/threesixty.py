@@ -155,9 +155,13 @@ PHONE = re.compile(r"(?<!\d)(?:\+44\s?|0)(?:\d[\s-]?){9,10}(?!\d)")
 def _names_of_people(grant: Grant) -> list[str]:
     """Names of the people behind an application, to keep out of what is published: the contact
     (with and without a note in brackets), the applicant's account, whoever accepted the grant and
-    the bank account's name (it may be a person's). Each name, and each capitalised word of it."""
+    the bank account's name for a group (it may be a member's own). Each name, and each
+    capitalised word of it, but none that is in the recipient's own name, which is published anyway
+    (a parish council's account, in its own name, would otherwise take the place out of its title)."""
     application = grant.application
-    people = [application.contact_name, grant.accepted_by_name, grant.bank_account_name]
+    people = [application.contact_name, grant.accepted_by_name]
+    if application.applies_as == application.AppliesAs.GROUP:
+        people.append(grant.bank_account_name)
     if application.applicant_id and application.applicant:
         people.append(application.applicant.get_full_name())
     names: set[str] = set()
@@ -165,7 +169,15 @@ def _names_of_people(grant: Grant) -> list[str]:
         plain = re.sub(r"\(.*?\)", "", person).strip()
         names.update(filter(None, {person.strip(), plain}))
         names.update(word for word in re.findall(r"[\w'-]+", plain) if len(word) > 2 and word[0].isupper())
+    recipient = re.findall(r"[\w'-]+", application.applicant_name.lower())
+    names = {name for name in names if not _within(name.lower().split(), recipient)}
     return sorted(names, key=len, reverse=True)
+
+
+def _within(words: list[str], recipient: list[str]) -> bool:
+    """Whether ``words`` appear, in order and together, in the recipient's name."""
+    size = len(words)
+    return any(recipient[i : i + size] == words for i in range(len(recipient) - size + 1))
 
 
 def without_people(text: str, grant: Grant) -> str:

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from . import assessment_views as assessment
-from . import threesixty_views, views
+from . import award_views, threesixty_views, views
 
 app_name = "grants"
 
@@ -65,4 +65,18 @@ urlpatterns: list = [
     path("panel/applications/<int:pk>/", assessment.panel_application, name="panel_application"),
     path("panel/applications/<int:pk>/declare/", assessment.declare, name="panel_declare"),
     path("panel/applications/<int:pk>/review/", assessment.review, name="panel_review"),
+    # after the award: the grant, offer, acceptance, payments, monitoring returns, listing
+    path("grants/<int:pk>/", award_views.grant, name="grant"),
+    path("grants/<int:pk>/offer/", award_views.offer, name="offer"),
+    path("grants/<int:pk>/offer/send/", award_views.send_offer, name="send_offer"),
+    path("grants/<int:pk>/accept/", award_views.accept, name="accept"),
+    path("grants/<int:pk>/payments/", award_views.payments, name="payments"),
+    path("grants/<int:pk>/payments/new/", award_views.new_payment, name="new_payment"),
+    path("payments/<int:pk>/approve/", award_views.approve_payment, name="approve_payment"),
+    path("payments/<int:pk>/paid/", award_views.record_paid, name="record_paid"),
+    path("grants/<int:pk>/returns/", award_views.returns, name="returns"),
+    path("returns/<int:pk>/", award_views.monitoring_return, name="return"),
+    path("photos/<int:pk>/", award_views.photo, name="photo"),
+    path("photos/<int:pk>/remove/", award_views.remove_photo, name="remove_photo"),
+    path("grants/<int:pk>/listing/", award_views.link_listing, name="link_listing"),
 ]

@@ -24,7 +24,7 @@ from common.errors import refusals_as_http
 from common.forms import add_service_errors, error_summary
 from common.pages import act, bind, form_page
 
-from . import assessment_selectors, selectors, services
+from . import assessment_selectors, award_selectors, selectors, services
 from .forms import (
     AnswersForm,
     ApplicantForm,
@@ -334,7 +334,11 @@ def funds(request: HttpRequest) -> HttpResponse:
         raise Http404("No funds.")
     require_second_factor(request)
     found = list(selectors.funds_of_officer(request.user).prefetch_related("rounds"))
-    return render(request, "grants/funds.html", {"funds": found})
+    return render(
+        request,
+        "grants/funds.html",
+        {"funds": found, "grants": list(award_selectors.grants_of_officer(request.user))},
+    )
 
 
 @login_required

@@ -11,7 +11,9 @@ from datetime import date
 from django.db.models import Count, Exists, OuterRef, Q
 
 from common.charts import bars
+from common.money import pounds
 from common.suppression import SUPPRESSED, WHY_SUPPRESSED, shown
+from grants.award_selectors import reach_of_grants
 from neighbourhoods.models import NeighbourhoodTeam
 from neighbourhoods.selectors import progress
 from people.models import Attendance, Conversation, Introduction, IntroductionStep, Person
@@ -158,6 +160,31 @@ TRANSPORT_MEANS = (
 )
 
 
+GRANTS_MEANS = (
+    "Small grants awarded in the period, by fund: how many, how much, the people their groups "
+    "say they reached (each grant's latest monitoring return sent, which counts everyone so far), "
+    "and how many listings in the directory they fund. In an area, the grants to groups whose "
+    "postcode is in one of its wards. Grants and amounts are published for every grant (as in "
+    "360Giving) and are not withheld; people reached are, under 5."
+)
+
+
+def grants_in(period: Period) -> list[dict]:
+    """The small grants' reach by fund, people reached suppressed under 5 (grants and amounts are
+    about organisations, published grant by grant anyway)."""
+    wards = list(period.area.wards.values_list("pk", flat=True)) if period.area is not None else None
+    return [
+        {
+            "fund": row.fund,
+            "grants": row.grants,
+            "amount": pounds(row.amount_pence),
+            "people_reached": shown(row.people_reached),
+            "listings": row.listings,
+        }
+        for row in reach_of_grants(period.since, period.until, wards)
+    ]
+
+
 def evaluation_report(period: Period) -> dict:
     """Reach counts the people supported in the period; the other sections count what happened in
     the period to people in the area, which needs no second pass over who was supported."""
@@ -171,6 +198,7 @@ def evaluation_report(period: Period) -> dict:
         "wellbeing": wellbeing(in_area, period),
         "connections": connections(in_area, period),
         "priorities": priorities(period),
+        "grants": grants_in(period),
         "social_value": social_value(
             _of_people(OutcomeEvent.objects.filter(on__range=(period.since, period.until)), in_area, "person")
         ),
@@ -248,6 +276,18 @@ def report_rows(report: dict) -> list[tuple[str, str, str]]:
         rows.append(
             (section, "Not known", transport[unknown] if transport[unknown] is not None else suppressed)
         )
+    for r in report["grants"]:
+        section = f"Small grants: {r['fund']}"
+        rows += [
+            (section, "Grants awarded", r["grants"]),
+            (section, "Amount awarded", r["amount"]),
+            (
+                section,
+                "People reached",
+                r["people_reached"] if r["people_reached"] is not None else suppressed,
+            ),
+            (section, "Directory listings funded", r["listings"]),
+        ]
     rows += [
         ("Outcomes", r["label"], r["count"] if r["count"] is not None else suppressed)
         for r in report["outcomes"]

@@ -248,6 +248,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "query": _period_query(period),
         "supported_means": report_module.SUPPORTED_MEANS,
         "transport_means": report_module.TRANSPORT_MEANS,
+        "grants_means": report_module.GRANTS_MEANS,
     }
     if request.GET.get("format") == "pdf" and pdf_available():
         return pdf_response(

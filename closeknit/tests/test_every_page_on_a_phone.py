@@ -167,8 +167,18 @@ MUST_REACH = {
         "care:budget_return",
         "care:answer_budget_return",
     },
-    # The parish lends nothing: its lending page is its errands.
-    "parish helper": {"lending:errands", "directory:your_listings"},
+    # The parish lends nothing: its lending page is its errands. Its timebank was given a grant: the
+    # offer (accepted already, so the acceptance page is gone), the grant and the next return's form.
+    "parish helper": {
+        "lending:errands",
+        "directory:your_listings",
+        "grants:application",
+        "grants:grant",
+        "grants:offer",
+        "grants:returns",
+        "grants:return",
+        "grants:link_listing",
+    },
     "servicing business": {"lending:dashboard", "lending:item"},
     "stall group": {"volunteering:organise", "volunteering:stall"},
     "commissioner": {
@@ -223,6 +233,16 @@ MUST_REACH = {
         "grants:moderation",
         "grants:decide",
         "grants:assess_discussion",
+        # After the award: the parish timebank's grant, its payments (the second waits for this
+        # officer's approval; the two take the whole grant, so the form for another is not linked:
+        # grants' browser test fills it in at 390 px with axe), the returns and the one sent, the
+        # offer, the listing.
+        "grants:grant",
+        "grants:payments",
+        "grants:returns",
+        "grants:return",
+        "grants:offer",
+        "grants:link_listing",
     },
     "panel member": {
         "grants:panel",

@@ -35,6 +35,7 @@ def test_each_reminder_is_queued_once_at_its_time_and_not_again_after_a_restart(
         "care.provider_reminders.send_check_reminders_task",
         "care.return_reminders.send_return_reminders_task",
         "directory.reminders.send_review_reminders_task",
+        "grants.reminders.send_monitoring_reminders_task",
         "lending.reminders.send_overdue_reminders_task",
         "transport.reminders.send_expiry_reminders_task",
         "volunteering.reminders.send_shift_reminders_task",
@@ -62,6 +63,7 @@ def test_each_reminder_is_queued_once_at_its_time_and_not_again_after_a_restart(
     ]
     assert run_at(at(3, 8, 20)) == ["personal budgets over their surplus ceiling (care)"]
     assert run_at(at(3, 8, 30)) == ["quarterly returns of personal budgets (care)"]
+    assert run_at(at(3, 8, 40)) == ["grants' monitoring returns due and overdue (grants)"]
     review = DBTaskResult.objects.filter(task_path="directory.reminders.send_review_reminders_task")
     assert [r.args_kwargs["args"] for r in review.order_by("enqueued_at")][0] == [
         "2026-03-02",

@@ -78,8 +78,8 @@ def test_a_listing_page_asks_a_fixed_number_of_questions(client, postcode):
     # The listing, then one query each for its categories (with their taxonomy), sessions, venues
     # (with postcode and local authority), costs, languages, contacts and areas served; and for the
     # Open Referral UK form of it, its venues' accessibility entries, its organisation's identifiers
-    # and its funding.
-    assert count <= 11
+    # and its funding; and the funds that gave it a grant ("Funded by", directory.funders).
+    assert count <= 12
     more = make_listings(1)[0]
     for n in range(3):
         ScheduleFactory(service=more, byday="MO", opens_at=time(9 + n), closes_at=time(10 + n))

@@ -1,10 +1,12 @@
 """The demo: the council's "Innovate and Cultivate" fund with a closed round and an open one, its
-fund officer with an authenticator, and applications in each state, one from the parish council
-to start a timebank, sent in the closed round."""
+fund officer with an authenticator, and applications in each state: one from the parish council
+to start a timebank, awarded, accepted, paid in part and with its monitoring return; another
+awarded and not yet offered; the closed round's panel with its reviews and a conflict declared."""
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from common.testing import sign_in
@@ -20,7 +22,7 @@ def test_the_demo_fund_has_rounds_and_applications_in_every_state(client):
     closed, opened = fund.rounds.get(name="Spring round"), fund.rounds.get(name="Autumn round")
     assert closed.has_closed() and opened.is_open()
     timebank = Application.objects.get(title="Start a Carrington Moss timebank")
-    assert timebank.round == closed and timebank.status == "submitted"
+    assert timebank.round == closed and timebank.status == "awarded"
     assert (
         timebank.organisation.name
         == timebank.organisation.owner.name
@@ -44,8 +46,9 @@ def test_the_demo_fund_has_rounds_and_applications_in_every_state(client):
         member__user=panel, declaration="", application__status="in_assessment"
     )
     assert waiting.count() == 2
-    grant = Application.objects.get(status="awarded").grant
-    assert grant.offer_sent_at is None and grant.accepted_at is None
+    fridge = Application.objects.get(title="Sale community fridge")
+    assert fridge.status == "awarded"
+    assert fridge.grant.offer_sent_at is None and fridge.grant.accepted_at is None
 
     officer = User.objects.get(email="grants@demo.closeknit.example")
     sign_in(client, officer)
@@ -58,6 +61,30 @@ def test_the_demo_fund_has_rounds_and_applications_in_every_state(client):
     sign_in(client, panel)
     listing = client.get(reverse("grants:panel")).content.decode()
     assert "Partington repair café" in listing and "Declare first" in listing
+
+    # After the award: two tranches (the first paid, set up and approved by two officers; the
+    # second waiting for approval), one return sent and the next due, the listing linked.
+    grant = timebank.grant
+    assert grant.accepted_at and grant.masked_account == "**-**-62 ******48"
+    first, second = grant.payments.order_by("position")
+    assert (
+        first.paid_on
+        and first.set_up_by == officer
+        and first.approved_by.email == "grants2@demo.closeknit.example"
+    )
+    assert second.approved_at is None and second.set_up_by == first.approved_by
+    assert [r.submitted_at is not None for r in grant.returns.order_by("due_on")][:2] == [True, False]
+    assert grant.returns.order_by("due_on")[1].due_on > timezone.localdate()
+    assert grant.listing.name == "Carrington Moss Timebank (demo)"
+    sign_in(client, officer)
+    payments = client.get(reverse("grants:payments", args=[grant.pk])).content.decode()
+    assert "Approve payment 2" in payments and "73152048" not in payments
+    listing = client.get(reverse("directory:listing", args=[grant.listing.pk])).content.decode()
+    assert "Funded by Innovate and Cultivate" in listing
+
+    sign_in(client, User.objects.get(email="parish@demo.closeknit.example"))
+    grant_page = client.get(reverse("grants:grant", args=[grant.pk])).content.decode()
+    assert "**-**-62 ******48" in grant_page and "fill it in" in grant_page
 
     sign_in(client, User.objects.get(email="resident1@demo.closeknit.example"))
     mine = client.get(reverse("grants:home")).content.decode()

@@ -42,3 +42,45 @@ def test_erasure_deletes_drafts_and_takes_the_person_off_what_they_sent():
     sent.refresh_from_db()
     assert sent.applicant is None and sent.contact_name == ERASED_NAME and sent.contact_email == ""
     assert sent.status == Application.Status.SUBMITTED and sent.answers.count() == 5
+
+
+def test_subject_access_shows_the_grant_with_the_account_masked_and_the_returns_they_wrote():
+    from grants import award_services
+    from grants.tests.award_factories import make_grant
+
+    grant, _ = make_grant()
+    applicant = grant.application.applicant
+    award_services.save_return(
+        applicant,
+        grant.returns.first(),
+        award_services.ReturnAnswers(what_happened="Twelve swaps.", people_reached=9, spend_pence=100),
+        send=True,
+    )
+    record = {s["key"]: s for s in account_sections(applicant)}["grant_applications"]["records"][0]
+    assert record["grant"]["bank_account"] == "**-**-57 ******78"
+    assert record["grant"]["monitoring_returns"][0]["what_happened"] == "Twelve swaps."
+    assert "12345678" not in str(record) and "309457" not in str(record)
+
+
+def test_erasure_keeps_the_grant_but_takes_the_person_and_a_groups_account_off_it():
+    from grants import award_services
+    from grants.models import Grant, MonitoringReturn
+    from grants.tests.award_factories import make_grant
+
+    grant, _ = make_grant()
+    applicant = grant.application.applicant
+    first = grant.returns.first()
+    award_services.save_return(
+        applicant,
+        first,
+        award_services.ReturnAnswers(what_happened="Swaps.", people_reached=9, spend_pence=0),
+        send=True,
+    )
+    erase_account(applicant)
+    kept = Grant.objects.get(pk=grant.pk)
+    assert kept.amount_pence == 100_000 and kept.accepted_at is not None
+    assert kept.accepted_by is None and kept.accepted_by_name == ERASED_NAME
+    assert kept.bank_account_name == ERASED_NAME and kept.masked_account == "**-**-57 ******78"
+    assert "12345678" not in kept.bank_account_number
+    sent = MonitoringReturn.objects.get(pk=first.pk)
+    assert sent.submitted_by is None and sent.what_happened == "Swaps."

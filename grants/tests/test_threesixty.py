@@ -516,8 +516,14 @@ def test_the_demo_fund_publishes_under_an_invented_prefix_and_identifier(client)
     fund = Fund.objects.get(name="Innovate and Cultivate")
     assert (fund.prefix, fund.org_identifier) == ("360G-trafforddemo", "360G-trafforddemo-council")
     package = client.get(reverse("grants:threesixty_json", args=[fund.pk])).json()
-    # Valid whatever the demo has awarded (nothing yet is valid but for the schema's minimum of one).
-    assert set(_problems(package)) <= {"grants: [] should be non-empty"}
+    # The demo's two awards (the parish timebank, accepted; the community fridge, not yet offered),
+    # and nothing of its other applications; valid against the schema.
+    assert _problems(package) == []
+    titles = sorted(grant["title"] for grant in package["grants"])
+    assert titles == ["Sale community fridge", "Start a Carrington Moss timebank"]
+    timebank = next(g for g in package["grants"] if g["title"].startswith("Start"))
+    assert timebank["recipientOrganization"][0]["name"] == "Carrington Moss Parish Council (demo)"
+    assert {loc["geoCodeType"] for loc in timebank["beneficiaryLocation"]} == {"WD", "LSOA"}
     assert package["publisher"] == {
         "identifier": "360G-trafforddemo-council",
         "name": "Trafford Council (demo)",

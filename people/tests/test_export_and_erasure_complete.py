@@ -125,6 +125,7 @@ SIGN_IN = {
     "grant_group": "Quillfeather Harmonium Friends",
     "grant_contact": "Zeb Q. Applicant",
     "grant_phone": "07700 900777",
+    "grant_bank_name": "Z. Quatermass, treasurer of the Quillfeather Bellringers",
 }
 # What the sign-in wrote as a member of a grants panel: exported, and kept on erasure (without their
 # name) as the fund's record of how it decided.
@@ -179,9 +180,10 @@ NOT_EXPORTED = {
             "care.QuarterlyReturn": ["closed_by"],
             "grants.InformationRequest": ["requested_by"],
             "grants.Application": ["screened_by"],
+            "grants.Decision": ["decided_by"],
+            "grants.Payment": ["set_up_by", "approved_by"],
             "grants.PanelMember": ["added_by"],
             "grants.Assignment": ["assigned_by"],
-            "grants.Decision": ["decided_by"],
             "admin.LogEntry": ["user"],
         }.items()
         for field in fields
@@ -200,6 +202,8 @@ NOT_EXPORTED = {
     ("neighbourhoods.TeamMember", "user"): "professionals on a neighbourhood team",
     ("care.FinanceOfficer", "user"): "a council's finance officers are staff",
     ("grants.FundOfficer", "user"): "a fund's officers are staff",
+    ("grants.Grant", "accepted_by"): "the grant is exported with the application it was awarded on, "
+    "its bank account masked (never the numbers)",
 }
 
 
@@ -475,6 +479,30 @@ def _fill_grant_panel(resident, round_, officer):
     assessment.add_comment(resident, application, text=PANEL["discussion"])
 
 
+def _fill_grant_award(resident):
+    """A sent application of theirs for a group, awarded, accepted by them into an account in the
+    treasurer's name, with a monitoring return they sent: the export shows the account masked; on
+    erasure the grant stays without them and the group's account is cut to its masked form."""
+    from grants import award_services
+    from grants.tests.award_factories import make_grant
+
+    grant, _ = make_grant(accept=False, applicant=resident)
+    award_services.accept_grant(
+        resident,
+        grant,
+        conditions_agreed=True,
+        account=award_services.BankAccount(SIGN_IN["grant_bank_name"], "30-94-57", "8642 1357"),
+    )
+    award_services.save_return(
+        resident,
+        grant.returns.first(),
+        award_services.ReturnAnswers(
+            what_happened="Return: bell practice ran every Tuesday", people_reached=14, spend_pence=12_000
+        ),
+        send=True,
+    )
+
+
 def _fill_sign_in_records(resident):
     record_audit_event(resident, AuditEvent.Action.SIGN_IN)
     AuditEvent.objects.create(
@@ -569,6 +597,7 @@ def person(team, coordinator, make_user):
     _fill_transport(team, coordinator, person, resident)
     _fill_care_budget(person, resident)
     _fill_grants(resident)
+    _fill_grant_award(resident)
     _fill_care_contact(team, coordinator, resident)
     return person
 
@@ -655,6 +684,8 @@ def test_every_value_held_about_a_person_appears_in_the_json_the_page_and_the_pd
     for marker in _markers():
         for name, text in formats.items():
             assert _flat(marker) in text, f"{marker!r} missing from the {name}"
+    for name, text in formats.items():  # a grant's bank account only ever masked
+        assert "86421357" not in text and "**-**-57 ******57" in text, name
 
 
 def _all_database_text() -> str:
@@ -681,6 +712,7 @@ def test_erasure_reaches_the_sign_in_and_every_app_and_leaves_nothing_in_any_tab
     after = _all_database_text()
     for value in erased_values:
         assert value.lower() not in after, value
+    assert "86421357" not in after and "309457" not in after  # a group's account, often a member's own
     resident.refresh_from_db()
     assert resident.full_name == "Erased person" and resident.email.endswith("@invalid")
     assert not resident.is_active and not resident.has_usable_password()

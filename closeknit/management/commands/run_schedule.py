@@ -23,6 +23,7 @@ from care.provider_reminders import send_check_reminders_task
 from care.return_reminders import send_return_reminders_task
 from common.health import tasks_kept_in_database
 from directory.reminders import send_review_reminders_task
+from grants.reminders import send_monitoring_reminders_task
 from lending.reminders import send_overdue_reminders_task
 from transport.reminders import send_expiry_reminders_task
 from volunteering.reminders import send_shift_reminders_task
@@ -97,6 +98,13 @@ SCHEDULE = [
         lambda now, site_url: (now.date().isoformat(), site_url),
         hour=8,
         minute=30,
+    ),
+    Job(
+        "grants' monitoring returns due and overdue (grants)",
+        send_monitoring_reminders_task,
+        lambda now, site_url: (now.date().isoformat(), site_url),
+        hour=8,
+        minute=40,
     ),
     Job(
         "abandoned two-factor set-ups (accounts)",

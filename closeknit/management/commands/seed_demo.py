@@ -41,7 +41,9 @@ STORIES = {
     "careprovider": "Micro-provider (Stretford Home Help): its details, weekly times and workers, when "
     "its checks run out, and a resident's request to contact them",
     "finance": "Council finance officer: the council's personal budgets, payments in and surpluses",
-    "grants": "Fund officer of Innovate and Cultivate: set up rounds, read applications, ask for more",
+    "grants": "Fund officer of Innovate and Cultivate: set up rounds, read applications, ask for more, "
+    "approve the parish timebank's second payment",
+    "grants2": "Second fund officer of Innovate and Cultivate: approves payments the other set up",
     "panel": "Grants panel member (Spring round): declare any conflict, then score two applications",
     "councillor": "Grants panel member: has scored the Spring round's lunch club low",
     "partnership": "Grants panel member: declared a conflict on the Spring round's lunch club",
