@@ -103,6 +103,49 @@ def test_rebuilding_everything_writes_what_indexing_each_listing_wrote():
         }
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [fulltext.KEYS])
         indexes = {row[0] for row in cursor.fetchall()}
+        # The keys were rewritten in the order of the box index, and PostgreSQL remembers it for
+        # the next `CLUSTER directory_searchkey` (docs/operations.md).
+        cursor.execute(
+            "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE i.indrelid = %s::regclass AND i.indisclustered",
+            [fulltext.KEYS],
+        )
+        clustered_on = [row[0] for row in cursor.fetchall()]
     assert rebuilt == each and len(each) == 3
     assert {f"{fulltext.KEYS}_document", f"{fulltext.KEYS}_area"} <= indexes
+    assert clustered_on == [f"{fulltext.KEYS}_area"]
     assert Service.objects.filter(pk__in=fulltext.ids_matching("music")).get() == listings[1]
+
+
+@pytest.mark.django_db
+def test_a_search_by_words_and_place_checks_the_words_of_the_listings_in_the_place():
+    """The words are checked on each listing the place's box reaches, never offered to the planner
+    as an index to combine (a broad word's index scan read a third of a national directory), and
+    the nearby listings are not fetched first as a list of ids."""
+    from django.test.utils import CaptureQueriesContext
+
+    from directory.forms import ListingSearchForm
+    from directory.selectors import search_listings
+    from places.tests.factories import PostcodeFactory
+
+    PostcodeFactory(postcode="M33 7ZZ", latitude=53.42, longitude=-2.31)
+    hall = LocationFactory(name="Sale Moor Hall", city="Sale", latitude=53.421, longitude=-2.311)
+    far = LocationFactory(name="Far Hall", city="Carlisle", latitude=54.89, longitude=-2.93)
+    near_club = ServiceFactory(name="Lunch club", description="A hot meal", at=[hall])
+    ServiceFactory(name="Lunch club far away", description="A hot meal", at=[far])
+    ServiceFactory(name="Choir", description="Sing", at=[hall])
+    fulltext.index_services(Service.objects.all())
+
+    placed = ListingSearchForm({"q": "lunch", "postcode": "M33 7ZZ", "miles": "3"})
+    assert placed.is_valid(), placed.errors
+    with CaptureQueriesContext(connection) as queries:
+        found = list(search_listings(placed.search()))
+    assert found == [near_club]
+    search_sql = queries.captured_queries[-1]["sql"]
+    assert "ts_match_vq(" in search_sql and " @@ " not in search_sql
+    assert '"directory_service"."id" IN (' not in search_sql  # no list of nearby ids fetched first
+    # Words alone still use the words' index.
+    words_only = ListingSearchForm({"q": "lunch"})
+    assert words_only.is_valid(), words_only.errors
+    sql = str(search_listings(words_only.search()).query)
+    assert " @@ " in sql and "ts_match_vq" not in sql
