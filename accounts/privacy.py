@@ -88,10 +88,13 @@ def account_sections(user: User | None) -> list[dict[str, Any]]:
                 {
                     "when": e.occurred_at.isoformat(),
                     "what": e.get_action_display(),
+                    "about": f"{e.target_type.name} {e.target_id}" if e.target_type_id else e.target_id,
                     "note": e.note,
                     "page": e.path,
                 }
-                for e in AuditEvent.objects.filter(actor=user).order_by("occurred_at", "pk")
+                for e in AuditEvent.objects.filter(actor=user)
+                .select_related("target_type")
+                .order_by("occurred_at", "pk")
             ],
         ),
     ]
