@@ -241,6 +241,12 @@ def record_payment(user: Requester, payment: Payment, *, paid_on: date, referenc
         raise Refusal("Enter the date it was paid.", field="paid_on")
     if paid_on > timezone.localdate():
         raise Refusal("The date it was paid cannot be in the future.", field="paid_on")
+    approved_on = timezone.localdate(locked.approved_at)
+    if paid_on < approved_on:
+        raise Refusal(
+            f"It was approved on {approved_on:%-d %B %Y}: the date it was paid cannot be before that.",
+            field="paid_on",
+        )
     locked.paid_on = paid_on
     locked.reference = _text(reference, "reference", "finance reference", most=100)
     locked.save(update_fields=["paid_on", "reference"])

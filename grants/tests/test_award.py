@@ -136,6 +136,21 @@ def test_an_unapproved_tranche_cannot_be_recorded_paid():
     assert "only once a second officer has approved it" in _message(error)
 
 
+def test_a_tranche_cannot_be_recorded_paid_before_it_was_approved():
+    grant, first = make_grant()
+    second = second_officer(grant.application.round.fund)
+    payment = award_services.approve_payment(
+        second, award_services.set_up_payment(first, grant, amount_pence=60_000, due_on=due(7))
+    )
+    with pytest.raises(ValidationError) as error:
+        award_services.record_payment(first, payment, paid_on=due(-1), reference="AP-1")
+    assert error.value.message_dict["paid_on"] == [
+        f"It was approved on {due(0):%-d %B %Y}: the date it was paid cannot be before that."
+    ]
+    payment.refresh_from_db()
+    assert payment.paid_on is None and payment.reference == ""
+
+
 def test_an_officer_of_another_fund_and_the_applicant_cannot_set_up_approve_or_pay():
     grant, first = make_grant()
     _, stranger = make_fund(name="Another fund")
