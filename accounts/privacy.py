@@ -88,7 +88,7 @@ def account_sections(user: User | None) -> list[dict[str, Any]]:
                 {
                     "when": e.occurred_at.isoformat(),
                     "what": e.get_action_display(),
-                    "about": f"{e.target_type.name} {e.target_id}" if e.target_type_id else e.target_id,
+                    "about": f"{e.target_type.name} {e.target_id}" if e.target_type else e.target_id,
                     "note": e.note,
                     "page": e.path,
                 }

@@ -22,6 +22,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from accounts.permissions import Requester, is_signed_in
+from common.pages import LARGEST_ID
 
 from .models import (
     Application,
@@ -90,7 +91,10 @@ def assignments_of(user: Requester) -> QuerySet[Assignment]:
 
 
 def assignment_for(user: Requester, application_pk: int) -> Assignment | None:
-    """``user``'s assignment on the application, or None (not assigned, or no such application)."""
+    """``user``'s assignment on the application, or None (not assigned, or no such application:
+    an id past any the database can hold too, which SQLite would refuse with an overflow)."""
+    if int(application_pk) > LARGEST_ID:
+        return None
     return assignments_of(user).filter(application_id=application_pk).first()
 
 
@@ -116,8 +120,8 @@ def may_see_application(user: Requester, application: Application) -> bool:
 
 def may_see_assessment(user: Requester, application: Application) -> bool:
     """Scores, reviews and the discussion: the fund's officers and the assigned members without a
-    conflict. Never the applicant (unless, improbably, they are both: an officer is an officer)."""
-    if application.status == Application.Status.DRAFT:
+    conflict. Never the applicant, not even one who is also the fund's officer or on its panel."""
+    if application.status == Application.Status.DRAFT or is_applicant(user, application):
         return False
     return is_fund_officer(user, application.round.fund) or may_assess(user, application)
 

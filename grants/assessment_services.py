@@ -25,7 +25,7 @@ from django.utils import timezone
 from accounts.models import AuditEvent, User
 from accounts.permissions import Requester
 from accounts.services import record_audit_event
-from common.errors import NotVisible, Refusal
+from common.errors import NotPermitted, NotVisible, Refusal
 from common.money import pounds
 
 from . import assessment_selectors
@@ -48,6 +48,13 @@ from .services import _email, _officer, _text, request_more_information
 DECIDABLE = {Application.Status.IN_ASSESSMENT}
 
 
+def not_their_own(user: Requester, application: Application) -> None:
+    """Nobody screens, gives to the panel, decides or pays their own application: a fund officer
+    or panel member who applied (any signed-in account may) stands aside from it."""
+    if application.applicant_id is not None and getattr(user, "pk", None) == application.applicant_id:
+        raise NotPermitted("This is your own application: another of the fund's officers must do this.")
+
+
 def _locked(application: Application) -> Application:
     return (
         Application.objects.select_for_update().select_related("round", "round__fund").get(pk=application.pk)
@@ -59,6 +66,7 @@ def screen(user: Requester, application: Application, *, eligible: bool, note: s
     """A fund officer checks a sent application is eligible: in, it goes to the panel; out, the
     applicant is told why (the note is required then)."""
     officer = _officer(user, application.round.fund)
+    not_their_own(user, application)
     locked = _locked(application)
     if locked.status != Application.Status.SUBMITTED or locked.screened_at is not None:
         raise Refusal("Only a sent application not yet screened can be screened.")
@@ -140,6 +148,7 @@ def decide(
     the reason the applicant is told; ``more_information`` needs the message and the questions to
     re-open (a request for more information, as before assessment)."""
     officer = _officer(user, application.round.fund)
+    not_their_own(user, application)
     Round.objects.select_for_update().get(pk=application.round_id)
     locked = _locked(application)
     if locked.status not in DECIDABLE:
@@ -287,8 +296,11 @@ def assign(user: Requester, application: Application, members: list[PanelMember]
     _assignable(locked)
     if not members:
         raise Refusal("Choose the panel members to assess it.", field="members")
+    not_their_own(user, locked)
     if any(m.round_id != locked.round_id for m in members):
         raise Refusal("Choose members of this round's panel.", field="members")
+    if any(m.user_id == locked.applicant_id for m in members):
+        raise Refusal("A panel member cannot assess their own application.", field="members")
     made = 0
     for member in members:
         _, created = Assignment.objects.get_or_create(
@@ -316,6 +328,8 @@ def assign_everything(user: Requester, round_: Round) -> int:
     made = 0
     for application in applications:
         for member in members:
+            if member.user_id == application.applicant_id:
+                continue  # nobody assesses their own application
             _, created = Assignment.objects.get_or_create(
                 application=application, member=member, defaults={"assigned_by": officer}
             )

@@ -31,6 +31,7 @@ from common.money import pounds
 from directory.models import Service
 
 from . import award_selectors as selectors
+from .assessment_services import not_their_own
 from .models import Grant, MonitoringReturn, Payment, ReturnPhoto
 from .services import MOST_PENCE, _text
 
@@ -53,6 +54,7 @@ def _locked(grant: Grant) -> Grant:
 def _officer(user: Requester, grant: Grant) -> User:
     if not selectors.is_grant_officer(user, grant):
         raise NotPermitted(f"Only {grant.application.round.fund}'s fund officers can do this.")
+    not_their_own(user, grant.application)  # no officer pays their own grant
     assert isinstance(user, User)
     return user
 

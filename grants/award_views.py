@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.middleware import require_second_factor
@@ -120,6 +121,7 @@ def send_offer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@sensitive_post_parameters("account_name", "sort_code", "account_number")  # never in an error report
 @require_http_methods(["GET", "POST"])
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
     """The applicant accepts, once, giving the bank account; afterwards this page is gone."""

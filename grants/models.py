@@ -309,6 +309,16 @@ class Application(models.Model):
     def applicant_name(self) -> str:
         return self.organisation.name if self.organisation_id and self.organisation else self.group_name
 
+    @property
+    def status_for_applicant(self) -> str:
+        """The status as the applicant's own pages show it: an award reads "Being assessed" until
+        its offer is sent, because the fund tells the group itself, with the letter."""
+        if self.status == self.Status.AWARDED:
+            grant = Grant.objects.filter(application=self).only("offer_sent_at").first()
+            if grant is None or grant.offer_sent_at is None:
+                return str(self.Status.IN_ASSESSMENT.label)
+        return str(self.get_status_display())
+
 
 class EligibilityAnswer(models.Model):
     """What the applicant answered to a screening question (only eligible answers are kept: an

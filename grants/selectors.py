@@ -185,10 +185,9 @@ def may_submit(user: Requester, application: Application, now: datetime | None =
 
 def may_request_information(user: Requester, application: Application) -> bool:
     """A fund officer of the application's fund, once it is submitted and nothing is asked already."""
-    return application.status in (
-        Application.Status.SUBMITTED,
-        Application.Status.IN_ASSESSMENT,
-    ) and is_fund_officer(user, application.round.fund)
+    return application.status == Application.Status.SUBMITTED and is_fund_officer(
+        user, application.round.fund
+    )
 
 
 def answers_of(application: Application) -> dict[int, Answer]:

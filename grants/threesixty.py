@@ -149,7 +149,11 @@ def months_between(start: date, end: date) -> int:
 
 
 EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
-PHONE = re.compile(r"(?<!\d)(?:\+44\s?|0)(?:\d[\s-]?){9,10}(?!\d)")
+PHONE = re.compile(r"(?<!\d)(?:\+44\s?|0044\s?|0)(?:\(0\)\s?)?(?:\d[\s-]?){8,9}\d(?!\d)")
+# A phone number written with its area code in brackets, "(0161) 496 0000", is read without them.
+BRACKETED_CODE = re.compile(r"\((0\d{2,4})\)\s?")
+# A full UK postcode: a group without a constitution often meets at a member's home.
+POSTCODE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}(?![A-Za-z0-9])", re.IGNORECASE)
 
 
 def _names_of_people(grant: Grant) -> list[str]:
@@ -184,11 +188,15 @@ def without_people(text: str, grant: Grant) -> str:
     """``text`` with the applicant's people's names, and any email address or phone number, taken
     out: a description is published to the world, and applicants write it to the fund."""
     text = EMAIL.sub(REMOVED, text)
-    text = PHONE.sub(REMOVED, text)
+    text = PHONE.sub(REMOVED, BRACKETED_CODE.sub(r"\1 ", text))
+    text = POSTCODE.sub(REMOVED, text)
     for email in filter(None, [grant.application.contact_email, grant.application.contact_phone]):
         text = text.replace(email, REMOVED)
     for name in _names_of_people(grant):
-        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", REMOVED, text)
+        # A whole name in any letter case ("JANE SMITH"); a single word of one only as written, so
+        # that a Will or a Hope among the contacts leaves "will" and "hope" in the description.
+        flags = re.IGNORECASE if " " in name else 0
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", REMOVED, text, flags=flags)
     return text
 
 
@@ -261,10 +269,11 @@ def grant_record(grant: Grant, prefix: str, answer: str = "") -> dict[str, Any]:
 
 
 def awarded_grants(fund: Fund) -> QuerySet[Grant]:
-    """Every grant a fund has awarded, oldest first: only ``Grant`` rows, so nothing of an
-    application that was not awarded."""
+    """Every grant a fund has awarded and offered, oldest first: only ``Grant`` rows, so nothing of
+    an application that was not awarded, and only once the offer is sent, so the world never hears
+    of a grant before the group it was given to."""
     return (
-        Grant.objects.filter(application__round__fund=fund)
+        Grant.objects.filter(application__round__fund=fund, offer_sent_at__isnull=False)
         .select_related(
             "application__round__fund__owner",
             "application__organisation",

@@ -321,7 +321,10 @@ def test_a_member_without_a_conflict_reads_scores_and_sends(client, panel):
     sign_in(client, one)
     client.post(panel_url("panel_declare", panel.first), {"declaration": "none"})
     page = client.get(panel_url("panel_application", panel.first)).content.decode()
-    assert "We will start a timebank in the parish." in page and panel.first.contact_email in page
+    assert "We will start a timebank in the parish." in page
+    # The contact's name, email and phone are the fund's, not the panel's: a resident on a panel
+    # scores the project, and has no need to know how to reach the person who wrote it.
+    assert panel.first.contact_email not in page and panel.first.contact_name not in page
     bad = client.post(
         panel_url("panel_review", panel.first),
         {
@@ -379,6 +382,8 @@ def test_others_get_404_on_every_panel_page(client, panel):
         for name in PANEL_PAGES:
             assert client.get(panel_url(name, panel.first)).status_code == 404, (user, name)
         assert client.get(reverse("grants:panel_application", args=[999_999])).status_code == 404
+        for name in ("panel_application", "panel_declare", "panel_review"):  # past any id: not a 500
+            assert client.get(reverse(f"grants:{name}", args=[10**20])).status_code == 404
     sign_in(client, applicant)
     for name in PANEL_PAGES:
         assert_denied(client.get(panel_url(name, panel.first)))
@@ -484,3 +489,45 @@ def test_nothing_is_scored_before_the_round_has_criteria():
     with pytest.raises(Refusal, match="not set the criteria yet"):
         assessment.save_review(member, given, assessment.Marks(scores={}, recommendation="fund"), send=True)
     assert not Review.objects.exists()
+
+
+# Nobody acts on their own application
+
+
+def test_an_officer_who_applied_stands_aside_from_screening_deciding_and_paying_it():
+    """Any account may apply, fund officers included: the one who applied may not screen, assess,
+    decide or pay it, nor read the panel's scores and discussion on it; a colleague does."""
+    from datetime import date
+
+    from grants import award_services
+    from grants.tests.award_factories import second_officer
+
+    round_, officer = make_round()
+    colleague = second_officer(round_.fund)
+    own = start_group_application(round_, applicant=officer)
+    services.save_answers(officer, own, complete_answers(round_))
+    services.submit_application(officer, own)
+    close(round_)
+    with pytest.raises(NotPermitted):
+        assessment.screen(officer, own, eligible=True)
+    assessment.screen(colleague, own, eligible=True)
+    member = assessment.add_panel_member(colleague, round_, email=officer.email)  # on its panel too
+    with pytest.raises(Refusal) as refused:
+        assessment.assign(colleague, own, [member])
+    assert "their own application" in str(refused.value)
+    assessment.add_criterion(colleague, round_, name="Need")
+    assert assessment.assign_everything(colleague, round_) == 0  # nobody else on the panel: none made
+    assert not Assignment.objects.filter(application=own).exists()
+    assert not assessing.may_see_assessment(officer, own)
+    award = assessment.Award(
+        amount_pence=50_000, planned_start=date(2027, 3, 1), planned_end=date(2027, 9, 1)
+    )
+    with pytest.raises(NotPermitted):
+        assessment.decide(officer, own, "award", award=award)
+    assert not Decision.objects.filter(application=own).exists()
+    assessment.decide(colleague, own, "award", award=award)
+    grant = Grant.objects.get(application=own)
+    with pytest.raises(NotPermitted):
+        award_services.send_offer(officer, grant)
+    award_services.send_offer(colleague, grant)
+    assert Application.objects.get(pk=own.pk).status == Application.Status.AWARDED

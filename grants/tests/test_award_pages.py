@@ -225,3 +225,23 @@ def test_the_officer_links_a_listing_and_the_directory_says_who_funded_it(client
     client.logout()
     page = client.get(reverse("directory:listing", args=[listing.pk])).content.decode()
     assert f"Funded by {grant.application.round.fund}" in page
+
+
+def test_the_applicant_sees_an_award_only_once_the_offer_is_sent(client):
+    """The fund tells the group, with the letter: before the offer the applicant's own pages still
+    say "Being assessed", and the grant's page is not theirs to see."""
+    grant, officer = make_grant(offer=False, accept=False)
+    application = grant.application
+    sign_in(client, application.applicant)
+    for name in ("grants:applications", "grants:application"):
+        args = [application.pk] if name == "grants:application" else []
+        page = client.get(reverse(name, args=args)).content.decode()
+        assert "Being assessed" in page and "Awarded" not in page
+    assert client.get(reverse("grants:grant", args=[grant.pk])).status_code == 404
+
+    from grants import award_services
+
+    award_services.send_offer(officer, grant)
+    page = client.get(reverse("grants:applications")).content.decode()
+    assert "Awarded" in page and "Being assessed" not in page
+    assert client.get(reverse("grants:grant", args=[grant.pk])).status_code == 200

@@ -30,6 +30,7 @@ from common.testing import sign_in
 from directory.tests.factories import ProviderFactory
 from grants import services, threesixty
 from grants.assessment_services import Award, decide, screen
+from grants.award_services import send_offer
 from grants.models import Application, Fund, Grant, Round
 from grants.services import Applicant
 from grants.tests.factories import complete_answers, eligible, make_round, question
@@ -178,7 +179,8 @@ def _award(round_: Round, amount_pence=75_050, **apply) -> Grant:
     screen(_officer(round_), application, eligible=True)
     award = Award(amount_pence=amount_pence, planned_start=date(2027, 3, 1), planned_end=date(2028, 2, 29))
     decide(_officer(round_), application, "award", award=award)
-    return Grant.objects.get(application=application)
+    grant = Grant.objects.get(application=application)
+    return send_offer(_officer(round_), grant)
 
 
 def _as_organisation(grant: Grant, provider=None, *, charity="", company="") -> None:
@@ -377,6 +379,10 @@ def test_nothing_of_drafts_assessment_or_declines_is_published(round_):
     screen(officer, _apply(round_, title="The project being assessed"), eligible=True)
     screen(officer, _apply(round_, title="The ineligible project"), eligible=False, note="Outside Soham.")
     _apply(round_, title="The sent project")
+    not_offered = _apply(round_, title="The project not yet offered")
+    screen(officer, not_offered, eligible=True)
+    award = Award(amount_pence=50_000, planned_start=date(2027, 3, 1), planned_end=date(2027, 9, 1))
+    decide(officer, not_offered, "award", award=award)  # awarded; the group has not been told yet
     draft = services.start_application(
         UserFactory(role=Role.RESIDENT),
         round_,
@@ -393,7 +399,7 @@ def test_nothing_of_drafts_assessment_or_declines_is_published(round_):
     package, as_json, as_csv = _published(round_)
     assert [g["title"] for g in package["grants"]] == ["The awarded project"]
     for text in (as_json, as_csv):
-        for title in ("declined", "being assessed", "ineligible", "sent project", "draft project"):
+        for title in ("declined", "being assessed", "ineligible", "sent project", "draft", "not yet offered"):
             assert title not in text
 
 
@@ -516,11 +522,11 @@ def test_the_demo_fund_publishes_under_an_invented_prefix_and_identifier(client)
     fund = Fund.objects.get(name="Innovate and Cultivate")
     assert (fund.prefix, fund.org_identifier) == ("360G-trafforddemo", "360G-trafforddemo-council")
     package = client.get(reverse("grants:threesixty_json", args=[fund.pk])).json()
-    # The demo's two awards (the parish timebank, accepted; the community fridge, not yet offered),
-    # and nothing of its other applications; valid against the schema.
+    # The demo's offered award (the parish timebank), not the community fridge (awarded, its offer
+    # not sent: the group hears first), nor anything of its other applications; valid.
     assert _problems(package) == []
     titles = sorted(grant["title"] for grant in package["grants"])
-    assert titles == ["Sale community fridge", "Start a Carrington Moss timebank"]
+    assert titles == ["Start a Carrington Moss timebank"]
     timebank = next(g for g in package["grants"] if g["title"].startswith("Start"))
     assert timebank["recipientOrganization"][0]["name"] == "Carrington Moss Parish Council (demo)"
     assert {loc["geoCodeType"] for loc in timebank["beneficiaryLocation"]} == {"WD", "LSOA"}
@@ -528,3 +534,24 @@ def test_the_demo_fund_publishes_under_an_invented_prefix_and_identifier(client)
         "identifier": "360G-trafforddemo-council",
         "name": "Trafford Council (demo)",
     }
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "ring (0161) 496 0000 any time",
+        "ring +44 (0)161 496 0000 any time",
+        "ring 0044 7700 900123 any time",
+        "we meet at M33 7ZZ on Tuesdays",
+        "we meet at m337zz on Tuesdays",
+        f"ask {CONTACT.upper()} about it",
+    ],
+)
+def test_numbers_postcodes_and_names_written_other_ways_are_taken_out_too(round_, written):
+    _award(round_, description=written)
+    described = _package(round_)["grants"][0]["description"]
+    assert "[removed]" in described
+    for trace in ("496", "900123", "7ZZ", "7zz", "ZEBEDEE"):
+        assert trace not in described
+    # The words around what is taken out stay.
+    assert described.startswith(written.split()[0] + " ")
