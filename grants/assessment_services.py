@@ -390,6 +390,10 @@ def _assessable(user: Requester, assignment: Assignment) -> Assignment:
 def save_review(user: Requester, assignment: Assignment, marks: Marks, *, send: bool) -> Review:
     """A panel member saves their review as a draft (anything may be blank) or sends it (every
     criterion scored, and a recommendation). Once sent it is read-only and counts."""
+    # The round's row first, as changing the criteria and deciding do: a review is sent against
+    # the criteria as they stand, and never beside a decision being made.
+    Round.objects.select_for_update().get(pk=assignment.application.round_id)
+    Application.objects.select_for_update().get(pk=assignment.application_id)
     locked = _assessable(user, assignment)
     review, _ = Review.objects.select_for_update().get_or_create(assignment=locked)
     if review.submitted_at is not None:

@@ -33,8 +33,18 @@ from django.db.models.functions import Lower, Trim
 from accounts.privacy import ERASED_NAME, section
 from common.money import pounds
 
-from .models import Application, Assignment, DiscussionComment, Grant, MonitoringReturn, PanelMember, Question
+from .models import (
+    Answer,
+    Application,
+    Assignment,
+    DiscussionComment,
+    Grant,
+    MonitoringReturn,
+    PanelMember,
+    Question,
+)
 from .selectors import answers_of, questions_of
+from .threesixty import without_people
 
 
 def _applications(user: Any, contacts: Any) -> Any:
@@ -100,13 +110,28 @@ def _grant_record(application: Application) -> dict[str, Any] | None:
     }
 
 
+def _scrub_published_words(grant: Grant) -> None:
+    """The grant's title and written answers with the person's name, phone and email taken out,
+    while the names are still known: the 360Giving files take them out as they are read, and after
+    erasure there would be no name left to take out."""
+    application = grant.application
+    title = without_people(application.title, grant)
+    if title != application.title:
+        Application.objects.filter(pk=application.pk).update(title=title[:200])
+    for answer in Answer.objects.filter(application=application).exclude(text=""):
+        text = without_people(answer.text, grant)
+        if text != answer.text:
+            Answer.objects.filter(pk=answer.pk).update(text=text)
+
+
 def _forget_on_grants(user: Any, applications: list[Application]) -> None:
     """Take the person off the grants of their applications: who accepted and who sent returns.
     A group's account (often a member's own) is cut to its masked form."""
     grants = Grant.objects.filter(application__in=applications)
     if user is not None:
         grants = grants | Grant.objects.filter(accepted_by=user)
-    for grant in grants.select_related("application").distinct():
+    for grant in grants.select_related("application", "application__applicant").distinct():
+        _scrub_published_words(grant)
         grant.accepted_by = None
         if grant.accepted_by_name:
             grant.accepted_by_name = ERASED_NAME

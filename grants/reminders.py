@@ -8,6 +8,7 @@ bank account."""
 from __future__ import annotations
 
 import logging
+import smtplib
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -26,7 +27,8 @@ REMIND_BEFORE = timedelta(days=14)
 
 
 def _send(monitoring_return: MonitoringReturn, today: date, site_url: str, *, overdue: bool) -> bool:
-    """Stamp the reminder and email it, in one transaction: stamped means sent."""
+    """Stamp the reminder and email it, in one transaction: stamped means sent, and an email that
+    could not be sent leaves no stamp, so the next run tries again."""
     with transaction.atomic():
         locked = MonitoringReturn.objects.select_for_update().get(pk=monitoring_return.pk)
         stamp = "overdue_told_at" if overdue else "reminded_at"
@@ -34,6 +36,11 @@ def _send(monitoring_return: MonitoringReturn, today: date, site_url: str, *, ov
             return False
         setattr(locked, stamp, timezone.now())
         locked.save(update_fields=[stamp])
+        _email(monitoring_return, today, site_url, overdue=overdue)
+    return True
+
+
+def _email(monitoring_return: MonitoringReturn, today: date, site_url: str, *, overdue: bool) -> None:
     application = monitoring_return.grant.application
     context = {
         "application": application,
@@ -55,7 +62,6 @@ def _send(monitoring_return: MonitoringReturn, today: date, site_url: str, *, ov
         settings.DEFAULT_FROM_EMAIL,
         [application.contact_email],
     )
-    return True
 
 
 def send_monitoring_reminders(today: date, site_url: str = "") -> int:
@@ -73,10 +79,13 @@ def send_monitoring_reminders(today: date, site_url: str = "") -> int:
     )
     sent = 0
     for monitoring_return in waiting:
-        if monitoring_return.due_on < today:
-            sent += _send(monitoring_return, today, site_url, overdue=True)
-        elif monitoring_return.reminded_at is None:
-            sent += _send(monitoring_return, today, site_url, overdue=False)
+        overdue = monitoring_return.due_on < today
+        if not overdue and monitoring_return.reminded_at is not None:
+            continue
+        try:
+            sent += _send(monitoring_return, today, site_url, overdue=overdue)
+        except (OSError, smtplib.SMTPException):  # one address the mail server refuses stops no other
+            logger.exception("Could not send the reminder for monitoring return %s", monitoring_return.pk)
     logger.info("Sent %d monitoring return reminder emails", sent)
     return sent
 

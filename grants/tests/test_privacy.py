@@ -84,3 +84,34 @@ def test_erasure_keeps_the_grant_but_takes_the_person_and_a_groups_account_off_i
     assert "12345678" not in kept.bank_account_number
     sent = MonitoringReturn.objects.get(pk=first.pk)
     assert sent.submitted_by is None and sent.what_happened == "Swaps."
+
+
+def test_erasure_takes_the_persons_name_out_of_the_grants_published_words_while_it_is_known():
+    """The 360Giving files take the contact's name out of the title and description as they are
+    read; after erasure the name is gone from the application, so it is taken out of the words
+    themselves first, or the next download would publish it."""
+    from grants import award_services, threesixty
+    from grants.tests.award_factories import make_grant
+
+    grant, officer = make_grant(offer=False, accept=False)
+    application = grant.application
+    name = application.contact_name
+    Application.objects.filter(pk=application.pk).update(title=f"{name}'s lunch club")
+    text = question(application.round, "text")
+    Answer.objects.filter(application=application, question=text).update(
+        text=f"Run by {name} (ring 07700 900123)."
+    )
+    award_services.send_offer(officer, grant)
+    fund = application.round.fund
+    type(fund).objects.filter(pk=fund.pk).update(prefix="360G-test", org_identifier="GB-LAE-TST")
+    before = threesixty.package_json(threesixty.fund_package(type(fund).objects.get(pk=fund.pk)))
+    assert name not in before and name.split()[-1] not in before
+
+    erase_account(application.applicant)
+    application.refresh_from_db()
+    assert application.contact_name == ERASED_NAME
+    assert application.title == "[removed]'s lunch club"
+    kept = Answer.objects.get(application=application, question=text).text
+    assert name not in kept and "07700" not in kept
+    after = threesixty.package_json(threesixty.fund_package(type(fund).objects.get(pk=fund.pk)))
+    assert name not in after and name.split()[-1] not in after

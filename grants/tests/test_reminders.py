@@ -83,3 +83,23 @@ def test_the_command_sends_now_or_queues_a_task():
     assert "Sent 1 reminder email(s)." in out.getvalue()
     call_command("send_grant_monitoring_reminders", stdout=out)
     assert "Queued the reminders as task" in out.getvalue()
+
+
+def test_a_reminder_the_mail_server_refused_is_tried_again_the_next_day(settings):
+    """Stamped means sent: a mail server that cannot be reached (a real connection refused, to a
+    port nothing listens on) leaves the return unstamped, stops no other, and the next run sends."""
+    import socket
+
+    due = _first_return_due_in(10)
+    with socket.socket() as probe:  # a free port, closed again: connecting to it is refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
+    assert send_monitoring_reminders(timezone.localdate()) == 0
+    due.refresh_from_db()
+    assert due.reminded_at is None
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_monitoring_reminders(timezone.localdate()) == 1
+    due.refresh_from_db()
+    assert due.reminded_at is not None and len(mail.outbox) == 1
