@@ -295,7 +295,12 @@ def monitoring_return(request: HttpRequest, pk: int) -> HttpResponse:
 def photo(request: HttpRequest, pk: int) -> HttpResponse:
     """A return's photo, for its applicant and the fund's officers only; never cached by others."""
     found = get_object_or_404(ReturnPhoto.objects.select_related("monitoring_return"), pk=pk)
-    _return(request, found.monitoring_return_id)
+    monitoring_return = _return(request, found.monitoring_return_id)
+    # The fund reads a return, photos and all, once the group sends it; until then it is theirs.
+    if monitoring_return.submitted_at is None and not selectors.is_grantee(
+        request.user, monitoring_return.grant
+    ):
+        raise Http404("No such photo.")
     record_audit_event(
         request.user, AuditEvent.Action.VIEW, found.monitoring_return, request=request, note="photo"
     )

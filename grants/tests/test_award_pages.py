@@ -186,6 +186,11 @@ def test_a_return_with_a_photo_loses_its_metadata_and_the_photo_is_only_for_the_
     photo = first.photos.get()
     kept = Image.open(io.BytesIO(bytes(photo.image)))
     assert kept.format == "JPEG" and not kept.getexif() and b"PhoneMaker" not in bytes(photo.image)
+    photo_url = reverse("grants:photo", args=[photo.pk])
+    sign_in(client, officer)  # the return is not sent yet: the group's own, photo and all
+    assert client.get(photo_url).status_code == 404
+    sign_in(client, applicant)
+    assert client.get(photo_url).status_code == 200
     sent = client.post(
         url,
         {"send": "yes", "what_happened": "We planted the beds.", "people_reached": "12", "spend": "250.50"},
