@@ -76,7 +76,7 @@ class AssignForm(forms.Form):
         field = self.fields["members"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = members
-        field.label_from_instance = lambda m: m.user.full_name or m.user.email  # type: ignore[method-assign]
+        field.label_from_instance = lambda m: m.user.full_name or m.user.email  # type: ignore[method-assign,assignment]
 
 
 class ScreeningForm(forms.Form):
@@ -142,7 +142,8 @@ class ReviewForm(forms.Form):
                 initial[f"comment_{score.criterion_id}"] = score.comment
             initial["recommendation"] = review.recommendation
             initial["comment"] = review.comment
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
         self.criteria = criteria
         for criterion in criteria:
             self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(

@@ -75,7 +75,7 @@ def award_demo_timebank(fund: Fund, officer: User, admin: User, application: App
     award_services.set_up_payment(second, grant, amount_pence=168_000, due_on=grant.returns.all()[1].due_on)
     award_services.save_return(
         clerk,
-        grant.returns.order_by("due_on").first(),
+        grant.returns.order_by("due_on")[0],
         award_services.ReturnAnswers(
             what_happened="The launch in the village hall brought 60 people; 38 joined. The broker "
             "matched 112 hours of help in the first months: lifts to the surgery, forms, gardens. "
