@@ -17,10 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import AuditEvent, User
@@ -33,7 +30,8 @@ from directory.models import Service
 from . import award_selectors as selectors
 from .assessment_services import not_their_own
 from .models import Grant, MonitoringReturn, Payment, ReturnPhoto
-from .services import MOST_PENCE, _text
+from .services import MOST_PENCE, _pence, _text
+from .services import _email as _email_applicant
 
 MOST_PHOTOS = 3
 MOST_PHOTO_BYTES = 5 * 1024 * 1024
@@ -70,11 +68,7 @@ def _email(grant: Grant, subject: str, template: str, **extra: Any) -> None:
     address = grant.application.contact_email
     if not address:  # the contact was erased: nobody to write to
         return
-    body = render_to_string(
-        template,
-        {"grant": grant, "application": grant.application, "site": settings.CLOSEKNIT_SITE_NAME, **extra},
-    )
-    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address]))
+    _email_applicant(address, subject, template, grant.application, grant=grant, **extra)
 
 
 # The offer and its acceptance
@@ -169,16 +163,6 @@ def accept_grant(user: Requester, grant: Grant, *, conditions_agreed: bool, acco
 # Payments
 
 
-def _amount(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise Refusal("Enter the amount in pounds and pence.", field="amount")
-    if value <= 0:
-        raise Refusal("The amount must be more than £0.", field="amount")
-    if value > MOST_PENCE:
-        raise Refusal(f"The amount must be at most {pounds(MOST_PENCE)}.", field="amount")
-    return value
-
-
 @transaction.atomic
 def set_up_payment(user: Requester, grant: Grant, *, amount_pence: int, due_on: date) -> Payment:
     """A fund officer sets up a tranche, once the grant is accepted. The grant's row is locked, so
@@ -187,7 +171,7 @@ def set_up_payment(user: Requester, grant: Grant, *, amount_pence: int, due_on: 
     locked = _locked(grant)
     if locked.accepted_at is None:
         raise Refusal("Payments can be set up only once the applicant has accepted the grant.")
-    amount = _amount(amount_pence)
+    amount = _pence(amount_pence, "amount", "amount")
     if not isinstance(due_on, date):
         raise Refusal("Enter the date the payment is due.", field="due_on")
     left = locked.amount_pence - selectors.paid_and_promised(locked)
