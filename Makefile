@@ -7,6 +7,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 CSS := closeknit/static/closeknit/css/closeknit.css
 CHROMIUM := /usr/bin/chromium
+# The PostgreSQL pass also runs Closeknit behind a real PgBouncer (common/tests/test_pgbouncer.py).
+PGBOUNCER := /usr/sbin/pgbouncer
 # The database passes run on every core, up to four (pytest-xdist: a test database per process).
 PARALLEL := -n auto --maxprocesses=4
 # Root may apt-get directly; anyone else needs sudo.
@@ -48,6 +50,11 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-liberation libpango-1.0-0 libpangoft2-1.0-0 openssl
 
+# Debian's package: the binary only; the test starts its own (scripts/pgbouncer.sh).
+$(PGBOUNCER):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends pgbouncer
+
 run: $(VENV)/.installed-run $(CSS)
 	$(BIN)/python manage.py migrate --no-input -v0
 	$(BIN)/python manage.py seed_demo --if-empty
@@ -68,11 +75,13 @@ lint: $(VENV)/.installed-test
 
 test-sqlite: $(VENV)/.installed-test $(CSS) $(CHROMIUM)
 	@echo "== Tests on SQLite"
-	env -u DATABASE_URL $(BIN)/pytest -m "not browser" -p no:cacheprovider $(PARALLEL)
+	env -u DATABASE_URL CLOSEKNIT_TEST_REDIS_URL="$$(scripts/ensure-redis.sh)" \
+		$(BIN)/pytest -m "not browser" -p no:cacheprovider $(PARALLEL)
 
-test-postgres: $(VENV)/.installed-test $(CSS) $(CHROMIUM)
+test-postgres: $(VENV)/.installed-test $(CSS) $(CHROMIUM) $(PGBOUNCER)
 	@echo "== Tests on PostgreSQL"
-	DATABASE_URL="$$(scripts/ensure-postgres.sh)" $(BIN)/pytest -m "not browser" -p no:cacheprovider \
+	DATABASE_URL="$$(scripts/ensure-postgres.sh)" CLOSEKNIT_TEST_REDIS_URL="$$(scripts/ensure-redis.sh)" \
+		$(BIN)/pytest -m "not browser" -p no:cacheprovider \
 		--database-tests-only $(PARALLEL)
 
 test-browser: $(VENV)/.installed-test $(CSS) $(CHROMIUM)

@@ -199,7 +199,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        {
+            # Django's Redis cache, which goes on as an empty cache while Redis cannot be reached.
+            "BACKEND": "common.cache.ForgivingRedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "SOCKET_TIMEOUT_MS": env_int("REDIS_TIMEOUT_MS", 500, minimum=1),
+            "PAUSE_SECONDS": env_int("REDIS_PAUSE_SECONDS", 10),
+        }
         if os.environ.get("REDIS_URL")
         # Each process's own memory. Room for the directory's kept searches, cards and listings
         # (directory.kept; a few kB each): at the default 300 a few dozen searches evict each other.
