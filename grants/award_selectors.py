@@ -36,14 +36,19 @@ FINAL_AFTER_END = relativedelta(months=1)
 NOT_CLOSE_TO_FINAL = relativedelta(months=2)
 
 
-def monitoring_schedule(planned_start: date, planned_end: date) -> list[tuple[date, bool]]:
+def monitoring_schedule(
+    planned_start: date, planned_end: date, *, accepted_on: date | None = None
+) -> list[tuple[date, bool]]:
     """The returns a grant owes, as (due date, is final): one every six months from the planned
     start while it falls at least two months before the final one, and the final one a month after
-    the planned end. A project of under about eight months owes the final return only."""
-    final = planned_end + FINAL_AFTER_END
+    the planned end. A project of under about eight months owes the final return only. A grant
+    accepted after its planned start counts from the day it was accepted (``accepted_on``), so no
+    return is already due, or overdue, the day the applicant accepts."""
+    start = max(planned_start, accepted_on) if accepted_on else planned_start
+    final = max(planned_end, start) + FINAL_AFTER_END
     due: list[tuple[date, bool]] = []
     step = 1
-    while (when := planned_start + RETURN_EVERY * step) + NOT_CLOSE_TO_FINAL <= final:
+    while (when := start + RETURN_EVERY * step) + NOT_CLOSE_TO_FINAL <= final:
         due.append((when, False))
         step += 1
     return [*due, (final, True)]

@@ -113,7 +113,8 @@ def _digits(value: Any, field: str, label: str, length: int) -> str:
 @transaction.atomic
 def accept_grant(user: Requester, grant: Grant, *, conditions_agreed: bool, account: BankAccount) -> Grant:
     """The applicant accepts the offer once: they agree to its conditions and give the bank account
-    the grant is paid into. The monitoring returns are scheduled from the planned dates."""
+    the grant is paid into. The monitoring returns are scheduled from the planned dates (from today
+    when the planned start has passed)."""
     accepter = _grantee(user, grant)
     locked = _locked(grant)
     if locked.offer_sent_at is None:
@@ -154,7 +155,9 @@ def accept_grant(user: Requester, grant: Grant, *, conditions_agreed: bool, acco
     )
     MonitoringReturn.objects.bulk_create(
         MonitoringReturn(grant=locked, due_on=due_on, is_final=is_final)
-        for due_on, is_final in selectors.monitoring_schedule(locked.planned_start, locked.planned_end)
+        for due_on, is_final in selectors.monitoring_schedule(
+            locked.planned_start, locked.planned_end, accepted_on=timezone.localdate()
+        )
     )
     record_audit_event(user, AuditEvent.Action.UPDATE, locked, note="offer accepted")
     return locked

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -93,10 +94,14 @@ def offer(request: HttpRequest, pk: int) -> HttpResponse:
     if found.offer_sent_at is None and not selectors.is_grant_officer(request.user, found):
         raise Http404("No offer yet.")
     record_audit_event(request.user, AuditEvent.Action.VIEW, found, request=request, note="offer letter")
+    accepted_on = timezone.localtime(found.accepted_at).date() if found.accepted_at else timezone.localdate()
     context = {
         "grant": found,
         "application": found.application,
-        "schedule": selectors.monitoring_schedule(found.planned_start, found.planned_end),
+        # The returns as they were scheduled, or as accepting today would schedule them.
+        "schedule": selectors.monitoring_schedule(
+            found.planned_start, found.planned_end, accepted_on=accepted_on
+        ),
         "may_accept": selectors.may_accept(request.user, found),
         "pdf": pdf_available(),
     }

@@ -69,6 +69,13 @@ def award_demo_timebank(fund: Fund, officer: User, admin: User, application: App
         conditions_agreed=True,
         account=award_services.BankAccount("Carrington Moss Parish Council", "40-11-62", "7315 2048"),
     )
+    # The parish accepted when the project began, six months ago: the demo keeps that history, so
+    # the returns count from then (as accepting then made them) and the first is about due now.
+    accepted_days_ago = 183
+    Grant.objects.filter(pk=grant.pk).update(accepted_at=timezone.now() - timedelta(days=accepted_days_ago))
+    for owed in grant.returns.all():
+        owed.due_on -= timedelta(days=accepted_days_ago)
+        owed.save(update_fields=["due_on"])
     first = award_services.set_up_payment(officer, grant, amount_pence=252_000, due_on=today)
     award_services.approve_payment(second, first)
     award_services.record_payment(officer, first, paid_on=today, reference="AP-DEMO-0001")

@@ -7,9 +7,11 @@ tranches passing the grant."""
 from datetime import date
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
@@ -72,11 +74,35 @@ def test_acceptance_names_every_problem_with_the_bank_account_and_saves_nothing(
 
 
 def test_accepting_schedules_a_return_every_six_months_and_a_final_one_a_month_after_the_end():
-    grant, _ = make_grant(start=date(2027, 1, 15), end=date(2028, 1, 14))
+    start = due(42)
+    grant, _ = make_grant(start=start, end=start + relativedelta(years=1, days=-1))
     assert [(r.due_on, r.is_final) for r in grant.returns.all()] == [
-        (date(2027, 7, 15), False),
-        (date(2028, 2, 14), True),
+        (start + relativedelta(months=6), False),
+        (start + relativedelta(years=1, months=1, days=-1), True),
     ]
+
+
+def test_a_grant_accepted_after_its_planned_start_owes_nothing_on_the_day_it_is_accepted():
+    # Planned to start ten months ago and end in a month: accepted today, the first six-monthly
+    # return would have been overdue, and the final one near.
+    today = timezone.localdate()
+    grant, _ = make_grant(start=today - relativedelta(months=10), end=today + relativedelta(months=1))
+    returns = [(r.due_on, r.is_final) for r in grant.returns.all()]
+    assert returns == [(today + relativedelta(months=2), True)]
+    assert all(due_on > today for due_on, _ in returns)
+    # Planned to have ended already: the final return is still a month away.
+    grant, _ = make_grant(start=today - relativedelta(months=14), end=today - relativedelta(months=2))
+    assert [(r.due_on, r.is_final) for r in grant.returns.all()] == [(today + relativedelta(months=1), True)]
+    # The schedule itself, by the planned dates alone or from a late acceptance.
+    assert monitoring_schedule(date(2027, 1, 1), date(2028, 12, 31), accepted_on=date(2027, 3, 1)) == [
+        (date(2027, 9, 1), False),
+        (date(2028, 3, 1), False),
+        (date(2028, 9, 1), False),
+        (date(2029, 1, 31), True),
+    ]
+    assert monitoring_schedule(date(2027, 1, 1), date(2027, 12, 31), accepted_on=date(2026, 12, 1)) == (
+        monitoring_schedule(date(2027, 1, 1), date(2027, 12, 31))
+    )
 
 
 def test_a_short_project_owes_only_the_final_return():

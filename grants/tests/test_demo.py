@@ -75,6 +75,9 @@ def test_the_demo_fund_has_rounds_and_applications_in_every_state(client):
     assert second.approved_at is None and second.set_up_by == first.approved_by
     assert [r.submitted_at is not None for r in grant.returns.order_by("due_on")][:2] == [True, False]
     assert grant.returns.order_by("due_on")[1].due_on > timezone.localdate()
+    # Accepted when the project began, six months ago: the first return, sent, was due about now.
+    assert abs((grant.returns.order_by("due_on")[0].due_on - timezone.localdate()).days) <= 7
+    assert (timezone.now() - grant.accepted_at).days >= 180
     assert grant.listing.name == "Carrington Moss Timebank (demo)"
     sign_in(client, officer)
     payments = client.get(reverse("grants:payments", args=[grant.pk])).content.decode()
