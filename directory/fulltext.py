@@ -1,7 +1,10 @@
 """Full-text search of listings, using the database's own engine behind one interface.
 
 SQLite: an FTS5 table (porter stemming, diacritics folded), ranked by bm25 with
-the name weighted above the rest; its row ids are the listings' search keys.
+the name weighted above the rest; its row ids are the listings' search keys. Beside the words each
+entry holds where the listing is, as words of its own (``cells``: the grid squares its venues are in,
+at four sizes, and the areas it serves), so a search by words and place is one intersection inside
+the index rather than every match of a broad word checked for its place.
 PostgreSQL: a ``tsvector`` column on the search key itself (``directory_searchkey.document``,
 outside the model, made by migration 0007) with a GIN index, ranked by ts_rank with the name at
 weight A, beside a GiST index on the box around the listing's venues: words, place and the other
@@ -16,8 +19,11 @@ ORM cannot express FTS5's table-valued MATCH.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 from django.db.models import BooleanField, QuerySet
@@ -31,8 +37,16 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 SQLITE_CREATE = (
     f"CREATE VIRTUAL TABLE {TABLE} USING fts5("
+    "service_id UNINDEXED, name, body, cells, tokenize = 'porter unicode61 remove_diacritics 2')"
+)
+# SQLite before migration 0009 (kept for migration 0002, which made it): no place words.
+SQLITE_CREATE_BEFORE_CELLS = (
+    f"CREATE VIRTUAL TABLE {TABLE} USING fts5("
     "service_id UNINDEXED, name, body, tokenize = 'porter unicode61 remove_diacritics 2')"
 )
+# bm25's weight for each column, in order: service_id (never matched), the name ten times the rest,
+# and the place words nothing (they decide what is found, not how well it matches).
+SQLITE_RANK = f"-bm25({TABLE}, 0.0, 10.0, 1.0, 0.0)"
 # PostgreSQL before migration 0007 (kept for migration 0002, which made it).
 POSTGRES_CREATE = [
     f"CREATE TABLE {TABLE} (service_id uuid PRIMARY KEY, document tsvector NOT NULL)",
@@ -77,13 +91,75 @@ def _postgres_query(terms: list[str]) -> str:
     return " & ".join(f"{term}:*" if _prefix(term) else term for term in terms)
 
 
-def matching(queryset: QuerySet, text: str, *, by_index: bool = True) -> QuerySet:
+def _sqlite_words(terms: list[str]) -> str:
+    # The words are looked for in the name and description only, never among the place words.
+    return f"{{name body}} : ({_sqlite_query(terms)})"
+
+
+# Where a listing is, as words in its SQLite index entry: for each venue, the square of a grid it is
+# in at each of four sizes (a hundredth of a degree of latitude, about 1.1 km, then 4, 16 and 64
+# times that; longitude squares 1.6 times as many degrees wide, about as wide as tall in Britain),
+# and "cka" and the code of each area it serves. A search names the squares its box touches, at the
+# smallest size that needs at most MOST_CELLS of them, and the areas of the place searched.
+CELL_DEGREES = [0.01 * 4**level for level in range(4)]
+LONGITUDE_STRETCH = 1.6
+MOST_CELLS = 36
+_NOT_CODE = re.compile(r"[^a-z0-9]")
+
+
+def _cell(level: int, latitude: float, longitude: float) -> str:
+    size = CELL_DEGREES[level]
+    row, column = (
+        math.floor((latitude + 90) / size),
+        math.floor((longitude + 180) / (size * LONGITUDE_STRETCH)),
+    )
+    # Ends in a digit, so the porter stemmer leaves it as it is.
+    return f"ckg{level}n{row}e{column}"
+
+
+def _area_word(code: str) -> str | None:
+    cleaned = _NOT_CODE.sub("", code.lower())
+    return f"cka{cleaned}" if cleaned else None
+
+
+def place_words(places: Iterable[tuple[float, float]], area_codes: Iterable[str]) -> str:
+    """A listing's place words: the grid squares of its venues (latitude, longitude) at every size,
+    and its service areas."""
+    found = {_cell(level, lat, lon) for lat, lon in places for level in range(len(CELL_DEGREES))}
+    found |= {word for code in area_codes if (word := _area_word(code))}
+    return " ".join(sorted(found))
+
+
+def _cells_of(box, areas: Iterable[str]) -> list[str] | None:
+    """The place words a listing in ``box`` (a ``places.geo`` bounding box), or serving one of
+    ``areas``, has one of; ``None`` when the box is too big for the largest squares."""
+    for level, size in enumerate(CELL_DEGREES):
+        rows = range(
+            math.floor((box.min_latitude + 90) / size), math.floor((box.max_latitude + 90) / size) + 1
+        )
+        wide = size * LONGITUDE_STRETCH
+        columns = range(
+            math.floor((box.min_longitude + 180) / wide), math.floor((box.max_longitude + 180) / wide) + 1
+        )
+        if len(rows) * len(columns) <= MOST_CELLS:
+            cells = [f"ckg{level}n{row}e{column}" for row in rows for column in columns]
+            return cells + sorted({word for code in areas if (word := _area_word(code))})
+    return None
+
+
+def matching(
+    queryset: QuerySet, text: str, *, by_index: bool = True, box=None, areas: Iterable[str] = ()
+) -> QuerySet:
     """Listings in ``queryset`` that contain every word of ``text``, with ``search_rank``
     (higher is more relevant). Returns ``queryset`` unchanged when there are no words.
 
     The search key table is joined by the ORM (its first join of a table takes the table's own
     name), so filters on the listing's search facts (``search_key__days_mask``, :func:`in_area`)
     reuse this one join.
+
+    ``box`` and ``areas`` (SQLite): the search is by place too, for listings with a venue in the
+    box or serving one of the areas, so the index is asked for the words and the place words at
+    once; the caller still checks the place exactly (the squares reach beyond the box).
 
     ``by_index=False`` (PostgreSQL) checks each listing's words where it is found, rather than
     asking the words' index first: for a search that starts from a few listings near a place. The
@@ -107,11 +183,15 @@ def matching(queryset: QuerySet, text: str, *, by_index: bool = True) -> QuerySe
         )
     # SQLite: the index's row ids are the listings' search keys, so a listing reached another way
     # (by place) is checked against the words with a row-id seek rather than the whole match list.
+    query = _sqlite_words(terms)
+    cells = _cells_of(box, areas) if box is not None else None
+    if cells:
+        query += f" AND cells : ({' OR '.join(cells)})"
     return queryset.extra(  # noqa: S610 - constant table names; bound query
         tables=[TABLE],
         where=[f"{TABLE}.rowid = {KEYS}.id", f"{TABLE} MATCH %s"],
-        params=[_sqlite_query(terms)],
-        select={"search_rank": f"-bm25({TABLE}, 10.0, 1.0)"},
+        params=[query],
+        select={"search_rank": SQLITE_RANK},
     )
 
 
@@ -144,14 +224,21 @@ def ids_matching(text: str) -> RawSQL | None:
             [_postgres_query(terms)],
         )
     sql = f"SELECT service_id FROM {TABLE} WHERE {TABLE} MATCH %s"  # noqa: S608 - a constant table name
-    return RawSQL(sql, [_sqlite_query(terms)])  # noqa: S611 - the query is a bound parameter
+    return RawSQL(sql, [_sqlite_words(terms)])  # noqa: S611 - the query is a bound parameter
 
 
 def _document(service) -> tuple[str, str]:
-    body = [service.provider.name, service.description, service.how_to_join, service.eligibility]
-    body += [term.name for term in service.terms.all()]
-    body += [f"{loc.name} {loc.city}" for loc in service.locations.all()]
-    return service.name, " ".join(part for part in body if part)
+    """A listing's (name, body) in the index, from its model (the description the PostgreSQL SQL
+    and SQLite's rows are tested against)."""
+    return service.name, _body(
+        [service.provider.name, service.description, service.how_to_join, service.eligibility],
+        [term.name for term in service.terms.all()],
+        [f"{loc.name} {loc.city}" for loc in service.locations.all()],
+    )
+
+
+def _body(own: list[str], terms: list[str], venues: list[str]) -> str:
+    return " ".join(part for part in [*own, *terms, *venues] if part)
 
 
 def index_services(services: Iterable) -> None:
@@ -189,16 +276,70 @@ FACTS = ["days_mask", "venues", "min_latitude", "max_latitude", "min_longitude",
 
 
 def _with_facts(entry, service):
-    """``entry`` (the listing's SearchKey) holding the facts a search filters on."""
-    entry.days_mask = 0
-    for schedule in service.schedules.all():
-        entry.days_mask |= schedule.days_mask
+    """``entry`` (the listing's SearchKey) holding the facts a search filters on, from its model."""
     places = [(loc.latitude, loc.longitude) for loc in service.locations.all() if loc.latitude is not None]
+    return _facts(entry, [schedule.days_mask for schedule in service.schedules.all()], places)
+
+
+def _facts(entry, days_masks: list[int], places: list[tuple[float, float]]):
+    entry.days_mask = 0
+    for mask in days_masks:
+        entry.days_mask |= mask
     entry.venues = len(places)
     latitudes, longitudes = [p[0] for p in places], [p[1] for p in places]
     entry.min_latitude, entry.max_latitude = (min(latitudes), max(latitudes)) if places else (None, None)
     entry.min_longitude, entry.max_longitude = (min(longitudes), max(longitudes)) if places else (None, None)
     return entry
+
+
+@dataclass
+class _Described:
+    """What SQLite's index holds of one listing, read as plain rows rather than models."""
+
+    name: str
+    own: list[str]
+    terms: list[str] = field(default_factory=list)
+    venues: list[str] = field(default_factory=list)
+    places: list[tuple[float, float]] = field(default_factory=list)
+    days_masks: list[int] = field(default_factory=list)
+    areas: list[str] = field(default_factory=list)
+
+    def document(self) -> tuple[str, str]:
+        return self.name, _body(self.own, self.terms, self.venues)
+
+    def place_words(self) -> str:
+        return place_words(self.places, self.areas)
+
+
+def _described(ids: list) -> dict[Any, _Described]:
+    """The listings ``ids`` as SQLite's index describes them: five queries of plain rows, no model
+    instances (most of the time of indexing a national directory went on making them)."""
+    from .models import Schedule, Service, ServiceArea, ServiceAtLocation
+
+    found = {
+        pk: _Described(name, [provider, description, how_to_join, eligibility])
+        for pk, name, provider, description, how_to_join, eligibility in Service.objects.filter(
+            pk__in=ids
+        ).values_list("pk", "name", "provider__name", "description", "how_to_join", "eligibility")
+    }
+    terms = Service.terms.through.objects.filter(service_id__in=ids)
+    for service_id, term in terms.values_list("service_id", "taxonomyterm__name"):
+        found[service_id].terms.append(term)
+    venues = ServiceAtLocation.objects.filter(service_id__in=ids).values_list(
+        "service_id", "location__name", "location__city", "location__latitude", "location__longitude"
+    )
+    for service_id, name, city, latitude, longitude in venues:
+        found[service_id].venues.append(f"{name} {city}")
+        if latitude is not None:
+            found[service_id].places.append((latitude, longitude))
+    for service_id, mask in Schedule.objects.filter(service_id__in=ids).values_list(
+        "service_id", "days_mask"
+    ):
+        found[service_id].days_masks.append(mask)
+    areas = ServiceArea.objects.filter(service_id__in=ids).exclude(area_code="")
+    for service_id, code in areas.values_list("service_id", "area_code"):
+        found[service_id].areas.append(code)
+    return found
 
 
 # PostgreSQL indexes a chunk of listings in two statements, in the database: their facts (an upsert
@@ -282,20 +423,19 @@ def _rebuild_all_postgres() -> None:
 def _index_chunk(ids: list) -> None:
     from .models import SearchKey, Service
 
-    pk = Service._meta.pk
+    pk_field = Service._meta.pk
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            bound = {"ids": [pk.get_db_prep_value(i, connection) for i in ids]}
+            bound = {"ids": [pk_field.get_db_prep_value(i, connection) for i in ids]}
             cursor.execute(POSTGRES_FACTS, bound)
             cursor.execute(POSTGRES_WORDS, bound)
         return
-    rows = list(
-        Service.objects.filter(pk__in=ids)
-        .select_related("provider")
-        .prefetch_related("terms", "locations", "schedules")
-    )
+    described = _described(ids)
     existing = {key.service_id: key for key in SearchKey.objects.filter(service_id__in=ids)}
-    entries = [_with_facts(existing.get(s.pk) or SearchKey(service_id=s.pk), s) for s in rows]
+    entries = [
+        _facts(existing.get(pk) or SearchKey(service_id=pk), listing.days_masks, listing.places)
+        for pk, listing in described.items()
+    ]
     SearchKey.objects.bulk_update([e for e in entries if e.pk], FACTS)
     missing = [e for e in entries if not e.pk]
     if missing:
@@ -309,8 +449,16 @@ def _index_chunk(ids: list) -> None:
             marks = ", ".join(["%s"] * len(rowids))
             cursor.execute(f"DELETE FROM {TABLE} WHERE rowid IN ({marks})", rowids)  # noqa: S608
         cursor.executemany(
-            f"INSERT INTO {TABLE} (rowid, service_id, name, body) VALUES (%s, %s, %s, %s)",  # noqa: S608
-            [(keys[s.pk], pk.get_db_prep_value(s.pk, connection), *_document(s)) for s in rows],
+            f"INSERT INTO {TABLE} (rowid, service_id, name, body, cells) VALUES (%s, %s, %s, %s, %s)",  # noqa: S608
+            [
+                (
+                    keys[pk],
+                    pk_field.get_db_prep_value(pk, connection),
+                    *listing.document(),
+                    listing.place_words(),
+                )
+                for pk, listing in described.items()
+            ],
         )
 
 
@@ -336,9 +484,30 @@ def move_document_back(apps, schema_editor) -> None:
         schema_editor.execute(statement)
 
 
+def add_place_words(apps, schema_editor) -> None:
+    """Migration 0009 on SQLite: the index gains the place words (FTS5 cannot add a column, so it is
+    made afresh). The keys are cleared, so every listing is indexed again once migrate finishes
+    (``directory.apps.index_unindexed_listings``)."""
+    _remake_sqlite_index(schema_editor, SQLITE_CREATE)
+
+
+def remove_place_words(apps, schema_editor) -> None:
+    _remake_sqlite_index(schema_editor, SQLITE_CREATE_BEFORE_CELLS)
+
+
+def _remake_sqlite_index(schema_editor, create: str) -> None:
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    schema_editor.execute(f"DELETE FROM {KEYS}")  # noqa: S608
+    schema_editor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+    schema_editor.execute(create)
+
+
 def create_index_table(apps, schema_editor) -> None:
-    """Migration step: the side table for this database engine."""
-    statements = POSTGRES_CREATE if schema_editor.connection.vendor == "postgresql" else [SQLITE_CREATE]
+    """Migration 0002: the side table for this database engine, as it was then."""
+    statements = (
+        POSTGRES_CREATE if schema_editor.connection.vendor == "postgresql" else [SQLITE_CREATE_BEFORE_CELLS]
+    )
     for statement in statements:
         schema_editor.execute(statement)
 

@@ -115,12 +115,21 @@ def search_listings(search: ListingSearch) -> QuerySet[Service]:
     placed = search.near is not None and search.miles is not None
     # Words and a place: where the place's box is the index to start from (PostgreSQL's GiST index
     # on the box around each listing's venues), every search starts there and checks the words of
-    # the listings it finds; SQLite starts from the place only when its box holds few venues.
+    # the listings it finds; SQLite starts from the place only when its box holds few venues, and
+    # otherwise asks its full-text index for the words and the place's words at once.
     place_first = placed and bool(fulltext.words(search.text))
     if place_first and not fulltext.starts_from_place():
         place_first = _place_is_small(search.near, search.miles)  # type: ignore[arg-type]
     if search.text:
-        listings = fulltext.matching(listings, search.text, by_index=not place_first)
+        # SQLite, a place with many venues: the index finds the words and the place words together.
+        by_place = placed and not place_first
+        listings = fulltext.matching(
+            listings,
+            search.text,
+            by_index=not place_first,
+            box=bounding_box(search.near, search.miles) if by_place else None,  # type: ignore[arg-type]
+            areas=search.covering,
+        )
     if search.terms:
         wanted = {term.pk for term in search.terms}
         wanted |= set(TaxonomyTerm.objects.filter(parent__in=wanted).values_list("pk", flat=True))
@@ -189,7 +198,8 @@ def _within(
     - no words: the listings with a venue in the box (a subquery the database starts from);
     - words and a box with few venues: those few listings, fetched first and passed as a list, so
       each listing with the words is ruled in or out by a cheap lookup;
-    - words and a crowded box: every listing with the words, each checked for its distance.
+    - words and a crowded box: the listings with the words (on SQLite, only those the index also
+      finds in the grid squares around the box: ``fulltext.matching``), each checked for its distance.
     """
     covering = search.covering
     box = bounding_box(near, miles)
