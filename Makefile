@@ -75,13 +75,13 @@ lint: $(VENV)/.installed-test
 
 test-sqlite: $(VENV)/.installed-test $(CSS) $(CHROMIUM)
 	@echo "== Tests on SQLite"
-	env -u DATABASE_URL CLOSEKNIT_TEST_REDIS_URL="$$(scripts/ensure-redis.sh)" \
+	redis="$$(scripts/ensure-redis.sh)" && env -u DATABASE_URL CLOSEKNIT_TEST_REDIS_URL="$$redis" \
 		$(BIN)/pytest -m "not browser" -p no:cacheprovider $(PARALLEL)
 
 test-postgres: $(VENV)/.installed-test $(CSS) $(CHROMIUM) $(PGBOUNCER)
 	@echo "== Tests on PostgreSQL"
-	DATABASE_URL="$$(scripts/ensure-postgres.sh)" CLOSEKNIT_TEST_REDIS_URL="$$(scripts/ensure-redis.sh)" \
-		$(BIN)/pytest -m "not browser" -p no:cacheprovider \
+	database="$$(scripts/ensure-postgres.sh)" && redis="$$(scripts/ensure-redis.sh)" && \
+		DATABASE_URL="$$database" CLOSEKNIT_TEST_REDIS_URL="$$redis" $(BIN)/pytest -m "not browser" -p no:cacheprovider \
 		--database-tests-only $(PARALLEL)
 
 test-browser: $(VENV)/.installed-test $(CSS) $(CHROMIUM)

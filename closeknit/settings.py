@@ -200,11 +200,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {
     "default": (
         {
-            # Django's Redis cache, which goes on as an empty cache while Redis cannot be reached.
+            # Django's Redis cache, which falls back to each process's memory while Redis is away.
             "BACKEND": "common.cache.ForgivingRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "SOCKET_TIMEOUT_MS": env_int("REDIS_TIMEOUT_MS", 500, minimum=1),
-            "PAUSE_SECONDS": env_int("REDIS_PAUSE_SECONDS", 10),
+            "PAUSE_SECONDS": env_int("REDIS_PAUSE_SECONDS", 10, minimum=1),
         }
         if os.environ.get("REDIS_URL")
         # Each process's own memory. Room for the directory's kept searches, cards and listings

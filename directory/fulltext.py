@@ -277,7 +277,11 @@ FACTS = ["days_mask", "venues", "min_latitude", "max_latitude", "min_longitude",
 
 def _with_facts(entry, service):
     """``entry`` (the listing's SearchKey) holding the facts a search filters on, from its model."""
-    places = [(loc.latitude, loc.longitude) for loc in service.locations.all() if loc.latitude is not None]
+    places = [
+        (loc.latitude, loc.longitude)
+        for loc in service.locations.all()
+        if loc.latitude is not None and loc.longitude is not None
+    ]
     return _facts(entry, [schedule.days_mask for schedule in service.schedules.all()], places)
 
 
@@ -330,7 +334,7 @@ def _described(ids: list) -> dict[Any, _Described]:
     )
     for service_id, name, city, latitude, longitude in venues:
         found[service_id].venues.append(f"{name} {city}")
-        if latitude is not None:
+        if latitude is not None and longitude is not None:  # a venue is placed by both or neither
             found[service_id].places.append((latitude, longitude))
     for service_id, mask in Schedule.objects.filter(service_id__in=ids).values_list(
         "service_id", "days_mask"
@@ -354,12 +358,12 @@ LEFT JOIN (
     WHERE {{chosen}} GROUP BY service_id
 ) d ON d.service_id = s.id
 LEFT JOIN (
-    SELECT sal.service_id, count(l.latitude) AS venues,
+    SELECT sal.service_id, count(*) AS venues,
         min(l.latitude) AS min_lat, max(l.latitude) AS max_lat,
-        min(l.longitude) FILTER (WHERE l.latitude IS NOT NULL) AS min_lon,
-        max(l.longitude) FILTER (WHERE l.latitude IS NOT NULL) AS max_lon
+        min(l.longitude) AS min_lon, max(l.longitude) AS max_lon
     FROM directory_serviceatlocation sal JOIN directory_location l ON l.id = sal.location_id
-    WHERE {{chosen_sal}} GROUP BY sal.service_id
+    WHERE {{chosen_sal}} AND l.latitude IS NOT NULL AND l.longitude IS NOT NULL
+    GROUP BY sal.service_id
 ) v ON v.service_id = s.id
 WHERE {{chosen_s}}
 ON CONFLICT (service_id) DO UPDATE SET days_mask = EXCLUDED.days_mask, venues = EXCLUDED.venues,

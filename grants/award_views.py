@@ -94,13 +94,16 @@ def offer(request: HttpRequest, pk: int) -> HttpResponse:
     if found.offer_sent_at is None and not selectors.is_grant_officer(request.user, found):
         raise Http404("No offer yet.")
     record_audit_event(request.user, AuditEvent.Action.VIEW, found, request=request, note="offer letter")
-    accepted_on = timezone.localtime(found.accepted_at).date() if found.accepted_at else timezone.localdate()
     context = {
         "grant": found,
         "application": found.application,
         # The returns as they were scheduled, or as accepting today would schedule them.
-        "schedule": selectors.monitoring_schedule(
-            found.planned_start, found.planned_end, accepted_on=accepted_on
+        "schedule": (
+            [(owed.due_on, owed.is_final) for owed in found.returns.order_by("due_on")]
+            if found.accepted_at
+            else selectors.monitoring_schedule(
+                found.planned_start, found.planned_end, accepted_on=timezone.localdate()
+            )
         ),
         "may_accept": selectors.may_accept(request.user, found),
         "pdf": pdf_available(),

@@ -20,7 +20,8 @@ from directory.models import ListingStatus, Provider, Service
 
 from . import award_services, services
 from .assessment_services import Award, decide, screen
-from .models import Application, Fund, Grant
+from .award_selectors import monitoring_schedule
+from .models import Application, Fund, Grant, MonitoringReturn
 
 SECOND_OFFICER = "grants2"
 
@@ -71,11 +72,15 @@ def award_demo_timebank(fund: Fund, officer: User, admin: User, application: App
     )
     # The parish accepted when the project began, six months ago: the demo keeps that history, so
     # the returns count from then (as accepting then made them) and the first is about due now.
-    accepted_days_ago = 183
-    Grant.objects.filter(pk=grant.pk).update(accepted_at=timezone.now() - timedelta(days=accepted_days_ago))
-    for owed in grant.returns.all():
-        owed.due_on -= timedelta(days=accepted_days_ago)
-        owed.save(update_fields=["due_on"])
+    accepted_at = timezone.now() - timedelta(days=183)
+    Grant.objects.filter(pk=grant.pk).update(accepted_at=accepted_at)
+    grant.returns.all().delete()
+    MonitoringReturn.objects.bulk_create(
+        MonitoringReturn(grant=grant, due_on=due_on, is_final=is_final)
+        for due_on, is_final in monitoring_schedule(
+            grant.planned_start, grant.planned_end, accepted_on=timezone.localtime(accepted_at).date()
+        )
+    )
     first = award_services.set_up_payment(officer, grant, amount_pence=252_000, due_on=today)
     award_services.approve_payment(second, first)
     award_services.record_payment(officer, first, paid_on=today, reference="AP-DEMO-0001")

@@ -6,15 +6,20 @@
 #                                         127.0.0.1:PORT, pooling every database of the server
 #   scripts/pgbouncer.sh stop DIR         stop it (DIR is left for the caller to remove)
 #
-# The server is SERVER_HOST:SERVER_PORT (127.0.0.1:5432), user postgres, trust auth, as in
-# scripts/ensure-postgres.sh. POOL_SIZE server connections per database and user (default 1: every
-# client shares one server connection, so anything a client leaves on a connection, another sees).
+# The server is SERVER_HOST:SERVER_PORT (127.0.0.1:5432), as SERVER_USER (postgres) with
+# SERVER_PASSWORD (none: trust auth), as in scripts/ensure-postgres.sh; clients connect to PgBouncer
+# as that user without a password. POOL_SIZE server connections per database and user (default 1:
+# every client shares one server connection, so anything a client leaves on a connection, another
+# sees). PgBouncer 1.21 and later can keep prepared statements apart per client; that is turned
+# off, so every version behaves as the 1.18 Debian 12 ships (the test shows what Django relies on).
 # Exit 3 means this machine cannot (no pgbouncer): the reason is on stderr. `make test` installs
 # Debian's pgbouncer.
 set -euo pipefail
 
 SERVER_HOST=${SERVER_HOST:-127.0.0.1}
 SERVER_PORT=${SERVER_PORT:-5432}
+SERVER_USER=${SERVER_USER:-postgres}
+SERVER_PASSWORD=${SERVER_PASSWORD:-}
 POOL_SIZE=${POOL_SIZE:-1}
 cannot() { echo "$*" >&2; exit 3; }
 
@@ -42,19 +47,24 @@ listen_port = $port
 unix_socket_dir =
 auth_type = trust
 auth_file = $dir/users.txt
-admin_users = postgres
+admin_users = $SERVER_USER
 pool_mode = transaction
 default_pool_size = $POOL_SIZE
 max_client_conn = 100
 logfile = $dir/pgbouncer.log
 pidfile = $dir/pgbouncer.pid
 EOF
-  echo '"postgres" ""' > "$dir/users.txt"
+  local version
+  version=$("$BIN" --version | head -1 | awk '{print $2}')
+  if [ "$(printf '%s\n1.21.0\n' "$version" | sort -V | head -1)" = 1.21.0 ]; then
+    echo "max_prepared_statements = 0" >> "$dir/pgbouncer.ini"
+  fi
+  printf '"%s" "%s"\n' "$SERVER_USER" "$SERVER_PASSWORD" > "$dir/users.txt"
   [ "$(id -u)" = 0 ] && chown postgres: "$dir/pgbouncer.ini" "$dir/users.txt"
   as_owner "$BIN" -d "$dir/pgbouncer.ini"
   # Daemonised: wait until it answers.
   for _ in $(seq 100); do
-    psql -X -q -At -h 127.0.0.1 -p "$port" -U postgres -d pgbouncer -c "SHOW VERSION" >/dev/null 2>&1 && return
+    psql -X -q -At -h 127.0.0.1 -p "$port" -U "$SERVER_USER" -d pgbouncer -c "SHOW VERSION" >/dev/null 2>&1 && return
     sleep 0.1
   done
   cat "$dir/pgbouncer.log" >&2

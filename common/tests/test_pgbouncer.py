@@ -59,7 +59,7 @@ def start_pgbouncer(transactional_db):
             capture_output=True,
             text=True,
             timeout=60,
-            env={**os.environ, "POOL_SIZE": str(pool_size)},
+            env={**os.environ, "POOL_SIZE": str(pool_size), **_server()},
         )
         if started.returncode == 3:
             pytest.skip(f"cannot start PgBouncer here: {started.stderr.strip()}")
@@ -76,6 +76,17 @@ def start_pgbouncer(transactional_db):
 def pgbouncer(start_pgbouncer) -> int:
     """The port of a PgBouncer whose clients all share one server connection."""
     return start_pgbouncer(pool_size=1)
+
+
+def _server() -> dict[str, str]:
+    """The test server PgBouncer pools, as the test database's settings name it."""
+    settings = connection.settings_dict
+    return {
+        "SERVER_HOST": settings["HOST"] or "127.0.0.1",
+        "SERVER_PORT": str(settings["PORT"] or 5432),
+        "SERVER_USER": settings["USER"] or "postgres",
+        "SERVER_PASSWORD": settings["PASSWORD"] or "",
+    }
 
 
 def _through(port: int, alias: str, **settings):
@@ -104,7 +115,19 @@ def _queries_through(port: int) -> int:
     """How many queries PgBouncer has passed to the test database (its admin console, which speaks
     only the simple query protocol: psql's)."""
     stats = subprocess.run(
-        [PSQL, "-X", "--csv", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-d", "pgbouncer"]
+        [
+            PSQL,
+            "-X",
+            "--csv",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "-U",
+            _server()["SERVER_USER"],
+            "-d",
+            "pgbouncer",
+        ]
         + ["-c", "SHOW STATS"],
         capture_output=True,
         text=True,
@@ -240,7 +263,7 @@ def test_the_task_worker_runs_tasks_through_pgbouncer(pgbouncer):
         "db_worker",
         "--batch",
         "--no-startup-delay",
-        DATABASE_URL=f"postgres://{settings['USER']}@127.0.0.1:{pgbouncer}/{settings['NAME']}",
+        DATABASE_URL=f"postgres://{settings['USER']}:{settings['PASSWORD']}@127.0.0.1:{pgbouncer}/{settings['NAME']}",
         DATABASE_DISABLE_SERVER_SIDE_CURSORS="true",
     )
     assert worker.returncode == 0, worker.stderr

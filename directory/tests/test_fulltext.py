@@ -30,6 +30,8 @@ def test_sql_indexing_writes_the_facts_and_words_python_describes(venues):
         )
         for n in range(venues)
     ]
+    # A venue with a latitude and no longitude (a feed can send one) places nothing.
+    halls.append(LocationFactory(name="Half placed", city="Sale", latitude=53.5, longitude=None))
     listing = ServiceFactory(
         name="Knit and natter",
         description="Bring your needles; tea and company",

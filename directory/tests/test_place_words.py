@@ -98,7 +98,7 @@ def test_a_search_in_a_crowded_place_asks_the_index_for_the_place_too_and_finds_
 
 
 @sqlite_only
-def test_a_listing_that_moves_is_found_in_its_new_place(crowded, monkeypatch):
+def test_indexing_a_listing_again_after_its_venue_moved_rewrites_its_place_words(crowded, monkeypatch):
     import directory.selectors as selectors
 
     monkeypatch.setattr(selectors, "PLACE_FIRST_VENUES", 5)
@@ -163,6 +163,8 @@ def test_sqlite_indexes_the_words_facts_and_place_words_the_model_describes():
         LocationFactory(name="St Hilda's Hall", city="Stretford", latitude=53.44, longitude=-2.3),
         LocationFactory(name="Old Trafford Library", city="Manchester", latitude=53.46, longitude=-2.28),
         LocationFactory(name="Online", city="", latitude=None, longitude=None),
+        # A feed can send a latitude without a longitude: such a venue places nothing.
+        LocationFactory(name="Half placed", city="Sale", latitude=53.5, longitude=None),
     ]
     listing = ServiceFactory(
         name="Knit and natter",

@@ -84,6 +84,20 @@ def test_the_offer_letter_comes_as_a_pdf_with_the_amount_and_the_returns(client)
     assert "£1,000" in text and "the final return" in text and "Accept the grant" not in text
 
 
+def test_once_accepted_the_offer_letter_shows_the_returns_the_grant_owes(client):
+    from datetime import date
+
+    from django.utils.formats import date_format
+
+    grant, _ = make_grant()
+    owed = grant.returns.order_by("due_on").first()
+    owed.due_on = date(2031, 3, 3)  # as scheduled then, whatever today's rules would say
+    owed.save(update_fields=["due_on"])
+    sign_in(client, grant.application.applicant)
+    page = client.get(reverse("grants:offer", args=[grant.pk])).content.decode()
+    assert date_format(date(2031, 3, 3), "j F Y") in page
+
+
 def test_the_applicant_sees_nothing_of_the_grant_until_the_offer_is_sent(client):
     grant, _ = make_grant(offer=False)
     sign_in(client, grant.application.applicant)

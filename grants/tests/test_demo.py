@@ -78,6 +78,9 @@ def test_the_demo_fund_has_rounds_and_applications_in_every_state(client):
     # Accepted when the project began, six months ago: the first return, sent, was due about now.
     assert abs((grant.returns.order_by("due_on")[0].due_on - timezone.localdate()).days) <= 7
     assert (timezone.now() - grant.accepted_at).days >= 180
+    # The schedule accepting then made, the final return a month after the planned end.
+    final = grant.returns.order_by("due_on").last()
+    assert final.is_final and final.due_on > grant.planned_end
     assert grant.listing.name == "Carrington Moss Timebank (demo)"
     sign_in(client, officer)
     payments = client.get(reverse("grants:payments", args=[grant.pk])).content.decode()
