@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -158,6 +159,12 @@ class Location(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.address_1 or str(self.id)
+
+    def clean(self) -> None:
+        # A venue is placed by both its latitude and its longitude, or by neither.
+        if (self.latitude is None) != (self.longitude is None):
+            missing = "longitude" if self.longitude is None else "latitude"
+            raise ValidationError({missing: "Give both the latitude and the longitude, or neither."})
 
     @property
     def one_line_address(self) -> str:

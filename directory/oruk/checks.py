@@ -339,6 +339,9 @@ def _place_problems(record: dict, found: _Problems) -> None:
             found.note(f"{path}.latitude", f"{quoted(latitude)} is not a latitude")
         if longitude is not None and not -180 <= longitude <= 180:
             found.note(f"{path}.longitude", f"{quoted(longitude)} is not a longitude")
+        if (latitude is None) != (longitude is None):
+            given, missing = ("latitude", "longitude") if longitude is None else ("longitude", "latitude")
+            found.note(f"{path}.{missing}", f"is missing beside the {given}: give both or neither")
         if not location and not sal.get("location_id"):
             found.note(path, "is missing: say where the service is")
 

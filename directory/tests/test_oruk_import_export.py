@@ -55,6 +55,18 @@ def test_the_official_example_is_rejected_for_its_impossible_latitude():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("missing", ["latitude", "longitude"])
+def test_a_venue_with_half_a_position_is_rejected_by_name(example, missing):
+    del example["service_at_locations"][0]["location"][missing]
+    result = import_records([example])
+    given = {"latitude": "longitude", "longitude": "latitude"}[missing]
+    assert result.rejected[0].problems == [
+        f"service_at_locations.0.location.{missing}: is missing beside the {given}: give both or neither"
+    ]
+    assert not Service.objects.exists()
+
+
+@pytest.mark.django_db
 def test_the_official_example_imports_in_full(example):
     result = import_records([example])
     assert (result.created, result.updated, result.rejected) == (1, 0, [])

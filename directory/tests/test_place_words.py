@@ -197,3 +197,18 @@ def test_sqlite_indexes_the_words_facts_and_place_words_the_model_describes():
     assert written[0] == name
     assert sorted(written[1].split()) == sorted(body.split())
     assert written[2] == fulltext.place_words([(53.44, -2.3), (53.46, -2.28)], ["E08000009"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("missing", ["latitude", "longitude"])
+def test_a_venue_is_placed_by_both_coordinates_or_neither(missing):
+    from django.core.exceptions import ValidationError
+
+    from directory.models import Location
+
+    venue = Location(name="Hall", latitude=53.4, longitude=-2.3)
+    setattr(venue, missing, None)
+    with pytest.raises(ValidationError) as refused:
+        venue.full_clean()
+    assert refused.value.message_dict[missing] == ["Give both the latitude and the longitude, or neither."]
+    Location(name="Online", latitude=None, longitude=None).full_clean()
