@@ -111,6 +111,25 @@ def _access_text(entry: dict) -> str:
     return str(entry.get("description") or entry.get("accessibility") or "")
 
 
+def _sharing_venues_with(saved: list[Service]) -> list[Service]:
+    """Listings the feed did not send that meet at a venue it did (and may have moved): their
+    search facts and place words come from that venue too, so they are indexed again with it."""
+    sent = {service.pk for service in saved}
+    others: set = set()
+    for start in range(0, len(saved), 500):
+        chunk = [service.pk for service in saved[start : start + 500]]
+        venues = ServiceAtLocation.objects.filter(service_id__in=chunk).values("location_id")
+        others |= set(
+            ServiceAtLocation.objects.filter(location_id__in=venues).values_list("service_id", flat=True)
+        )
+    others -= sent
+    return [
+        listing
+        for start in range(0, len(others), 500)
+        for listing in Service.objects.filter(pk__in=list(others)[start : start + 500])
+    ]
+
+
 def _location(record: dict, location_id: str) -> Location:
     address = (record.get("addresses") or [{}])[0]
     postcode = None
@@ -470,7 +489,7 @@ def import_records(
             result.updated += not created
             saved.append(service)
         link_terms_named_by_id(records)
-        fulltext.index_services(saved)
+        fulltext.index_services([*saved, *_sharing_venues_with(saved)])
         result.warnings += _link_term_parents(records) + _possible_duplicates(saved)
     logger.info(
         "Imported %d Open Referral UK services (%d new, %d updated, %d possible duplicates) in %.1f s",

@@ -305,3 +305,20 @@ def test_another_directorys_description_is_kept_as_the_note(example):
     import_records([example])
     schedule = Service.objects.get(pk=example["id"]).schedules.get()
     assert schedule.description == "Thursdays and Fridays, mornings"
+
+
+@pytest.mark.django_db
+def test_a_venue_the_feed_moves_moves_every_listing_that_meets_there(example):
+    from directory.models import SearchKey
+
+    import_records([example])
+    sent = Service.objects.get()
+    venue = sent.locations.get()
+    # A listing of the same source at the same venue, not in the next feed.
+    other = ServiceFactory(name="Other club", provider=sent.provider, owner=sent.owner, at=[venue])
+    moved = example["service_at_locations"][0]["location"]
+    moved["latitude"], moved["longitude"] = 53.40, -2.45
+    result = import_records([example])
+    assert (result.updated, result.rejected) == (1, [])
+    key = SearchKey.objects.get(service=other)
+    assert (key.min_latitude, key.min_longitude) == (53.40, -2.45)
