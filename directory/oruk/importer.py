@@ -122,11 +122,11 @@ def _sharing_venues_with(saved: list[Service]) -> list[Service]:
         others |= set(
             ServiceAtLocation.objects.filter(location_id__in=venues).values_list("service_id", flat=True)
         )
-    others -= sent
+    unsent = list(others - sent)
     return [
         listing
-        for start in range(0, len(others), 500)
-        for listing in Service.objects.filter(pk__in=list(others)[start : start + 500])
+        for start in range(0, len(unsent), 500)
+        for listing in Service.objects.filter(pk__in=unsent[start : start + 500])
     ]
 
 
