@@ -7,6 +7,7 @@ this package is the bottom layer and imports no app."""
 from __future__ import annotations
 
 import os
+import socket
 import ssl
 import threading
 import time
@@ -28,6 +29,13 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page  # the test extra's browser driver
 
 PASSWORD = "correct horse battery"  # noqa: S105 - the factories' test password
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now, for a server a test starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def totp_device(user: _User) -> TOTPDevice:

@@ -20,15 +20,9 @@ from accounts.models import Role
 from accounts.tests.factories import OrganisationFactory
 from closeknit.tests.test_settings import manage
 from common import cache as cache_backend
-from common.testing import sign_in
+from common.testing import free_port, sign_in
 from directory.models import Service
 from directory.tests.factories import ServiceFactory
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Redis:
@@ -38,7 +32,7 @@ class Redis:
         self.binary = shutil.which("redis-server")
         if self.binary is None:
             pytest.skip("no redis-server on this machine (make test installs it: scripts/ensure-redis.sh)")
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process: subprocess.Popen | None = None
 

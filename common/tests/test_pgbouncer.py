@@ -9,7 +9,6 @@ import csv
 import io
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
@@ -24,22 +23,17 @@ from django_tasks import TaskResultStatus
 
 from accounts.models import Role
 from closeknit.tests.test_settings import ROOT, manage
-from common.testing import sign_in
+from common.testing import free_port, sign_in
 from directory import fulltext
 from directory.models import Service
 from directory.reminders import send_review_reminders_task
 from directory.tests.factories import LocationFactory, ServiceFactory
 from people.models import Person
+from people.tests.test_casework import new_person
 from places.tests.factories import PostcodeFactory
 
 SCRIPT = ROOT / "scripts" / "pgbouncer.sh"
 PSQL = shutil.which("psql") or "psql"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -52,7 +46,7 @@ def start_pgbouncer(transactional_db):
     directories = []
 
     def start(pool_size: int = 1) -> int:
-        directory, port = tempfile.mkdtemp(prefix="closeknit-pgbouncer-"), _free_port()
+        directory, port = tempfile.mkdtemp(prefix="closeknit-pgbouncer-"), free_port()
         directories.append(directory)
         started = subprocess.run(
             [SCRIPT, "start", directory, str(port)],
@@ -166,20 +160,7 @@ def test_searching_signing_in_and_recording_a_person_work_through_pgbouncer(
     # new person recorded with their consent in one transaction.
     sign_in(client, coordinator)
     assert client.get(reverse("people:caseload")).status_code == 200
-    response = client.post(
-        reverse("people:add_person"),
-        {
-            "full_name": "Cyril Ashworth",
-            "postcode": "m32 0th",
-            "team": team.pk,
-            "coordinator": coordinator.pk,
-            "introduced_by": "gp_practice",
-            "vision": "Back to the bowls club by summer",
-            "consent-agreed": "on",
-            "consent-method": "spoken",
-            "consent-given_on": "2026-11-20",
-        },
-    )
+    response = client.post(reverse("people:add_person"), new_person(team, coordinator))
     person = Person.objects.get(full_name="Cyril Ashworth")
     assert response.status_code == 302 and response["Location"] == reverse("people:person", args=[person.pk])
     assert person.consents.count() == 1

@@ -4,7 +4,6 @@ streaming hot standby (scripts/postgres-replica.sh) proving where each read and 
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -24,7 +23,7 @@ from accounts.models import Role, User
 from accounts.tests.factories import OrganisationFactory
 from closeknit.tests.test_settings import manage
 from common import replicas
-from common.testing import sign_in
+from common.testing import free_port, sign_in
 from directory.models import Service
 from directory.tests.factories import ServiceFactory
 
@@ -178,18 +177,12 @@ def _ok():
 # A real streaming replica of the test server.
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def streaming_replica(transactional_db, settings):
     """A hot standby of the test server, known to Django as ``replica1`` and used by the router."""
     if connection.vendor != "postgresql":
         pytest.skip("read replicas are PostgreSQL's: this runs in the PostgreSQL pass")
-    directory, port = tempfile.mkdtemp(prefix="closeknit-replica-"), _free_port()
+    directory, port = tempfile.mkdtemp(prefix="closeknit-replica-"), free_port()
     started = subprocess.run(
         [SCRIPT, "start", directory, str(port)], capture_output=True, text=True, timeout=300
     )
